@@ -1,0 +1,3 @@
+"""reconcile: disbursement reconciliation for the National Target Programme for Sustainable Poverty Reduction."""
+
+__version__ = "0.1.0"

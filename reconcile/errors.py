@@ -1,0 +1,42 @@
+"""One error hierarchy; the CLI catches :class:`ReconcileError` in one place and maps it to an exit code.
+
+Every message names the file (and sheet and cell where there is one) and says what to do. Messages
+come from the catalogue (:mod:`reconcile.messages`) so that they exist in Vietnamese and English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class ReconcileError(Exception):
+    """An expected failure: a message key with its parameters and an exit code."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def message(self, lang: str = "vi") -> str:
+        """The message in the user's language."""
+        from .messages import msg
+
+        return msg(self.key, lang, **self.params)
+
+
+class UsageError(ReconcileError):
+    """Bad command-line usage, a missing or empty input folder, a bad reconcile.toml."""
+
+
+class OutputError(ReconcileError):
+    """An output could not be written (read-only folder, file open in Excel, disk full)."""
+
+
+class InputFileError(ReconcileError):
+    """One input file cannot be read; becomes an ``unreadable_file`` finding, never stops the run."""

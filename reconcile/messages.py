@@ -1,0 +1,227 @@
+"""Every user-facing word, in Vietnamese and English, in one catalogue.
+
+``msg(key, lang, **params)`` renders one entry. Finding parameters are raw values; they are formatted
+for the reader's language by :func:`format_params`: floats as amounts (``1.571,6``), dates as
+``30/09/2023``, and parameters whose name ends in ``_rate`` (fractions) as ``78,8%``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+LANGS = ("vi", "en")
+
+# fmt: off
+MESSAGES: dict[str, dict[str, str]] = {
+    # ---- statuses -------------------------------------------------------------------------------
+    "status.over": {"vi": "Vượt kế hoạch", "en": "Over-disbursed"},
+    "status.no_allocation": {"vi": "Chưa có kế hoạch vốn", "en": "No allocation"},
+    "status.met": {"vi": "Đạt", "en": "Met"},
+    "status.missed": {"vi": "Không đạt (quá hạn)", "en": "Missed"},
+    "status.behind": {"vi": "Chậm tiến độ", "en": "Behind"},
+    "status.at_risk": {"vi": "Có nguy cơ không đạt", "en": "At risk"},
+    "status.on_track": {"vi": "Đúng tiến độ", "en": "On track"},
+    # ---- severities -----------------------------------------------------------------------------
+    "severity.error": {"vi": "Lỗi", "en": "Error"},
+    "severity.warning": {"vi": "Cảnh báo", "en": "Warning"},
+    "severity.info": {"vi": "Thông tin", "en": "Info"},
+    # ---- sources --------------------------------------------------------------------------------
+    "source.NSTW": {"vi": "NSTW", "en": "Central (NSTW)"},
+    "source.NSDP": {"vi": "NSĐP", "en": "Local (NSĐP)"},
+    "source.ALL": {"vi": "Tổng số", "en": "All sources"},
+    # ---- findings (params are pre-formatted strings) --------------------------------------------
+    "finding.total_mismatch": {
+        "vi": "{what} ghi {written} nhưng tổng các dòng con là {children} (chênh {diff}). Kiểm tra lại dòng tổng hoặc các dòng con.",
+        "en": "{what} is written as {written} but its children add up to {children} (difference {diff}). Check the total or its children.",
+    },
+    "finding.rate_mismatch": {
+        "vi": "Tỷ lệ ghi {written_rate} nhưng giải ngân / kế hoạch = {computed_rate}. Công cụ dùng tỷ lệ tính lại.",
+        "en": "Rate written as {written_rate} but disbursed / allocated = {computed_rate}. The recomputed rate is used.",
+    },
+    "finding.over_disbursed": {
+        "vi": "Giải ngân {disbursed} vượt kế hoạch vốn {allocated} triệu đồng (vượt {excess}). Kiểm tra lại số liệu.",
+        "en": "Disbursed {disbursed} exceeds the allocation {allocated} million VND (by {excess}). Check the figures.",
+    },
+    "finding.cumulative_decrease": {
+        "vi": "Giải ngân lũy kế giảm từ {before} ({before_period}) xuống {after} ({after_period}). Số lũy kế không được giảm.",
+        "en": "Cumulative disbursement fell from {before} ({before_period}) to {after} ({after_period}). A cumulative figure cannot fall.",
+    },
+    "finding.allocation_changed": {
+        "vi": "Kế hoạch vốn thay đổi từ {before} ({before_period}) thành {after} ({after_period}).",
+        "en": "Allocation changed from {before} ({before_period}) to {after} ({after_period}).",
+    },
+    "finding.duplicate_line": {
+        "vi": "Dòng này lặp lại {what} đã có ở ô {first}; chỉ tính dòng đầu tiên.",
+        "en": "This row repeats {what} already at {first}; only the first is counted.",
+    },
+    "finding.unknown_item": {
+        "vi": "Không nhận ra dự án/tiểu dự án trong dòng \"{label}\"; dòng này không được tính. Ghi rõ \"Dự án N\" hoặc \"Tiểu dự án N\".",
+        "en": "Row \"{label}\" names no known project or sub-project and is not counted. Write \"Dự án N\" or \"Tiểu dự án N\".",
+    },
+    "finding.not_a_number": {
+        "vi": "Ô chứa \"{value}\" không phải là số; sửa thành số (ví dụ 1.571,6) rồi chạy lại.",
+        "en": "Cell holds \"{value}\", which is not a number; write a number (e.g. 1.571,6) and run again.",
+    },
+    "finding.ambiguous_number": {
+        "vi": "Số \"{value}\" có thể đọc là {as_vi} (kiểu Việt Nam) hoặc {as_us} (kiểu Mỹ); đã đọc là {used}. Kiểm tra lại.",
+        "en": "\"{value}\" reads as {as_vi} (Vietnamese style) or {as_us} (US style); read as {used}. Please check.",
+    },
+    "finding.formula_without_value": {
+        "vi": "Công thức {formula} chưa có giá trị đã tính; mở tệp trong Excel/LibreOffice, lưu lại rồi chạy lại (hoặc dùng --recalc).",
+        "en": "Formula {formula} has no calculated value; open and save the file in Excel/LibreOffice and run again (or use --recalc).",
+    },
+    "finding.negative_amount": {
+        "vi": "Số tiền âm {value}; kiểm tra lại ô này.",
+        "en": "Negative amount {value}; check this cell.",
+    },
+    "finding.missing_period": {
+        "vi": "Thiếu báo cáo tháng {period} của {unit} (giữa {first} và {last}).",
+        "en": "The report for {period} of {unit} is missing (between {first} and {last}).",
+    },
+    "finding.period_conflict": {
+        "vi": "Hai tệp cùng báo cáo kỳ {period} của {unit} và khác nhau: {files}. Đã dùng {used} (lưu sau cùng).",
+        "en": "Two files report period {period} of {unit} and disagree: {files}. Used {used} (saved last).",
+    },
+    "finding.period_unknown": {
+        "vi": "Không xác định được kỳ báo cáo: ghi \"Số liệu đến ngày dd/mm/yyyy\" ở đầu biểu hoặc đặt tên tệp kiểu 2023-09.xlsx.",
+        "en": "The report period cannot be found: write \"Số liệu đến ngày dd/mm/yyyy\" above the table or name the file like 2023-09.xlsx.",
+    },
+    "finding.period_mismatch": {
+        "vi": "Kỳ báo cáo ở đầu biểu ({header}) khác kỳ trong tên tệp ({name}); đã dùng kỳ ở đầu biểu.",
+        "en": "The period in the header ({header}) differs from the file name ({name}); the header's is used.",
+    },
+    "finding.in_month_mismatch": {
+        "vi": "Giải ngân trong tháng ghi {in_month} nhưng lũy kế tăng {increase} so với kỳ trước ({before_period}).",
+        "en": "In-month disbursement is written as {in_month} but the cumulative figure rose by {increase} since {before_period}.",
+    },
+    "finding.unreadable_file": {
+        "vi": "Không đọc được tệp: {reason}",
+        "en": "The file cannot be read: {reason}",
+    },
+    "finding.skipped_file": {
+        "vi": "Bỏ qua tệp: {reason}",
+        "en": "File skipped: {reason}",
+    },
+    "finding.skipped_sheet": {
+        "vi": "Bỏ qua trang tính: {reason}",
+        "en": "Sheet skipped: {reason}",
+    },
+    "finding.no_header": {
+        "vi": "Không tìm thấy dòng tiêu đề (Kế hoạch vốn / Giải ngân) trong trang tính này; trang không được đọc.",
+        "en": "No header row (Kế hoạch vốn / Giải ngân) found in this sheet; it was not read.",
+    },
+    "finding.parts_dropped": {
+        "vi": "Bản sao có ghi chú không giữ được: {parts}. Tệp gốc không bị thay đổi.",
+        "en": "The annotated copy could not keep: {parts}. The original file is unchanged.",
+    },
+    "finding.unit_unknown": {
+        "vi": "Không xác định được đơn vị báo cáo ở đầu biểu.",
+        "en": "The reporting unit could not be read from the header block.",
+    },
+    # ---- reasons (for skipped/unreadable) -------------------------------------------------------
+    "reason.lock_file": {"vi": "tệp khóa tạm của Excel/LibreOffice (tệp đang mở)", "en": "an Excel/LibreOffice lock file (the file is open)"},
+    "reason.hidden_file": {"vi": "tệp ẩn", "en": "a hidden file"},
+    "reason.own_output": {"vi": "tệp kết quả của chính công cụ", "en": "one of this tool's own outputs"},
+    "reason.not_spreadsheet": {"vi": "không phải bảng tính (.xlsx, .xlsm, .xls, .ods, .csv)", "en": "not a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)"},
+    "reason.hidden_sheet": {"vi": "trang tính bị ẩn", "en": "the sheet is hidden"},
+    "reason.encrypted": {"vi": "tệp có mật khẩu; hãy gỡ mật khẩu rồi chạy lại", "en": "the file is password-protected; remove the password and run again"},
+    "reason.corrupt": {"vi": "tệp bị hỏng hoặc không phải bảng tính ({detail}); hãy mở và lưu lại trong Excel", "en": "the file is corrupt or not a spreadsheet ({detail}); open and save it again in Excel"},
+    "reason.empty_file": {"vi": "tệp rỗng (0 byte)", "en": "the file is empty (0 bytes)"},
+    "reason.zip_bomb": {"vi": "tệp giải nén quá lớn ({size}); từ chối đọc để bảo vệ máy", "en": "the file unpacks too large ({size}); refused to protect the machine"},
+    "reason.xml_entity": {"vi": "tệp chứa khai báo thực thể XML (có thể là tấn công); từ chối đọc", "en": "the file declares XML entities (a possible attack); refused"},
+    # ---- CLI and errors -------------------------------------------------------------------------
+    "cli.folder_missing": {"vi": "Không tìm thấy thư mục {folder}. Tạo thư mục và đặt các tệp báo cáo vào đó, hoặc chỉ đúng đường dẫn.", "en": "Folder {folder} does not exist. Create it and put the reports in it, or give the right path."},
+    "cli.folder_empty": {"vi": "Thư mục {folder} không có tệp bảng tính nào (.xlsx, .xlsm, .xls, .ods, .csv). Đặt các tệp báo cáo vào đó rồi chạy lại.", "en": "Folder {folder} holds no spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv). Put the reports in it and run again."},
+    "cli.nothing_readable": {"vi": "Không đọc được số liệu nào từ {folder}; xem các cảnh báo ở trên.", "en": "No figures could be read from {folder}; see the findings above."},
+    "cli.bad_date": {"vi": "Ngày \"{value}\" không hợp lệ; dùng dạng 2023-09-30 hoặc 30/9/2023.", "en": "Date \"{value}\" is not valid; use 2023-09-30 or 30/9/2023."},
+    "cli.bad_target": {"vi": "Mục tiêu \"{value}\" không hợp lệ; dùng số phần trăm từ 1 đến 100, ví dụ --target 100.", "en": "Target \"{value}\" is not valid; give a percentage from 1 to 100, e.g. --target 100."},
+    "cli.bad_config": {"vi": "Tệp cấu hình {file} có lỗi ở dòng {line}: {detail}. Sửa lại rồi chạy lại.", "en": "The settings file {file} has an error at line {line}: {detail}. Fix it and run again."},
+    "cli.output_readonly": {"vi": "Không ghi được vào thư mục kết quả {folder} (không có quyền ghi). Chọn thư mục khác bằng --out.", "en": "Cannot write to the output folder {folder} (no permission). Choose another with --out."},
+    "cli.output_locked": {"vi": "Tệp {file} đang mở trong Excel: đóng tệp trong Excel rồi chạy lại (hoặc dùng --on-locked rename).", "en": "{file} is open in Excel: close the file in Excel and run again (or use --on-locked rename)."},
+    "cli.output_failed": {"vi": "Không ghi được {file}: {detail}. Kiểm tra dung lượng đĩa và quyền ghi rồi chạy lại.", "en": "Could not write {file}: {detail}. Check the disk space and permissions and run again."},
+    "cli.output_inside_input": {"vi": "Thư mục kết quả {folder} trùng với một tệp đầu vào; chọn thư mục khác bằng --out.", "en": "The output folder {folder} would overwrite an input; choose another with --out."},
+    "cli.done": {"vi": "Đã đọc {files} tệp, {items} dòng số liệu, {keys} khoản mục; {errors} lỗi, {warnings} cảnh báo. Kết quả: {out}", "en": "Read {files} files, {items} line items, {keys} keys; {errors} errors, {warnings} warnings. Output: {out}"},
+    "cli.template_written": {"vi": "Đã tạo biểu mẫu {path}.", "en": "Template written to {path}."},
+    "cli.template_exists": {"vi": "Tệp {path} đã có; chọn tên khác để không ghi đè.", "en": "{path} already exists; choose another name so nothing is overwritten."},
+    "cli.internal_error": {"vi": "Lỗi không mong đợi khi xử lý {where}: {detail}. Chạy lại với --debug và gửi kết quả cho nhóm phát triển.", "en": "Unexpected error while processing {where}: {detail}. Run again with --debug and send the output to the developers."},
+    "cli.progress": {"vi": "Đang đọc tệp", "en": "Reading files"},
+}
+# fmt: on
+
+
+def msg(key: str, lang: str = "vi", **params: Any) -> str:
+    """Render catalogue entry ``key`` in ``lang`` (falls back to Vietnamese, then to the key)."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    template = entry.get(lang) or entry["vi"]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def fmt_number(x: float | None, decimals: int = 1, lang: str = "vi", trim: bool = True) -> str:
+    """Format a number the way the reader writes it: ``1.571,6`` (vi) or ``1,571.6`` (en)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    s = f"{x:,.{decimals}f}"
+    if trim and "." in s:
+        s = s.rstrip("0").rstrip(".")
+    if s in ("-0", ""):
+        s = "0"
+    if lang == "vi":
+        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return s
+
+
+def fmt_amount(x: float | None, lang: str = "vi") -> str:
+    """An amount in triệu đồng, with up to 3 decimals (1 đồng = 0.000001 triệu is not shown)."""
+    return fmt_number(x, 3, lang)
+
+
+def fmt_rate(fraction: float | None, lang: str = "vi") -> str:
+    """A rate as percent with one decimal: ``0.788 -> 78,8%``."""
+    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
+        return "-"
+    return fmt_number(fraction * 100, 1, lang, trim=False) + "%"
+
+
+def fmt_date(d: dt.date | None, lang: str = "vi") -> str:
+    """A date as the reader writes it: 30/9/2023 (vi) or 2023-09-30 (en)."""
+    if d is None:
+        return "-"
+    if lang == "vi":
+        return f"{d.day:02d}/{d.month:02d}/{d.year}"
+    return d.isoformat()
+
+
+def status_label(code: str, lang: str = "vi") -> str:
+    """The localised label of a status code."""
+    return msg(f"status.{code}", lang)
+
+
+def format_params(params: dict[str, Any], lang: str = "vi") -> dict[str, str]:
+    """Format raw finding parameters for ``lang`` (see the module docstring)."""
+    out: dict[str, str] = {}
+    for k, v in params.items():
+        if k.endswith("_rate") and isinstance(v, int | float):
+            out[k] = fmt_rate(float(v), lang)
+        elif isinstance(v, bool):
+            out[k] = str(v)
+        elif isinstance(v, int | float):
+            out[k] = fmt_amount(float(v), lang)
+        elif isinstance(v, dt.date):
+            out[k] = fmt_date(v, lang)
+        elif isinstance(v, list | tuple):
+            out[k] = ", ".join(str(x) for x in v)
+        else:
+            out[k] = "" if v is None else str(v)
+    return out
+
+
+def finding_message(code: str, params: dict[str, Any], lang: str = "vi") -> str:
+    """The localised message of a finding."""
+    return msg(f"finding.{code}", lang, **format_params(params, lang))

@@ -1,0 +1,262 @@
+"""Typed data that flows one way: files -> sheets -> line items -> reconciliation -> outputs.
+
+Readers produce :class:`FileResult` (with :class:`SheetResult` and raw line-item records),
+the engine turns them into a :class:`Result`, and writers only render a :class:`Result`.
+No writer computes a figure and no reader decides a status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # pandas is imported lazily so that `reconcile --help` stays fast
+    import pandas as pd
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+#: Source codes of a line item key. ``ALL`` where the sheet does not split sources.
+SOURCES = ("NSTW", "NSDP", "ALL")
+
+#: Status codes, in the order of precedence used to pick one (SPEC 4).
+STATUSES = ("over", "no_allocation", "met", "missed", "behind", "at_risk", "on_track")
+
+#: Finding codes and their default severity (SPEC 4).
+FINDING_SEVERITY: dict[str, Severity] = {
+    "total_mismatch": "error",
+    "rate_mismatch": "warning",
+    "over_disbursed": "error",
+    "cumulative_decrease": "error",
+    "allocation_changed": "info",
+    "duplicate_line": "warning",
+    "unknown_item": "warning",
+    "not_a_number": "error",
+    "formula_without_value": "error",
+    "negative_amount": "error",
+    "missing_period": "warning",
+    "period_conflict": "warning",
+    "period_unknown": "error",
+    "period_mismatch": "warning",
+    "ambiguous_number": "warning",
+    "unreadable_file": "error",
+    "skipped_file": "info",
+    "skipped_sheet": "info",
+    "no_header": "warning",
+    "parts_dropped": "info",
+    "unit_unknown": "info",
+    "in_month_mismatch": "warning",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the tool has to tell the accountant, tied to a place where it can.
+
+    ``params`` holds the figures and names the message template needs; the message itself is
+    rendered in the user's language by :func:`reconcile.messages.finding_message`.
+    """
+
+    code: str
+    file: str | None = None  # relative to the input folder, POSIX separators
+    sheet: str | None = None
+    cell: str | None = None  # A1 reference, e.g. "D11"
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    severity: Severity | None = None  # None: the code's default from FINDING_SEVERITY
+
+    @property
+    def level(self) -> Severity:
+        """The effective severity."""
+        return self.severity or FINDING_SEVERITY.get(self.code, "warning")
+
+    def sort_key(self) -> tuple[int, str, str, str, tuple[int, int], str]:
+        """Deterministic order: severity, file, sheet, cell (row-major), code."""
+        return (
+            SEVERITY_ORDER[self.level],
+            self.file or "",
+            self.sheet or "",
+            self.code,
+            cell_sort_key(self.cell),
+            repr(sorted(self.params.items())),
+        )
+
+
+def cell_sort_key(cell: str | None) -> tuple[int, int]:
+    """(row, column) of an A1 reference, for sorting; (0, 0) when there is none."""
+    if not cell:
+        return (0, 0)
+    col = 0
+    i = 0
+    while i < len(cell) and cell[i].isalpha():
+        col = col * 26 + (ord(cell[i].upper()) - 64)
+        i += 1
+    try:
+        row = int(cell[i:])
+    except ValueError:
+        row = 0
+    return (row, col)
+
+
+def cell_ref(row0: int, col0: int) -> str:
+    """A1 reference of a 0-based (row, column) pair: ``cell_ref(10, 3) == "D11"``."""
+    n = col0 + 1
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row0 + 1}"
+
+
+@dataclass(slots=True)
+class LineItem:
+    """One extracted figure pair for a key at one period, with where it was read.
+
+    Amounts are in triệu đồng (already normalised from the file's money unit). ``disbursed`` is
+    cumulative from the start of the funds' execution; where a sheet gives only the month's amount,
+    ``disbursed`` is None and ``disbursed_in_month`` holds it (the engine accumulates).
+    """
+
+    unit: str  # reporting unit as read; "" when none could be read
+    budget_year: int
+    execution_year: int
+    project: int
+    sub_project: int | None
+    source: str  # NSTW | NSDP | ALL
+    period: dt.date | None
+    allocated: float | None
+    disbursed: float | None
+    file: str
+    sheet: str
+    row: int  # 1-based sheet row of the item
+    label: str = ""
+    allocated_cell: str | None = None
+    disbursed_cell: str | None = None
+    disbursed_in_month: float | None = None
+    in_month_cell: str | None = None
+
+
+#: Columns of the line-item table (``Result.items`` and ``line_items.csv``), in order.
+LINE_ITEM_COLUMNS: tuple[str, ...] = (
+    "unit",
+    "budget_year",
+    "execution_year",
+    "project",
+    "sub_project",
+    "source",
+    "period",
+    "allocated",
+    "disbursed",
+    "disbursed_in_month",
+    "label",
+    "file",
+    "sheet",
+    "row",
+    "allocated_cell",
+    "disbursed_cell",
+    "in_month_cell",
+)
+
+#: Columns of summary.csv, exactly as SPEC 5.3 lists them.
+SUMMARY_CSV_COLUMNS: tuple[str, ...] = (
+    "unit",
+    "budget_year",
+    "execution_year",
+    "project",
+    "sub_project",
+    "source",
+    "period",
+    "allocated",
+    "disbursed",
+    "rate",
+    "shortfall",
+    "status",
+)
+
+#: Key of a line item (SPEC 4).
+KEY_COLUMNS: tuple[str, ...] = ("unit", "budget_year", "execution_year", "project", "sub_project", "source")
+
+
+@dataclass(slots=True)
+class SheetResult:
+    """What was read from one table of one sheet."""
+
+    file: str
+    sheet: str
+    layout: str  # "A" or "B"
+    unit: str
+    period: dt.date | None
+    money_unit: str  # "trieu" | "nghin" | "dong"
+    items: list[LineItem] = field(default_factory=list)
+    #: Column-oriented items for large tidy sheets (same columns as LINE_ITEM_COLUMNS); the
+    #: reader may fill this instead of ``items`` when building objects per row would be slow.
+    columns: dict[str, list[Any]] | None = None
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything read from one input file, including why it could not be read."""
+
+    path: Path
+    rel: str  # relative to the input folder, POSIX separators
+    mtime: float
+    sheets: list[SheetResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    readable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Options of a run, from the command line and reconcile.toml."""
+
+    target: float = 1.0  # fraction; 100% -> 1.0
+    lang: str = "vi"
+    as_of: dt.date | None = None
+    #: Deadline of funds executed in year Y: (Y + deadline_year_offset, deadline_month, deadline_day).
+    deadline_month: int = 12
+    deadline_day: int = 31
+    deadline_year_offset: int = 0
+    #: Optional month-by-month expected cumulative rate profile (12 fractions, Jan..Dec).
+    pace_profile: tuple[float, ...] | None = None
+    #: Extra labels for projects/sub-projects: normalised alias -> (project, sub_project).
+    aliases: tuple[tuple[str, int, int | None], ...] = ()
+    strict: bool = False
+    annotate: bool = True
+
+    def deadline(self, execution_year: int) -> dt.date:
+        """The disbursement deadline of funds executed in ``execution_year``."""
+        return dt.date(execution_year + self.deadline_year_offset, self.deadline_month, self.deadline_day)
+
+
+@dataclass(slots=True)
+class Result:
+    """The reconciliation, ready to render.
+
+    ``summary``: one row per key and period, columns = KEY_COLUMNS + period, allocated, disbursed,
+    rate, shortfall, status, increment, expected_rate, run_rate, projection, deadline, days_left,
+    required_monthly, is_latest (bool), and ``item_index`` (row of ``items`` the figures came from).
+    ``latest``: the rows of ``summary`` at each key's latest period.
+    ``items``: every extracted line item (LINE_ITEM_COLUMNS).
+    """
+
+    settings: Settings
+    input_root: Path
+    files: list[FileResult]
+    items: pd.DataFrame
+    summary: pd.DataFrame
+    latest: pd.DataFrame
+    findings: list[Finding]
+    periods: list[dt.date]
+    as_of: dt.date | None
+    units: list[str]
+    #: Latest figures summed across units per (budget_year, execution_year, project, sub_project,
+    #: source), same columns as ``latest`` with unit = "" ; None when the folder holds one unit.
+    consolidated: pd.DataFrame | None = None
+    #: Per unit and period: the file that was used (after period conflicts were resolved).
+    used_files: dict[tuple[str, dt.date], str] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        """True when any finding has error severity."""
+        return any(f.level == "error" for f in self.findings)
