@@ -1,0 +1,248 @@
+"""A small evaluator for the formulas budget sheets use: arithmetic, SUM, IF, ROUND over one sheet.
+
+Files written by programs carry no cached values (openpyxl) or placeholder zeros (xlsxwriter with
+``fullCalcOnLoad``). Such cells must not pass as real zeros: we evaluate what is simple and report
+the rest as ``formula_without_value``. Anything outside this grammar raises :class:`Unsupported`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+class Unsupported(Exception):
+    """The formula uses something this evaluator does not do (another sheet, VLOOKUP, ...)."""
+
+
+class _Div0:
+    """Excel's #DIV/0! as a value: harmless in the branch an IF does not take, fatal where used."""
+
+
+DIV0 = _Div0()
+Value = float | str | _Div0 | None
+
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)
+    | (?P<range>\$?[A-Za-z]{1,3}\$?\d+:\$?[A-Za-z]{1,3}\$?\d+)
+    | (?P<ref>\$?[A-Za-z]{1,3}\$?\d+)
+    | (?P<func>[A-Za-z][A-Za-z0-9.]*)\s*\(
+    | (?P<str>"(?:[^"]|"")*")
+    | (?P<op><>|<=|>=|[-+*/^(),<>=&%])
+    )""",
+    re.VERBOSE,
+)
+
+
+def col_index(letters: str) -> int:
+    """0-based column index of column letters: A -> 0, AA -> 26."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    """0-based (row, column) of an A1 reference (``$`` allowed)."""
+    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref)
+    if not m:
+        raise Unsupported(ref)
+    return int(m.group(2)) - 1, col_index(m.group(1))
+
+
+def _tokenize(formula: str) -> list[tuple[str, str]]:
+    text = formula[1:] if formula.startswith("=") else formula
+    pos = 0
+    tokens: list[tuple[str, str]] = []
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise Unsupported(formula)
+        kind = m.lastgroup or ""
+        tokens.append((kind, m.group(kind)))
+        pos = m.end()
+    return tokens
+
+
+def _num(v: Value) -> float:
+    if v is None or v == "":
+        return 0.0
+    if isinstance(v, _Div0):
+        raise Unsupported("#DIV/0!")
+    if isinstance(v, str):
+        raise Unsupported("text in arithmetic")
+    return float(v)
+
+
+def _arith(a: Value, b: Value, op: str) -> Value:
+    """Binary arithmetic where #DIV/0! propagates as a value, like a spreadsheet."""
+    if isinstance(a, _Div0) or isinstance(b, _Div0):
+        return DIV0
+    x, y = _num(a), _num(b)
+    if op == "+":
+        return x + y
+    if op == "-":
+        return x - y
+    if op == "*":
+        return x * y
+    if op == "/":
+        return DIV0 if y == 0 else x / y
+    return x**y
+
+
+class _Parser:
+    """Recursive-descent evaluation over the token list (precedence: comparison < & < +- < */ < ^ < unary)."""
+
+    def __init__(self, tokens: list[tuple[str, str]], cell: Callable[[int, int], Value]) -> None:
+        self.t = tokens
+        self.i = 0
+        self.cell = cell
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.t[self.i] if self.i < len(self.t) else None
+
+    def take(self, value: str | None = None) -> tuple[str, str]:
+        tok = self.peek()
+        if tok is None or (value is not None and tok[1] != value):
+            raise Unsupported("syntax")
+        self.i += 1
+        return tok
+
+    def expr(self) -> Value:
+        left = self.additive()
+        tok = self.peek()
+        if tok and tok[0] == "op" and tok[1] in ("=", "<>", "<", ">", "<=", ">="):
+            self.i += 1
+            right = self.additive()
+            a, b = _num(left), _num(right)
+            result = {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[tok[1]]
+            return 1.0 if result else 0.0
+        return left
+
+    def additive(self) -> Value:
+        value = self.term()
+        while (tok := self.peek()) and tok[0] == "op" and tok[1] in "+-":
+            self.i += 1
+            value = _arith(value, self.term(), tok[1])
+        return value
+
+    def term(self) -> Value:
+        value = self.power()
+        while (tok := self.peek()) and tok[0] == "op" and tok[1] in "*/":
+            self.i += 1
+            value = _arith(value, self.power(), tok[1])
+        return value
+
+    def power(self) -> Value:
+        value = self.unary()
+        while (tok := self.peek()) and tok == ("op", "^"):
+            self.i += 1
+            value = _arith(value, self.unary(), "^")
+        return value
+
+    def unary(self) -> Value:
+        tok = self.peek()
+        if tok and tok[0] == "op" and tok[1] in "+-":
+            self.i += 1
+            v = self.unary()
+            return _arith(0.0, v, "-") if tok[1] == "-" else v
+        value = self.atom()
+        if (tok := self.peek()) and tok == ("op", "%"):
+            self.i += 1
+            return _num(value) / 100
+        return value
+
+    def atom(self) -> Value:
+        kind, text = self.take()
+        if kind == "num":
+            return float(text)
+        if kind == "str":
+            return text[1:-1].replace('""', '"')
+        if kind == "ref":
+            r, c = parse_ref(text)
+            return self.cell(r, c)
+        if kind == "op" and text == "(":
+            v = self.expr()
+            self.take(")")
+            return v
+        if kind == "func":
+            return self.call(text.upper())
+        raise Unsupported(text)
+
+    def args(self) -> list[list[Value]]:
+        """Arguments of a call; a range argument expands to its cells."""
+        out: list[list[Value]] = []
+        if self.peek() == ("op", ")"):
+            self.i += 1
+            return out
+        while True:
+            tok = self.peek()
+            if tok and tok[0] == "range" and self._range_ends_arg():
+                self.i += 1
+                out.append(self.expand(tok[1]))
+            else:
+                out.append([self.expr()])
+            sep = self.take()
+            if sep == ("op", ")"):
+                return out
+            if sep != ("op", ","):
+                raise Unsupported("syntax")
+
+    def _range_ends_arg(self) -> bool:
+        nxt = self.t[self.i + 1] if self.i + 1 < len(self.t) else None
+        return nxt in (("op", ","), ("op", ")"))
+
+    def expand(self, rng: str) -> list[Value]:
+        a, b = rng.split(":")
+        (r1, c1), (r2, c2) = parse_ref(a), parse_ref(b)
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
+            raise Unsupported("range too large")
+        return [self.cell(r, c) for r in range(min(r1, r2), max(r1, r2) + 1) for c in range(min(c1, c2), max(c1, c2) + 1)]
+
+    def call(self, name: str) -> Value:
+        if name == "IF":
+            # Both branches are evaluated; a #DIV/0! in the branch not taken is a value, not an error.
+            a = self.args()
+            if len(a) not in (2, 3) or any(len(x) != 1 for x in a):
+                raise Unsupported("IF")
+            cond = _num(a[0][0]) != 0
+            return a[1][0] if cond else (a[2][0] if len(a) == 3 else 0.0)
+        if name == "IFERROR":
+            raise Unsupported("IFERROR")
+        a = self.args()
+        flat = [v for group in a for v in group]
+        if name == "SUM":
+            return sum(float(v) for v in flat if isinstance(v, int | float))
+        if name in ("ROUND", "ROUNDUP", "ROUNDDOWN") and len(a) == 2:
+            x, n = _num(a[0][0]), int(_num(a[1][0]))
+            if name == "ROUND":
+                factor = 10.0**n
+                return math.floor(abs(x) * factor + 0.5) / factor * (1 if x >= 0 else -1)
+            raise Unsupported(name)
+        if name == "ABS" and len(a) == 1:
+            return abs(_num(a[0][0]))
+        if name in ("MAX", "MIN") and flat:
+            nums = [float(v) for v in flat if isinstance(v, int | float)]
+            if not nums:
+                return 0.0
+            return max(nums) if name == "MAX" else min(nums)
+        raise Unsupported(name)
+
+
+def evaluate(formula: str, cell: Callable[[int, int], Value]) -> Value:
+    """Evaluate ``formula`` ("=C10+C13", "=SUM(C11:C12)") with ``cell(row, col)`` giving 0-based values."""
+    if "!" in formula or "[" in formula:
+        raise Unsupported("reference to another sheet or workbook")
+    parser = _Parser(_tokenize(formula), cell)
+    value = parser.expr()
+    if parser.peek() is not None:
+        raise Unsupported("syntax")
+    if isinstance(value, _Div0):
+        raise Unsupported("#DIV/0!")
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        raise Unsupported("not finite")
+    return value

@@ -1,0 +1,250 @@
+"""Load a file's sheets as cell grids (python-calamine), with formula values made trustworthy.
+
+Grids use absolute 0-based coordinates (row 0 is sheet row 1) so that cell references are exact even
+when a sheet's used range starts lower down. Cached formula values are trusted in files saved by a
+spreadsheet program; where a program wrote the file (no cached values, or ``fullCalcOnLoad`` with
+possible placeholder zeros) simple formulas are evaluated and the rest are marked missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .formulas import Unsupported, evaluate, parse_ref
+
+CSV_ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")
+
+
+@dataclass(slots=True)
+class Grid:
+    """One sheet's cell values in absolute 0-based coordinates."""
+
+    name: str
+    rows: list[list[Any]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
+    #: Formula cells without a trustworthy value: (row, col) -> formula text.
+    missing: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def value(self, r: int, c: int) -> Any:
+        """The value at (r, c), '' outside the grid."""
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return ""
+
+    @property
+    def width(self) -> int:
+        """The widest row's length."""
+        return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass(slots=True)
+class Loaded:
+    """Grids of the visible sheets, and the names of the hidden ones."""
+
+    grids: list[Grid]
+    hidden: list[str]
+
+
+def load(path: Path) -> Loaded:
+    """Read every sheet of ``path``; raises the reader's own exceptions for unreadable files."""
+    if path.suffix.lower() == ".csv":
+        return Loaded([_load_csv(path)], [])
+    from python_calamine import CalamineWorkbook
+
+    with open(path, "rb") as fh:
+        wb = CalamineWorkbook.from_filelike(fh)
+    grids: list[Grid] = []
+    hidden: list[str] = []
+    try:
+        for meta in wb.sheets_metadata:
+            if "WorkSheet" not in str(meta.typ):
+                continue
+            if "Visible" not in str(meta.visible) or str(meta.visible).endswith("Hidden"):
+                hidden.append(meta.name)
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            data = sheet.to_python()
+            r0, c0 = sheet.start or (0, 0)
+            if c0:
+                pad = [""] * c0
+                data = [pad + row for row in data]
+            rows: list[list[Any]] = [[] for _ in range(r0)] + data
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            grids.append(Grid(meta.name, rows, merged))
+    finally:
+        wb.close()
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        _resolve_formulas(path, grids)
+    return Loaded(grids, hidden)
+
+
+def _load_csv(path: Path) -> Grid:
+    raw = path.read_bytes()
+    text = None
+    for enc in CSV_ENCODINGS:
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        text = raw.decode("latin-1")
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    return Grid(path.stem, rows)
+
+
+# ---- formulas --------------------------------------------------------------------------------
+
+_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """Sheet name -> XML part path, and whether the workbook asks for a full recalculation on load."""
+    from defusedxml import ElementTree as ET
+
+    wb_xml = zf.read("xl/workbook.xml")
+    full_calc = b'fullCalcOnLoad="1"' in wb_xml or b"fullCalcOnLoad='1'" in wb_xml
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    }
+    root = ET.fromstring(wb_xml)
+    rels_root = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels_root}
+    parts: dict[str, str] = {}
+    for sheet in root.iterfind("m:sheets/m:sheet", ns):
+        rid = sheet.get(f"{{{ns['r']}}}id")
+        target = targets.get(rid)
+        if not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        parts[sheet.get("name") or ""] = part
+    return parts, full_calc
+
+
+def _resolve_formulas(path: Path, grids: list[Grid]) -> None:
+    """Replace untrusted cached values of formula cells by evaluated ones, or mark them missing."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts, full_calc = _sheet_parts(zf)
+            suspect: list[Grid] = []
+            for grid in grids:
+                part = parts.get(grid.name)
+                if not part:
+                    continue
+                xml = zf.read(part)
+                if b"<f" not in xml:
+                    continue
+                if full_calc or _has_formula_without_value(xml):
+                    suspect.append(grid)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return
+    if not suspect:
+        return
+    formulas = _read_formulas(path, {g.name for g in suspect})
+    for grid in suspect:
+        _evaluate_grid(grid, formulas.get(grid.name, {}), full_calc)
+
+
+def _has_formula_without_value(xml: bytes) -> bool:
+    for m in _CELL.finditer(xml):
+        body = m.group(2) or b""
+        if b"<f" in body and b"<v>" not in body and b"<v " not in body:
+            return True
+    return False
+
+
+def _read_formulas(path: Path, names: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Formula text of every formula cell of the named sheets (shared formulas expanded by openpyxl)."""
+    import openpyxl
+
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    with open(path, "rb") as fh:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=False, keep_links=False)
+        try:
+            for name in names:
+                if name not in wb.sheetnames:
+                    continue
+                cells: dict[tuple[int, int], str] = {}
+                for row in wb[name].iter_rows():
+                    for cell in row:
+                        v = getattr(cell, "value", None)
+                        if isinstance(v, str) and v.startswith("=") and getattr(cell, "data_type", "") == "f":
+                            cells[(cell.row - 1, cell.column - 1)] = v  # type: ignore[union-attr,operator]
+                out[name] = cells
+        finally:
+            wb.close()
+    return out
+
+
+def _evaluate_grid(grid: Grid, formulas: dict[tuple[int, int], str], full_calc: bool) -> None:
+    done: dict[tuple[int, int], Any] = {}
+    busy: set[tuple[int, int]] = set()
+
+    def cell(r: int, c: int) -> Any:
+        key = (r, c)
+        if key in formulas:
+            if key in done:
+                value = done[key]
+                if value is _FAILED:
+                    raise Unsupported("depends on an unevaluable cell")
+                return value
+            if key in busy:
+                raise Unsupported("circular reference")
+            busy.add(key)
+            try:
+                value = evaluate(formulas[key], cell)
+            except Unsupported:
+                done[key] = _FAILED
+                raise
+            finally:
+                busy.discard(key)
+            done[key] = value
+            return value
+        return grid.value(r, c)
+
+    for key, text in formulas.items():
+        cached = grid.value(*key)
+        try:
+            value = cell(*key)
+        except (Unsupported, RecursionError):
+            # A cached value is real unless the file may hold placeholders (xlsxwriter writes 0).
+            if cached not in ("", None) and not (full_calc and cached == 0):
+                continue
+            grid.missing[key] = text
+            _set(grid, key, None)
+            continue
+        _set(grid, key, value)
+
+
+class _Failed:
+    pass
+
+
+_FAILED = _Failed()
+
+
+def _set(grid: Grid, key: tuple[int, int], value: Any) -> None:
+    r, c = key
+    while len(grid.rows) <= r:
+        grid.rows.append([])
+    row = grid.rows[r]
+    if len(row) <= c:
+        row.extend([""] * (c + 1 - len(row)))
+    row[c] = value
+
+
+__all__ = ["Grid", "Loaded", "load", "parse_ref"]
