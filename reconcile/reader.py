@@ -1,0 +1,732 @@
+"""Read one input file into line items and findings (never raises for bad input).
+
+Per file: preflight safety checks, load the grids, find the tables, decide the number convention from
+the file's own unambiguous text cells, read the header block (unit, period, money unit), then turn the
+rows into line items — Layout A by the meaning of each row (total, year section, project, sub-project,
+activity), Layout B one row per item — checking parent rows and rate columns as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from . import catalogue
+from .grid import Grid, load
+from .header import Column, Table, find_tables, year_tag
+from .models import FileResult, Finding, LineItem, SheetResult, cell_ref
+from .numbers import MONEY_UNITS, Convention, Parsed, detect_convention, detect_money_unit, parse_number
+from .periods import is_period_statement, period_from_filename, period_from_text
+from .text import cell_text, fold
+
+#: Sums of children may differ from a written parent by rounding of the figures as displayed.
+TOLERANCE = 0.0005
+_TITLE = re.compile(r"^(?:bieu|bao cao|tong hop|danh sach|ket qua|tinh hinh|mau|phu luc|bc )")
+_NOT_UNIT = re.compile(r"^(?:cong hoa|doc lap|so\s*:|so\s*\d|so\s*/|\(|don vi tinh|dvt|kinh gui|ngay)")
+_UNIT_LINE = re.compile(r"^(?:don vi|don vi bao cao|co quan bao cao|ten don vi)\s*:\s*(.+)$")
+_SUPERIOR = re.compile(r"^(?:ubnd|uy ban nhan dan|bo |tong cuc)")
+
+
+@dataclass(slots=True)
+class _Node:
+    """A row of a Layout A table in its place in the hierarchy."""
+
+    kind: str
+    row: int
+    label: str
+    values: dict[int, float | None]  # column index -> amount in triệu (None: empty or unreadable)
+    project: int | None = None
+    sub_project: int | None = None
+    budget_year: int | None = None
+    execution_year: int | None = None
+    children: list[_Node] = field(default_factory=list)
+
+    def has_values(self, cols: list[int]) -> bool:
+        return any(self.values.get(c) is not None for c in cols)
+
+
+@dataclass(slots=True)
+class _Context:
+    """What a sheet reader needs to know about its file."""
+
+    rel: str
+    convention: Convention
+    findings: list[Finding]
+    ambiguous_reported: bool = False
+
+
+def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...] = ()) -> FileResult:
+    """Read one input file. Unreadable files come back with ``readable=False`` and a finding."""
+    from .safety import preflight
+
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    result = FileResult(path=path, rel=rel, mtime=mtime)
+    refused = preflight(path)
+    if refused is not None:
+        reason_key, params = refused
+        result.readable = False
+        result.findings.append(Finding("unreadable_file", rel, params={"reason_key": reason_key, **params}))
+        return result
+    try:
+        loaded = load(path)
+    except Exception as exc:  # any parser failure of a bad file is a finding, never a crash
+        result.readable = False
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        result.findings.append(
+            Finding("unreadable_file", rel, params={"reason_key": "reason.corrupt", "detail": detail})
+        )
+        return result
+    for name in loaded.hidden:
+        result.findings.append(Finding("skipped_sheet", rel, name, params={"reason_key": "reason.hidden_sheet"}))
+    tables = [(grid, find_tables(grid)) for grid in loaded.grids]
+    convention = detect_convention(_amount_texts(tables))
+    ctx = _Context(rel, convention, result.findings)
+    name_period = period_from_filename(path.name)
+    folder_unit = _folder_unit(rel)
+    for grid, found in tables:
+        if not found:
+            if _looks_like_data(grid):
+                result.findings.append(Finding("no_header", rel, grid.name))
+            continue
+        for i, table in enumerate(found):
+            end = found[i + 1].header_top if i + 1 < len(found) else len(grid.rows)
+            prev_end = found[i - 1].first_data if i > 0 else 0
+            sheet = _read_table(grid, table, end, prev_end, ctx, name_period, folder_unit, aliases)
+            if sheet is not None:
+                result.sheets.append(sheet)
+    return result
+
+
+def _folder_unit(rel: str) -> str:
+    parts = PurePosixPath(rel).parts
+    return parts[-2] if len(parts) > 1 else ""
+
+
+def _looks_like_data(grid: Grid) -> bool:
+    """A sheet with several numbers is worth a no_header finding; notes and blank sheets are not."""
+    count = 0
+    for row in grid.rows[:200]:
+        for v in row:
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                count += 1
+                if count >= 6:
+                    return True
+    return False
+
+
+def _amount_texts(tables: list[tuple[Grid, list[Table]]]) -> list[str]:
+    texts: list[str] = []
+    for grid, found in tables:
+        for table in found:
+            cols = [c.index for c in table.columns if c.role in ("alloc", "disb", "in_month")]
+            for r in range(table.first_data, min(len(grid.rows), table.first_data + 2000)):
+                row = grid.rows[r]
+                for c in cols:
+                    if c < len(row) and isinstance(row[c], str) and row[c].strip():
+                        texts.append(row[c])
+    return texts
+
+
+# ---- header block ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Meta:
+    unit: str
+    period: dt.date | None
+    money_unit: str
+    title_year: tuple[int, int] | None
+
+
+def _read_meta(
+    grid: Grid, table: Table, prev_end: int, ctx: _Context, name_period: dt.date | None, folder_unit: str
+) -> _Meta:
+    top_rows = range(prev_end, table.header_top)
+    unit_lines: list[str] = []
+    unit_explicit = ""
+    period: dt.date | None = None
+    money: str | None = None
+    title_year: tuple[int, int] | None = None
+    title_seen = False
+    for r in top_rows:
+        row = grid.rows[r]
+        first = True
+        for c, v in enumerate(row):
+            if not isinstance(v, str) or not v.strip():
+                continue
+            text = " ".join(v.split())
+            f = fold(text)
+            money = money or detect_money_unit(text)
+            if period is None and is_period_statement(text):
+                period = period_from_text(text)
+            m = _UNIT_LINE.match(f)
+            if m and "tinh" not in f.split(":")[0]:
+                unit_explicit = text.split(":", 1)[1].strip()
+            if _TITLE.match(f):
+                title_seen = True
+                tag = year_tag(f)
+                if tag and not title_year:
+                    title_year = tag
+            elif first and c < max(3, grid.width // 2) and not title_seen and not _NOT_UNIT.match(f):
+                if f.isupper() or text.isupper() or len(f) < 80:
+                    unit_lines.append(text)
+            first = False
+    # The disbursed column often names the cut-off ("Giải ngân lũy kế đến 30/9/2023").
+    for col in table.columns:
+        money = money or detect_money_unit(col.text)
+        if period is None and col.role in ("disb", "in_month") and is_period_statement(col.text):
+            period = period_from_text(col.text)
+    sheet_period = period_from_text(grid.name) if any(ch.isdigit() for ch in grid.name) else None
+    header_period = period or sheet_period
+    if header_period and name_period and header_period != name_period:
+        ctx.findings.append(
+            Finding("period_mismatch", ctx.rel, grid.name, params={"header": header_period, "name": name_period})
+        )
+    final_period = header_period or name_period
+    unit = unit_explicit or (unit_lines[-1] if unit_lines else "") or folder_unit
+    if unit and not unit_explicit and len(unit_lines) == 1 and _SUPERIOR.match(fold(unit)) and folder_unit:
+        unit = folder_unit
+    return _Meta(unit=unit, period=final_period, money_unit=money or "trieu", title_year=title_year)
+
+
+# ---- amounts ---------------------------------------------------------------------------------
+
+
+def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: float) -> float | None:
+    """The amount at (r, c) in triệu đồng; unreadable cells become findings and None (never 0)."""
+    if (r, c) in grid.missing:
+        ctx.findings.append(
+            Finding("formula_without_value", ctx.rel, grid.name, cell_ref(r, c), params={"formula": grid.missing[(r, c)]})
+        )
+        return None
+    raw = grid.value(r, c)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, float | int) and not isinstance(raw, bool):
+        value = float(raw)
+    else:
+        p: Parsed = parse_number(raw, ctx.convention)
+        if p.kind == "empty":
+            return None
+        if p.kind == "invalid" or p.value is None:
+            ctx.findings.append(Finding("not_a_number", ctx.rel, grid.name, cell_ref(r, c), params={"value": cell_text(raw)}))
+            return None
+        if p.ambiguous and not ctx.ambiguous_reported:
+            ctx.ambiguous_reported = True
+            ctx.findings.append(
+                Finding(
+                    "ambiguous_number",
+                    ctx.rel,
+                    grid.name,
+                    cell_ref(r, c),
+                    params={"value": cell_text(raw), "as_vi": p.value, "as_us": p.alt, "used": p.value},
+                )
+            )
+        value = p.value
+    if value < 0:
+        ctx.findings.append(Finding("negative_amount", ctx.rel, grid.name, cell_ref(r, c), params={"value": value * factor}))
+    return round(value * factor, 6)
+
+
+# ---- Layout A --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Group:
+    """The amount columns of one (year, source) figure pair."""
+
+    source: str  # NSTW | NSDP | ALL
+    year: tuple[int, int] | None
+    alloc: Column | None
+    disb: Column | None
+    in_month: Column | None
+
+
+def _groups(table: Table) -> tuple[list[_Group], bool]:
+    """Pair allocation, disbursed and in-month columns by year and source; True when years are column groups."""
+    allocs, disbs, months = table.by_role("alloc"), table.by_role("disb"), table.by_role("in_month")
+    years = {c.year for c in allocs if c.year}
+    multi_year = len(years) >= 2
+
+    def match(cands: list[Column], src: str | None, year: tuple[int, int] | None) -> Column | None:
+        same = [c for c in cands if c.source == src]
+        if multi_year:
+            exact = [c for c in same if c.year == year]
+            if exact:
+                return exact[0]
+            untagged = [c for c in same if c.year is None]
+            tagged_years = sorted({c.year for c in same if c.year}, key=str)
+            if not tagged_years and len(untagged) == len(years):
+                # Untagged columns in the same left-to-right order as the allocation groups.
+                order = sorted(years, key=lambda y: min(a.index for a in allocs if a.year == y))
+                return untagged[order.index(year)] if year in order else None
+            return None
+        return same[0] if same else None
+
+    groups: list[_Group] = []
+    keys = [(c.source, c.year) for c in allocs] or [(c.source, c.year) for c in disbs + months]
+    seen: set[tuple[str | None, tuple[int, int] | None]] = set()
+    for src, year in keys:
+        if (src, year) in seen:
+            continue
+        seen.add((src, year))
+        groups.append(
+            _Group(
+                source=src or "ALL",
+                year=year if multi_year else (year or None),
+                alloc=match(allocs, src, year),
+                disb=match(disbs, src, year),
+                in_month=match(months, src, year),
+            )
+        )
+    return groups, multi_year
+
+
+def _read_table(
+    grid: Grid,
+    table: Table,
+    end: int,
+    prev_end: int,
+    ctx: _Context,
+    name_period: dt.date | None,
+    folder_unit: str,
+    aliases: tuple[tuple[str, int, int | None], ...],
+) -> SheetResult | None:
+    meta = _read_meta(grid, table, prev_end, ctx, name_period, folder_unit)
+    factor = MONEY_UNITS.get(meta.money_unit, 1.0)
+    sheet = SheetResult(
+        file=ctx.rel, sheet=grid.name, layout=table.layout, unit=meta.unit, period=meta.period, money_unit=meta.money_unit
+    )
+    if meta.period is None:
+        ctx.findings.append(Finding("period_unknown", ctx.rel, grid.name))
+    if table.layout == "B":
+        _read_layout_b(grid, table, end, ctx, factor, meta, sheet)
+    else:
+        _read_layout_a(grid, table, end, ctx, factor, meta, sheet, aliases)
+    return sheet
+
+
+def _sheet_year(grid: Grid) -> tuple[int, int] | None:
+    return year_tag("nam " + fold(grid.name).removeprefix("nam ")) if re.search(r"20\d\d", grid.name) else None
+
+
+def _read_layout_a(
+    grid: Grid,
+    table: Table,
+    end: int,
+    ctx: _Context,
+    factor: float,
+    meta: _Meta,
+    sheet: SheetResult,
+    aliases: tuple[tuple[str, int, int | None], ...],
+) -> None:
+    groups, multi_year = _groups(table)
+    amount_cols = sorted({c.index for c in table.columns if c.role in ("alloc", "disb", "in_month")})
+    if not amount_cols:
+        return
+    label_col = table.one("label")
+    stt_col = table.one("stt")
+    rate_col = table.one("rate")
+    default_year = _sheet_year(grid) or meta.title_year or (
+        (meta.period.year, meta.period.year) if meta.period else None
+    )
+    nodes: list[_Node] = []
+    open_by_rank: dict[int, _Node] = {}
+    rank = {"total": 0, "year": 1, "project": 2, "sub_project": 3, "activity": 4}
+    year: tuple[int, int] | None = None
+    project: int | None = None
+    project_known = True
+    roots: list[_Node] = []
+    for r in range(table.first_data, end):
+        row = grid.rows[r]
+        if not any(v not in ("", None) for v in row):
+            continue
+        label = cell_text(grid.value(r, label_col.index)) if label_col else ""
+        stt = cell_text(grid.value(r, stt_col.index)) if stt_col else ""
+        if not label and stt and not stt.replace(".", "").isdigit() and len(stt) > 3:
+            label = stt  # "Tổng cộng" merged across STT and Nội dung
+        texts = [fold(v) for v in row if isinstance(v, str) and v.strip()]
+        numeric = any(
+            grid.value(r, c) not in ("", None) and not (isinstance(grid.value(r, c), str) and not grid.value(r, c).strip())
+            for c in amount_cols
+        )
+        if not numeric and any(catalogue.classify_label(t).kind == "footer" for t in texts):
+            break
+        lab = catalogue.classify_label(label, stt, aliases)
+        if lab.kind in ("blank", "footer"):
+            if numeric and lab.kind == "blank":
+                values = {c: _amount(grid, r, c, ctx, factor) for c in amount_cols}
+                if any(v for v in values.values()):
+                    ctx.findings.append(
+                        Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, label_col.index if label_col else 0), params={"label": ""})
+                    )
+            if lab.kind == "footer" and not numeric:
+                break
+            continue
+        values = {c: _amount(grid, r, c, ctx, factor) for c in amount_cols} if numeric else {}
+        node = _Node(kind=lab.kind, row=r, label=label, values=values)
+        if lab.kind == "year":
+            year = (lab.budget_year or 0, lab.execution_year or 0)
+            project, project_known = None, True
+        elif lab.kind == "project":
+            project = lab.project
+            project_known = project in catalogue.PROJECTS
+            node.project = project
+            if not project_known:
+                ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}))
+                node.kind = "unknown"
+        elif lab.kind == "sub_project":
+            p = lab.project or _project_of_sub(label, lab.sub_project, project if project_known else None)
+            if p is None or lab.sub_project not in catalogue.PROJECTS.get(p, ("", {}))[1]:
+                ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}))
+                node.kind = "unknown"
+            else:
+                node.project, node.sub_project = p, lab.sub_project
+                if lab.project is not None and project != p:
+                    project, project_known = p, True
+        elif lab.kind == "activity":
+            parent = open_by_rank.get(3) or (open_by_rank.get(2) if _leaf_project(open_by_rank.get(2)) else None)
+            if parent is None or parent.kind == "unknown":
+                if numeric and any(v for v in values.values()):
+                    ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}))
+                continue
+        if node.kind == "unknown":
+            # Rows under an unknown project or sub-project are not counted either.
+            open_by_rank = {k: v for k, v in open_by_rank.items() if k < rank["sub_project" if lab.kind == "sub_project" else "project"]}
+            node.kind = lab.kind
+            node.project = None
+            open_by_rank[rank[lab.kind]] = _Node(kind="unknown", row=r, label=label, values={})
+            continue
+        y = year
+        node.budget_year, node.execution_year = (y if y else (None, None))
+        if lab.kind == "total" and roots and not open_by_rank.get(0):
+            # A total at the bottom sums the top-level rows above it.
+            node.children = [n for n in roots if n.kind != "total"]
+            roots = [node]
+            nodes.append(node)
+            open_by_rank = {}
+            continue
+        k = rank[lab.kind]
+        parent = next((open_by_rank[i] for i in range(k - 1, -1, -1) if i in open_by_rank), None)
+        if lab.kind == "activity" and parent is not None and parent.kind == "unknown":
+            continue
+        if parent is not None and parent.kind != "unknown":
+            parent.children.append(node)
+        else:
+            roots.append(node)
+        open_by_rank = {i: n for i, n in open_by_rank.items() if i < k}
+        open_by_rank[k] = node
+        nodes.append(node)
+    _check_rows(grid, table, nodes, groups, ctx)
+    if rate_col is not None:
+        for node in nodes:
+            _check_rate(grid, node, rate_col, groups, ctx)
+    _emit_items(grid, table, nodes, groups, multi_year, default_year, label_col, ctx, meta, sheet)
+
+
+def _label_ref(r: int, label_col: Column | None) -> str:
+    return cell_ref(r, label_col.index if label_col else 0)
+
+
+def _leaf_project(node: _Node | None) -> bool:
+    return node is not None and node.kind == "project" and not catalogue.has_sub_projects(node.project or 0)
+
+
+def _project_of_sub(label: str, sub: int | None, current: int | None) -> int | None:
+    """The project a sub-project row belongs to: the open project, else the one whose sub-project it names."""
+    if sub is None:
+        return None
+    if current is not None:
+        return current
+    f = fold(label)
+    for p, (_, subs) in catalogue.PROJECTS.items():
+        name = subs.get(sub)
+        if name and fold(name) in f:
+            return p
+    return None
+
+
+def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Group], ctx: _Context) -> None:
+    """Parent rows against their immediate children, and Tổng số against NSTW + NSĐP."""
+    amount_cols = [c for c in table.columns if c.role in ("alloc", "disb", "in_month")]
+    for node in nodes:
+        kids = [k for k in node.children if k.kind != "unknown"]
+        if not kids:
+            continue
+        for col in amount_cols:
+            written = node.values.get(col.index)
+            child_values = [k.values.get(col.index) for k in kids]
+            if written is None or all(v is None for v in child_values):
+                continue
+            total = round(sum(v for v in child_values if v is not None), 6)
+            if abs(written - total) > TOLERANCE + 1e-9 * abs(total):
+                ctx.findings.append(
+                    Finding(
+                        "total_mismatch",
+                        ctx.rel,
+                        grid.name,
+                        cell_ref(node.row, col.index),
+                        params={"what": node.label, "written": written, "children": total, "diff": round(written - total, 6)},
+                    )
+                )
+    by_measure: dict[tuple[str, Any], dict[str, Column]] = {}
+    for col in amount_cols:
+        if col.source:
+            by_measure.setdefault((col.role, col.year), {})[col.source] = col
+    for cols in by_measure.values():
+        if not {"ALL", "NSTW", "NSDP"} <= cols.keys():
+            continue
+        for node in nodes:
+            t, a, b = (node.values.get(cols[s].index) for s in ("ALL", "NSTW", "NSDP"))
+            if t is None or (a is None and b is None):
+                continue
+            parts = round((a or 0.0) + (b or 0.0), 6)
+            if abs(t - parts) > TOLERANCE + 1e-9 * abs(parts):
+                ctx.findings.append(
+                    Finding(
+                        "total_mismatch",
+                        ctx.rel,
+                        grid.name,
+                        cell_ref(node.row, cols["ALL"].index),
+                        params={"what": f"{node.label} (Tổng số)", "written": t, "children": parts, "diff": round(t - parts, 6)},
+                    )
+                )
+
+
+def _rate_written(raw: Any, ctx: _Context) -> tuple[float, float] | None:
+    """The written rate and the tolerance of its display (in the same unit as written)."""
+    if isinstance(raw, float | int) and not isinstance(raw, bool):
+        text = repr(float(raw))
+        decimals = len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 2
+        return float(raw), 0.5 * 10 ** (-min(decimals, 2))
+    if isinstance(raw, str) and raw.strip():
+        p = parse_number(raw, ctx.convention)
+        if p.value is None:
+            return None
+        digits = re.sub(r"[^\d.,]", "", raw.strip())
+        sep = max(digits.rfind(","), digits.rfind("."))
+        decimals = len(digits) - sep - 1 if sep >= 0 and len(digits) - sep - 1 != 3 else 0
+        return p.value, 0.5 * 10 ** (-decimals)
+    return None
+
+
+def _check_rate(grid: Grid, node: _Node, rate_col: Column, groups: list[_Group], ctx: _Context) -> None:
+    """A written rate against the row's disbursed / allocated (percent points or fraction)."""
+    if not node.values:
+        return
+    written = _rate_written(grid.value(node.row, rate_col.index), ctx)
+    if written is None:
+        return
+    main = [g for g in groups if g.source == "ALL"] or groups
+    alloc = sum(node.values.get(g.alloc.index) or 0.0 for g in main if g.alloc)
+    disb = sum(node.values.get(g.disb.index) or 0.0 for g in main if g.disb)
+    if alloc <= 0:
+        return
+    rate = disb / alloc
+    value, tol = written
+    if abs(value - rate * 100) <= tol + 1e-9 or abs(value - rate) <= tol / 100 + 1e-9 or abs(value - rate) <= 0.0005:
+        return
+    shown = value / 100 if value > 1.5 or rate * 100 <= 1.5 else value
+    ctx.findings.append(
+        Finding(
+            "rate_mismatch",
+            ctx.rel,
+            grid.name,
+            cell_ref(node.row, rate_col.index),
+            params={"written_rate": shown, "computed_rate": rate},
+        )
+    )
+
+
+def _leaf_values(node: _Node, cols: list[int]) -> tuple[dict[int, float | None], int]:
+    """A leaf's own amounts, or the sum of its activity rows when it has none."""
+    if node.has_values(cols) or not node.children:
+        return node.values, node.row
+    summed: dict[int, float | None] = {}
+    for c in cols:
+        vals = [k.values.get(c) for k in node.children]
+        summed[c] = round(sum(v for v in vals if v is not None), 6) if any(v is not None for v in vals) else None
+    return summed, node.row
+
+
+def _emit_items(
+    grid: Grid,
+    table: Table,
+    nodes: list[_Node],
+    groups: list[_Group],
+    multi_year: bool,
+    default_year: tuple[int, int] | None,
+    label_col: Column | None,
+    ctx: _Context,
+    meta: _Meta,
+    sheet: SheetResult,
+) -> None:
+    cols = sorted({c.index for c in table.columns if c.role in ("alloc", "disb", "in_month")})
+    split = any(g.source in ("NSTW", "NSDP") for g in groups)
+    for node in nodes:
+        if node.kind == "sub_project":
+            pass
+        elif node.kind == "project" and not any(k.kind == "sub_project" for k in node.children):
+            pass
+        else:
+            continue
+        if node.project is None:
+            continue
+        values, row = _leaf_values(node, cols)
+        for g in groups:
+            if split and g.source == "ALL":
+                continue
+            _emit(grid, node, g, values, row, multi_year, default_year, ctx, meta, sheet)
+        if split:
+            # A row that fills only Tổng số still counts, as all sources together.
+            sourced = [g for g in groups if g.source in ("NSTW", "NSDP")]
+            if all(_empty(values, g) for g in sourced):
+                for g in groups:
+                    if g.source == "ALL":
+                        _emit(grid, node, g, values, row, multi_year, default_year, ctx, meta, sheet)
+
+
+def _empty(values: dict[int, float | None], g: _Group) -> bool:
+    return all(not values.get(c.index) for c in (g.alloc, g.disb, g.in_month) if c is not None)
+
+
+def _emit(
+    grid: Grid,
+    node: _Node,
+    g: _Group,
+    values: dict[int, float | None],
+    row: int,
+    multi_year: bool,
+    default_year: tuple[int, int] | None,
+    ctx: _Context,
+    meta: _Meta,
+    sheet: SheetResult,
+) -> None:
+    alloc = values.get(g.alloc.index) if g.alloc else None
+    disb = values.get(g.disb.index) if g.disb else None
+    in_month = values.get(g.in_month.index) if g.in_month else None
+    if not alloc and not disb and not in_month:
+        return
+    if multi_year and g.year:
+        year: tuple[int, int] | None = g.year
+    else:
+        year = (
+            (node.budget_year, node.execution_year)
+            if node.budget_year
+            else (g.year or default_year)
+        )
+    if not year or not year[0]:
+        return
+    sheet.items.append(
+        LineItem(
+            unit=meta.unit,
+            budget_year=int(year[0]),
+            execution_year=int(year[1] or year[0]),
+            project=int(node.project or 0),
+            sub_project=node.sub_project,
+            source=g.source,
+            period=meta.period,
+            allocated=alloc,
+            disbursed=disb,
+            disbursed_in_month=in_month,
+            file=ctx.rel,
+            sheet=grid.name,
+            row=row + 1,
+            label=node.label,
+            allocated_cell=cell_ref(row, g.alloc.index) if g.alloc else None,
+            disbursed_cell=cell_ref(row, g.disb.index) if g.disb else None,
+            in_month_cell=cell_ref(row, g.in_month.index) if g.in_month else None,
+        )
+    )
+
+
+# ---- Layout B --------------------------------------------------------------------------------
+
+_SOURCE_VALUES = {"nstw": "NSTW", "tw": "NSTW", "ngan sach trung uong": "NSTW", "von tw": "NSTW", "trung uong": "NSTW",
+                  "nsdp": "NSDP", "dp": "NSDP", "ngan sach dia phuong": "NSDP", "von dp": "NSDP", "dia phuong": "NSDP",
+                  "": "ALL", "tong so": "ALL", "tong": "ALL", "all": "ALL", "tong cong": "ALL"}
+
+
+def _int_of(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() else None
+    m = re.search(r"\d+", str(value))
+    return int(m.group()) if m else None
+
+
+def _read_layout_b(grid: Grid, table: Table, end: int, ctx: _Context, factor: float, meta: _Meta, sheet: SheetResult) -> None:
+    col = {role: table.one(role) for role in ("budget_year", "exec_year", "project", "sub_project", "source", "alloc", "disb", "in_month", "unit", "label")}
+    if col["project"] is None:
+        return
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "unit", "budget_year", "execution_year", "project", "sub_project", "source", "period", "allocated",
+        "disbursed", "disbursed_in_month", "label", "file", "sheet", "row", "allocated_cell", "disbursed_cell", "in_month_cell")}
+    pidx = col["project"].index  # type: ignore[union-attr]
+    fallback_year = meta.title_year or ((meta.period.year, meta.period.year) if meta.period else None)
+    for r in range(table.first_data, end):
+        row = grid.rows[r]
+        if not row:
+            continue
+        praw = row[pidx] if pidx < len(row) else ""
+        if praw in ("", None):
+            if any(isinstance(v, str) and catalogue.classify_label(v).kind == "footer" for v in row):
+                break
+            continue
+        p = _int_of(praw)
+        label = cell_text(grid.value(r, col["label"].index)) if col["label"] else ""
+        sraw = grid.value(r, col["sub_project"].index) if col["sub_project"] else ""
+        s = _int_of(sraw) if sraw not in ("", None) else None
+        if p is None or p not in catalogue.PROJECTS or (s is not None and s not in catalogue.PROJECTS[p][1]):
+            ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, pidx), params={"label": label or cell_text(praw)}))
+            continue
+        by = _int_of(grid.value(r, col["budget_year"].index)) if col["budget_year"] else None
+        ey = _int_of(grid.value(r, col["exec_year"].index)) if col["exec_year"] else None
+        if by is None and fallback_year:
+            by = fallback_year[0]
+        if by is None:
+            continue
+        src = _SOURCE_VALUES.get(fold(cell_text(grid.value(r, col["source"].index))) if col["source"] else "", None)
+        if src is None:
+            ctx.findings.append(
+                Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, col["source"].index), params={"label": cell_text(grid.value(r, col["source"].index))})  # type: ignore[union-attr]
+            )
+            continue
+        a = _amount(grid, r, col["alloc"].index, ctx, factor) if col["alloc"] else None
+        d = _amount(grid, r, col["disb"].index, ctx, factor) if col["disb"] else None
+        m = _amount(grid, r, col["in_month"].index, ctx, factor) if col["in_month"] else None
+        unit = cell_text(grid.value(r, col["unit"].index)) if col["unit"] else ""
+        cols["unit"].append(" ".join(unit.split()) or meta.unit)
+        cols["budget_year"].append(by)
+        cols["execution_year"].append(ey or by)
+        cols["project"].append(p)
+        cols["sub_project"].append(s)
+        cols["source"].append(src)
+        cols["period"].append(meta.period)
+        cols["allocated"].append(a)
+        cols["disbursed"].append(d)
+        cols["disbursed_in_month"].append(m)
+        cols["label"].append(label)
+        cols["file"].append(ctx.rel)
+        cols["sheet"].append(grid.name)
+        cols["row"].append(r + 1)
+        cols["allocated_cell"].append(cell_ref(r, col["alloc"].index) if col["alloc"] else None)
+        cols["disbursed_cell"].append(cell_ref(r, col["disb"].index) if col["disb"] else None)
+        cols["in_month_cell"].append(cell_ref(r, col["in_month"].index) if col["in_month"] else None)
+    sheet.columns = cols
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with POSIX separators (the name findings and CSVs use)."""
+    try:
+        return PurePosixPath(Path(os.path.relpath(path, root))).as_posix()
+    except ValueError:
+        return path.name
