@@ -1,0 +1,348 @@
+"""Reading amounts from cells: numeric cells as they are, text cells in Vietnamese or US convention.
+
+Vietnamese law (Luật Kế toán, Điều 11) writes ``1.571,6``: ``.`` groups thousands and ``,`` is the
+decimal mark. Many files are US-style all the same (``1,571.6``), so a lone ``1.571`` or ``1,571``
+could be either; :func:`detect_convention` decides a file's convention from its unambiguous cells and
+:func:`parse_number` reads one cell under it, saying when it had to guess.
+
+Money units ("Đơn vị tính: triệu đồng") are recognised by :func:`detect_money_unit` and amounts are
+normalised to triệu đồng by :func:`to_trieu`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import numbers
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .text import fold
+
+__all__ = [
+    "MONEY_UNITS",
+    "Convention",
+    "Parsed",
+    "detect_convention",
+    "detect_money_unit",
+    "parse_number",
+    "to_trieu",
+]
+
+
+class Convention(enum.Enum):
+    """How a file writes numbers in text cells."""
+
+    VI = "vi"  # "." groups thousands, "," is the decimal mark: 1.571,6
+    US = "us"  # "," groups thousands, "." is the decimal mark: 1,571.6
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The reading of one cell.
+
+    kind: "number" (``value`` is a finite float), "empty" ('' / None / white space: ``value`` None),
+    "dash" ('-', '–', '—': means zero, ``value`` 0.0), "invalid" (cannot be read: ``value`` None).
+    ``percent``: the text had a trailing ``%``; ``value`` is the number as written (45.0 for "45,0%").
+    ``ambiguous``: the text reads differently in the two conventions and the convention was guessed
+    (VI); ``alt`` is then the other reading. ``text``: the value came from a text cell.
+    """
+
+    value: float | None
+    kind: str
+    percent: bool = False
+    ambiguous: bool = False
+    alt: float | None = None
+    text: bool = False
+
+    @property
+    def is_number(self) -> bool:
+        """True for a real number or a dash (zero)."""
+        return self.kind in ("number", "dash")
+
+
+_EMPTY = Parsed(None, "empty")
+_EMPTY_TEXT = Parsed(None, "empty", text=True)
+_INVALID = Parsed(None, "invalid")
+_INVALID_TEXT = Parsed(None, "invalid", text=True)
+
+# Characters that only get in the way: zero-width space, BOM, soft hyphen, word joiner.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Minus signs and dashes people type (or Word autocorrects to) in front of a number or alone.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_DASH_TRANS = {ord(c): "-" for c in _DASHES}
+_ONLY_DASHES = re.compile(r"-+")
+
+# Currency and unit words tolerated after (or, for VND, before) an amount, on folded text:
+# đ, đồng, VNĐ, VND, triệu (đồng), tr.đ, trđ, nghìn/ngàn (đồng). The value is kept as written:
+# the sheet's "Đơn vị tính" decides the scale, these words only decorate the cell.
+_UNIT_SUFFIX = re.compile(
+    r"\s*(?:(?:trieu|nghin|ngan)(?:\s*(?:dong|d|vnd))?|tr\s*\.?\s*d(?:ong)?|trd|tr\.?"
+    r"|vnd|dong|d)\.?$"
+)
+_UNIT_PREFIX = re.compile(r"^(?:vnd|d)\s*")
+
+_DIGITS = re.compile(r"[0-9]+")
+_SPACE_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?: [0-9]{3})+(?:[.,][0-9]+)?|0(?:[.,][0-9]+)?")
+_SCIENTIFIC = re.compile(r"([0-9]+)(?:([.,])([0-9]+))?e([+-]?[0-9]{1,3})")
+
+
+def _digits(s: str) -> bool:
+    return _DIGITS.fullmatch(s) is not None
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def _read(body: str, group: str, dec: str) -> float | None:
+    """The value of ``body`` when ``group`` groups thousands and ``dec`` is the decimal mark."""
+    if body.count(dec) > 1:
+        return None
+    int_part, has_dec, frac = body.partition(dec)
+    if has_dec and not _digits(frac):
+        return None
+    if int_part == "":
+        if not has_dec:
+            return None
+        int_part = "0"
+    if group in int_part:
+        groups = int_part.split(group)
+        first = groups[0]
+        # A leading zero group ("0.500") is not a thousands grouping anyone writes.
+        if not (_digits(first) and len(first) <= 3 and first[0] != "0"):
+            return None
+        if any(len(g) != 3 or not _digits(g) for g in groups[1:]):
+            return None
+        int_part = "".join(groups)
+    elif not _digits(int_part):
+        return None
+    return _finite(float(f"{int_part}.{frac}" if has_dec else int_part))
+
+
+def _readings(body: str) -> tuple[float | None, float | None]:
+    """(value under VI, value under US) of an unsigned number body; None where it is not valid."""
+    if " " in body:
+        # Spaces group thousands ("1 571,6"); whatever mark follows must then be the decimal mark.
+        if not _SPACE_GROUPED.fullmatch(body):
+            return None, None
+        body = body.replace(" ", "")
+        if "," in body:
+            return _read(body, ".", ","), None
+        if "." in body:
+            return None, _read(body, ",", ".")
+        value = _finite(float(body))
+        return value, value
+    m = _SCIENTIFIC.fullmatch(body)
+    if m:
+        mantissa, mark, frac, exp = m.groups()
+        value = _finite(float(f"{mantissa}.{frac or '0'}e{exp}"))
+        return (value if mark != "." else None), (value if mark != "," else None)
+    return _read(body, ".", ","), _read(body, ",", ".")
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A text cell taken apart: sign, percent and the number body that is left."""
+
+    body: str
+    negative: bool
+    percent: bool
+
+
+def _strip_units(s: str) -> str:
+    s = _UNIT_SUFFIX.sub("", s).strip()
+    return _UNIT_PREFIX.sub("", s).strip()
+
+
+def _take_apart(raw: str) -> _Text | str:
+    """Split a text cell into sign, percent and body; or return the kind "empty" / "dash" / "invalid"."""
+    s = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE).translate(_DASH_TRANS)
+    s = fold(s)  # lower case, no diacritics, white space (nbsp, narrow nbsp) collapsed to one space
+    if not s:
+        return "empty"
+    if s.startswith("'"):  # Excel's "store as text" prefix, when a reader keeps it
+        s = s[1:].strip()
+    negative = percent = False
+    s = _strip_units(s)
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, _strip_units(s[1:-1].strip())
+    if s.endswith("%"):
+        percent, s = True, _strip_units(s[:-1].strip())
+    compact = s.replace(" ", "")
+    if _ONLY_DASHES.fullmatch(compact):
+        # "-", "--", "(-)", "- %": nothing was spent; a long rule of dashes is not a value.
+        return "dash" if len(compact) <= 3 else "invalid"
+    if s and s[0] in "-+":
+        if negative and s[0] == "-":
+            return "invalid"  # "(-5)": the reader cannot tell which sign was meant
+        negative = negative or s[0] == "-"
+        s = _strip_units(s[1:].strip())
+    if not s:
+        return "invalid"
+    return _Text(s, negative, percent)
+
+
+def _signed(value: float, negative: bool) -> float:
+    # "+ 0.0" turns the -0.0 of "-0" into 0.0, so that a negative zero never reaches a sum or a CSV.
+    return (-value if negative else value) + 0.0
+
+
+def parse_number(value: object, convention: Convention = Convention.UNKNOWN) -> Parsed:
+    """Read one cell: numeric cells as they are, text cells under the file's ``convention``.
+
+    A text that is valid in one convention only is read in that one whatever ``convention`` says;
+    a text that reads differently in both ("1.571") is read in ``convention``, or, when it is
+    UNKNOWN, as Vietnamese (the legal convention) with ``ambiguous=True`` and the US reading in ``alt``.
+    """
+    if value is None:
+        return _EMPTY
+    if isinstance(value, bool):
+        return _INVALID
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return _INVALID
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing markers, without importing pandas
+        return _EMPTY
+    if isinstance(value, (numbers.Real, Decimal)):
+        try:
+            x = float(value)
+        except (TypeError, ValueError, OverflowError):
+            return _INVALID
+        if math.isnan(x):
+            return _EMPTY
+        if math.isinf(x):
+            return _INVALID
+        return Parsed(x + 0.0, "number")
+    if not isinstance(value, str):
+        return _INVALID
+    parts = _take_apart(value)
+    if parts == "empty":
+        return _EMPTY_TEXT
+    if parts == "dash":
+        return Parsed(0.0, "dash", text=True)
+    if not isinstance(parts, _Text):
+        return _INVALID_TEXT
+    vi, us = _readings(parts.body)
+    if vi is None and us is None:
+        return _INVALID_TEXT
+    neg, pct = parts.negative, parts.percent
+    if vi is None or us is None or vi == us:
+        chosen = vi if vi is not None else us
+        assert chosen is not None
+        return Parsed(_signed(chosen, neg), "number", percent=pct, text=True)
+    if convention is Convention.US:
+        return Parsed(_signed(us, neg), "number", percent=pct, text=True)
+    if convention is Convention.VI:
+        return Parsed(_signed(vi, neg), "number", percent=pct, text=True)
+    return Parsed(_signed(vi, neg), "number", percent=pct, ambiguous=True, alt=_signed(us, neg), text=True)
+
+
+def detect_convention(texts: Iterable[str]) -> Convention:
+    """Decide a file's convention from the votes of its unambiguous text cells.
+
+    "1.571,6", "2.450.000", "20,6" vote VI; "1,571.6", "20.6", "2,450,000" vote US; "1.571",
+    "1,571" and "1234" do not vote. UNKNOWN when nothing votes or the votes tie. Pass amount cells
+    only: a row number such as "1.1" in an STT column would vote US.
+    """
+    vi_votes = us_votes = 0
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        parts = _take_apart(text)
+        if not isinstance(parts, _Text):
+            continue
+        vi, us = _readings(parts.body)
+        if vi is not None and us is None:
+            vi_votes += 1
+        elif us is not None and vi is None:
+            us_votes += 1
+    if vi_votes > us_votes:
+        return Convention.VI
+    if us_votes > vi_votes:
+        return Convention.US
+    return Convention.UNKNOWN
+
+
+# ---- money units ---------------------------------------------------------------------------------
+
+#: Factor that converts an amount in the unit to triệu đồng.
+MONEY_UNITS: dict[str, float] = {"trieu": 1.0, "nghin": 0.001, "dong": 0.000001}
+
+# Exact divisors: dividing by 1000 is exact where multiplying by 0.001 leaves binary noise.
+_DIVISORS: dict[str, float] = {"trieu": 1.0, "nghin": 1_000.0, "dong": 1_000_000.0}
+
+# Unit phrases on folded text, most specific first ("1.000.000 đồng" before "1.000 đồng" before "đồng").
+_CURRENCY = r"(?:\s*(?:dong|d|vnd)(?:\s*viet\s*nam)?)"
+_UNIT_PHRASES: tuple[tuple[str, str], ...] = (
+    ("trieu", rf"1[., ]?000[., ]?000{_CURRENCY}"),
+    ("trieu", rf"trieu{_CURRENCY}?"),
+    ("trieu", r"tr\s*\.?\s*d(?:ong)?|trd|tr\s*\.?"),
+    ("trieu", r"million(?:\s*(?:dong|vnd))?|(?:vnd|dong)\s*million"),
+    ("nghin", rf"1[., ]?000{_CURRENCY}"),
+    ("nghin", rf"(?:nghin|ngan){_CURRENCY}?"),
+    ("nghin", r"thousand(?:\s*(?:dong|vnd))?|(?:vnd|dong)\s*thousand"),
+    ("dong", r"(?:dong|vnd|d)(?:\s*viet\s*nam)?"),
+)
+# After a unit phrase: the end, or punctuation. "Đơn vị: Đồng Văn" (a district) is not a unit.
+_PHRASE_END = r"(?=\s*(?:$|[.,;:)\]/|(\-]))"
+_UNIT_RES = tuple((unit, re.compile(rf"(?:{phrase}){_PHRASE_END}")) for unit, phrase in _UNIT_PHRASES)
+_UNIT_LABEL = re.compile(r"(?<![a-z])(?:don\s*vi\s*tinh|don\s*vi|dvt|d\.\s*v\.\s*t\.?|unit)\s*[:\-]?\s*")
+_PARENS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+
+
+def _unit_at_start(s: str) -> str | None:
+    for unit, pattern in _UNIT_RES:
+        if pattern.match(s):
+            return unit
+    return None
+
+
+def _unit_whole(s: str, bare_d: bool) -> str | None:
+    s = s.strip(" ()[]:.")
+    if not s or (s == "d" and not bare_d):
+        return None
+    for unit, pattern in _UNIT_RES:
+        m = pattern.match(s)
+        if m and not s[m.end() :].strip(" .)]"):
+            return unit
+    return None
+
+
+def detect_money_unit(text: str) -> str | None:
+    """The money unit a text states ("trieu", "nghin" or "dong"), or None when it states none.
+
+    Reads "Đơn vị tính: triệu đồng", "ĐVT: 1.000 đồng" (nghìn), "Đvt: Tr.đ", "ngàn đồng", a bare
+    "trđ" or "(triệu đồng)" in a column header; "Đơn vị thực hiện" (implementing unit) is no money unit.
+    """
+    if not isinstance(text, str):
+        return None
+    f = fold(unicodedata.normalize("NFKC", text))
+    if not f:
+        return None
+    for m in _UNIT_LABEL.finditer(f):
+        unit = _unit_at_start(f[m.end() :])
+        if unit:
+            return unit
+    # A lone "D" is more likely a column letter than "đ"; "(đ)" under a header is a unit.
+    unit = _unit_whole(f, bare_d=False)
+    if unit:
+        return unit
+    for m in _PARENS.finditer(f):
+        unit = _unit_whole(m.group(1), bare_d=True)
+        if unit:
+            return unit
+    return None
+
+
+def to_trieu(value: float, unit: str) -> float:
+    """``value`` in ``unit`` converted to triệu đồng, rounded to 6 decimals (1 đồng) to drop binary noise."""
+    try:
+        divisor = _DIVISORS[unit]
+    except KeyError:
+        raise ValueError(f"unknown money unit {unit!r}; expected one of {sorted(MONEY_UNITS)}") from None
+    return round(value / divisor, 6) + 0.0
