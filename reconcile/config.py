@@ -1,0 +1,77 @@
+"""Settings from ``reconcile.toml`` in the input folder, merged under the command-line options.
+
+Example::
+
+    target = 100                 # percent
+    deadline = "31/01"           # day/month; a month before June means the next year
+    pace = [5, 10, 20, 30, 40, 50, 60, 70, 80, 88, 95, 100]   # expected cumulative % at each month end
+
+    [aliases]                    # extra labels -> "project" or "project.sub_project"
+    "Truyen thanh co so" = "6.1"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .text import fold
+
+CONFIG_NAME = "reconcile.toml"
+
+
+def _bad(path: Path, line: int | str, detail: str) -> UsageError:
+    return UsageError("cli.bad_config", file=str(path), line=line, detail=detail)
+
+
+def load_config(folder: Path) -> dict[str, Any]:
+    """Settings overrides from ``folder/reconcile.toml`` (empty when there is none)."""
+    path = folder / CONFIG_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise _bad(path, m.group(1) if m else "?", str(exc).split(" (at")[0]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _bad(path, 1, str(exc)) from exc
+    out: dict[str, Any] = {}
+    if "target" in data:
+        t = data["target"]
+        if not isinstance(t, int | float) or not 0 < t <= 100:
+            raise _bad(path, _line_of(path, "target"), "target phải là số từ 1 đến 100 / target must be 1..100")
+        out["target"] = float(t) / 100
+    if "deadline" in data:
+        m = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{1,2})\s*", str(data["deadline"]))
+        if not m:
+            raise _bad(path, _line_of(path, "deadline"), 'deadline = "dd/mm"')
+        day, month = int(m.group(1)), int(m.group(2))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            raise _bad(path, _line_of(path, "deadline"), 'deadline = "dd/mm"')
+        out["deadline_day"], out["deadline_month"] = day, month
+        out["deadline_year_offset"] = 1 if month < 6 else 0
+    if "pace" in data:
+        pace = data["pace"]
+        if not (isinstance(pace, list) and len(pace) == 12 and all(isinstance(x, int | float) for x in pace)):
+            raise _bad(path, _line_of(path, "pace"), "pace = 12 numbers (%)")
+        out["pace_profile"] = tuple(float(x) / 100 for x in pace)
+    if "aliases" in data:
+        aliases = []
+        for label, target in dict(data["aliases"]).items():
+            m = re.fullmatch(r"\s*(\d)(?:\.(\d))?\s*", str(target))
+            if not m:
+                raise _bad(path, _line_of(path, label), f'"{label}" = "project" or "project.sub_project"')
+            aliases.append((fold(label), int(m.group(1)), int(m.group(2)) if m.group(2) else None))
+        out["aliases"] = tuple(aliases)
+    return out
+
+
+def _line_of(path: Path, key: str) -> int | str:
+    for i, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if line.strip().strip('"').startswith(key):
+            return i
+    return "?"
