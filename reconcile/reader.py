@@ -353,10 +353,7 @@ def _read_layout_a(
         if not label and stt and not stt.replace(".", "").isdigit() and len(stt) > 3:
             label = stt  # "Tổng cộng" merged across STT and Nội dung
         texts = [fold(v) for v in row if isinstance(v, str) and v.strip()]
-        numeric = any(
-            grid.value(r, c) not in ("", None) and not (isinstance(grid.value(r, c), str) and not grid.value(r, c).strip())
-            for c in amount_cols
-        )
+        numeric = any(_reads_as_number(grid, r, c, ctx) for c in amount_cols)
         if not numeric and any(catalogue.classify_label(t).kind == "footer" for t in texts):
             break
         lab = catalogue.classify_label(label, stt, aliases)
@@ -370,7 +367,9 @@ def _read_layout_a(
             if lab.kind == "footer" and not numeric:
                 break
             continue
-        values = {c: _amount(grid, r, c, ctx, factor) for c in amount_cols} if numeric else {}
+        has_text = any(isinstance(grid.value(r, c), str) and grid.value(r, c).strip() for c in amount_cols)
+        known = lab.kind in ("project", "sub_project", "total", "year")
+        values = {c: _amount(grid, r, c, ctx, factor) for c in amount_cols} if numeric or (known and has_text) else {}
         node = _Node(kind=lab.kind, row=r, label=label, values=values)
         if lab.kind == "year":
             year = (lab.budget_year or 0, lab.execution_year or 0)
@@ -429,6 +428,23 @@ def _read_layout_a(
         for node in nodes:
             _check_rate(grid, node, rate_col, groups, ctx)
     _emit_items(grid, table, nodes, groups, multi_year, default_year, label_col, ctx, meta, sheet)
+
+
+def _reads_as_number(grid: Grid, r: int, c: int, ctx: _Context) -> bool:
+    """True when the cell holds an amount (a number, a numeric text, '-', or a formula without value).
+
+    Prose in an amount column (a signature, a place and date) does not make a row a data row.
+    """
+    if (r, c) in grid.missing:
+        return True
+    v = grid.value(r, c)
+    if isinstance(v, bool) or v is None:
+        return False
+    if isinstance(v, int | float):
+        return True
+    if not isinstance(v, str) or not v.strip():
+        return False
+    return parse_number(v, ctx.convention).kind in ("number", "dash")
 
 
 def _label_ref(r: int, label_col: Column | None) -> str:
