@@ -87,9 +87,10 @@ def _is_disb(t: str) -> bool:
 
 def is_header_row(cells: list[str]) -> str | None:
     """'A' or 'B' when the folded cells of a row look like a table header, else None."""
-    has_alloc = any(_is_alloc(t) and len(t) < 120 for t in cells)
-    has_disb = any(_is_disb(t) and len(t) < 120 for t in cells)
-    if not (has_alloc and has_disb):
+    # Two different cells, each short: a sentence naming both words is prose, not a header.
+    alloc = {i for i, t in enumerate(cells) if t and len(t) < 120 and _is_alloc(t)}
+    disb = {i for i, t in enumerate(cells) if t and len(t) < 120 and _is_disb(t)}
+    if not alloc or not disb or (len(alloc | disb) < 2):
         return None
     names = set(cells)
     b_cols = sum(
