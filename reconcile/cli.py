@@ -180,6 +180,9 @@ def check(folder: Path, lang: str, as_of: str | None, target: str, strict: bool,
     result = _run_with_progress(folder, settings, exclude=[])
     for f in result.findings:
         click.echo(_finding_line(f, lang))
+    if _exit_code(result, strict) == EXIT_USAGE:
+        click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
+        sys.exit(EXIT_USAGE)
     errors = sum(1 for f in result.findings if f.level == "error")
     warnings = sum(1 for f in result.findings if f.level == "warning")
     click.echo(

@@ -29,6 +29,8 @@ _TITLE = re.compile(r"^(?:bieu|bao cao|tong hop|danh sach|ket qua|tinh hinh|mau|
 _NOT_UNIT = re.compile(r"^(?:cong hoa|doc lap|so\s*:|so\s*\d|so\s*/|\(|don vi tinh|dvt|kinh gui|ngay)")
 _UNIT_LINE = re.compile(r"^(?:don vi|don vi bao cao|co quan bao cao|ten don vi)\s*:\s*(.+)$")
 _SUPERIOR = re.compile(r"^(?:ubnd|uy ban nhan dan|bo |tong cuc)")
+#: Sheets that explain rather than report: the template's instructions, our own legend.
+_GUIDE_SHEETS = {"huong dan", "instructions", "chu giai", "legend"}
 
 
 @dataclass(slots=True)
@@ -92,7 +94,7 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
     folder_unit = _folder_unit(rel)
     for grid, found in tables:
         if not found:
-            if _looks_like_data(grid):
+            if fold(grid.name) not in _GUIDE_SHEETS and _looks_like_data(grid):
                 result.findings.append(Finding("no_header", rel, grid.name))
             continue
         for i, table in enumerate(found):
@@ -174,7 +176,7 @@ def _read_meta(
                 tag = year_tag(f)
                 if tag and not title_year:
                     title_year = tag
-            elif first and c < max(3, grid.width // 2) and not title_seen and not _NOT_UNIT.match(f):
+            elif first and c < max(3, grid.width // 2) and not title_seen and not _NOT_UNIT.match(f) and not f.startswith("don vi"):
                 if f.isupper() or text.isupper() or len(f) < 80:
                     unit_lines.append(text)
             first = False
