@@ -134,8 +134,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Disbursed {disbursed} million VND with no allocation. Check the figures.",
     },
     "ann.behind": {
-        "vi": "Đã giải ngân {disbursed} / {allocated} triệu đồng ({rate}), còn thiếu {shortfall} triệu đồng so với mục tiêu {target} trước {deadline}. Chậm tiến độ: đến ngày {period} cần đạt khoảng {expected_rate}.",
-        "en": "Disbursed {disbursed} / {allocated} million VND ({rate}), {shortfall} million VND short of the {target} target due by {deadline}. Behind schedule: about {expected_rate} was due by {period}.",
+        "vi": "Đã giải ngân {disbursed} / {allocated} triệu đồng ({rate}), còn thiếu {shortfall} triệu đồng so với mục tiêu {target} trước {deadline}. Theo tiến độ, đến ngày {period} cần đạt khoảng {expected_rate}.",
+        "en": "Disbursed {disbursed} / {allocated} million VND ({rate}), {shortfall} million VND short of the {target} target due by {deadline}. About {expected_rate} was due by {period} to keep pace.",
     },
     "ann.at_risk": {
         "vi": "Đã giải ngân {disbursed} / {allocated} triệu đồng ({rate}), còn thiếu {shortfall} triệu đồng so với mục tiêu {target} trước {deadline}. Theo tốc độ giải ngân bình quân gần đây, đến {deadline} dự kiến chỉ giải ngân được khoảng {projection} triệu đồng, chưa đạt mục tiêu.",
@@ -146,8 +146,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Disbursed {disbursed} / {allocated} million VND ({rate}), {shortfall} million VND short; the deadline {deadline} has passed without reaching the {target} target.",
     },
     "ann.on_track": {
-        "vi": "Đã giải ngân {disbursed} / {allocated} triệu đồng ({rate}), còn thiếu {shortfall} triệu đồng so với mục tiêu {target} trước {deadline}. Đúng tiến độ.",
-        "en": "Disbursed {disbursed} / {allocated} million VND ({rate}), {shortfall} million VND short of the {target} target due by {deadline}. On track.",
+        "vi": "Đã giải ngân {disbursed} / {allocated} triệu đồng ({rate}), còn thiếu {shortfall} triệu đồng so với mục tiêu {target} trước {deadline}. Với tốc độ hiện nay sẽ đạt mục tiêu đúng hạn.",
+        "en": "Disbursed {disbursed} / {allocated} million VND ({rate}), {shortfall} million VND short of the {target} target due by {deadline}. At the current pace the target will be met in time.",
     },
     "ann.header": {"vi": "{status} (kỳ {period})", "en": "{status} (period {period})"},
     "ann.finding": {"vi": "{severity} [{code}]: {message}", "en": "{severity} [{code}]: {message}"},
@@ -189,10 +189,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ann.legend.missed": {"vi": "Đã quá hạn mà chưa đạt mục tiêu", "en": "The deadline passed without reaching the target"},
     "ann.legend.behind": {"vi": "Tỷ lệ giải ngân thấp hơn tiến độ cần đạt đến kỳ báo cáo", "en": "The rate is below the pace expected by the report date"},
     "ann.legend.at_risk": {"vi": "Đang theo kịp tiến độ nhưng với tốc độ bình quân gần đây sẽ không đạt mục tiêu đúng hạn", "en": "On pace today, but the recent average pace misses the target by the deadline"},
-    "ann.legend.on_track": {"vi": "Đúng tiến độ", "en": "On track"},
+    "ann.legend.on_track": {"vi": "Theo kịp tiến độ và dự kiến đạt mục tiêu đúng hạn", "en": "On pace and expected to reach the target in time"},
     "ann.legend.error": {"vi": "Lỗi số liệu cần sửa", "en": "An error in the figures to correct"},
     "ann.legend.warning": {"vi": "Cần kiểm tra lại", "en": "To check"},
-    "ann.legend.info": {"vi": "Thông tin", "en": "For information"},
+    "ann.legend.info": {"vi": "Để biết, không cần sửa", "en": "For information; nothing to correct"},
     # ---- parts of a workbook an annotated copy cannot keep (listed in finding.parts_dropped) ----
     "part.values_only": {"vi": "định dạng, công thức và độ rộng cột (tệp .xls/.ods/.csv được chép lại chỉ với giá trị)", "en": "formatting, formulas and column widths (an .xls/.ods/.csv file is copied as values only)"},
     "part.images": {"vi": "hình ảnh", "en": "images"},

@@ -210,7 +210,7 @@ def test_cells_filled_and_commented_in_vietnamese(
     assert behind is not None and behind.author == "reconcile"
     assert behind.text.startswith("Chậm tiến độ (kỳ 31/10/2023)\n")
     assert BEHIND_VI in behind.text
-    assert "đến ngày 31/10/2023 cần đạt khoảng 83,3%" in behind.text
+    assert "Theo tiến độ, đến ngày 31/10/2023 cần đạt khoảng 83,3%." in behind.text
     assert ws["D6"].comment is None  # the allocated cell is filled, the note sits on the disbursed one
     assert (
         ws["H6"].comment.text
@@ -232,7 +232,7 @@ def test_comment_in_english(case: tuple[Result, FileResult, Path], tmp_path: Pat
     text = wb["T10"]["G6"].comment.text
     assert text.startswith("Behind (period 2023-10-31)\n")
     assert BEHIND_EN in text
-    assert "Behind schedule: about 83.3% was due by 2023-10-31." in text
+    assert "About 83.3% was due by 2023-10-31 to keep pace." in text
     assert wb.sheetnames[-1] == "Legend"
     assert (
         "Note from reconcile:\nError [total_mismatch]: Dự án 3 is written as 8,100"
@@ -592,3 +592,51 @@ def test_status_colours_cover_every_status() -> None:
     assert all(
         re.fullmatch(r"[0-9A-F]{6}", c) for c in [*STATUS_COLOURS.values(), *SEVERITY_COLOURS.values()]
     )
+
+
+def test_every_status_has_its_own_sentence(tmp_path: Path) -> None:
+    """One row per status on a plain sheet; the met row (7) has its disbursement as an in-month amount in D7."""
+    src = tmp_path / "in" / "all.xlsx"
+    src.parent.mkdir()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "S"
+    figures = [(1000, 900), (1000, 700), (1000, 400), (1000, 950), (0, 50), (1000, 1000), (1000, 1100)]
+    for r, (a, d) in enumerate(figures, start=2):
+        ws.cell(r, 2, a)
+        ws.cell(r, 3, d)
+    ws["D7"] = 100
+    wb.save(src)
+    statuses = ["on_track", "at_risk", "missed", "behind", "no_allocation", "met", "over"]
+    items, rows = [], []
+    for i, ((a, d), status) in enumerate(zip(figures, statuses, strict=True)):
+        it = item("all.xlsx", "S", i + 2, "ALL", i + 1, float(a), float(d), f"B{i + 2}", f"C{i + 2}")
+        if i == 5:
+            it.update(disbursed_cell=None, in_month_cell="D7")
+        items.append(it)
+        rows.append(
+            summary_row(it, i, status, expected=0.8, projection=900.0 if status == "at_risk" else 0.0)
+        )
+    fr = FileResult(path=src, rel="all.xlsx", mtime=0.0)
+    out, _ = annotate_file(make_result([fr], items, rows, []), fr, tmp_path / "out")
+    ws = load_workbook(out)["S"]
+
+    def note(ref: str) -> str:
+        return ws[ref].comment.text
+
+    assert note("C2").endswith(
+        "còn thiếu 100 triệu đồng so với mục tiêu 100% trước 31/12/2023. Với tốc độ hiện nay sẽ đạt mục tiêu đúng hạn."
+    )
+    assert "đến 31/12/2023 dự kiến chỉ giải ngân được khoảng 900 triệu đồng, chưa đạt mục tiêu." in note("C3")
+    assert note("C4").endswith("còn thiếu 600 triệu đồng; đã quá hạn 31/12/2023 mà chưa đạt mục tiêu 100%.")
+    assert "Theo tiến độ, đến ngày 31/10/2023 cần đạt khoảng 80,0%." in note("C5")
+    assert note("C6").endswith(
+        "Đã giải ngân 50 triệu đồng nhưng chưa có kế hoạch vốn được giao. Kiểm tra lại số liệu."
+    )
+    assert note("D7").startswith("Đạt (kỳ 31/10/2023)")  # in-month only: the note sits on the in-month cell
+    assert ws["C7"].comment is None and fill_of(ws["C7"]) is None
+    assert "vượt kế hoạch vốn được giao 100 triệu đồng" in note("C8")
+    for r, status in enumerate(statuses, start=2):
+        cell = "D7" if status == "met" else f"C{r}"
+        assert fill_of(ws[cell]) == STATUS_COLOURS[status], status
+        assert fill_of(ws[f"B{r}"]) == STATUS_COLOURS[status], status

@@ -47,7 +47,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputFileError
 from ..messages import finding_message, fmt_amount, fmt_date, fmt_number, fmt_rate, msg, status_label
-from ..models import KEY_COLUMNS, SEVERITY_ORDER, STATUSES, FileResult, Finding, Result
+from ..models import KEY_COLUMNS, SEVERITY_ORDER, FileResult, Finding, Result
 from .palette import SEVERITY_COLOURS, STATUS_COLOURS
 
 AUTHOR = "reconcile"
@@ -60,9 +60,8 @@ MAX_UNPACKED_BYTES = 1 << 30
 _MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell or note
 
 # Which status colour wins when two items share a cell: the more urgent one.
-_STATUS_RANK: dict[str, int] = {
-    s: i for i, s in enumerate(("over", "no_allocation", "missed", "behind", "at_risk", "on_track", "met"))
-}
+_URGENCY = ("over", "no_allocation", "missed", "behind", "at_risk", "on_track", "met")
+_STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(_URGENCY)}
 _SHAPE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:sp|grpSp|cxnSp)[\s>/]")
 _COORD_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
 _BAD_TITLE_RE = re.compile(r"[\\/?*\[\]:]")
@@ -673,7 +672,7 @@ def _add_legend(wb: Workbook, result: Result, file: FileResult, lang: str, loose
 
     section(
         msg("ann.legend_statuses", lang),
-        [(STATUS_COLOURS[s], status_label(s, lang), msg(f"ann.legend.{s}", lang)) for s in STATUSES],
+        [(STATUS_COLOURS[s], status_label(s, lang), msg(f"ann.legend.{s}", lang)) for s in _URGENCY],
     )
     section(
         msg("ann.legend_severities", lang),
