@@ -271,14 +271,17 @@ def detect_convention(texts: Iterable[str]) -> Convention:
 # ---- money units ---------------------------------------------------------------------------------
 
 #: Factor that converts an amount in the unit to triệu đồng.
-MONEY_UNITS: dict[str, float] = {"trieu": 1.0, "nghin": 0.001, "dong": 0.000001}
+MONEY_UNITS: dict[str, float] = {"ty": 1000.0, "trieu": 1.0, "nghin": 0.001, "dong": 0.000001}
 
 # Exact divisors: dividing by 1000 is exact where multiplying by 0.001 leaves binary noise.
 _DIVISORS: dict[str, float] = {"trieu": 1.0, "nghin": 1_000.0, "dong": 1_000_000.0}
+# A tỷ (billion) is a thousand triệu: multiplying by 1000 is exact.
+_MULTIPLIERS: dict[str, float] = {"ty": 1_000.0}
 
 # Unit phrases on folded text, most specific first ("1.000.000 đồng" before "1.000 đồng" before "đồng").
 _CURRENCY = r"(?:\s*(?:dong|d|vnd)(?:\s*viet\s*nam)?)"
 _UNIT_PHRASES: tuple[tuple[str, str], ...] = (
+    ("ty", rf"(?:ty|billion){_CURRENCY}?"),
     ("trieu", rf"1[., ]?000[., ]?000{_CURRENCY}"),
     ("trieu", rf"trieu{_CURRENCY}?"),
     ("trieu", r"tr\s*\.?\s*d(?:ong)?|trd|tr\s*\.?"),
@@ -341,6 +344,8 @@ def detect_money_unit(text: str) -> str | None:
 
 def to_trieu(value: float, unit: str) -> float:
     """``value`` in ``unit`` converted to triệu đồng, rounded to 6 decimals (1 đồng) to drop binary noise."""
+    if unit in _MULTIPLIERS:
+        return round(value * _MULTIPLIERS[unit], 6) + 0.0
     try:
         divisor = _DIVISORS[unit]
     except KeyError:

@@ -19,7 +19,7 @@ from . import catalogue
 from .grid import Grid, load
 from .header import Column, Table, find_tables, year_tag
 from .models import FileResult, Finding, LineItem, SheetResult, cell_ref
-from .numbers import MONEY_UNITS, Convention, Parsed, detect_convention, detect_money_unit, parse_number
+from .numbers import Convention, Parsed, detect_convention, detect_money_unit, parse_number, to_trieu
 from .periods import is_period_statement, period_from_filename, period_from_text
 from .text import cell_text, fold
 
@@ -201,7 +201,7 @@ def _read_meta(
 # ---- amounts ---------------------------------------------------------------------------------
 
 
-def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: float) -> float | None:
+def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: str) -> float | None:
     """The amount at (r, c) in triệu đồng; unreadable cells become findings and None (never 0)."""
     if (r, c) in grid.missing:
         ctx.findings.append(
@@ -233,8 +233,8 @@ def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: float) -> float |
             )
         value = p.value
     if value < 0:
-        ctx.findings.append(Finding("negative_amount", ctx.rel, grid.name, cell_ref(r, c), params={"value": value * factor}))
-    return round(value * factor, 6)
+        ctx.findings.append(Finding("negative_amount", ctx.rel, grid.name, cell_ref(r, c), params={"value": to_trieu(value, factor)}))
+    return to_trieu(value, factor)
 
 
 # ---- Layout A --------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def _read_table(
     aliases: tuple[tuple[str, int, int | None], ...],
 ) -> SheetResult | None:
     meta = _read_meta(grid, table, prev_end, ctx, name_period, folder_unit)
-    factor = MONEY_UNITS.get(meta.money_unit, 1.0)
+    factor = meta.money_unit
     sheet = SheetResult(
         file=ctx.rel, sheet=grid.name, layout=table.layout, unit=meta.unit, period=meta.period, money_unit=meta.money_unit
     )
@@ -324,7 +324,7 @@ def _read_layout_a(
     table: Table,
     end: int,
     ctx: _Context,
-    factor: float,
+    factor: str,
     meta: _Meta,
     sheet: SheetResult,
     aliases: tuple[tuple[str, int, int | None], ...],
@@ -681,7 +681,7 @@ def _int_of(value: Any) -> int | None:
     return int(m.group()) if m else None
 
 
-def _read_layout_b(grid: Grid, table: Table, end: int, ctx: _Context, factor: float, meta: _Meta, sheet: SheetResult) -> None:
+def _read_layout_b(grid: Grid, table: Table, end: int, ctx: _Context, factor: str, meta: _Meta, sheet: SheetResult) -> None:
     col = {role: table.one(role) for role in ("budget_year", "exec_year", "project", "sub_project", "source", "alloc", "disb", "in_month", "unit", "label")}
     if col["project"] is None:
         return

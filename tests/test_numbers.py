@@ -381,7 +381,10 @@ def test_no_money_unit(text: str) -> None:
 
 
 def test_to_trieu() -> None:
-    assert MONEY_UNITS == {"trieu": 1.0, "nghin": 0.001, "dong": 0.000001}
+    assert MONEY_UNITS == {"ty": 1000.0, "trieu": 1.0, "nghin": 0.001, "dong": 0.000001}
+    assert to_trieu(1.5716, "ty") == 1571.6
+    assert detect_money_unit("Đơn vị tính: tỷ đồng") == "ty"
+    assert detect_money_unit("Tỷ lệ giải ngân (%)") is None
     assert to_trieu(1571.6, "trieu") == 1571.6
     assert to_trieu(1_571_600, "nghin") == 1571.6
     assert to_trieu(1_571_600_000, "dong") == 1571.6
