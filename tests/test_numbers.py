@@ -392,7 +392,7 @@ def test_to_trieu() -> None:
     assert to_trieu(1_234_567, "dong") == 1.234567  # no 1.2345669999999999
     assert to_trieu(0.0000004, "trieu") == 0.0
     with pytest.raises(ValueError, match="unknown money unit"):
-        to_trieu(1.0, "ty")
+        to_trieu(1.0, "muon")
 
 
 # ---- real workbooks ------------------------------------------------------------------------------
