@@ -194,7 +194,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ann.legend.warning": {"vi": "Cần kiểm tra lại", "en": "To check"},
     "ann.legend.info": {"vi": "Để biết, không cần sửa", "en": "For information; nothing to correct"},
     # ---- parts of a workbook an annotated copy cannot keep (listed in finding.parts_dropped) ----
-    "part.values_only": {"vi": "định dạng, công thức và độ rộng cột (tệp .xls/.ods/.csv được chép lại chỉ với giá trị)", "en": "formatting, formulas and column widths (an .xls/.ods/.csv file is copied as values only)"},
+    "part.values_only": {"vi": "định dạng, công thức, ghi chú và độ rộng cột (tệp .xls/.ods/.csv được chép lại chỉ với giá trị)", "en": "formatting, formulas, notes and column widths (an .xls/.ods/.csv file is copied as values only)"},
     "part.images": {"vi": "hình ảnh", "en": "images"},
     "part.shapes": {"vi": "hình vẽ, hộp chữ", "en": "shapes and text boxes"},
     "part.charts": {"vi": "biểu đồ", "en": "charts"},

@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
-from reconcile.errors import InputFileError
+from reconcile.errors import InputFileError, OutputError
 from reconcile.models import KEY_COLUMNS, LINE_ITEM_COLUMNS, FileResult, Finding, Result, Settings
 from reconcile.writers.annotate import SEPARATOR, annotate_file, annotate_to, annotated_name, comment_size
 from reconcile.writers.palette import SEVERITY_COLOURS, STATUS_COLOURS
@@ -464,6 +464,8 @@ def test_xlsm_keeps_its_macros(tmp_path: Path) -> None:
         assert b"macroEnabled" in z.read("[Content_Types].xml")
     ws = load_workbook(out, keep_vba=True)["T10"]
     assert fill_of(ws["G6"]) == STATUS_COLOURS["behind"]
+    assert BEHIND_VI in ws["G6"].comment.text
+    assert ws["C5"].comment.text == USER_NOTE  # the user's note survives the macro-preserving path
 
 
 def test_macros_in_an_xlsx_are_reported(tmp_path: Path) -> None:
@@ -640,3 +642,28 @@ def test_every_status_has_its_own_sentence(tmp_path: Path) -> None:
         cell = "D7" if status == "met" else f"C{r}"
         assert fill_of(ws[cell]) == STATUS_COLOURS[status], status
         assert fill_of(ws[f"B{r}"]) == STATUS_COLOURS[status], status
+
+
+def test_chart_is_kept_and_not_reported(tmp_path: Path) -> None:
+    """openpyxl re-writes charts it can read: no false alarm about them."""
+    from openpyxl.chart import BarChart, Reference
+
+    src = make_input(tmp_path / "in" / "chart.xlsx")
+    wb = load_workbook(src)
+    chart = BarChart()
+    chart.add_data(Reference(wb["T10"], min_col=4, min_row=6, max_row=7))
+    wb["T10"].add_chart(chart, "K2")
+    wb.save(src)
+    fr = FileResult(path=src, rel="chart.xlsx", mtime=0.0)
+    out, findings = annotate_file(make_result([fr], [], [], []), fr, tmp_path / "out")
+    assert findings == []
+    with zipfile.ZipFile(out) as z:
+        assert "xl/charts/chart1.xml" in z.namelist()
+
+
+def test_never_writes_over_the_input(case: tuple[Result, FileResult, Path]) -> None:
+    result, fr, src = case
+    before = sha256(src)
+    with pytest.raises(OutputError):
+        annotate_to(result, fr, src, "vi")
+    assert sha256(src) == before

@@ -36,6 +36,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
@@ -45,7 +46,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import InputFileError
+from ..errors import InputFileError, OutputError
 from ..messages import finding_message, fmt_amount, fmt_date, fmt_number, fmt_rate, msg, status_label
 from ..models import KEY_COLUMNS, SEVERITY_ORDER, FileResult, Finding, Result
 from .palette import SEVERITY_COLOURS, STATUS_COLOURS
@@ -110,11 +111,14 @@ def annotate_to(result: Result, file: FileResult, target: Path, lang: str = "vi"
     """Write the annotated copy of ``file`` exactly to ``target`` and return findings about the copy.
 
     The input is only read. Raises :class:`reconcile.errors.InputFileError` (key ``ann.copy_failed``)
-    when the input cannot be opened at all (then nothing is written; the caller turns it into a
-    finding or skips the copy); ``OSError`` from writing ``target`` propagates to the caller.
+    when the input cannot be opened at all or openpyxl cannot save what it loaded (the caller turns
+    it into a finding or skips the copy), and :class:`reconcile.errors.OutputError` before anything
+    is written when ``target`` is the input itself; ``OSError`` from writing ``target`` propagates.
     """
     if not file.readable:
         raise InputFileError("ann.copy_failed", file=file.rel, detail=msg("ann.not_readable", lang))
+    if _same_file(Path(target), file.path):
+        raise OutputError("cli.output_inside_input", folder=str(Path(target).parent))
     try:
         with open(file.path, "rb") as fh:  # read once; the input is never written or kept open
             data = fh.read()
@@ -151,6 +155,7 @@ def annotate_to(result: Result, file: FileResult, target: Path, lang: str = "vi"
     except OSError:
         raise
     except Exception as exc:  # openpyxl cannot serialise something it loaded
+        Path(target).unlink(missing_ok=True)  # no half-written copy left behind
         raise InputFileError("ann.copy_failed", file=file.rel, detail=str(exc)) from exc
 
     if keep_vba and package is not None and "xl/vbaProject.bin" in package.namelist():
@@ -160,6 +165,13 @@ def annotate_to(result: Result, file: FileResult, target: Path, lang: str = "vi"
             parts = [*parts, "vba"]
             findings = [_parts_finding(file.rel, parts, lang)]
     return findings
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def _safe_rel(rel: str) -> PurePosixPath:
@@ -423,10 +435,16 @@ def _annotate_workbook(wb: Workbook, result: Result, file: FileResult, lang: str
             continue
         cell = _anchor(ws, coord)
         if n.fill:
-            cell.fill = PatternFill(fill_type="solid", start_color=n.fill, end_color=n.fill)
+            cell.fill = _solid(n.fill)
         if n.texts:
             _add_comment(cell, "\n\n".join(n.texts), lang)
     return loose
+
+
+@lru_cache(maxsize=64)
+def _solid(colour: str) -> PatternFill:
+    """One fill object per colour: openpyxl hashes every fill it is given, a shared one is cheaper."""
+    return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
 
 
 def _items_with_figures(result: Result, rel: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
@@ -666,7 +684,7 @@ def _add_legend(wb: Workbook, result: Result, file: FileResult, lang: str, loose
             swatch = ws.cell(r, 1)
             _put_text(swatch, label)
             if colour:
-                swatch.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+                swatch.fill = _solid(colour)
             _put_text(ws.cell(r, 2), meaning)
             ws.cell(r, 2).alignment = wrap
 
