@@ -48,6 +48,7 @@ FINDING_SEVERITY: dict[str, Severity] = {
     "parts_dropped": "info",
     "unit_unknown": "info",
     "in_month_mismatch": "warning",
+    "annotate_failed": "warning",
 }
 
 

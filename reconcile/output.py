@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import atomic_write, ensure_output_dir
+from .errors import InputFileError
 from .models import Finding, Result
 
 WORKBOOK_NAME = "reconciliation.xlsx"
@@ -50,7 +51,11 @@ def write_outputs(
             def _annotate(tmp: Path, file=file, notes=notes) -> None:
                 notes.extend(annotate_to(result, file, tmp, lang))
 
-            written.paths.append(atomic_write(target, _annotate, on_locked))
+            try:
+                written.paths.append(atomic_write(target, _annotate, on_locked))
+            except InputFileError as exc:
+                # One copy that cannot be made never stops the reports: it becomes a finding.
+                extra.append(Finding("annotate_failed", file.rel, params={"reason_key": exc.key, **exc.params}))
             extra.extend(notes)
         if extra:
             result.findings = sorted(result.findings + extra, key=lambda f: f.sort_key())
