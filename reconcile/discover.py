@@ -1,0 +1,300 @@
+"""Find the spreadsheets in an input folder, and say which files were skipped and why (SPEC 3).
+
+Discovery only lists: it never opens a file (see :mod:`reconcile.safety` for the checks made before
+a reader touches one). Every skipped file becomes a ``skipped_file`` finding whose params carry a
+``reason_key`` (a ``reason.*`` catalogue key), so the message renders in either language.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+from .models import Finding
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+#: Spreadsheet formats we recognise but cannot read; named in the finding so the fix is obvious.
+UNSUPPORTED_SUFFIXES = (".xlsb", ".xltx", ".xltm", ".xlt", ".numbers", ".ots", ".fods", ".et")
+
+#: The tool's own output files (SPEC 5). ``reconciliation (2).xlsx`` etc. are written when the
+#: first is open in Excel (see :func:`reconcile.atomic.atomic_write`); ``annotated/`` holds copies.
+OUTPUT_NAMES = ("reconciliation.xlsx", "summary.csv", "findings.csv", "line_items.csv")
+ANNOTATED_FOLDER = "annotated"
+_OUTPUT_NAME_RE = re.compile(
+    r"(reconciliation|summary|findings|line_items)(?: \([0-9]+\))?\.(xlsx|csv)", re.IGNORECASE
+)
+
+#: Temp files of :func:`reconcile.atomic.atomic_write` left behind by a killed run.
+TEMP_PREFIX = ".~reconcile-"
+
+#: Files the operating system or the tool itself puts in folders: never worth a finding.
+_SILENT_NAMES = frozenset(
+    {
+        ".ds_store",
+        "thumbs.db",
+        "ehthumbs.db",
+        "desktop.ini",
+        ".localized",
+        "icon\r",
+        "reconcile.toml",
+        ".spotlight-v100",
+        ".trashes",
+        ".fseventsd",
+        ".temporaryitems",
+        ".documentrevisions-v100",
+        "$recycle.bin",
+        "system volume information",
+    }
+)
+
+_WINDOWS_HIDDEN = 0x2  # FILE_ATTRIBUTE_HIDDEN
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """The spreadsheets to read, in a deterministic order, and why the other files were skipped."""
+
+    files: list[Path]
+    findings: list[Finding]
+
+
+def is_output_name(name: str) -> bool:
+    """True for the name of one of the tool's own output files (``reconciliation (2).xlsx`` too)."""
+    return _OUTPUT_NAME_RE.fullmatch(name) is not None
+
+
+def is_output_folder(names: Iterable[str]) -> bool:
+    """True when a folder holding ``names`` is one the tool wrote its outputs into.
+
+    Recognised by ``reconciliation.xlsx`` (or a numbered sibling), or by ``summary.csv`` together
+    with ``findings.csv``: a lone ``summary.csv`` may well be an accountant's own file.
+    """
+    stems = set()
+    for name in names:
+        m = _OUTPUT_NAME_RE.fullmatch(name)
+        if m:
+            stems.add(m.group(1).lower())
+    return "reconciliation" in stems or {"summary", "findings"} <= stems
+
+
+def skip_reason(name: str) -> str | None:
+    """The reason key for skipping a file by its name alone; None when the name is a spreadsheet's.
+
+    Returns ``""`` for operating-system clutter (Thumbs.db, .DS_Store, reconcile.toml) that is
+    skipped without a word.
+    """
+    lower = name.lower()
+    if lower in _SILENT_NAMES:
+        return ""
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        return "reason.lock_file"
+    if name.startswith("._"):
+        return "reason.resource_fork"
+    if name.startswith(TEMP_PREFIX):
+        return "reason.own_output"
+    if name.startswith("."):
+        return "reason.hidden_file"
+    suffix = os.path.splitext(lower)[1]
+    if suffix in UNSUPPORTED_SUFFIXES:
+        return "reason.unsupported_spreadsheet"
+    if suffix not in SPREADSHEET_SUFFIXES:
+        return "reason.not_spreadsheet"
+    return None
+
+
+def discover(folder: Path, exclude: Iterable[Path] = ()) -> Discovered:
+    """Every spreadsheet under ``folder``, recursively, sorted by relative POSIX path.
+
+    Lock files, macOS ``._`` files, hidden files and folders, the tool's own outputs (and anything
+    under ``exclude``, e.g. an output folder inside the input folder) and files that are not
+    spreadsheets are skipped with a ``skipped_file`` finding. File links are followed; a folder link
+    back to a folder already walked is not. A sub-folder that cannot be listed becomes a finding.
+    Raises :class:`~reconcile.errors.UsageError` (``cli.folder_missing``) when ``folder`` is not a
+    folder.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError("cli.folder_missing", folder=str(folder))
+    walker = _Walker(folder, exclude)
+    walker.walk()
+    return walker.result()
+
+
+class _Walker:
+    """One walk of an input folder; collects candidates, then sorts and de-duplicates them."""
+
+    def __init__(self, root: Path, exclude: Iterable[Path]) -> None:
+        self.root = root
+        root_real = os.path.realpath(root)
+        # An exclude path that holds the whole input folder cannot mean "skip everything": the
+        # outputs sitting in it are recognised by name instead.
+        self.exclude = [
+            real for real in (os.path.realpath(p) for p in exclude) if not _is_within(root_real, real)
+        ]
+        self.visited: set[tuple[int, int]] = set()
+        self.candidates: list[tuple[str, Path]] = []
+        self.findings: list[Finding] = []
+
+    def skip(self, rel: str, reason_key: str, **params: object) -> None:
+        self.findings.append(Finding("skipped_file", file=rel, params={"reason_key": reason_key, **params}))
+
+    def walk(self) -> None:
+        # An explicit stack, not recursion: a deep tree must not hit the recursion limit. Folder
+        # links wait until every real folder is walked, so that a link (not its target) is the
+        # one reported when both lead to the same folder.
+        stack: list[tuple[Path, str]] = [(self.root, "")]
+        links: list[tuple[Path, str]] = []
+        while stack or links:
+            path, rel = stack.pop() if stack else links.pop()
+            for child, child_rel, is_link in self._visit(path, rel):
+                (links if is_link else stack).append((child, child_rel))
+
+    def _visit(self, path: Path, rel: str) -> list[tuple[Path, str, bool]]:
+        """List one folder; record its files and return its sub-folders to walk."""
+        try:
+            st = os.stat(path)
+            key = (st.st_dev, st.st_ino)
+            if key in self.visited:
+                self.skip(rel, "reason.link_loop")
+                return []
+            self.visited.add(key)
+            with os.scandir(path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            self.skip(rel or ".", "reason.folder_unreadable")
+            return []
+
+        names = [e.name for e in entries]
+        output_here = is_output_folder(names)
+        if output_here and rel and all(_is_output_entry(name) for name in names):
+            # A sub-folder holding nothing but our outputs: one line says it all.
+            self.skip(rel, "reason.output_folder")
+            return []
+        subfolders: list[tuple[Path, str, bool]] = []
+        for entry in entries:
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            child = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()  # follows links
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if self._skip_folder(entry, child, child_rel, output_here):
+                    continue
+                subfolders.append((child, child_rel, entry.is_symlink()))
+                continue
+            self._file(entry, child, child_rel, output_here)
+        # Reversed so that the stack pops them in name order (the final sort makes order exact).
+        return subfolders[::-1]
+
+    def _skip_folder(self, entry: os.DirEntry[str], child: Path, rel: str, output_here: bool) -> bool:
+        """True (with a finding where one is due) when a sub-folder is not to be walked."""
+        name = entry.name
+        lower = name.lower()
+        if lower in _SILENT_NAMES:
+            return True
+        if self._excluded(child):
+            if _has_entries(child):
+                self.skip(rel, "reason.output_folder")
+            return True
+        if name.startswith(".") or _windows_hidden(entry):
+            self.skip(rel, "reason.hidden_folder")
+            return True
+        if output_here and lower == ANNOTATED_FOLDER:
+            if _has_entries(child):
+                self.skip(rel, "reason.output_folder")
+            return True
+        return False
+
+    def _file(self, entry: os.DirEntry[str], child: Path, rel: str, output_here: bool) -> None:
+        name = entry.name
+        reason = skip_reason(name)
+        if reason == "":
+            return
+        if reason is None and _windows_hidden(entry):
+            reason = "reason.hidden_file"
+        if reason is None and (self._excluded(child) or (output_here and is_output_name(name))):
+            reason = "reason.own_output"
+        if reason is not None:
+            params = (
+                {"suffix": os.path.splitext(name)[1]} if reason == "reason.unsupported_spreadsheet" else {}
+            )
+            self.skip(rel, reason, **params)
+            return
+        try:
+            st = os.stat(child)  # follows a file link
+        except FileNotFoundError:
+            self.skip(rel, "reason.broken_link")
+            return
+        except OSError:
+            # Unreadable metadata: let the reader's pre-flight say precisely what is wrong.
+            self.candidates.append((rel, child))
+            return
+        if not stat.S_ISREG(st.st_mode):
+            self.skip(rel, "reason.not_regular")
+            return
+        self.candidates.append((rel, child))
+
+    def _excluded(self, path: Path) -> bool:
+        if not self.exclude:
+            return False
+        real = os.path.realpath(path)
+        return any(_is_within(real, ex) for ex in self.exclude)
+
+    def result(self) -> Discovered:
+        files: list[Path] = []
+        seen: dict[str, str] = {}
+        for rel, path in sorted(self.candidates, key=lambda c: c[0]):
+            real = os.path.normcase(os.path.realpath(path))
+            first = seen.get(real)
+            if first is not None:
+                self.skip(rel, "reason.same_file", other=first)
+                continue
+            seen[real] = rel
+            files.append(path)
+        findings = sorted(self.findings, key=lambda f: (f.file or "", f.params.get("reason_key", "")))
+        return Discovered(files=files, findings=findings)
+
+
+def _is_within(path: str, ancestor: str) -> bool:
+    """True when real path ``path`` is ``ancestor`` or lies under it."""
+    path, ancestor = os.path.normcase(path), os.path.normcase(ancestor)
+    try:
+        return os.path.commonpath([path, ancestor]) == ancestor
+    except ValueError:  # different drives on Windows
+        return False
+
+
+def _is_output_entry(name: str) -> bool:
+    """True for what an output folder holds: outputs, their annotated copies, temp files, clutter."""
+    lower = name.lower()
+    return (
+        is_output_name(name)
+        or lower == ANNOTATED_FOLDER
+        or name.startswith(TEMP_PREFIX)
+        or lower in _SILENT_NAMES
+        or name.startswith(("~$", ".~lock."))
+    )
+
+
+def _has_entries(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as it:
+            return any(True for _ in it)
+    except OSError:
+        return False
+
+
+def _windows_hidden(entry: os.DirEntry[str]) -> bool:
+    """True for a file or folder with the Windows "hidden" attribute (always False elsewhere)."""
+    try:
+        attrs = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attrs & _WINDOWS_HIDDEN)
