@@ -19,7 +19,10 @@ PROJECTS: dict[int, tuple[str, dict[int, str]]] = {
         {1: "Huyện nghèo", 2: "Xã ĐBKK vùng bãi ngang, ven biển và hải đảo"},
     ),
     2: ("Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo", {}),
-    3: ("Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng", {1: "Hỗ trợ phát triển sản xuất", 2: "Cải thiện dinh dưỡng"}),
+    3: (
+        "Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng",
+        {1: "Hỗ trợ phát triển sản xuất", 2: "Cải thiện dinh dưỡng"},
+    ),
     4: (
         "Phát triển giáo dục nghề nghiệp, việc làm bền vững",
         {
@@ -29,8 +32,14 @@ PROJECTS: dict[int, tuple[str, dict[int, str]]] = {
         },
     ),
     5: ("Hỗ trợ nhà ở cho hộ nghèo, hộ cận nghèo trên địa bàn các huyện nghèo", {}),
-    6: ("Truyền thông và giảm nghèo về thông tin", {1: "Giảm nghèo về thông tin", 2: "Truyền thông về giảm nghèo đa chiều"}),
-    7: ("Nâng cao năng lực và giám sát, đánh giá Chương trình", {1: "Nâng cao năng lực", 2: "Giám sát, đánh giá"}),
+    6: (
+        "Truyền thông và giảm nghèo về thông tin",
+        {1: "Giảm nghèo về thông tin", 2: "Truyền thông về giảm nghèo đa chiều"},
+    ),
+    7: (
+        "Nâng cao năng lực và giám sát, đánh giá Chương trình",
+        {1: "Nâng cao năng lực", 2: "Giám sát, đánh giá"},
+    ),
 }
 
 

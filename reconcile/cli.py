@@ -32,12 +32,17 @@ def _lang_option(f: F) -> F:
 
 def _reading_options(f: F) -> F:
     f = click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi (traceback) / show tracebacks.")(f)
-    f = click.option("--strict", is_flag=True, help="Thoát mã 1 khi có lỗi / exit 1 when error findings exist.")(f)
+    f = click.option(
+        "--strict", is_flag=True, help="Thoát mã 1 khi có lỗi / exit 1 when error findings exist."
+    )(f)
     f = click.option(
         "--target", default="100", show_default=True, help="Mục tiêu giải ngân (%) / disbursement target (%)."
     )(f)
     f = click.option(
-        "--as-of", "as_of", default=None, help="Ngày đánh giá, vd 30/9/2023 / evaluation date, e.g. 2023-09-30."
+        "--as-of",
+        "as_of",
+        default=None,
+        help="Ngày đánh giá, vd 30/9/2023 / evaluation date, e.g. 2023-09-30.",
     )(f)
     return _lang_option(f)
 
@@ -62,7 +67,10 @@ def _handle_errors(f: F) -> F:
         except Exception as exc:
             if debug:
                 raise
-            click.echo(msg("cli.internal_error", lang, where="reconcile", detail=f"{type(exc).__name__}: {exc}"), err=True)
+            click.echo(
+                msg("cli.internal_error", lang, where="reconcile", detail=f"{type(exc).__name__}: {exc}"),
+                err=True,
+            )
             sys.exit(EXIT_USAGE)
 
     return wrapper  # type: ignore[return-value]
@@ -139,7 +147,14 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path), default="workbooks")
-@click.option("--out", "out", type=click.Path(path_type=Path), default="output", show_default=True, help="Thư mục kết quả / output folder.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default="output",
+    show_default=True,
+    help="Thư mục kết quả / output folder.",
+)
 @click.option("--no-annotate", is_flag=True, help="Không tạo bản sao có ghi chú / skip the annotated copies.")
 @click.option(
     "--on-locked",
@@ -150,7 +165,17 @@ def cli() -> None:
 )
 @_reading_options
 @_handle_errors
-def run(folder: Path, out: Path, no_annotate: bool, on_locked: str, lang: str, as_of: str | None, target: str, strict: bool, debug: bool) -> None:
+def run(
+    folder: Path,
+    out: Path,
+    no_annotate: bool,
+    on_locked: str,
+    lang: str,
+    as_of: str | None,
+    target: str,
+    strict: bool,
+    debug: bool,
+) -> None:
     """Đọc, đối chiếu và ghi kết quả / read, reconcile and write the outputs."""
     from .output import write_outputs
 
@@ -165,7 +190,16 @@ def run(folder: Path, out: Path, no_annotate: bool, on_locked: str, lang: str, a
     errors = sum(1 for f in result.findings if f.level == "error")
     warnings = sum(1 for f in result.findings if f.level == "warning")
     click.echo(
-        msg("cli.done", lang, files=len(result.files), items=len(result.items), keys=len(result.latest), errors=errors, warnings=warnings, out=str(out))
+        msg(
+            "cli.done",
+            lang,
+            files=len(result.files),
+            items=len(result.items),
+            keys=len(result.latest),
+            errors=errors,
+            warnings=warnings,
+            out=str(out),
+        )
     )
     sys.exit(_exit_code(result, strict))
 
@@ -186,7 +220,16 @@ def check(folder: Path, lang: str, as_of: str | None, target: str, strict: bool,
     errors = sum(1 for f in result.findings if f.level == "error")
     warnings = sum(1 for f in result.findings if f.level == "warning")
     click.echo(
-        msg("cli.done", lang, files=len(result.files), items=len(result.items), keys=len(result.latest), errors=errors, warnings=warnings, out="-")
+        msg(
+            "cli.done",
+            lang,
+            files=len(result.files),
+            items=len(result.items),
+            keys=len(result.latest),
+            errors=errors,
+            warnings=warnings,
+            out="-",
+        )
     )
     sys.exit(_exit_code(result, strict))
 

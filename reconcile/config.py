@@ -43,7 +43,9 @@ def load_config(folder: Path) -> dict[str, Any]:
     if "target" in data:
         t = data["target"]
         if not isinstance(t, int | float) or not 0 < t <= 100:
-            raise _bad(path, _line_of(path, "target"), "target phải là số từ 1 đến 100 / target must be 1..100")
+            raise _bad(
+                path, _line_of(path, "target"), "target phải là số từ 1 đến 100 / target must be 1..100"
+            )
         out["target"] = float(t) / 100
     if "deadline" in data:
         m = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{1,2})\s*", str(data["deadline"]))

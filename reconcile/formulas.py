@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable
 
+
 class Unsupported(Exception):
     """The formula uses something this evaluator does not do (another sheet, VLOOKUP, ...)."""
 
@@ -201,7 +202,11 @@ class _Parser:
         (r1, c1), (r2, c2) = parse_ref(a), parse_ref(b)
         if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
             raise Unsupported("range too large")
-        return [self.cell(r, c) for r in range(min(r1, r2), max(r1, r2) + 1) for c in range(min(c1, c2), max(c1, c2) + 1)]
+        return [
+            self.cell(r, c)
+            for r in range(min(r1, r2), max(r1, r2) + 1)
+            for c in range(min(c1, c2), max(c1, c2) + 1)
+        ]
 
     def call(self, name: str) -> Value:
         if name == "IF":

@@ -24,7 +24,9 @@ _IN_MONTH = re.compile(r"\b(?:trong thang|thang bao cao|trong ky|phat sinh trong
 _CUMUL = re.compile(r"\bluy ke\b")
 _RATE = re.compile(r"^(?:ty le|%|ti le)|\bty le\b|\bti le\b")
 _STT = re.compile(r"^(?:stt|tt|so tt|so thu tu|s\.tt|s tt)$")
-_LABEL = re.compile(r"^(?:noi dung|ten du an|danh muc|chi tieu|ten chi tieu|noi dung chi|du an, tieu du an|ten|dien giai|hang muc)")
+_LABEL = re.compile(
+    r"^(?:noi dung|ten du an|danh muc|chi tieu|ten chi tieu|noi dung chi|du an, tieu du an|ten|dien giai|hang muc)"
+)
 _NOTE = re.compile(r"^(?:ghi chu|note)")
 _UNIT = re.compile(r"^(?:don vi|ten don vi|don vi bao cao|co quan|dia phuong|don vi du toan)$")
 _B_BUDGET_YEAR = re.compile(r"^nam ngan sach|^nam ns$|^nam von|^nam ke hoach")
@@ -188,7 +190,7 @@ def _classify(levels: list[str]) -> Column:
     if any(_LABEL.match(t) for t in levels):
         col.role = "label"
         return col
-    role = None
+    role: str | None = None
     # The most specific level (lowest) that names a measure decides it.
     for t in reversed(levels):
         if _RATE.search(t):
@@ -265,7 +267,12 @@ def _build_table(grid: Grid, top: int, layout: str, merges: dict[tuple[int, int]
             if t and (not levels or levels[-1] != t):
                 levels.append(t)
         tops.append(levels[0] if levels else "")
-        if len(levels) == 1 and len(rows) > 1 and _source_of(levels[0]) and _text(grid.value(rows[0], c)) == "":
+        if (
+            len(levels) == 1
+            and len(rows) > 1
+            and _source_of(levels[0])
+            and _text(grid.value(rows[0], c)) == ""
+        ):
             # A group title written once at the left without merging: inherit it.
             for left in range(c - 1, -1, -1):
                 t = _text(grid.value(rows[0], left))

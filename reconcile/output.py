@@ -55,14 +55,22 @@ def write_outputs(
                 written.paths.append(atomic_write(target, _annotate, on_locked))
             except InputFileError as exc:
                 # One copy that cannot be made never stops the reports: it becomes a finding.
-                extra.append(Finding("annotate_failed", file.rel, params={"reason_key": exc.key, **exc.params}))
+                extra.append(
+                    Finding("annotate_failed", file.rel, params={"reason_key": exc.key, **exc.params})
+                )
             extra.extend(notes)
         if extra:
             result.findings = sorted(result.findings + extra, key=lambda f: f.sort_key())
-    written.paths.append(atomic_write(out / SUMMARY_NAME, lambda p: write_summary(result.summary, p), on_locked))
+    written.paths.append(
+        atomic_write(out / SUMMARY_NAME, lambda p: write_summary(result.summary, p), on_locked)
+    )
     written.paths.append(
         atomic_write(out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang), on_locked)
     )
-    written.paths.append(atomic_write(out / ITEMS_NAME, lambda p: write_line_items(result.items, p), on_locked))
-    written.paths.append(atomic_write(out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang), on_locked))
+    written.paths.append(
+        atomic_write(out / ITEMS_NAME, lambda p: write_line_items(result.items, p), on_locked)
+    )
+    written.paths.append(
+        atomic_write(out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang), on_locked)
+    )
     return written

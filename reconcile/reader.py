@@ -86,7 +86,9 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
         )
         return result
     for name in loaded.hidden:
-        result.findings.append(Finding("skipped_sheet", rel, name, params={"reason_key": "reason.hidden_sheet"}))
+        result.findings.append(
+            Finding("skipped_sheet", rel, name, params={"reason_key": "reason.hidden_sheet"})
+        )
     tables = [(grid, find_tables(grid)) for grid in loaded.grids]
     convention = detect_convention(_amount_texts(tables))
     ctx = _Context(rel, convention, result.findings)
@@ -176,9 +178,15 @@ def _read_meta(
                 tag = year_tag(f)
                 if tag and not title_year:
                     title_year = tag
-            elif first and c < max(3, grid.width // 2) and not title_seen and not _NOT_UNIT.match(f) and not f.startswith("don vi"):
-                if f.isupper() or text.isupper() or len(f) < 80:
-                    unit_lines.append(text)
+            elif (
+                first
+                and (f.isupper() or text.isupper() or len(f) < 80)
+                and c < max(3, grid.width // 2)
+                and not title_seen
+                and not _NOT_UNIT.match(f)
+                and not f.startswith("don vi")
+            ):
+                unit_lines.append(text)
             first = False
     # The disbursed column often names the cut-off ("Giải ngân lũy kế đến 30/9/2023").
     for col in table.columns:
@@ -189,7 +197,9 @@ def _read_meta(
     header_period = period or sheet_period
     if header_period and name_period and header_period != name_period:
         ctx.findings.append(
-            Finding("period_mismatch", ctx.rel, grid.name, params={"header": header_period, "name": name_period})
+            Finding(
+                "period_mismatch", ctx.rel, grid.name, params={"header": header_period, "name": name_period}
+            )
         )
     final_period = header_period or name_period
     unit = unit_explicit or (unit_lines[-1] if unit_lines else "") or folder_unit
@@ -205,7 +215,13 @@ def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: str) -> float | N
     """The amount at (r, c) in triệu đồng; unreadable cells become findings and None (never 0)."""
     if (r, c) in grid.missing:
         ctx.findings.append(
-            Finding("formula_without_value", ctx.rel, grid.name, cell_ref(r, c), params={"formula": grid.missing[(r, c)]})
+            Finding(
+                "formula_without_value",
+                ctx.rel,
+                grid.name,
+                cell_ref(r, c),
+                params={"formula": grid.missing[(r, c)]},
+            )
         )
         return None
     raw = grid.value(r, c)
@@ -218,7 +234,9 @@ def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: str) -> float | N
         if p.kind == "empty":
             return None
         if p.kind == "invalid" or p.value is None:
-            ctx.findings.append(Finding("not_a_number", ctx.rel, grid.name, cell_ref(r, c), params={"value": cell_text(raw)}))
+            ctx.findings.append(
+                Finding("not_a_number", ctx.rel, grid.name, cell_ref(r, c), params={"value": cell_text(raw)})
+            )
             return None
         if p.ambiguous and not ctx.ambiguous_reported:
             ctx.ambiguous_reported = True
@@ -233,7 +251,15 @@ def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: str) -> float | N
             )
         value = p.value
     if value < 0:
-        ctx.findings.append(Finding("negative_amount", ctx.rel, grid.name, cell_ref(r, c), params={"value": to_trieu(value, factor)}))
+        ctx.findings.append(
+            Finding(
+                "negative_amount",
+                ctx.rel,
+                grid.name,
+                cell_ref(r, c),
+                params={"value": to_trieu(value, factor)},
+            )
+        )
     return to_trieu(value, factor)
 
 
@@ -304,7 +330,12 @@ def _read_table(
     meta = _read_meta(grid, table, prev_end, ctx, name_period, folder_unit)
     factor = meta.money_unit
     sheet = SheetResult(
-        file=ctx.rel, sheet=grid.name, layout=table.layout, unit=meta.unit, period=meta.period, money_unit=meta.money_unit
+        file=ctx.rel,
+        sheet=grid.name,
+        layout=table.layout,
+        unit=meta.unit,
+        period=meta.period,
+        money_unit=meta.money_unit,
     )
     if meta.period is None:
         ctx.findings.append(Finding("period_unknown", ctx.rel, grid.name))
@@ -316,7 +347,9 @@ def _read_table(
 
 
 def _sheet_year(grid: Grid) -> tuple[int, int] | None:
-    return year_tag("nam " + fold(grid.name).removeprefix("nam ")) if re.search(r"20\d\d", grid.name) else None
+    return (
+        year_tag("nam " + fold(grid.name).removeprefix("nam ")) if re.search(r"20\d\d", grid.name) else None
+    )
 
 
 def _read_layout_a(
@@ -336,8 +369,10 @@ def _read_layout_a(
     label_col = table.one("label")
     stt_col = table.one("stt")
     rate_col = table.one("rate")
-    default_year = _sheet_year(grid) or meta.title_year or (
-        (meta.period.year, meta.period.year) if meta.period else None
+    default_year = (
+        _sheet_year(grid)
+        or meta.title_year
+        or ((meta.period.year, meta.period.year) if meta.period else None)
     )
     nodes: list[_Node] = []
     open_by_rank: dict[int, _Node] = {}
@@ -364,14 +399,24 @@ def _read_layout_a(
                 values = {c: _amount(grid, r, c, ctx, factor) for c in amount_cols}
                 if any(v for v in values.values()):
                     ctx.findings.append(
-                        Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, label_col.index if label_col else 0), params={"label": ""})
+                        Finding(
+                            "unknown_item",
+                            ctx.rel,
+                            grid.name,
+                            cell_ref(r, label_col.index if label_col else 0),
+                            params={"label": ""},
+                        )
                     )
             if lab.kind == "footer" and not numeric:
                 break
             continue
         has_text = any(isinstance(grid.value(r, c), str) and grid.value(r, c).strip() for c in amount_cols)
         known = lab.kind in ("project", "sub_project", "total", "year")
-        values = {c: _amount(grid, r, c, ctx, factor) for c in amount_cols} if numeric or (known and has_text) else {}
+        values = (
+            {c: _amount(grid, r, c, ctx, factor) for c in amount_cols}
+            if numeric or (known and has_text)
+            else {}
+        )
         node = _Node(kind=lab.kind, row=r, label=label, values=values)
         if lab.kind == "year":
             year = (lab.budget_year or 0, lab.execution_year or 0)
@@ -381,32 +426,54 @@ def _read_layout_a(
             project_known = project in catalogue.PROJECTS
             node.project = project
             if not project_known:
-                ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}))
+                ctx.findings.append(
+                    Finding(
+                        "unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}
+                    )
+                )
                 node.kind = "unknown"
         elif lab.kind == "sub_project":
             p = lab.project or _project_of_sub(label, lab.sub_project, project if project_known else None)
             if p is None or lab.sub_project not in catalogue.PROJECTS.get(p, ("", {}))[1]:
-                ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}))
+                ctx.findings.append(
+                    Finding(
+                        "unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}
+                    )
+                )
                 node.kind = "unknown"
             else:
                 node.project, node.sub_project = p, lab.sub_project
                 if lab.project is not None and project != p:
                     project, project_known = p, True
         elif lab.kind == "activity":
-            parent = open_by_rank.get(3) or (open_by_rank.get(2) if _leaf_project(open_by_rank.get(2)) else None)
+            parent = open_by_rank.get(3) or (
+                open_by_rank.get(2) if _leaf_project(open_by_rank.get(2)) else None
+            )
             if parent is None or parent.kind == "unknown":
                 if numeric and any(v for v in values.values()):
-                    ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}))
+                    ctx.findings.append(
+                        Finding(
+                            "unknown_item",
+                            ctx.rel,
+                            grid.name,
+                            _label_ref(r, label_col),
+                            params={"label": label},
+                        )
+                    )
                 continue
         if node.kind == "unknown":
             # Rows under an unknown project or sub-project are not counted either.
-            open_by_rank = {k: v for k, v in open_by_rank.items() if k < rank["sub_project" if lab.kind == "sub_project" else "project"]}
+            open_by_rank = {
+                k: v
+                for k, v in open_by_rank.items()
+                if k < rank["sub_project" if lab.kind == "sub_project" else "project"]
+            }
             node.kind = lab.kind
             node.project = None
             open_by_rank[rank[lab.kind]] = _Node(kind="unknown", row=r, label=label, values={})
             continue
         y = year
-        node.budget_year, node.execution_year = (y if y else (None, None))
+        node.budget_year, node.execution_year = y if y else (None, None)
         if lab.kind == "total" and roots and not open_by_rank.get(0):
             # A total at the bottom sums the top-level rows above it.
             node.children = [n for n in roots if n.kind != "total"]
@@ -491,7 +558,12 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
                         ctx.rel,
                         grid.name,
                         cell_ref(node.row, col.index),
-                        params={"what": node.label, "written": written, "children": total, "diff": round(written - total, 6)},
+                        params={
+                            "what": node.label,
+                            "written": written,
+                            "children": total,
+                            "diff": round(written - total, 6),
+                        },
                     )
                 )
     by_measure: dict[tuple[str, Any], dict[str, Column]] = {}
@@ -513,7 +585,12 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
                         ctx.rel,
                         grid.name,
                         cell_ref(node.row, cols["ALL"].index),
-                        params={"what": f"{node.label} (Tổng số)", "written": t, "children": parts, "diff": round(t - parts, 6)},
+                        params={
+                            "what": f"{node.label} (Tổng số)",
+                            "written": t,
+                            "children": parts,
+                            "diff": round(t - parts, 6),
+                        },
                     )
                 )
 
@@ -549,7 +626,11 @@ def _check_rate(grid: Grid, node: _Node, rate_col: Column, groups: list[_Group],
         return
     rate = disb / alloc
     value, tol = written
-    if abs(value - rate * 100) <= tol + 1e-9 or abs(value - rate) <= tol / 100 + 1e-9 or abs(value - rate) <= 0.0005:
+    if (
+        abs(value - rate * 100) <= tol + 1e-9
+        or abs(value - rate) <= tol / 100 + 1e-9
+        or abs(value - rate) <= 0.0005
+    ):
         return
     shown = value / 100 if value > 1.5 or rate * 100 <= 1.5 else value
     ctx.findings.append(
@@ -570,7 +651,9 @@ def _leaf_values(node: _Node, cols: list[int]) -> tuple[dict[int, float | None],
     summed: dict[int, float | None] = {}
     for c in cols:
         vals = [k.values.get(c) for k in node.children]
-        summed[c] = round(sum(v for v in vals if v is not None), 6) if any(v is not None for v in vals) else None
+        summed[c] = (
+            round(sum(v for v in vals if v is not None), 6) if any(v is not None for v in vals) else None
+        )
     return summed, node.row
 
 
@@ -589,9 +672,11 @@ def _emit_items(
     cols = sorted({c.index for c in table.columns if c.role in ("alloc", "disb", "in_month")})
     split = any(g.source in ("NSTW", "NSDP") for g in groups)
     for node in nodes:
-        if node.kind == "sub_project":
-            pass
-        elif node.kind == "project" and not any(k.kind == "sub_project" for k in node.children):
+        if (
+            node.kind == "sub_project"
+            or node.kind == "project"
+            and not any(k.kind == "sub_project" for k in node.children)
+        ):
             pass
         else:
             continue
@@ -632,14 +717,11 @@ def _emit(
     in_month = values.get(g.in_month.index) if g.in_month else None
     if not alloc and not disb and not in_month:
         return
+    year: tuple[int, int | None] | None
     if multi_year and g.year:
-        year: tuple[int, int] | None = g.year
+        year = g.year
     else:
-        year = (
-            (node.budget_year, node.execution_year)
-            if node.budget_year
-            else (g.year or default_year)
-        )
+        year = (node.budget_year, node.execution_year) if node.budget_year else (g.year or default_year)
     if not year or not year[0]:
         return
     sheet.items.append(
@@ -667,9 +749,23 @@ def _emit(
 
 # ---- Layout B --------------------------------------------------------------------------------
 
-_SOURCE_VALUES = {"nstw": "NSTW", "tw": "NSTW", "ngan sach trung uong": "NSTW", "von tw": "NSTW", "trung uong": "NSTW",
-                  "nsdp": "NSDP", "dp": "NSDP", "ngan sach dia phuong": "NSDP", "von dp": "NSDP", "dia phuong": "NSDP",
-                  "": "ALL", "tong so": "ALL", "tong": "ALL", "all": "ALL", "tong cong": "ALL"}
+_SOURCE_VALUES = {
+    "nstw": "NSTW",
+    "tw": "NSTW",
+    "ngan sach trung uong": "NSTW",
+    "von tw": "NSTW",
+    "trung uong": "NSTW",
+    "nsdp": "NSDP",
+    "dp": "NSDP",
+    "ngan sach dia phuong": "NSDP",
+    "von dp": "NSDP",
+    "dia phuong": "NSDP",
+    "": "ALL",
+    "tong so": "ALL",
+    "tong": "ALL",
+    "all": "ALL",
+    "tong cong": "ALL",
+}
 
 
 def _int_of(value: Any) -> int | None:
@@ -681,13 +777,48 @@ def _int_of(value: Any) -> int | None:
     return int(m.group()) if m else None
 
 
-def _read_layout_b(grid: Grid, table: Table, end: int, ctx: _Context, factor: str, meta: _Meta, sheet: SheetResult) -> None:
-    col = {role: table.one(role) for role in ("budget_year", "exec_year", "project", "sub_project", "source", "alloc", "disb", "in_month", "unit", "label")}
+def _read_layout_b(
+    grid: Grid, table: Table, end: int, ctx: _Context, factor: str, meta: _Meta, sheet: SheetResult
+) -> None:
+    col = {
+        role: table.one(role)
+        for role in (
+            "budget_year",
+            "exec_year",
+            "project",
+            "sub_project",
+            "source",
+            "alloc",
+            "disb",
+            "in_month",
+            "unit",
+            "label",
+        )
+    }
     if col["project"] is None:
         return
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "unit", "budget_year", "execution_year", "project", "sub_project", "source", "period", "allocated",
-        "disbursed", "disbursed_in_month", "label", "file", "sheet", "row", "allocated_cell", "disbursed_cell", "in_month_cell")}
+    cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "unit",
+            "budget_year",
+            "execution_year",
+            "project",
+            "sub_project",
+            "source",
+            "period",
+            "allocated",
+            "disbursed",
+            "disbursed_in_month",
+            "label",
+            "file",
+            "sheet",
+            "row",
+            "allocated_cell",
+            "disbursed_cell",
+            "in_month_cell",
+        )
+    }
     pidx = col["project"].index  # type: ignore[union-attr]
     fallback_year = meta.title_year or ((meta.period.year, meta.period.year) if meta.period else None)
     for r in range(table.first_data, end):
@@ -704,7 +835,15 @@ def _read_layout_b(grid: Grid, table: Table, end: int, ctx: _Context, factor: st
         sraw = grid.value(r, col["sub_project"].index) if col["sub_project"] else ""
         s = _int_of(sraw) if sraw not in ("", None) else None
         if p is None or p not in catalogue.PROJECTS or (s is not None and s not in catalogue.PROJECTS[p][1]):
-            ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, pidx), params={"label": label or cell_text(praw)}))
+            ctx.findings.append(
+                Finding(
+                    "unknown_item",
+                    ctx.rel,
+                    grid.name,
+                    cell_ref(r, pidx),
+                    params={"label": label or cell_text(praw)},
+                )
+            )
             continue
         by = _int_of(grid.value(r, col["budget_year"].index)) if col["budget_year"] else None
         ey = _int_of(grid.value(r, col["exec_year"].index)) if col["exec_year"] else None
@@ -712,10 +851,13 @@ def _read_layout_b(grid: Grid, table: Table, end: int, ctx: _Context, factor: st
             by = fallback_year[0]
         if by is None:
             continue
-        src = _SOURCE_VALUES.get(fold(cell_text(grid.value(r, col["source"].index))) if col["source"] else "", None)
+        source_col = col["source"]
+        source_text = cell_text(grid.value(r, source_col.index)) if source_col else ""
+        src = _SOURCE_VALUES.get(fold(source_text))
         if src is None:
+            where = cell_ref(r, source_col.index if source_col else pidx)
             ctx.findings.append(
-                Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, col["source"].index), params={"label": cell_text(grid.value(r, col["source"].index))})  # type: ignore[union-attr]
+                Finding("unknown_item", ctx.rel, grid.name, where, params={"label": source_text})
             )
             continue
         a = _amount(grid, r, col["alloc"].index, ctx, factor) if col["alloc"] else None

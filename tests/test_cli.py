@@ -60,7 +60,10 @@ def test_empty_folder_exit_2_both_languages(tmp_path: Path) -> None:
     )
     code, _, err = _run("check", str(tmp_path), "--lang", "en")
     assert code == 2
-    assert err.strip() == f"Folder {tmp_path} holds no spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv). Put the reports in it and run again."
+    assert (
+        err.strip()
+        == f"Folder {tmp_path} holds no spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv). Put the reports in it and run again."
+    )
 
 
 def test_bad_as_of_and_target(tmp_path: Path, examples_dir: Path) -> None:
@@ -69,7 +72,7 @@ def test_bad_as_of_and_target(tmp_path: Path, examples_dir: Path) -> None:
     assert err.strip() == 'Ngày "31/13/2023" không hợp lệ; dùng dạng 2023-09-30 hoặc 30/9/2023.'
     code, _, err = _run("check", str(examples_dir / "layout_b_single"), "--target", "abc", "--lang", "en")
     assert code == 2
-    assert "Target \"abc\" is not valid" in err
+    assert 'Target "abc" is not valid' in err
 
 
 def test_check_prints_one_line_per_finding(examples_dir: Path) -> None:
@@ -107,20 +110,43 @@ def test_run_writes_every_output(tmp_path: Path, examples_dir: Path) -> None:
     assert "Đã đọc 3 tệp" in stdout
     for name in ("reconciliation.xlsx", "summary.csv", "findings.csv", "line_items.csv"):
         assert (out / name).is_file(), name
-    assert sorted(p.name for p in (out / "annotated").iterdir()) == ["2023-07.xlsx", "2023-08.xlsx", "2023-09.xlsx"]
+    assert sorted(p.name for p in (out / "annotated").iterdir()) == [
+        "2023-07.xlsx",
+        "2023-08.xlsx",
+        "2023-09.xlsx",
+    ]
     with open(out / "summary.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == [
-        "unit", "budget_year", "execution_year", "project", "sub_project", "source", "period",
-        "allocated", "disbursed", "rate", "shortfall", "status",
+        "unit",
+        "budget_year",
+        "execution_year",
+        "project",
+        "sub_project",
+        "source",
+        "period",
+        "allocated",
+        "disbursed",
+        "rate",
+        "shortfall",
+        "status",
     ]
     latest = [r for r in rows if r["period"] == "2023-09-30"]
     assert len(latest) == 6
     row = next(r for r in latest if r["project"] == "3" and r["sub_project"] == "2")
     assert row == {
-        "unit": "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "budget_year": "2023", "execution_year": "2023",
-        "project": "3", "sub_project": "2", "source": "NSTW", "period": "2023-09-30", "allocated": "780",
-        "disbursed": "210.6", "rate": "0.27", "shortfall": "569.4", "status": "behind",
+        "unit": "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
+        "budget_year": "2023",
+        "execution_year": "2023",
+        "project": "3",
+        "sub_project": "2",
+        "source": "NSTW",
+        "period": "2023-09-30",
+        "allocated": "780",
+        "disbursed": "210.6",
+        "rate": "0.27",
+        "shortfall": "569.4",
+        "status": "behind",
     }
     project2 = next(r for r in latest if r["project"] == "2" and r["source"] == "NSTW")
     assert project2["sub_project"] == ""
@@ -153,7 +179,15 @@ def test_inputs_never_modified(tmp_path: Path, examples_dir: Path) -> None:
 def test_installed_command_runs_in_subprocess(tmp_path: Path, examples_dir: Path) -> None:
     """The real entry point, as an accountant runs it (python -m keeps it independent of PATH)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "reconcile.cli", "check", str(examples_dir / "layout_b_single"), "--lang", "en"],
+        [
+            sys.executable,
+            "-m",
+            "reconcile.cli",
+            "check",
+            str(examples_dir / "layout_b_single"),
+            "--lang",
+            "en",
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -13,12 +13,20 @@ from reconcile.pipeline import run_folder
 
 from .conftest import EXAMPLES
 
-CASES = sorted(p.stem.removesuffix(".expected") for p in EXAMPLES.glob("*.expected.json")) if EXAMPLES.is_dir() else []
+CASES = (
+    sorted(p.stem.removesuffix(".expected") for p in EXAMPLES.glob("*.expected.json"))
+    if EXAMPLES.is_dir()
+    else []
+)
 
 
 def _key(row: dict) -> tuple:
     sub = row["sub_project"]
-    sub = None if sub is None or (isinstance(sub, float) and math.isnan(sub)) or str(sub) == "<NA>" else int(sub)
+    sub = (
+        None
+        if sub is None or (isinstance(sub, float) and math.isnan(sub)) or str(sub) == "<NA>"
+        else int(sub)
+    )
     return (int(row["budget_year"]), int(row["execution_year"]), int(row["project"]), sub, row["source"])
 
 

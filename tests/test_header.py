@@ -10,8 +10,23 @@ from reconcile.grid import Grid
 from reconcile.header import find_tables, year_tag
 from reconcile.text import fold
 
-ALLOC = ["Kế hoạch vốn", "Kế hoạch vốn được giao", "Dự toán giao", "Dự toán được giao", "Vốn giao", "KH vốn", "Kế hoạch"]
-DISB = ["Giải ngân", "Lũy kế giải ngân", "Giải ngân lũy kế đến 30/9/2023", "Số giải ngân", "Đã giải ngân", "Thực hiện giải ngân"]
+ALLOC = [
+    "Kế hoạch vốn",
+    "Kế hoạch vốn được giao",
+    "Dự toán giao",
+    "Dự toán được giao",
+    "Vốn giao",
+    "KH vốn",
+    "Kế hoạch",
+]
+DISB = [
+    "Giải ngân",
+    "Lũy kế giải ngân",
+    "Giải ngân lũy kế đến 30/9/2023",
+    "Số giải ngân",
+    "Đã giải ngân",
+    "Thực hiện giải ngân",
+]
 RATE = ["Tỷ lệ giải ngân (%)", "Tỷ lệ (%)", "Tỷ lệ"]
 LABEL = ["Nội dung", "Tên dự án", "Danh mục"]
 STT = ["STT", "TT"]
@@ -40,7 +55,10 @@ def headers(draw: st.DrawFn) -> tuple[Grid, dict[str, object]]:
     style = draw(st.integers(0, 4))
     nl = draw(st.booleans())
     extras = draw(st.lists(st.sampled_from(EXTRA), max_size=2, unique=True))
-    cols: list[tuple[str, str]] = [("stt", draw(st.sampled_from(STT))), ("label", draw(st.sampled_from(LABEL)))]
+    cols: list[tuple[str, str]] = [
+        ("stt", draw(st.sampled_from(STT))),
+        ("label", draw(st.sampled_from(LABEL))),
+    ]
     cols += [("other", e) for e in extras]
     alloc, disb = draw(st.sampled_from(ALLOC)), draw(st.sampled_from(DISB))
     if split:
@@ -114,7 +132,13 @@ def test_column_number_row_is_skipped() -> None:
 
 def test_in_month_and_cumulative_columns() -> None:
     rows: list[list[object]] = [
-        ["TT", "Nội dung", "Kế hoạch vốn năm 2023", "Giải ngân tháng báo cáo", "Lũy kế từ đầu năm đến tháng báo cáo"],
+        [
+            "TT",
+            "Nội dung",
+            "Kế hoạch vốn năm 2023",
+            "Giải ngân tháng báo cáo",
+            "Lũy kế từ đầu năm đến tháng báo cáo",
+        ],
         ["1", "Dự án 2", 100.0, 10.0, 50.0],
     ]
     (table,) = find_tables(Grid("s", rows))
@@ -124,7 +148,14 @@ def test_in_month_and_cumulative_columns() -> None:
 
 def test_carry_over_column_groups() -> None:
     rows: list[list[object]] = [
-        ["TT", "Nội dung", "Kế hoạch vốn năm trước được phép kéo dài sang năm 2023", "Kế hoạch năm 2023", "Giải ngân", ""],
+        [
+            "TT",
+            "Nội dung",
+            "Kế hoạch vốn năm trước được phép kéo dài sang năm 2023",
+            "Kế hoạch năm 2023",
+            "Giải ngân",
+            "",
+        ],
         ["", "", "", "", "Vốn năm trước kéo dài", "Vốn năm 2023"],
         ["1", "Dự án 2", 100.0, 200.0, 50.0, 20.0],
     ]
@@ -135,12 +166,32 @@ def test_carry_over_column_groups() -> None:
 
 def test_layout_b_header() -> None:
     rows: list[list[object]] = [
-        ["Đơn vị", "Năm ngân sách", "Năm thực hiện", "Dự án", "Tiểu dự án", "Nội dung", "Nguồn vốn", "Kế hoạch vốn", "Giải ngân lũy kế", "Ghi chú"],
+        [
+            "Đơn vị",
+            "Năm ngân sách",
+            "Năm thực hiện",
+            "Dự án",
+            "Tiểu dự án",
+            "Nội dung",
+            "Nguồn vốn",
+            "Kế hoạch vốn",
+            "Giải ngân lũy kế",
+            "Ghi chú",
+        ],
     ]
     (table,) = find_tables(Grid("s", rows))
     assert table.layout == "B"
     assert [c.role for c in table.columns] == [
-        "unit", "budget_year", "exec_year", "project", "sub_project", "label", "source", "alloc", "disb", "note",
+        "unit",
+        "budget_year",
+        "exec_year",
+        "project",
+        "sub_project",
+        "label",
+        "source",
+        "alloc",
+        "disb",
+        "note",
     ]
 
 
