@@ -1,1 +1,1 @@
-"""Writers render a finished Result: the reconciliation workbook, the CSVs and the annotated copies."""
+"""Writers render a :class:`reconcile.models.Result`; they never compute a figure or decide a status."""

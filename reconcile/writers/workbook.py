@@ -1,0 +1,1210 @@
+"""``reconciliation.xlsx``: the digest an accountant opens, prints and clicks through (SPEC 5.1).
+
+Four sheets in the user's language: the summary (one row per key at its latest period, grouped by
+unit, year and project, with live SUM, rate and shortfall formulas whose cached values are what a
+spreadsheet computes), the month-by-month progress with a chart, the findings with a link to each
+source cell, and the extracted line items.
+
+The workbook is written in xlsxwriter's ``constant_memory`` mode so that a large data sheet does not
+sit in memory; that mode requires every sheet to be written strictly row by row, so each sheet is
+planned first and then written top to bottom.
+
+Everything that came from an input file is written with ``write_string`` into a workbook opened with
+``strings_to_formulas``, ``strings_to_urls`` and ``strings_to_numbers`` off (SPEC 5: no formula or
+link injection); links to source cells are built only from validated parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ..catalogue import project_name, sub_project_name
+from ..messages import finding_message, fmt_date, fmt_number, msg, status_label
+from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result
+
+#: No sheet holds more table rows than this (SPEC 5); the CSVs hold everything.
+MAX_ROWS = 50_000
+
+#: Fill colour of each status code, shared with the annotated copies so both speak the same colours.
+#: Web-style ``#RRGGBB`` (xlsxwriter takes it as is; openpyxl wants it without the ``#``).
+STATUS_COLOURS: dict[str, str] = {
+    "over": "#FFC7CE",
+    "no_allocation": "#FFC7CE",
+    "missed": "#FFC7CE",
+    "behind": "#FFCC99",
+    "at_risk": "#FFCC99",
+    "met": "#C6EFCE",
+    "on_track": "#DDEBF7",
+}
+
+#: Fill colour of each finding severity.
+SEVERITY_COLOURS: dict[str, str] = {"error": "#FFC7CE", "warning": "#FFCC99", "info": "#DDEBF7"}
+
+#: Legend rows: statuses that share a colour are explained together.
+_LEGEND: tuple[tuple[str, ...], ...] = (
+    ("missed", "over", "no_allocation"),
+    ("behind", "at_risk"),
+    ("met",),
+    ("on_track",),
+)
+
+#: Grey fills that tell the subtotal levels apart without competing with the status colours.
+_ROW_FILLS: dict[str, str] = {"total": "#D0CECE", "unit": "#E7E6E6", "year": "#EDEDED", "project": "#F5F5F5"}
+_HEADER_FILL = "#D9E1F2"
+_HEADER_HEIGHT = 48  # points: three wrapped lines
+_LINK_COLOUR = "#0563C1"
+
+_WORKBOOK_OPTIONS: dict[str, Any] = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+_SOURCE_RANK = {s: i for i, s in enumerate(SOURCES)}
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: LibreOffice's approxSub treats a difference below 2**-48 of its operands as zero (Excel does alike).
+_APPROX_EPS = 2.0**-48
+#: Characters XML 1.0 cannot hold. xlsxwriter would escape the control characters as _xHHHH_, but
+#: a spreadsheet cell is better off with a space; surrogates and U+FFFE/U+FFFF it would not handle.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CELL_RE = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
+_MAX_FORMULA_LEN = 8000  # Excel refuses formulas over 8,192 characters
+_MAX_SUM_ARGS = 200  # Excel allows 255 arguments per function
+
+
+# ---- small helpers ---------------------------------------------------------------------------------
+
+
+def _isna(v: object) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def _num(v: object) -> float | None:
+    """A finite float, or None for anything missing or unusable."""
+    if _isna(v):
+        return None
+    try:
+        x = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _int(v: object) -> int | None:
+    x = _num(v)
+    return int(x) if x is not None and x.is_integer() else None
+
+
+def _date(v: object) -> dt.date | None:
+    if _isna(v):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v[:10])
+        except ValueError:
+            return None
+    if isinstance(v, np.datetime64):
+        return pd.Timestamp(v).date()
+    return None
+
+
+def _text(v: object) -> str:
+    """User or catalogue text made safe for XML; '' for missing values."""
+    if _isna(v):
+        return ""
+    s = v if isinstance(v, str) else str(v)
+    return _XML_BAD.sub(" ", s)
+
+
+def _stored(x: float) -> float:
+    """The value a spreadsheet reads back: xlsxwriter writes numbers with 16 significant digits."""
+    return float(f"{x:.16G}")
+
+
+def _serial(d: dt.date) -> int:
+    return (d - _EXCEL_EPOCH).days
+
+
+def _approx_sub(a: float, b: float) -> float:
+    """``a - b`` as a spreadsheet computes it: a near-cancellation becomes exactly 0."""
+    if (a < 0.0 < b) or (b < 0.0 < a):
+        return a - b
+    d = a - b
+    if a == b or (a != 0.0 and b != 0.0 and abs(d) < abs(a) * _APPROX_EPS and abs(d) < abs(b) * _APPROX_EPS):
+        return 0.0
+    return d
+
+
+def _sum(values: Iterable[float]) -> float:
+    # Spreadsheets sum with compensated arithmetic; fsum gives the same correctly rounded total.
+    return math.fsum(values)
+
+
+def _sum_formula(col: str, rows: Sequence[int]) -> str | None:
+    """``=SUM(...)`` over 0-based ``rows`` of column ``col``, consecutive rows merged into ranges.
+
+    None when Excel could not hold the formula (too long); the caller then writes the value.
+    """
+    if not rows:
+        return "=0"
+    parts: list[str] = []
+    start = prev = rows[0]
+    for r in [*rows[1:], None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        parts.append(f"{col}{start + 1}" if start == prev else f"{col}{start + 1}:{col}{prev + 1}")
+        if r is not None:
+            start = prev = r
+    if len(parts) <= _MAX_SUM_ARGS:
+        body = ",".join(parts)
+    else:
+        chunks = [parts[i : i + _MAX_SUM_ARGS] for i in range(0, len(parts), _MAX_SUM_ARGS)]
+        body = ",".join("SUM(" + ",".join(c) + ")" for c in chunks)
+    formula = f"=SUM({body})"
+    return formula if len(formula) <= _MAX_FORMULA_LEN else None
+
+
+def _header_footer_text(text: str, limit: int = 90) -> str:
+    # '&' starts a header/footer code (and xlsxwriter counts "&G" as an image placeholder), so user
+    # text gets the full-width ampersand instead.
+    s = _text(text).replace("&", "\uff06").replace("\n", " ")
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _unit_label(unit: str, lang: str) -> str:
+    return unit if unit else msg("wb.unit_unknown", lang)
+
+
+def _units_text(result: Result, lang: str) -> str:
+    units = [u for u in result.units if u] or sorted({u for u in _column(result.latest, "unit") if u})
+    if not units:
+        return msg("wb.unit_unknown", lang)
+    joined = "; ".join(units)
+    return joined if len(joined) <= 200 else msg("wb.units_many", lang, count=len(units))
+
+
+def _as_of(result: Result) -> dt.date | None:
+    if result.as_of is not None:
+        return result.as_of
+    return max(result.periods) if result.periods else None
+
+
+def _as_of_text(result: Result, lang: str) -> str:
+    d = _as_of(result)
+    return msg("wb.as_of", lang, date=fmt_date(d, lang)) if d else msg("wb.as_of_unknown", lang)
+
+
+def _column(df: pd.DataFrame | None, name: str) -> list[Any]:
+    if df is None or name not in df.columns:
+        return [] if df is None else [None] * len(df)
+    return list(df[name].tolist())
+
+
+def _records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
+    if df is None or len(df) == 0:
+        return []
+    return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def _project_text(project: int | None, lang: str, with_name: bool = True) -> str:
+    if project is None:
+        return ""
+    label = msg("wb.project", lang, n=project)
+    name = project_name(project) if with_name else ""
+    return f"{label}: {name}" if name else label
+
+
+def _sub_project_text(project: int | None, sub: int | None, lang: str, with_name: bool = True) -> str:
+    if sub is None:
+        return ""
+    label = msg("wb.sub_project", lang, n=sub)
+    name = sub_project_name(project, sub) if with_name and project is not None else ""
+    return f"{label}: {name}" if name else label
+
+
+def _source_text(source: object, lang: str) -> str:
+    s = _text(source)
+    return msg(f"source.{s}", lang) if s in _SOURCE_RANK else s
+
+
+def _key_sort(unit_rank: dict[str, int]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        unit = _text(r.get("unit"))
+        sub = _int(r.get("sub_project"))
+        source = _text(r.get("source"))
+        return (
+            unit_rank.get(unit, len(unit_rank)),
+            unit,
+            _int(r.get("budget_year")) or 0,
+            _int(r.get("execution_year")) or 0,
+            _int(r.get("project")) or 0,
+            -1 if sub is None else sub,
+            _SOURCE_RANK.get(source, len(_SOURCE_RANK)),
+            source,
+        )
+
+    return key
+
+
+# ---- formats and widths -----------------------------------------------------------------------------
+
+
+class _Styles:
+    """Every cell format of the workbook, created once and shared."""
+
+    def __init__(self, wb: Workbook, lang: str) -> None:
+        self._wb = wb
+        self._cache: dict[tuple[Any, ...], Format] = {}
+        self.lang = lang
+        self.date_format = "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd"
+        self._num_formats = {
+            "year": "0",
+            "int": "#,##0",
+            "amount": "#,##0.0##",
+            "rate": "0.0%",
+            "date": self.date_format,
+            "month": "mm/yyyy",
+        }
+
+    def _make(self, key: tuple[Any, ...], props: dict[str, Any]) -> Format:
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._wb.add_format(props)
+        return fmt
+
+    def cell(self, kind: str, row_kind: str = "detail", fill: str | None = None) -> Format:
+        """A bordered table cell; subtotal rows are bold on their level's grey."""
+        props: dict[str, Any] = {"border": 1, "border_color": "#A6A6A6", "valign": "top"}
+        if kind in self._num_formats:
+            props["num_format"] = self._num_formats[kind]
+        if kind in ("year", "center"):
+            props["align"] = "center"
+        if row_kind != "detail":
+            props["bold"] = True
+        colour = fill or _ROW_FILLS.get(row_kind)
+        if colour:
+            props["bg_color"] = colour
+        return self._make(("cell", kind, row_kind, fill), props)
+
+    def plain(self, kind: str) -> Format:
+        """An unbordered cell (the data sheet, notes)."""
+        props: dict[str, Any] = {}
+        if kind in self._num_formats:
+            props["num_format"] = self._num_formats[kind]
+        return self._make(("plain", kind), props)
+
+    def header(self, kind: str = "text") -> Format:
+        props: dict[str, Any] = {
+            "bold": True,
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+            "border": 1,
+            "bg_color": _HEADER_FILL,
+        }
+        if kind in self._num_formats:
+            props["num_format"] = self._num_formats[kind]
+        return self._make(("header", kind), props)
+
+    def title(self) -> Format:
+        return self._make(("title",), {"bold": True, "font_size": 13})
+
+    def bold(self) -> Format:
+        return self._make(("bold",), {"bold": True})
+
+    def italic(self) -> Format:
+        return self._make(("italic",), {"italic": True})
+
+    def note(self) -> Format:
+        return self._make(("note",), {"bold": True, "font_color": "#C00000"})
+
+    def target(self, value: float) -> Format:
+        whole = abs(value * 100 - round(value * 100)) < 1e-9
+        return self._make(
+            ("target", whole), {"bold": True, "align": "left", "num_format": "0%" if whole else "0.0%"}
+        )
+
+    def legend(self, fill: str) -> Format:
+        return self._make(("legend", fill), {"bg_color": fill, "border": 1, "border_color": "#A6A6A6"})
+
+    def link(self) -> Format:
+        props: dict[str, Any] = {
+            "font_color": _LINK_COLOUR,
+            "underline": 1,
+            "border": 1,
+            "border_color": "#A6A6A6",
+        }
+        return self._make(("link",), props)
+
+
+class _Widths:
+    """Column widths fitted to the longest content, within bounds."""
+
+    def __init__(self) -> None:
+        self._chars: dict[int, float] = {}
+
+    def see(self, col: int, chars: float) -> None:
+        if chars > self._chars.get(col, 0):
+            self._chars[col] = chars
+
+    def see_header(self, col: int, text: str) -> None:
+        # Headers wrap onto up to three lines: the longest word must fit, and a third of the text.
+        longest = max((len(w) for w in text.split()), default=0)
+        self.see(col, max(longest, math.ceil(len(text) / 3)))
+
+    def apply(self, ws: Worksheet, caps: dict[int, int] | None = None, default_cap: int = 40) -> None:
+        for col, chars in sorted(self._chars.items()):
+            cap = (caps or {}).get(col, default_cap)
+            ws.set_column(col, col, min(max(chars + 2, 6), cap))
+
+
+def _amount_chars(x: float | None) -> int:
+    return 1 if x is None else len(f"{x:,.1f}")
+
+
+def _print_setup(ws: Worksheet, header_row: int, unit_text: str, period_text: str, lang: str) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
+    ws.set_header(f"&L{_header_footer_text(unit_text)}&R{_header_footer_text(period_text)}")
+    ws.set_footer(f"&C{msg('wb.page', lang)}")
+
+
+def _title_block(ws: Worksheet, st: _Styles, title: str, lines: Sequence[str]) -> int:
+    """Title and subtitle rows from row 0; returns the next free row."""
+    ws.write_string(0, 0, _text(title), st.title())
+    for i, line in enumerate(lines, start=1):
+        ws.write_string(i, 0, _text(line), st.italic())
+    return 1 + len(lines)
+
+
+# ---- Tổng hợp (summary) -----------------------------------------------------------------------------
+
+_SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("wb.col.unit", "text"),
+    ("wb.col.budget_year", "year"),
+    ("wb.col.execution_year", "year"),
+    ("wb.col.project", "text"),
+    ("wb.col.sub_project", "text"),
+    ("wb.col.source", "text"),
+    ("wb.col.allocated", "amount"),
+    ("wb.col.disbursed", "amount"),
+    ("wb.col.rate", "rate"),
+    ("wb.col.shortfall", "amount"),
+    ("wb.col.status", "text"),
+    ("wb.col.deadline", "date"),
+    ("wb.col.days_left", "int"),
+    ("wb.col.required_monthly", "amount"),
+    ("wb.col.projection", "amount"),
+    ("wb.col.expected_rate", "rate"),
+)
+_C_UNIT, _C_BY, _C_EY, _C_PROJ, _C_SUB, _C_SRC = 0, 1, 2, 3, 4, 5
+_C_ALLOC, _C_DISB, _C_RATE, _C_SHORT, _C_STATUS = 6, 7, 8, 9, 10
+_C_DEADLINE, _C_DAYS, _C_MONTHLY, _C_PROJECTION, _C_EXPECTED = 11, 12, 13, 14, 15
+_SUMMED = (_C_ALLOC, _C_DISB, _C_SHORT, _C_MONTHLY, _C_PROJECTION)
+_SUMMARY_TITLE_ROWS = 6  # title, unit, period, money unit, target, note
+_TARGET_CELL = (4, 1)  # B5
+
+
+@dataclass(slots=True)
+class _Line:
+    """One planned row of the summary table: a key at its latest period, or a subtotal."""
+
+    kind: str  # detail | project | year | unit | total
+    depth: int
+    unit: str = ""
+    budget_year: int | None = None
+    execution_year: int | None = None
+    project: str = ""
+    sub_project: str = ""
+    source: str = ""
+    status: str = ""
+    allocated: float | None = None
+    disbursed: float | None = None
+    required_monthly: float | None = None
+    projection: float | None = None
+    deadline: dt.date | None = None
+    days_left: int | None = None
+    expected_rate: float | None = None
+    children: list[int] = field(default_factory=list)
+    #: Cached values of the summed columns and the rate, as a spreadsheet computes them.
+    cached: dict[int, float] = field(default_factory=dict)
+
+
+def _detail_line(r: dict[str, Any], depth: int, unit_text: str, lang: str) -> _Line:
+    project = _int(r.get("project"))
+    sub = _int(r.get("sub_project"))
+    status = _text(r.get("status"))
+    amounts = {k: _num(r.get(k)) for k in ("allocated", "disbursed", "required_monthly", "projection")}
+    for k, v in amounts.items():
+        amounts[k] = None if v is None else _stored(v)
+    days = _num(r.get("days_left"))
+    expected = _num(r.get("expected_rate"))
+    return _Line(
+        "detail",
+        depth,
+        unit=unit_text,
+        budget_year=_int(r.get("budget_year")),
+        execution_year=_int(r.get("execution_year")),
+        project=_project_text(project, lang),
+        sub_project=_sub_project_text(project, sub, lang),
+        source=_source_text(r.get("source"), lang),
+        status=status if status in STATUSES else "",
+        allocated=amounts["allocated"],
+        disbursed=amounts["disbursed"],
+        required_monthly=amounts["required_monthly"],
+        projection=amounts["projection"],
+        deadline=_date(r.get("deadline")),
+        days_left=None if days is None else round(days),
+        expected_rate=None if expected is None else _stored(expected),
+    )
+
+
+def _plan(
+    records: list[dict[str, Any]],
+    lang: str,
+    per_unit: bool,
+    unit_rank: dict[str, int],
+    unit_text: str | None = None,
+) -> list[_Line]:
+    """The summary rows in sheet order: grand total, then unit, year and project groups, parents first.
+
+    ``unit_text`` overrides the unit shown (the consolidated block). A project gets its own subtotal
+    row only when it has more than one key; otherwise its single row stands for it.
+    """
+    lines = [_Line("total", 0, project=msg("wb.total", lang))]
+    ordered = sorted(records, key=_key_sort(unit_rank))
+    for unit, unit_recs in groupby(ordered, key=lambda r: _text(r.get("unit"))):
+        shown_unit = unit_text if unit_text is not None else _unit_label(unit, lang)
+        parent = 0
+        if per_unit:
+            lines.append(_Line("unit", 1, unit=shown_unit, project=msg("wb.unit_total", lang)))
+            lines[0].children.append(len(lines) - 1)
+            parent = len(lines) - 1
+        for (by, ey), year_recs in groupby(
+            unit_recs, key=lambda r: (_int(r.get("budget_year")), _int(r.get("execution_year")))
+        ):
+            if by is not None and ey is not None and ey != by:
+                label = msg("wb.year_funds_carried", lang, budget=by, execution=ey)
+            else:
+                label = msg("wb.year_funds", lang, year=by if by is not None else "")
+            year = _Line(
+                "year",
+                lines[parent].depth + 1,
+                unit=shown_unit,
+                budget_year=by,
+                execution_year=ey,
+                project=label,
+            )
+            lines.append(year)
+            year_idx = len(lines) - 1
+            lines[parent].children.append(year_idx)
+            for project, proj_recs in groupby(year_recs, key=lambda r: _int(r.get("project"))):
+                recs = list(proj_recs)
+                owner = year_idx
+                if len(recs) > 1:
+                    lines.append(
+                        _Line(
+                            "project",
+                            year.depth + 1,
+                            unit=shown_unit,
+                            budget_year=by,
+                            execution_year=ey,
+                            project=_project_text(project, lang),
+                        )
+                    )
+                    lines[year_idx].children.append(len(lines) - 1)
+                    owner = len(lines) - 1
+                for r in recs:
+                    lines.append(_detail_line(r, lines[owner].depth + 1, shown_unit, lang))
+                    lines[owner].children.append(len(lines) - 1)
+    return lines
+
+
+def _compute_cached(lines: list[_Line], target: float) -> None:
+    """Fill ``cached`` bottom-up exactly as the sheet's formulas will compute it."""
+    for line in reversed(lines):  # children always come after their parent
+        c = line.cached
+        if line.kind == "detail":
+            g = line.allocated or 0.0
+            h = line.disbursed or 0.0
+            c[_C_ALLOC], c[_C_DISB] = g, h
+            c[_C_SHORT] = max(_approx_sub(g * target, h), 0.0)
+            c[_C_MONTHLY] = line.required_monthly or 0.0
+            c[_C_PROJECTION] = line.projection or 0.0
+        else:
+            for col in _SUMMED:
+                c[col] = _sum(lines[i].cached[col] for i in line.children)
+        g, h = c[_C_ALLOC], c[_C_DISB]
+        c[_C_RATE] = h / g if g > 0 else 0.0
+
+
+def _aggregate(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Latest figures summed across units, for when the per-unit table would be too long."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for r in records:
+        key = tuple(r.get(k) for k in ("budget_year", "execution_year", "project", "sub_project", "source"))
+        key = tuple(None if _isna(v) else v for v in key)
+        groups.setdefault(key, []).append(r)
+    out = []
+    for (by, ey, p, s, src), recs in groups.items():
+        out.append(
+            {
+                "unit": "",
+                "budget_year": by,
+                "execution_year": ey,
+                "project": p,
+                "sub_project": s,
+                "source": src,
+                "allocated": _sum(_num(r.get("allocated")) or 0.0 for r in recs),
+                "disbursed": _sum(_num(r.get("disbursed")) or 0.0 for r in recs),
+            }
+        )
+    return out
+
+
+def _write_summary_header(ws: Worksheet, st: _Styles, row: int, lang: str, widths: _Widths) -> None:
+    ws.set_row(row, _HEADER_HEIGHT)
+    for col, (key, _kind) in enumerate(_SUMMARY_COLUMNS):
+        text = msg(key, lang)
+        ws.write_string(row, col, text, st.header())
+        widths.see_header(col, text)
+
+
+def _write_summary_lines(
+    ws: Worksheet,
+    st: _Styles,
+    lines: list[_Line],
+    first_row: int,
+    lang: str,
+    target_name: str,
+    widths: _Widths,
+) -> None:
+    row_of = [first_row + i for i in range(len(lines))]
+    for i, line in enumerate(lines):
+        row = row_of[i]
+        n = row + 1  # 1-based row number for formulas
+        rk = line.kind
+        if line.depth:
+            ws.set_row(row, None, None, {"level": min(line.depth, 7)})
+        ws.write_string(row, _C_UNIT, _text(line.unit), st.cell("text", rk))
+        widths.see(_C_UNIT, len(line.unit))
+        for col, year in ((_C_BY, line.budget_year), (_C_EY, line.execution_year)):
+            if year is None:
+                ws.write_blank(row, col, None, st.cell("year", rk))
+            else:
+                ws.write_number(row, col, year, st.cell("year", rk))
+                widths.see(col, 4)
+        for col, text in ((_C_PROJ, line.project), (_C_SUB, line.sub_project), (_C_SRC, line.source)):
+            ws.write_string(row, col, _text(text), st.cell("text", rk))
+            widths.see(col, len(text))
+        c = line.cached
+        if rk == "detail":
+            for col, value in ((_C_ALLOC, line.allocated), (_C_DISB, line.disbursed)):
+                if value is None:
+                    ws.write_blank(row, col, None, st.cell("amount", rk))
+                else:
+                    ws.write_number(row, col, value, st.cell("amount", rk))
+                widths.see(col, _amount_chars(value))
+            ws.write_formula(
+                row, _C_SHORT, f"=MAX(G{n}*{target_name}-H{n},0)", st.cell("amount", rk), c[_C_SHORT]
+            )
+        else:
+            for col in _SUMMED:
+                letter = xl_col_to_name(col)
+                formula = _sum_formula(letter, [row_of[j] for j in line.children])
+                if formula is None:
+                    ws.write_number(row, col, c[col], st.cell("amount", rk))
+                else:
+                    ws.write_formula(row, col, formula, st.cell("amount", rk), c[col])
+                widths.see(col, _amount_chars(c[col]))
+        widths.see(_C_SHORT, _amount_chars(c[_C_SHORT]))
+        ws.write_formula(row, _C_RATE, f"=IF(G{n}>0,H{n}/G{n},0)", st.cell("rate", rk), c[_C_RATE])
+        widths.see(_C_RATE, 7)
+        if rk == "detail":
+            label = status_label(line.status, lang) if line.status else ""
+            fill = STATUS_COLOURS.get(line.status)
+            ws.write_string(row, _C_STATUS, label, st.cell("text", rk, fill))
+            widths.see(_C_STATUS, len(label))
+            if line.deadline is None:
+                ws.write_blank(row, _C_DEADLINE, None, st.cell("date", rk))
+            else:
+                ws.write_number(row, _C_DEADLINE, _serial(line.deadline), st.cell("date", rk))
+                widths.see(_C_DEADLINE, 10)
+            for col, value, kind in (
+                (_C_DAYS, line.days_left, "int"),
+                (_C_MONTHLY, line.required_monthly, "amount"),
+                (_C_PROJECTION, line.projection, "amount"),
+                (_C_EXPECTED, line.expected_rate, "rate"),
+            ):
+                if value is None:
+                    ws.write_blank(row, col, None, st.cell(kind, rk))
+                else:
+                    ws.write_number(row, col, value, st.cell(kind, rk))
+                    widths.see(col, 7 if kind == "rate" else _amount_chars(float(value)))
+        else:
+            for col, kind in (
+                (_C_STATUS, "text"),
+                (_C_DEADLINE, "date"),
+                (_C_DAYS, "int"),
+                (_C_EXPECTED, "rate"),
+            ):
+                ws.write_blank(row, col, None, st.cell(kind, rk))
+
+
+def _data_bar(ws: Worksheet, first: int, last: int) -> None:
+    if last < first:
+        return
+    ws.conditional_format(
+        first,
+        _C_RATE,
+        last,
+        _C_RATE,
+        {
+            "type": "data_bar",
+            "bar_color": "#63BE7B",
+            "bar_solid": True,
+            "min_type": "num",
+            "min_value": 0,
+            "max_type": "num",
+            "max_value": 1,
+        },
+    )
+
+
+def _write_summary(
+    wb: Workbook, ws: Worksheet, st: _Styles, result: Result, lang: str, sheet_name: str
+) -> None:
+    target = result.settings.target
+    unit_rank = {u: i for i, u in enumerate(result.units)}
+    records = _records(result.latest)
+    per_unit = len({_text(r.get("unit")) for r in records}) > 1
+    main = _plan(records, lang, per_unit, unit_rank)
+    all_units = msg("wb.all_units", lang)
+    cons = (
+        _plan(_records(result.consolidated), lang, False, unit_rank, all_units)
+        if result.consolidated is not None
+        else []
+    )
+    note = ""
+    if len(main) + len(cons) > MAX_ROWS:
+        note = msg("wb.consolidated_only", lang, rows=fmt_number(len(main) + len(cons), 0, lang))
+        main = cons or _plan(_aggregate(records), lang, False, unit_rank, all_units)
+        cons = []
+    _compute_cached(main, target)
+    _compute_cached(cons, target)
+
+    target_name = msg("wb.target_name", lang)
+    wb.define_name(target_name, f"='{sheet_name}'!${xl_col_to_name(_TARGET_CELL[1])}${_TARGET_CELL[0] + 1}")
+    widths = _Widths()
+    left = [
+        (msg("wb.title", lang), st.title()),
+        (msg("wb.units", lang, units=_units_text(result, lang)), st.bold()),
+        (_as_of_text(result, lang), st.italic()),
+        (msg("wb.money_unit", lang), st.italic()),
+        (msg("wb.target_label", lang), st.bold()),
+    ]
+    for row, (text, fmt) in enumerate(left):
+        ws.write_string(row, 0, _text(text), fmt)
+        if row == 0:
+            ws.write_string(row, _C_STATUS, msg("wb.legend", lang), st.bold())
+        else:  # the colour legend sits beside the title rows
+            codes = _LEGEND[row - 1]
+            label = " / ".join(status_label(c, lang) for c in codes)
+            ws.write_string(row, _C_STATUS, label, st.legend(STATUS_COLOURS[codes[0]]))
+    ws.write_number(_TARGET_CELL[0], _TARGET_CELL[1], target, st.target(target))
+    if note:
+        ws.write_string(5, 0, note, st.note())
+
+    header_row = _SUMMARY_TITLE_ROWS
+    _write_summary_header(ws, st, header_row, lang, widths)
+    first = header_row + 1
+    _write_summary_lines(ws, st, main, first, lang, target_name, widths)
+    last_main = first + len(main) - 1
+    _data_bar(ws, first, last_main)
+    if cons:
+        block_title = last_main + 2
+        ws.write_string(block_title, 0, all_units, st.title())
+        _write_summary_header(ws, st, block_title + 1, lang, widths)
+        cons_first = block_title + 2
+        _write_summary_lines(ws, st, cons, cons_first, lang, target_name, widths)
+        _data_bar(ws, cons_first, cons_first + len(cons) - 1)
+
+    ws.autofilter(header_row, 0, max(last_main, header_row), len(_SUMMARY_COLUMNS) - 1)
+    ws.freeze_panes(header_row + 1, 0)
+    ws.outline_settings(True, False, True, False)  # subtotal rows sit above their details
+    widths.apply(ws, caps={_C_UNIT: 32, _C_PROJ: 50, _C_SUB: 40, _C_STATUS: 24})
+    _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
+
+
+# ---- Tiến độ theo tháng (monthly progress) ---------------------------------------------------------
+
+_PROGRESS_KEY_HEADERS = (
+    "wb.col.unit",
+    "wb.col.budget_year",
+    "wb.col.execution_year",
+    "wb.col.project",
+    "wb.col.sub_project",
+    "wb.col.source",
+)
+
+
+def _write_progress(
+    wb: Workbook, ws: Worksheet, st: _Styles, result: Result, lang: str, sheet_name: str
+) -> None:
+    target = result.settings.target
+    unit_rank = {u: i for i, u in enumerate(result.units)}
+    records = _records(result.summary)
+    periods = sorted(
+        {*result.periods, *(d for d in (_date(r.get("period")) for r in records) if d is not None)}
+    )
+    col_of_period = {p: len(_PROGRESS_KEY_HEADERS) + i for i, p in enumerate(periods)}
+
+    rates: dict[tuple[Any, ...], dict[dt.date, float]] = {}
+    firsts: dict[tuple[Any, ...], dict[str, Any]] = {}
+    disbursed: dict[tuple[int | None, dt.date], list[float]] = {}
+    allocated: dict[dt.date, list[float]] = {}
+    sort_key = _key_sort(unit_rank)
+    for r in records:
+        key = sort_key(r)
+        firsts.setdefault(key, r)
+        period = _date(r.get("period"))
+        if period is None:
+            continue
+        rate = _num(r.get("rate"))
+        if rate is not None:
+            rates.setdefault(key, {})[period] = rate
+        d = _num(r.get("disbursed"))
+        if d is not None:
+            disbursed.setdefault((_int(r.get("budget_year")), period), []).append(d)
+        a = _num(r.get("allocated"))
+        if a is not None:
+            allocated.setdefault(period, []).append(a)
+    keys = sorted(firsts)
+    shown = keys[:MAX_ROWS]
+
+    widths = _Widths()
+    row = _title_block(
+        ws,
+        st,
+        msg("wb.progress_title", lang),
+        [msg("wb.units", lang, units=_units_text(result, lang)), _as_of_text(result, lang)],
+    )
+    if len(keys) > len(shown):
+        total = fmt_number(len(keys), 0, lang)
+        ws.write_string(
+            row,
+            0,
+            msg("wb.truncated", lang, shown=fmt_number(len(shown), 0, lang), total=total, csv="summary.csv"),
+            st.note(),
+        )
+    header_row = row + 1
+    ws.set_row(header_row, _HEADER_HEIGHT)
+    for col, header_key in enumerate(_PROGRESS_KEY_HEADERS):
+        text = msg(header_key, lang)
+        ws.write_string(header_row, col, text, st.header())
+        widths.see_header(col, text)
+    for p, col in col_of_period.items():
+        ws.write_number(header_row, col, _serial(p), st.header("month"))
+        widths.see(col, 7)
+
+    first = header_row + 1
+    for i, key in enumerate(shown):
+        r = firsts[key]
+        row = first + i
+        project = _int(r.get("project"))
+        unit = _unit_label(_text(r.get("unit")), lang)
+        texts = (
+            (0, unit),
+            (3, _project_text(project, lang, with_name=False)),
+            (4, _sub_project_text(project, _int(r.get("sub_project")), lang, with_name=False)),
+            (5, _source_text(r.get("source"), lang)),
+        )
+        for col, text in texts:
+            ws.write_string(row, col, text, st.cell("text"))
+            widths.see(col, len(text))
+        for col, name in ((1, "budget_year"), (2, "execution_year")):
+            year = _int(r.get(name))
+            if year is None:
+                ws.write_blank(row, col, None, st.cell("year"))
+            else:
+                ws.write_number(row, col, year, st.cell("year"))
+        key_rates = rates.get(key, {})
+        for p, col in col_of_period.items():
+            if p in key_rates:
+                ws.write_number(row, col, key_rates[p], st.cell("rate"))
+            else:
+                ws.write_blank(row, col, None, st.cell("rate"))
+    last = first + len(shown) - 1
+    if periods and shown:
+        ws.conditional_format(
+            first,
+            len(_PROGRESS_KEY_HEADERS),
+            last,
+            len(_PROGRESS_KEY_HEADERS) + len(periods) - 1,
+            {
+                "type": "3_color_scale",
+                "min_type": "num",
+                "min_value": 0,
+                "mid_type": "num",
+                "mid_value": 0.5,
+                "max_type": "num",
+                "max_value": 1,
+                "min_color": "#F8696B",
+                "mid_color": "#FFEB84",
+                "max_color": "#63BE7B",
+            },
+        )
+        ws.autofilter(header_row, 0, last, len(_PROGRESS_KEY_HEADERS) + len(periods) - 1)
+    ws.freeze_panes(header_row + 1, len(_PROGRESS_KEY_HEADERS))
+
+    if periods:
+        table = _chart_table(periods, disbursed, allocated, target, lang)
+        _write_chart(wb, ws, st, sheet_name, max(last, header_row) + 2, table, widths)
+    widths.apply(ws, caps={0: 32})
+    _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
+
+
+@dataclass(slots=True)
+class _ChartTable:
+    """What the progress chart plots: per period, disbursement per budget year (and in total when
+    there are several) and the target line, allocation x target."""
+
+    headers: list[str]
+    periods: list[dt.date]
+    rows: list[list[float]]
+    with_total: bool
+
+
+def _chart_table(
+    periods: list[dt.date],
+    disbursed: dict[tuple[int | None, dt.date], list[float]],
+    allocated: dict[dt.date, list[float]],
+    target: float,
+    lang: str,
+) -> _ChartTable:
+    years = sorted({y for (y, _p) in disbursed}, key=lambda y: -1 if y is None else y)
+    headers = [msg("wb.col.period", lang)]
+    headers += [msg("wb.series_year", lang, year=y if y is not None else "") for y in years]
+    with_total = len(years) > 1
+    if with_total:
+        headers.append(msg("wb.series_total", lang))
+    headers.append(msg("wb.series_target", lang, target=fmt_number(target * 100, 1, lang) + "%"))
+    rows: list[list[float]] = []
+    for p in periods:
+        per_year = [_sum(disbursed.get((y, p), [])) for y in years]
+        total = [_sum(v for y in years for v in disbursed.get((y, p), []))] if with_total else []
+        rows.append([*per_year, *total, _sum(allocated.get(p, [])) * target])
+    return _ChartTable(headers, periods, rows, with_total)
+
+
+def _write_chart(
+    wb: Workbook, ws: Worksheet, st: _Styles, sheet_name: str, top: int, table: _ChartTable, widths: _Widths
+) -> None:
+    """The chart's data table (a chart can only plot cells) and the line chart beside it."""
+    headers, periods, with_total = table.headers, table.periods, table.with_total
+    ws.write_string(top, 0, msg("wb.chart_data", st.lang), st.bold())
+    head = top + 1
+    ws.set_row(head, _HEADER_HEIGHT)
+    for col, text in enumerate(headers):
+        ws.write_string(head, col, text, st.header())
+        widths.see_header(col, text)
+    for i, (p, values) in enumerate(zip(periods, table.rows, strict=True)):
+        ws.write_number(head + 1 + i, 0, _serial(p), st.cell("date"))
+        for col, value in enumerate(values, start=1):
+            ws.write_number(head + 1 + i, col, value, st.cell("amount"))
+            widths.see(col, _amount_chars(value))
+    first, last = head + 1, head + len(periods)
+
+    chart = wb.add_chart({"type": "line"})
+    palette = ("#2F5597", "#70AD47", "#7030A0", "#BF9000", "#00B0F0", "#843C0C")
+    for j in range(1, len(headers)):
+        is_target = j == len(headers) - 1
+        colour = (
+            "#C00000"
+            if is_target
+            else ("#000000" if with_total and j == len(headers) - 2 else palette[(j - 1) % len(palette)])
+        )
+        series: dict[str, Any] = {
+            "name": [sheet_name, head, j],
+            "categories": [sheet_name, first, 0, last, 0],
+            "values": [sheet_name, first, j, last, j],
+            "line": {"color": colour, "width": 2.25, **({"dash_type": "dash"} if is_target else {})},
+            "marker": {
+                "type": "none" if is_target else "circle",
+                **({} if is_target else {"fill": {"color": colour}, "border": {"color": colour}}),
+            },
+        }
+        chart.add_series(series)
+    lang = st.lang
+    chart.set_title({"name": msg("wb.chart_title", lang)})
+    chart.set_x_axis({"name": msg("wb.chart_x", lang), "date_axis": True, "num_format": "mm/yyyy"})
+    chart.set_y_axis(
+        {"name": msg("wb.chart_y", lang), "num_format": "#,##0", "major_gridlines": {"visible": True}}
+    )
+    chart.set_legend({"position": "bottom"})
+    ws.insert_chart(top, len(headers) + 1, chart, {"x_scale": 1.6, "y_scale": 1.4})
+
+
+# ---- Cảnh báo (findings) ----------------------------------------------------------------------------
+
+_FINDING_HEADERS = (
+    "wb.col.severity",
+    "wb.col.code",
+    "wb.col.file",
+    "wb.col.sheet",
+    "wb.col.cell",
+    "wb.col.message",
+)
+
+
+def source_link(finding: Finding, input_root: Path, out_dir: Path) -> str | None:
+    """The ``external:`` link to a finding's source cell, or None when it cannot be built safely.
+
+    The path is relative to the output folder so the link survives moving both folders together.
+    Only a file, a sheet and a plain A1 cell make a link; a sheet name's quotes are doubled and a
+    path that xlsxwriter or Excel would misread ('#', '%xx') gets no link rather than a wrong one.
+    """
+    if not (finding.file and finding.sheet and finding.cell):
+        return None
+    if not _CELL_RE.fullmatch(finding.cell):
+        return None
+    target = input_root / finding.file
+    try:
+        rel = os.path.relpath(target, out_dir)
+    except ValueError:  # another drive on Windows
+        rel = str(target.resolve())
+    rel = rel.replace(os.sep, "/")
+    if "#" in rel or re.search("%[0-9a-fA-F]{2}", rel) or _XML_BAD.search(rel) or len(rel) < 2:
+        return None
+    sheet = _text(finding.sheet).replace("'", "''")
+    cell = finding.cell.replace("$", "")
+    url = f"external:{rel}#'{sheet}'!{cell}"
+    return url if len(url) <= 2000 else None
+
+
+def _write_findings(ws: Worksheet, st: _Styles, result: Result, out_dir: Path, lang: str) -> None:
+    findings = sorted(result.findings, key=Finding.sort_key)
+    counts = {lvl: sum(1 for f in findings if f.level == lvl) for lvl in ("error", "warning", "info")}
+    lines = [
+        msg("wb.units", lang, units=_units_text(result, lang)) + " - " + _as_of_text(result, lang),
+        msg(
+            "wb.findings_counts",
+            lang,
+            errors=counts["error"],
+            warnings=counts["warning"],
+            infos=counts["info"],
+        ),
+        msg("wb.findings_hint", lang),
+    ]
+    row = _title_block(ws, st, msg("wb.findings_title", lang), lines)
+    shown = findings[:MAX_ROWS]
+    if len(findings) > len(shown):
+        ws.write_string(
+            row,
+            0,
+            msg(
+                "wb.truncated",
+                lang,
+                shown=fmt_number(len(shown), 0, lang),
+                total=fmt_number(len(findings), 0, lang),
+                csv="findings.csv",
+            ),
+            st.note(),
+        )
+    header_row = row + 1
+    widths = _Widths()
+    ws.set_row(header_row, _HEADER_HEIGHT)
+    for col, key in enumerate(_FINDING_HEADERS):
+        text = msg(key, lang)
+        ws.write_string(header_row, col, text, st.header())
+        widths.see_header(col, text)
+    root = Path(result.input_root)
+    for i, f in enumerate(shown):
+        row = header_row + 1 + i
+        level = f.level
+        severity = msg(f"severity.{level}", lang)
+        message = _text(finding_message(f.code, f.params, lang))
+        values = (
+            (0, severity, st.cell("text", fill=SEVERITY_COLOURS.get(level))),
+            (1, _text(f.code), st.cell("text")),
+            (2, _text(f.file), st.cell("text")),
+            (3, _text(f.sheet), st.cell("text")),
+            (5, message, st.cell("text")),
+        )
+        for col, text, fmt in values:
+            ws.write_string(row, col, text, fmt)
+            widths.see(col, len(text))
+        cell = _text(f.cell)
+        link = source_link(f, root, out_dir)
+        if link is None:
+            ws.write_string(row, 4, cell, st.cell("text"))
+        else:
+            try:
+                ws.write_url(row, 4, link, st.link(), string=cell)
+            except ValueError:  # a link Excel cannot hold: keep the reference as text
+                ws.write_string(row, 4, cell, st.cell("text"))
+        widths.see(4, len(cell))
+    last = header_row + len(shown)
+    ws.autofilter(header_row, 0, last, len(_FINDING_HEADERS) - 1)
+    ws.freeze_panes(header_row + 1, 0)
+    widths.apply(ws, caps={2: 40, 3: 24, 5: 100})
+    _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
+
+
+# ---- Dữ liệu (data) ---------------------------------------------------------------------------------
+
+#: Header and cell kind of each line-item column; a column added to LINE_ITEM_COLUMNS later still
+#: shows (as text under its own name).
+_DATA_KINDS: dict[str, tuple[str, str]] = {
+    "unit": ("wb.col.unit", "text"),
+    "budget_year": ("wb.col.budget_year", "year"),
+    "execution_year": ("wb.col.execution_year", "year"),
+    "project": ("wb.col.project", "int"),
+    "sub_project": ("wb.col.sub_project", "int"),
+    "source": ("wb.col.source", "source"),
+    "period": ("wb.col.period", "date"),
+    "allocated": ("wb.col.allocated", "amount"),
+    "disbursed": ("wb.col.disbursed_cum", "amount"),
+    "disbursed_in_month": ("wb.col.disbursed_in_month", "amount"),
+    "label": ("wb.col.label", "text"),
+    "file": ("wb.col.file", "text"),
+    "sheet": ("wb.col.sheet", "text"),
+    "row": ("wb.col.row", "int"),
+    "allocated_cell": ("wb.col.allocated_cell", "text"),
+    "disbursed_cell": ("wb.col.disbursed_cell", "text"),
+    "in_month_cell": ("wb.col.in_month_cell", "text"),
+}
+
+
+def _data_values(raw: list[Any], kind: str, lang: str) -> list[Any]:
+    """Cell values of one column, ready to write: str (text), float (numbers, date serials) or None."""
+    if kind == "text":
+        return [None if _isna(v) else (_text(v) or None) for v in raw]
+    if kind == "source":
+        return [None if _isna(v) else (_source_text(v, lang) or None) for v in raw]
+    if kind == "date":
+        out: list[Any] = []
+        for v in raw:
+            d = _date(v)
+            out.append(None if d is None else _serial(d))
+        return out
+    return [_num(v) for v in raw]
+
+
+def _write_data(ws: Worksheet, st: _Styles, result: Result, lang: str) -> None:
+    items = result.items
+    total = 0 if items is None else len(items)
+    n = min(total, MAX_ROWS)
+    head = items.iloc[:n] if items is not None else None
+    columns = list(LINE_ITEM_COLUMNS)
+
+    row = _title_block(ws, st, msg("wb.data_title", lang), [])
+    if total > n:
+        text = msg(
+            "wb.truncated",
+            lang,
+            shown=fmt_number(n, 0, lang),
+            total=fmt_number(total, 0, lang),
+            csv="line_items.csv",
+        )
+        ws.write_string(row, 0, text, st.note())
+    else:
+        ws.write_string(row, 0, msg("wb.data_count", lang, count=fmt_number(total, 0, lang)), st.italic())
+    header_row = row + 1
+    widths = _Widths()
+    ws.set_row(header_row, _HEADER_HEIGHT)
+    writers: list[tuple[int, Callable[..., Any], Format, list[Any]]] = []
+    for col, name in enumerate(columns):
+        key, kind = _DATA_KINDS.get(name, ("", "text"))
+        text = msg(key, lang) if key else name
+        ws.write_string(header_row, col, text, st.header())
+        widths.see_header(col, text)
+        raw = _column(head, name) if head is not None else []
+        values = _data_values(raw, kind, lang)
+        if kind in ("text", "source"):
+            writers.append((col, ws.write_string, st.plain("text"), values))
+            widths.see(col, max((len(v) for v in values if v), default=0))
+        else:
+            writers.append((col, ws.write_number, st.plain(kind), values))
+            if kind == "amount":
+                widths.see(col, max((_amount_chars(v) for v in values if v is not None), default=1))
+            elif kind == "date":
+                widths.see(col, 10)
+            else:
+                widths.see(col, max((len(f"{v:,.0f}") for v in values if v is not None), default=1))
+
+    first = header_row + 1
+    # Row by row (constant_memory), calling the typed writer directly: this loop runs 850,000 times
+    # on a full sheet.
+    for i in range(n):
+        r = first + i
+        for col, write, fmt, values in writers:
+            v = values[i]
+            if v is not None:
+                write(r, col, v, fmt)
+    last = max(first + n - 1, header_row)
+    ws.autofilter(header_row, 0, last, len(columns) - 1)
+    ws.freeze_panes(header_row + 1, 0)
+    widths.apply(ws, caps={columns.index("label"): 60} if "label" in columns else None)
+    _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
+
+
+# ---- entry point ------------------------------------------------------------------------------------
+
+
+def write_workbook(result: Result, path: Path, lang: str = "vi") -> None:
+    """Write ``reconciliation.xlsx`` for ``result`` to exactly ``path`` in ``lang`` ("vi" or "en").
+
+    The same Result gives byte-identical files. Raises OSError when the file cannot be written.
+    """
+    path = Path(path)
+    wb = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
+    as_of = _as_of(result) or dt.date(2000, 1, 1)
+    # A fixed creation date taken from the data keeps two runs byte-identical.
+    wb.set_properties(
+        {
+            "title": msg("wb.title", lang),
+            "author": "reconcile",
+            "created": dt.datetime.combine(as_of, dt.time()),
+        }
+    )
+    st = _Styles(wb, lang)
+    names = {k: msg(f"wb.sheet.{k}", lang) for k in ("summary", "progress", "findings", "data")}
+    sheets = {k: wb.add_worksheet(name) for k, name in names.items()}
+    _write_summary(wb, sheets["summary"], st, result, lang, names["summary"])
+    _write_progress(wb, sheets["progress"], st, result, lang, names["progress"])
+    _write_findings(sheets["findings"], st, result, path.parent, lang)
+    _write_data(sheets["data"], st, result, lang)
+    try:
+        wb.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):
+            raise cause from None
+        raise OSError(str(exc)) from exc

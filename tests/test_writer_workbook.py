@@ -1,0 +1,605 @@
+"""reconciliation.xlsx (SPEC 5.1): write it from a hand-built Result, reopen it and check what a reader sees.
+
+The Result built by :func:`make_result` is a two-unit reconciliation at 30/09/2023 with three monthly
+periods. Planted in it:
+
+- unit "SỞ Y TẾ": carried-over 2022 funds (Dự án 3 / TDA 1 and 2, NSTW) and 2023 funds (Dự án 2 ALL,
+  Dự án 6 / TDA 1 split NSTW + NSĐP, Dự án 7 / TDA 2 ALL), and a 2022 key past its deadline;
+- unit "UBND HUYỆN MÙ CANG CHẢI": 2023 funds, Dự án 4 / TDA 3 and Dự án 5;
+- every status code once at least: met, over, no_allocation, missed, behind, at_risk, on_track;
+- line items whose labels are injection attempts (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(1)``)
+  and a control character;
+- findings of every severity: a total_mismatch at D12 of "2023-09.xlsx" sheet "T9", an unknown_item
+  whose label is a formula, a not_a_number whose value is a DDE payload, a finding on a sheet whose
+  name holds a single quote, one on a file whose name holds '#' (no link), a missing_period with no
+  place (no link).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from python_calamine import CalamineWorkbook
+
+from reconcile.messages import msg, status_label
+from reconcile.models import LINE_ITEM_COLUMNS, Finding, Result, Settings
+from reconcile.writers import workbook as wbmod
+from reconcile.writers.workbook import MAX_ROWS, STATUS_COLOURS, source_link, write_workbook
+
+# openpyxl does not read the data-bar extension xlsxwriter writes; the rule itself is checked.
+pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
+
+AS_OF = dt.date(2023, 9, 30)
+PERIODS = [dt.date(2023, 7, 31), dt.date(2023, 8, 31), dt.date(2023, 9, 30)]
+UNIT_A = "SỞ Y TẾ"
+UNIT_B = "UBND HUYỆN MÙ CANG CHẢI"
+EVIL_LINK = '=HYPERLINK("http://evil","x")'
+EVIL_DDE = "+cmd|' /C calc'!A0"
+EVIL_AT = "@SUM(1)"
+
+#: (unit, budget_year, execution_year, project, sub_project, source, allocated, disbursed by period, status)
+KEYS: list[tuple[str, int, int, int, int | None, str, float | None, tuple[float, float, float], str]] = [
+    (UNIT_A, 2022, 2023, 3, 1, "NSTW", 2150.0, (1800.0, 2000.0, 2150.0), "met"),
+    (UNIT_A, 2022, 2023, 3, 2, "NSTW", 1200.5, (700.0, 900.0, 1000.3), "on_track"),
+    (UNIT_A, 2022, 2022, 4, 3, "ALL", 300.0, (100.0, 100.0, 100.0), "missed"),
+    (UNIT_A, 2023, 2023, 2, None, "ALL", 5680.4, (1000.0, 1500.0, 2000.1), "behind"),
+    (UNIT_A, 2023, 2023, 6, 1, "NSTW", 1571.6, (1200.0, 1400.0, 1571.6 + 55.4), "over"),
+    (UNIT_A, 2023, 2023, 6, 1, "NSDP", 0.3, (0.1, 0.2, 0.25), "at_risk"),
+    (UNIT_A, 2023, 2023, 7, 2, "ALL", None, (0.0, 10.0, 20.0), "no_allocation"),
+    (UNIT_B, 2023, 2023, 4, 3, "ALL", 6616.0, (4000.0, 4500.0, 5200.0), "on_track"),
+    (UNIT_B, 2023, 2023, 5, None, "ALL", 2450.0, (1000.0, 1100.0, 1200.0), "behind"),
+]
+
+
+def _summary_row(key: tuple[Any, ...], i: int, target: float) -> dict[str, Any]:
+    unit, by, ey, project, sub, source, allocated, disbursed, status = key
+    period = PERIODS[i]
+    d = disbursed[i]
+    deadline = dt.date(ey, 12, 31)
+    shortfall = max((allocated or 0.0) * target - d, 0.0)
+    days_left = (deadline - period).days
+    months_left = max(days_left / 30.4375, 1.0) if days_left > 0 else None
+    return {
+        "unit": unit,
+        "budget_year": by,
+        "execution_year": ey,
+        "project": project,
+        "sub_project": sub,
+        "source": source,
+        "period": period,
+        "allocated": allocated,
+        "disbursed": d,
+        "rate": (d / allocated) if allocated else float("nan"),
+        "shortfall": shortfall,
+        "status": status if i == len(PERIODS) - 1 else "on_track",
+        "increment": d - (disbursed[i - 1] if i else 0.0),
+        "expected_rate": 0.747945 if ey == 2023 else 1.0,
+        "run_rate": 150.0,
+        "projection": d + 150.0 * (months_left or 0.0),
+        "deadline": deadline,
+        "days_left": days_left,
+        "required_monthly": (shortfall / months_left) if months_left and shortfall else float("nan"),
+        "is_latest": i == len(PERIODS) - 1,
+        "item_index": 0,
+    }
+
+
+def _item(i: int, label: str, file: str = "2023-09.xlsx", sheet: str = "T9") -> dict[str, Any]:
+    return {
+        "unit": UNIT_A,
+        "budget_year": 2023,
+        "execution_year": 2023,
+        "project": 6,
+        "sub_project": 1,
+        "source": "NSTW",
+        "period": AS_OF,
+        "allocated": 100.0 + i,
+        "disbursed": 50.5 + i,
+        "disbursed_in_month": None,
+        "label": label,
+        "file": file,
+        "sheet": sheet,
+        "row": 12 + i,
+        "allocated_cell": f"C{12 + i}",
+        "disbursed_cell": f"F{12 + i}",
+        "in_month_cell": None,
+    }
+
+
+def make_result(root: Path, *, items: pd.DataFrame | None = None, target: float = 1.0) -> Result:
+    """A realistic two-unit Result (see the module docstring for what is planted)."""
+    rows = [_summary_row(k, i, target) for k in KEYS for i in range(len(PERIODS))]
+    summary = pd.DataFrame(rows)
+    latest = summary[summary["is_latest"]].reset_index(drop=True)
+    group = ["budget_year", "execution_year", "project", "sub_project", "source"]
+    consolidated = latest.groupby(group, dropna=False, as_index=False)[["allocated", "disbursed"]].sum(
+        min_count=1
+    )
+    consolidated.insert(0, "unit", "")
+    consolidated["status"] = "on_track"
+    if items is None:
+        items = pd.DataFrame(
+            [
+                _item(0, "Tiểu dự án 1: Giảm nghèo về thông tin"),
+                _item(1, EVIL_LINK),
+                _item(2, EVIL_DDE),
+                _item(3, EVIL_AT),
+                _item(4, "Dòng có ký tự điều khiển\x01 và _x0041_"),
+            ],
+            columns=list(LINE_ITEM_COLUMNS),
+        )
+    findings = [
+        Finding(
+            "missing_period",
+            params={"period": dt.date(2023, 6, 30), "unit": UNIT_A, "first": PERIODS[0], "last": AS_OF},
+        ),
+        Finding("unknown_item", "2023-09.xlsx", "T9", "B20", {"label": EVIL_LINK}),
+        Finding("not_a_number", "sub/BC T9.xlsx", "T9 'sửa'", "E14", {"value": EVIL_DDE}),
+        Finding(
+            "total_mismatch",
+            "2023-09.xlsx",
+            "T9",
+            "D12",
+            {"what": EVIL_AT, "written": 6100.4, "children": 6000.4, "diff": 100.0},
+        ),
+        Finding(
+            "allocation_changed",
+            "a#b.xlsx",
+            "T9",
+            "C9",
+            {"before": 1.0, "after": 2.0, "before_period": PERIODS[0], "after_period": AS_OF},
+        ),
+    ]
+    return Result(
+        settings=Settings(target=target),
+        input_root=root / "workbooks",
+        files=[],
+        items=items,
+        summary=summary,
+        latest=latest,
+        findings=findings,
+        periods=list(PERIODS),
+        as_of=AS_OF,
+        units=[UNIT_A, UNIT_B],
+        consolidated=consolidated,
+    )
+
+
+def _write(
+    tmp_path: Path, lang: str = "vi", result: Result | None = None, name: str = "reconciliation.xlsx"
+) -> Path:
+    out = tmp_path / "output"
+    out.mkdir(exist_ok=True)
+    path = out / name
+    write_workbook(result or make_result(tmp_path), path, lang)
+    return path
+
+
+def _cached(path: Path, sheet: str) -> list[list[Any]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+@pytest.fixture
+def vi_book(tmp_path: Path) -> Path:
+    return _write(tmp_path, "vi")
+
+
+# ---- structure -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [
+        ("vi", ["Tổng hợp", "Tiến độ theo tháng", "Cảnh báo", "Dữ liệu"]),
+        ("en", ["Summary", "Monthly progress", "Findings", "Data"]),
+    ],
+)
+def test_four_sheets_in_the_users_language(tmp_path: Path, lang: str, names: list[str]) -> None:
+    path = _write(tmp_path, lang)
+    assert openpyxl.load_workbook(path).sheetnames == names
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "vi",
+            ["Đơn vị", "Năm ngân sách", "Năm thực hiện", "Dự án", "Tiểu dự án", "Nguồn vốn", "Kế hoạch vốn",
+             "Đã giải ngân", "Tỷ lệ", "Còn thiếu", "Trạng thái", "Hạn giải ngân", "Số ngày còn lại",
+             "Cần giải ngân mỗi tháng", "Dự kiến đến hạn", "Tỷ lệ dự kiến cần đạt"],
+        ),
+        (
+            "en",
+            ["Unit", "Budget year", "Execution year", "Project", "Sub-project", "Source", "Allocated", "Disbursed",
+             "Rate", "Shortfall", "Status", "Deadline", "Days left", "Needed per month", "Projected by the deadline",
+             "Expected rate"],
+        ),
+    ],
+)  # fmt: skip
+def test_summary_title_and_header(tmp_path: Path, lang: str, expected: list[str]) -> None:
+    path = _write(tmp_path, lang)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert [c.value for c in ws[7]] == expected
+    titles = [ws.cell(r, 1).value for r in range(1, 6)]
+    if lang == "vi":
+        assert titles[1] == f"Đơn vị: {UNIT_A}; {UNIT_B}"
+        assert titles[2] == "Số liệu đến ngày 30/09/2023"
+        assert titles[3] == "Đơn vị tính: triệu đồng"
+        assert titles[4] == "Mục tiêu:"
+    else:
+        assert titles[2] == "Figures as of 2023-09-30"
+    assert ws["B5"].value == 1.0 and ws["B5"].number_format == "0%"
+    assert ws["K2"].value == " / ".join(status_label(c, lang) for c in ("missed", "over", "no_allocation"))
+
+
+def _summary_rows(path: Path) -> tuple[Any, list[list[Any]]]:
+    """(openpyxl worksheet, calamine rows) of the summary sheet."""
+    book = openpyxl.load_workbook(path)
+    ws = book.worksheets[0]
+    return ws, _cached(path, ws.title)
+
+
+def test_summary_groups_units_years_and_projects_with_parents_first(vi_book: Path) -> None:
+    ws, _ = _summary_rows(vi_book)
+    labels = [(ws.cell(r, 1).value, ws.cell(r, 4).value) for r in range(8, 30)]
+    assert labels[0] == ("", "TỔNG CỘNG")
+    assert labels[1] == (UNIT_A, "Cộng đơn vị")
+    assert labels[2] == (UNIT_A, "Vốn năm 2022 kéo dài sang năm 2022") or labels[2] == (
+        UNIT_A,
+        "Vốn năm 2022",
+    )
+    # Carried-over funds keep their budget year and are labelled as such.
+    assert (UNIT_A, "Vốn năm 2022 kéo dài sang năm 2023") in labels
+    assert (UNIT_A, "Dự án 3: Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng") in labels
+    subs = [ws.cell(r, 5).value for r in range(8, 30)]
+    assert "Tiểu dự án 1: Hỗ trợ phát triển sản xuất" in subs
+    assert (UNIT_B, "Cộng đơn vị") in labels
+    sources = {ws.cell(r, 6).value for r in range(8, 30)}
+    assert {"NSTW", "NSĐP", "Tổng số"} <= sources
+
+
+def _detail_rows(ws: Any) -> list[int]:
+    """Rows (1-based) of the main table that are keys, not subtotals: they carry a status."""
+    rows = []
+    r = 8
+    while ws.cell(r, 4).value not in (None, ""):
+        if ws.cell(r, 11).value:
+            rows.append(r)
+        r += 1
+    return rows
+
+
+def test_rate_and_shortfall_are_live_formulas_with_spreadsheet_values(vi_book: Path) -> None:
+    ws, cached = _summary_rows(vi_book)
+    details = _detail_rows(ws)
+    assert len(details) == len(KEYS)
+    for r in details:
+        assert ws.cell(r, 9).data_type == "f"
+        assert ws.cell(r, 9).value == f"=IF(G{r}>0,H{r}/G{r},0)"
+        assert ws.cell(r, 10).value == f"=MAX(G{r}*MucTieu-H{r},0)"
+        g, h, rate, shortfall = (cached[r - 1][c] for c in (6, 7, 8, 9))
+        g = 0.0 if g in ("", None) else g
+        assert rate == (h / g if g > 0 else 0.0)
+        assert shortfall == max(g * 1.0 - h, 0.0)
+    # The name used by the formulas points at the target cell.
+    assert openpyxl.load_workbook(vi_book).defined_names["MucTieu"].attr_text == "'Tổng hợp'!$B$5"
+
+
+def test_over_disbursed_rate_is_above_one_and_no_allocation_rate_is_zero(vi_book: Path) -> None:
+    ws, cached = _summary_rows(vi_book)
+    by_status = {ws.cell(r, 11).value: cached[r - 1] for r in _detail_rows(ws)}
+    over = by_status[status_label("over")]
+    assert over[8] == pytest.approx((1571.6 + 55.4) / 1571.6) and over[9] == 0.0
+    none = by_status[status_label("no_allocation")]
+    assert none[6] == "" and none[8] == 0.0 and none[9] == 0.0
+
+
+def test_subtotals_are_sum_formulas_whose_cached_values_are_the_sums(vi_book: Path) -> None:
+    ws, cached = _summary_rows(vi_book)
+    details = _detail_rows(ws)
+    detail_values = {r: cached[r - 1] for r in details}
+    # Grand total: every key.
+    assert ws["G8"].value.startswith("=SUM(") and ws["G8"].data_type == "f"
+    for col in (6, 7, 9):
+        expected = math.fsum(v[col] or 0.0 for v in detail_values.values() if v[col] != "")
+        assert cached[7][col] == pytest.approx(expected, abs=1e-9)
+    assert cached[7][8] == pytest.approx(cached[7][7] / cached[7][6])
+    # Each unit total: that unit's keys.
+    for unit in (UNIT_A, UNIT_B):
+        total_row = next(
+            r for r in range(8, 40) if ws.cell(r, 1).value == unit and ws.cell(r, 4).value == "Cộng đơn vị"
+        )
+        expected = math.fsum(v[7] for r, v in detail_values.items() if ws.cell(r, 1).value == unit)
+        assert cached[total_row - 1][7] == pytest.approx(expected, abs=1e-9)
+        assert ws.cell(total_row, 9).value == f"=IF(G{total_row}>0,H{total_row}/G{total_row},0)"
+    # A project subtotal (Dự án 6, NSTW + NSĐP) sums its two rows, and its formula names them.
+    p6 = next(
+        r
+        for r in range(8, 40)
+        if ws.cell(r, 4).value == "Dự án 6: Truyền thông và giảm nghèo về thông tin"
+        and not ws.cell(r, 11).value
+    )
+    assert ws.cell(p6, 7).value == f"=SUM(G{p6 + 1}:G{p6 + 2})"
+    assert cached[p6 - 1][6] == 1571.6 + 0.3
+    assert cached[p6 - 1][7] == math.fsum([1571.6 + 55.4, 0.25])
+
+
+def test_subtotal_rows_are_bold_and_outlined(vi_book: Path) -> None:
+    ws, _ = _summary_rows(vi_book)
+    assert ws["D8"].font.b
+    details = _detail_rows(ws)
+    assert not ws.cell(details[0], 4).font.b
+    assert ws.row_dimensions[details[0]].outlineLevel >= 2
+    assert ws.sheet_properties.outlinePr.summaryBelow is False
+
+
+def test_status_cells_are_filled_in_their_status_colour(vi_book: Path) -> None:
+    ws, _ = _summary_rows(vi_book)
+    label_to_code = {status_label(code): code for code in STATUS_COLOURS}
+    seen = set()
+    for r in _detail_rows(ws):
+        code = label_to_code[ws.cell(r, 11).value]
+        seen.add(code)
+        assert ws.cell(r, 11).fill.fgColor.rgb == "FF" + STATUS_COLOURS[code][1:]
+    assert seen == set(STATUS_COLOURS)
+    assert STATUS_COLOURS["missed"] == STATUS_COLOURS["over"] == STATUS_COLOURS["no_allocation"]
+    assert STATUS_COLOURS["behind"] == STATUS_COLOURS["at_risk"]
+    assert len({STATUS_COLOURS[c] for c in ("missed", "behind", "met", "on_track")}) == 4
+
+
+def test_summary_numbers_dates_and_formats_are_real_numbers(vi_book: Path) -> None:
+    ws, cached = _summary_rows(vi_book)
+    r = next(r for r in _detail_rows(ws) if ws.cell(r, 11).value == status_label("met"))
+    assert ws.cell(r, 2).data_type == "n" and ws.cell(r, 2).value == 2022
+    assert ws.cell(r, 7).data_type == "n" and ws.cell(r, 7).number_format == "#,##0.0##"
+    assert ws.cell(r, 9).number_format == "0.0%"
+    assert ws.cell(r, 12).is_date and ws.cell(r, 12).value.date() == dt.date(2023, 12, 31)
+    assert ws.cell(r, 12).number_format == "dd/mm/yyyy"
+    assert ws.cell(r, 13).value == 92
+    assert ws.cell(r, 16).value == pytest.approx(0.747945)
+
+
+def test_summary_sheet_view_and_print_setup(vi_book: Path) -> None:
+    ws, _ = _summary_rows(vi_book)
+    assert ws.freeze_panes == "A8"
+    last = 7 + len([r for r in range(8, 60) if ws.cell(r, 4).value]) - 0
+    assert ws.auto_filter.ref.startswith("A7:P")
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    # fitToWidth is left out when it is 1, the schema's default.
+    assert (ws.page_setup.fitToWidth or 1) == 1 and int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows == "$7:$7"
+    assert UNIT_A in ws.oddHeader.left.text and "30/09/2023" in ws.oddHeader.right.text
+    assert ws.oddFooter.center.text == "Trang &P/&N"
+    assert 10 < ws.column_dimensions["D"].width <= 52
+    assert ws.conditional_formatting  # the data bars
+    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
+    assert any(rule.type == "dataBar" for rule in rules)
+    assert last > 8
+
+
+def test_consolidated_block_follows_the_per_unit_table(vi_book: Path) -> None:
+    ws, cached = _summary_rows(vi_book)
+    title_row = next(
+        r for r in range(8, 80) if ws.cell(r, 1).value == "Tổng hợp toàn tỉnh" and ws.cell(r, 4).value is None
+    )
+    assert ws.cell(title_row + 1, 1).value == "Đơn vị"  # its own header
+    assert ws.cell(title_row + 2, 4).value == "TỔNG CỘNG"
+    # Its grand total equals the per-unit grand total: the same money, counted once.
+    assert cached[title_row + 1][7] == pytest.approx(cached[7][7])
+
+
+def test_too_many_summary_rows_shows_the_consolidated_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(wbmod, "MAX_ROWS", 20)
+    path = _write(tmp_path, "vi")
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert "Số liệu đầy đủ trong các tệp CSV" in ws["A6"].value
+    units = {ws.cell(r, 1).value for r in range(9, 40) if ws.cell(r, 4).value}
+    assert units == {"Tổng hợp toàn tỉnh"}
+
+
+# ---- injection ---------------------------------------------------------------------------------------
+
+
+def test_user_text_is_always_written_as_text(vi_book: Path) -> None:
+    book = openpyxl.load_workbook(vi_book)
+    data = book["Dữ liệu"]
+    label_col = list(LINE_ITEM_COLUMNS).index("label") + 1
+    labels = {data.cell(r, label_col).value: data.cell(r, label_col) for r in range(4, 9)}
+    for evil in (EVIL_LINK, EVIL_DDE, EVIL_AT):
+        assert labels[evil].data_type == "s"
+    assert not data._hyperlinks
+    findings = book["Cảnh báo"]
+    messages = [findings.cell(r, 6) for r in range(7, 12)]
+    for evil in (EVIL_LINK, EVIL_DDE, EVIL_AT):
+        cell = next(c for c in messages if evil in c.value)
+        assert cell.data_type == "s"
+    # No cell anywhere holds a formula other than the summary's own.
+    for ws in book.worksheets[1:]:
+        assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_control_characters_do_not_break_the_file(vi_book: Path) -> None:
+    data = openpyxl.load_workbook(vi_book)["Dữ liệu"]
+    label_col = list(LINE_ITEM_COLUMNS).index("label") + 1
+    # The control character becomes a space; text that looks like an XML escape stays as typed
+    # (xlsxwriter escapes it as _x005F_x0041_, which Excel and calamine decode; openpyxl does not).
+    assert data.cell(8, label_col).value.startswith("Dòng có ký tự điều khiển  và _x")
+    calamine = _cached(vi_book, "Dữ liệu")
+    assert calamine[7][label_col - 1] == "Dòng có ký tự điều khiển  và _x0041_"
+
+
+# ---- findings -----------------------------------------------------------------------------------------
+
+
+def test_findings_sorted_by_severity_with_coloured_severity(vi_book: Path) -> None:
+    ws = openpyxl.load_workbook(vi_book)["Cảnh báo"]
+    assert [c.value for c in ws[6]] == ["Mức độ", "Mã", "Tệp", "Trang tính", "Ô", "Nội dung"]
+    assert ws.freeze_panes == "A7" and ws.auto_filter.ref == "A6:F11"
+    severities = [ws.cell(r, 1).value for r in range(7, 12)]
+    assert severities == ["Lỗi", "Lỗi", "Cảnh báo", "Cảnh báo", "Thông tin"]
+    assert ws.cell(7, 1).fill.fgColor.rgb == "FFFFC7CE"
+    assert ws.cell(11, 1).fill.fgColor.rgb == "FFDDEBF7"
+    assert ws["A3"].value == "2 lỗi, 2 cảnh báo, 1 thông tin"
+    total = next(r for r in range(7, 12) if ws.cell(r, 2).value == "total_mismatch")
+    assert "6.100,4" in ws.cell(total, 6).value
+
+
+def test_findings_link_to_the_source_cell(vi_book: Path) -> None:
+    ws = openpyxl.load_workbook(vi_book)["Cảnh báo"]
+    rows = {ws.cell(r, 2).value: r for r in range(7, 12)}
+    cell = ws.cell(rows["total_mismatch"], 5)
+    assert cell.value == "D12" and cell.data_type == "s"
+    assert cell.hyperlink.target.replace("\\", "/") == "../workbooks/2023-09.xlsx"
+    assert cell.hyperlink.location == "'T9'!D12"
+    quoted = ws.cell(rows["not_a_number"], 5)
+    assert quoted.hyperlink.target.replace("\\", "/") == "../workbooks/sub/BC%20T9.xlsx"
+    assert quoted.hyperlink.location == "'T9 ''sửa'''!E14"
+    # No place, or a '#' in the file name: the reference stays plain text.
+    assert ws.cell(rows["missing_period"], 5).hyperlink is None
+    assert ws.cell(rows["allocation_changed"], 5).hyperlink is None
+    assert ws.cell(rows["allocation_changed"], 5).value == "C9"
+
+
+def test_source_link_refuses_what_it_cannot_build_safely(tmp_path: Path) -> None:
+    root, out = tmp_path / "in", tmp_path / "out"
+    assert source_link(Finding("x", "a.xlsx", "S", "B2"), root, out) == "external:../in/a.xlsx#'S'!B2"
+    assert source_link(Finding("x", "a.xlsx", "S", None), root, out) is None
+    assert source_link(Finding("x", "a.xlsx", None, "B2"), root, out) is None
+    assert source_link(Finding("x", None, "S", "B2"), root, out) is None
+    assert source_link(Finding("x", "a.xlsx", "S", "B2:C3"), root, out) is None
+    assert source_link(Finding("x", "a.xlsx", "S", "=A1"), root, out) is None
+    assert source_link(Finding("x", "a%20b.xlsx", "S", "B2"), root, out) is None
+    assert (
+        source_link(Finding("x", "a.xlsx", "it's", "$B$2"), root, out) == "external:../in/a.xlsx#'it''s'!B2"
+    )
+
+
+# ---- progress -------------------------------------------------------------------------------------------
+
+
+def test_progress_sheet_rates_colour_scale_and_chart(vi_book: Path) -> None:
+    book = openpyxl.load_workbook(vi_book)
+    ws = book["Tiến độ theo tháng"]
+    header = [c.value for c in ws[5]]
+    assert header[:6] == ["Đơn vị", "Năm ngân sách", "Năm thực hiện", "Dự án", "Tiểu dự án", "Nguồn vốn"]
+    assert [h.date() for h in header[6:9]] == PERIODS
+    assert ws.freeze_panes == "G6"
+    first = [ws.cell(6, c).value for c in range(1, 10)]
+    assert first[:6] == [UNIT_A, 2022, 2022, "Dự án 4", "Tiểu dự án 3", "Tổng số"]
+    assert first[6:] == pytest.approx([100 / 300] * 3)
+    assert ws.cell(6, 7).number_format == "0.0%"
+    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
+    assert any(rule.type == "colorScale" for rule in rules)
+    # The chart's data table: per period, disbursement per budget year, the total and the target.
+    top = next(r for r in range(6, 40) if ws.cell(r, 1).value == "Số liệu biểu đồ (triệu đồng)")
+    assert [c.value for c in ws[top + 1]][:5] == [
+        "Kỳ báo cáo",
+        "Giải ngân vốn năm 2022",
+        "Giải ngân vốn năm 2023",
+        "Tổng giải ngân",
+        "Mục tiêu (100% kế hoạch vốn)",
+    ]
+    sept = [ws.cell(top + 4, c).value for c in range(1, 6)]
+    assert sept[0].date() == AS_OF
+    assert sept[1] == pytest.approx(2150.0 + 1000.3 + 100.0)
+    assert sept[3] == pytest.approx(sum(k[7][2] for k in KEYS))
+    assert sept[4] == pytest.approx(sum(k[6] or 0.0 for k in KEYS))
+    with zipfile.ZipFile(vi_book) as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+    assert "Giải ngân lũy kế so với mục tiêu" in chart and "Triệu đồng" in chart
+    assert chart.count("<c:ser>") == 4
+
+
+def test_english_chart_and_labels(tmp_path: Path) -> None:
+    path = _write(tmp_path, "en")
+    ws = openpyxl.load_workbook(path)["Monthly progress"]
+    assert ws.cell(6, 4).value == "Project 4"
+    with zipfile.ZipFile(path) as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+    assert "Cumulative disbursement against the target" in chart and "Million VND" in chart
+
+
+# ---- data ---------------------------------------------------------------------------------------------------
+
+
+def test_data_sheet_lists_every_item_with_its_place(vi_book: Path) -> None:
+    ws = openpyxl.load_workbook(vi_book)["Dữ liệu"]
+    header = [c.value for c in ws[3]]
+    assert header[:3] == ["Đơn vị", "Năm ngân sách", "Năm thực hiện"]
+    assert {"Tệp", "Trang tính", "Dòng", "Ô kế hoạch vốn", "Ô giải ngân"} <= set(header)
+    assert len(header) == len(LINE_ITEM_COLUMNS)
+    first = dict(zip(LINE_ITEM_COLUMNS, (c.value for c in ws[4]), strict=True))
+    assert first["file"] == "2023-09.xlsx" and first["sheet"] == "T9" and first["allocated_cell"] == "C12"
+    assert first["allocated"] == 100.0 and first["period"].date() == AS_OF
+    assert first["source"] == "NSTW" and first["sub_project"] == 1
+    assert ws.max_row == 3 + 5
+    assert ws.freeze_panes == "A4"
+    assert ws["A2"].value == "5 dòng số liệu"
+
+
+def test_data_sheet_stops_at_the_row_cap_and_says_where_everything_is(tmp_path: Path) -> None:
+    n = MAX_ROWS + 10
+    # Only the columns the assertions need are filled: empty cells are not written, which keeps
+    # this test to a second or two.
+    items = pd.DataFrame(
+        {"allocated": [float(i) for i in range(n)], "label": [f"dòng {i}" for i in range(n)]}
+    )
+    items = items.reindex(columns=list(LINE_ITEM_COLUMNS))
+    items["file"] = "big.xlsx"
+    path = _write(tmp_path, "vi", make_result(tmp_path, items=items))
+    rows = _cached(path, "Dữ liệu")
+    assert len(rows) == 3 + MAX_ROWS
+    assert "Số liệu đầy đủ trong các tệp CSV (line_items.csv)" in rows[1][0]
+    assert "50.000" in rows[1][0] and "50.010" in rows[1][0]
+    label = list(LINE_ITEM_COLUMNS).index("label")
+    assert rows[-1][label] == f"dòng {MAX_ROWS - 1}"
+    assert rows[-1][list(LINE_ITEM_COLUMNS).index("allocated")] == float(MAX_ROWS - 1)
+
+
+# ---- determinism and robustness ---------------------------------------------------------------------------------
+
+
+def test_two_writes_are_byte_identical(tmp_path: Path) -> None:
+    result = make_result(tmp_path)
+    a = _write(tmp_path, "vi", result, "a.xlsx")
+    b = _write(tmp_path, "vi", result, "b.xlsx")
+    assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as z:
+        assert "2023-09-30T00:00:00Z" in z.read("docProps/core.xml").decode()
+
+
+def test_empty_result_still_gives_a_workbook(tmp_path: Path) -> None:
+    result = Result(
+        settings=Settings(),
+        input_root=tmp_path / "workbooks",
+        files=[],
+        items=pd.DataFrame(columns=list(LINE_ITEM_COLUMNS)),
+        summary=pd.DataFrame(),
+        latest=pd.DataFrame(),
+        findings=[],
+        periods=[],
+        as_of=None,
+        units=[],
+    )
+    path = _write(tmp_path, "en", result)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Summary", "Monthly progress", "Findings", "Data"]
+    ws = book["Summary"]
+    assert ws["A3"].value == msg("wb.as_of_unknown", "en")
+    assert ws["D8"].value == "GRAND TOTAL" and ws["G8"].value == "=0"
+
+
+def test_unwritable_path_raises_oserror(tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        write_workbook(make_result(tmp_path), tmp_path / "missing" / "x.xlsx")
