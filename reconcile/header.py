@@ -174,7 +174,7 @@ def _classify(levels: list[str]) -> Column:
     col = Column(index=-1, role="other", text=joined)
     last = levels[-1] if levels else ""
     # Tidy-layout key columns are single words; check them on the lowest level first.
-    for pattern, role in (
+    for pattern, key_role in (
         (_B_BUDGET_YEAR, "budget_year"),
         (_B_EXEC_YEAR, "exec_year"),
         (_B_SUB, "sub_project"),
@@ -185,7 +185,7 @@ def _classify(levels: list[str]) -> Column:
         (_UNIT, "unit"),
     ):
         if pattern.match(last):
-            col.role = role
+            col.role = key_role
             return col
     if any(_LABEL.match(t) for t in levels):
         col.role = "label"
