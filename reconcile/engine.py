@@ -1,0 +1,958 @@
+"""The reconciliation engine (SPEC 4): line items in, per-key and per-period figures, statuses and
+findings out.
+
+:func:`reconcile` is the one entry point. It works on one pandas table of line items with column
+operations (sort, groupby, shift, merge), so that a national run of about a million items takes a
+second or two; Python loops run only over the few things that become findings and over small sets
+of distinct dates.
+
+Conventions of the frames in the returned :class:`~reconcile.models.Result`:
+
+- ``period`` and ``deadline`` are :class:`datetime.date` objects (object dtype); ``period`` is None in
+  ``items`` where the reader could not tell it. ``str(d)`` prints ``YYYY-MM-DD``.
+- ``sub_project`` is nullable ``Int64`` (NA where the project has none); the other key integers
+  (``budget_year``, ``execution_year``, ``project``) and ``row`` are ``int64``.
+- Amounts are floats in triệu đồng; NaN where a cell was empty. ``allocated`` stays NaN where the
+  file left it empty; ``disbursed`` in ``summary`` is 0.0 where empty (nothing disbursed). Derived
+  amounts (``shortfall``, ``increment``, ``projection``, ``required_monthly``, cumulative figures
+  built from in-month amounts) are rounded to 6 decimals so that binary noise never shows.
+- ``items`` holds every line item the readers extracted (LINE_ITEM_COLUMNS exactly), ordered by file
+  name, sheet order, row; its index is 0..n-1 and ``summary.item_index`` points into it. Items that do
+  not count (period unknown, no allocation and no disbursement, after ``--as-of``, duplicates, the
+  losing file of a period conflict) are still listed there, since they were read.
+- ``summary`` columns: KEY_COLUMNS, period, allocated, disbursed, rate, shortfall, status, increment,
+  expected_rate, run_rate, projection, deadline, days_left, months_left, required_monthly, is_latest,
+  item_index; sorted by key (sub_project NA first, source alphabetical) and period.
+- ``consolidated`` has the same columns, ``unit`` = "" and ``item_index`` = -1 (no single item).
+
+Rules decided here where SPEC 4 leaves room (each is tested in tests/test_engine.py):
+
+- Months are fractional and counted in days: a month is (days in the execution year) / 12, so that
+  months elapsed, months between reports and months left are all measured alike; "days from 1 January,
+  both counted" gives 12 months at 31 December.
+- The run-rate uses the key's reports dated on or after 1 January of its execution year (reports of
+  the following January, before a deadline of 31/01, count too). It is never negative: a falling
+  cumulative figure is a data error (``cumulative_decrease``), not a pace. Before the execution year
+  starts there is no run-rate and no projection (the key cannot be ``at_risk``).
+- ``required_monthly`` = shortfall / max(months left, 1): with less than a month left the whole
+  shortfall is due this month.
+- ``days_left`` = deadline − evaluation date in days; negative once the deadline has passed.
+- ``over_disbursed`` is raised at every period where it happens, because each period's file has its
+  own cell an accountant must correct (and its annotated copy shows it there).
+- An empty cumulative cell with an in-month amount (or an in-month column) takes the running sum of
+  in-month amounts since the key's last written cumulative figure (or since its first report). The
+  in-month amount is checked against the cumulative increase only where the previous report is the
+  previous month (or, for a first report in January of the execution year, against the cumulative).
+- Series of a unit are read by calendar month: a month with no report between the first and the last
+  gives ``missing_period``; a series whose reports all fall in quarter-end months is quarterly and
+  only a missing quarter is reported.
+- With a pace profile, the expected rate after the execution year is 1.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import project_name, sub_project_name
+from .models import KEY_COLUMNS, LINE_ITEM_COLUMNS, FileResult, Finding, Result, Settings
+
+#: Rounding tolerance on amounts, in triệu đồng (SPEC 4).
+TOL = 0.0005
+#: Rates are compared with this slack so that 273/365 computed two ways still counts as equal.
+RATE_EPS = 1e-12
+#: Derived amounts are rounded to this many decimals.
+DECIMALS = 6
+
+#: Columns of ``Result.summary`` (and of ``latest`` and ``consolidated``), in order.
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    *KEY_COLUMNS,
+    "period",
+    "allocated",
+    "disbursed",
+    "rate",
+    "shortfall",
+    "status",
+    "increment",
+    "expected_rate",
+    "run_rate",
+    "projection",
+    "deadline",
+    "days_left",
+    "months_left",
+    "required_monthly",
+    "is_latest",
+    "item_index",
+)
+
+_TEXT_COLUMNS = ("unit", "source", "label", "file", "sheet")
+_CELL_COLUMNS = ("allocated_cell", "disbursed_cell", "in_month_cell")
+_AMOUNT_COLUMNS = ("allocated", "disbursed", "disbursed_in_month")
+_INT_COLUMNS = ("budget_year", "execution_year", "project", "row")
+#: Integer columns of the working table that make a key, in key order.
+_KEY_CODES = ("_u", "budget_year", "execution_year", "project", "_sub", "_src")
+#: Status codes in the order they are tested (the first that holds is the key's status).
+_STATUS_BY_PRECEDENCE = np.array(
+    ["no_allocation", "over", "met", "missed", "behind", "at_risk", "on_track"], dtype=object
+)
+_NO_DATE = -1  # ordinal standing for "no period"
+_MIN_YEAR, _MAX_YEAR = 1900, 2999
+
+
+# ---------------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------------
+
+
+def reconcile(files: list[FileResult], settings: Settings, input_root: Path) -> Result:
+    """Reconcile the line items of ``files`` (SPEC 4) into a :class:`Result` ready to render.
+
+    The result does not depend on the order of ``files``: files are taken in order of their
+    relative name, and every table is sorted explicitly.
+    """
+    files = sorted(files, key=lambda f: (f.rel, f.mtime))
+    findings: list[Finding] = [f for fr in files for f in fr.findings]
+
+    t = _build_tables(files)
+    as_of_limit = settings.as_of.toordinal() if settings.as_of else None
+    work = _usable(t.work, as_of_limit)
+    work, dup_findings = _drop_duplicates(work, t)
+    findings += dup_findings
+    work, used_files, conflict_findings = _resolve_conflicts(work, t)
+    findings += conflict_findings
+
+    work = _take(work, np.argsort(_combine(work["_kid"].to_numpy(), work["_p"].to_numpy()), kind="stable"))
+    if len(work):
+        as_of_ord = as_of_limit if as_of_limit is not None else int(work["_p"].max())
+        as_of: dt.date | None = dt.date.fromordinal(as_of_ord)
+    else:
+        as_of_ord, as_of = 0, settings.as_of
+
+    disb, inm_findings = _cumulative(work, t)
+    findings += inm_findings
+    summary, latest_work, sum_findings = _summarise(work, disb, as_of_ord, settings, t)
+    findings += sum_findings
+    findings += _missing_periods(work, t)
+
+    latest = summary[summary["is_latest"]].reset_index(drop=True)
+    units = sorted(set(t.units[np.unique(work["_u"].to_numpy())].tolist()))
+    consolidated = _consolidate(latest_work, as_of_ord, settings, t) if len(units) >= 2 else None
+    periods = [dt.date.fromordinal(int(p)) for p in np.unique(work["_p"].to_numpy())]
+
+    findings.sort(key=Finding.sort_key)
+    return Result(
+        settings=settings,
+        input_root=input_root,
+        files=files,
+        items=t.items,
+        summary=summary,
+        latest=latest,
+        findings=findings,
+        periods=periods,
+        as_of=as_of,
+        units=units,
+        consolidated=consolidated,
+        used_files=used_files,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Building the tables
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Tables:
+    """The public item table, a numeric working copy of it, and what its codes stand for.
+
+    Working columns: ``_i`` (row of ``items``), ``_fi`` (file rank by name), ``_si`` (sheet order in
+    its file), ``row``, ``_pos`` (order in its sheet), ``_p`` (period as a date ordinal, -1 when
+    unknown), ``_u`` / ``_src`` (codes of unit / source in sorted order), ``budget_year``,
+    ``execution_year``, ``project``, ``_sub`` (-1 when none), the three amounts, ``_imc`` (an in-month
+    cell was read), ``_bad`` (a key field is unusable), and later ``_kid`` (the key's rank).
+    Strings stay out of it so that sorting and grouping a million rows stays cheap.
+    """
+
+    items: pd.DataFrame
+    work: pd.DataFrame
+    units: np.ndarray
+    sources: np.ndarray
+    files: Sequence[FileResult]
+
+    def text(self, i: int, column: str) -> Any:
+        """A value of ``items`` (for the few rows that become findings)."""
+        v = self.items[column].iat[i]
+        return None if v is None or (isinstance(v, float) and v != v) else v
+
+
+def _collect(files: Sequence[FileResult]) -> tuple[dict[str, list[Any]], np.ndarray, np.ndarray, np.ndarray]:
+    """Item fields as one list per column, with file rank, sheet order and position in the sheet."""
+    cols: dict[str, list[Any]] = {c: [] for c in LINE_ITEM_COLUMNS}
+    fi_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    si_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    pos_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    getter = attrgetter(*LINE_ITEM_COLUMNS)
+    for fi, fr in enumerate(files):
+        for si, sh in enumerate(fr.sheets):
+            n = 0
+            if sh.items:
+                n = len(sh.items)
+                rows = zip(*map(getter, sh.items), strict=True)
+                for name, values in zip(LINE_ITEM_COLUMNS, rows, strict=True):
+                    cols[name].extend(values)
+            if sh.columns:
+                m = max((len(v) for v in sh.columns.values()), default=0)
+                fallback = {
+                    "file": sh.file or fr.rel,
+                    "sheet": sh.sheet,
+                    "unit": sh.unit,
+                    "period": sh.period,
+                }
+                for name in LINE_ITEM_COLUMNS:
+                    given = sh.columns.get(name)
+                    if given is None:
+                        cols[name].extend([fallback.get(name)] * m)
+                    else:
+                        cols[name].extend(given)
+                        cols[name].extend([None] * (m - len(given)))
+                n += m
+            fi_parts.append(np.full(n, fi, dtype=np.int64))
+            si_parts.append(np.full(n, si, dtype=np.int64))
+            pos_parts.append(np.arange(n, dtype=np.int64))
+    return cols, np.concatenate(fi_parts), np.concatenate(si_parts), np.concatenate(pos_parts)
+
+
+def _build_tables(files: Sequence[FileResult]) -> _Tables:
+    """The item table in reader order (file name, sheet order, position) and its numeric working copy."""
+    cols, fi, si, pos = _collect(files)
+    n = len(fi)
+    item_cols: dict[str, Any] = {}
+    work_cols: dict[str, Any] = {"_i": np.arange(n, dtype=np.int64), "_fi": fi, "_si": si, "_pos": pos}
+    bad = np.zeros(n, dtype=bool)
+    for name in LINE_ITEM_COLUMNS:
+        raw = cols[name]
+        if name in _TEXT_COLUMNS or name in _CELL_COLUMNS:
+            item_cols[name] = pd.Series(
+                _text_array(raw, empty="" if name in _TEXT_COLUMNS else None), dtype=object
+            )
+        elif name in _AMOUNT_COLUMNS:
+            item_cols[name] = work_cols[name] = _float_array(raw)
+        elif name == "period":
+            work_cols["_p"] = _ordinals(raw)
+            item_cols[name] = _dates(work_cols["_p"])
+        else:  # the integer columns and sub_project
+            v = _float_array(raw)
+            ok = np.isfinite(v) & (v == np.round(v))
+            if name == "sub_project":
+                item_cols[name] = _nullable_int(np.where(ok, v, np.nan))
+                ok |= np.isnan(v)
+            else:
+                item_cols[name] = v.astype(np.int64) if ok.all() else _nullable_int(np.where(ok, v, np.nan))
+                if name != "row":
+                    bad |= ~ok
+            if name in ("budget_year", "execution_year"):
+                bad |= (v < _MIN_YEAR) | (v > _MAX_YEAR)
+            # -1 marks "no sub-project" (and unreadable integers): nan_to_num alone would turn NaN into 0.
+            work_cols["_sub" if name == "sub_project" else name] = np.where(
+                ok & ~np.isnan(v), np.nan_to_num(v), -1
+            ).astype(np.int64)
+    items = pd.DataFrame(item_cols, index=pd.RangeIndex(n), columns=list(LINE_ITEM_COLUMNS), copy=False)
+    u_codes, units = pd.factorize(items["unit"], sort=True)
+    s_codes, sources = pd.factorize(items["source"], sort=True)
+    work_cols["_u"] = u_codes.astype(np.int64)
+    work_cols["_src"] = s_codes.astype(np.int64)
+    work_cols["_imc"] = items["in_month_cell"].notna().to_numpy()
+    work_cols["_bad"] = bad
+    work = pd.DataFrame(work_cols, index=pd.RangeIndex(n), copy=False)
+    return _Tables(items, work, np.asarray(units, dtype=object), np.asarray(sources, dtype=object), files)
+
+
+def _text_array(values: list[Any], empty: str | None) -> np.ndarray:
+    """Text as an object array of str, ``empty`` where missing (a stray number is written as text)."""
+    a = np.array(values, dtype=object)
+    if len(a) == 0:
+        return a
+    missing = pd.isna(a)
+    a[missing] = empty
+    present = a[~missing]
+    if len(present) and pd.api.types.infer_dtype(present, skipna=False) != "string":
+        a[~missing] = [str(v) for v in present]
+    return a
+
+
+def _float_array(values: list[Any]) -> np.ndarray:
+    try:
+        return np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _nullable_int(v: np.ndarray) -> pd.arrays.IntegerArray:
+    mask = ~np.isfinite(v)
+    return pd.arrays.IntegerArray(np.where(mask, 0, np.nan_to_num(v)).astype(np.int64), mask)
+
+
+def _ordinals(values: list[Any]) -> np.ndarray:
+    """Date ordinals of a period column (-1 where it is missing or not a date)."""
+    if not values:
+        return np.zeros(0, dtype=np.int64)
+    codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=True)
+    table = np.array([_to_ordinal(u) for u in uniques] + [_NO_DATE], dtype=np.int64)
+    return table[codes]  # code -1 picks the trailing _NO_DATE
+
+
+def _to_ordinal(value: Any) -> int:
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return _NO_DATE if pd.isna(value) else value.date().toordinal()
+    if isinstance(value, dt.date):
+        return value.toordinal()
+    if isinstance(value, np.datetime64):
+        return _NO_DATE if np.isnat(value) else pd.Timestamp(value).date().toordinal()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]).toordinal()
+        except ValueError:
+            return _NO_DATE
+    return _NO_DATE
+
+
+def _dates(ordinals: np.ndarray) -> np.ndarray:
+    """date objects (None for -1) for an array of ordinals, converting each distinct value once."""
+    return _per_value(ordinals, lambda o: dt.date.fromordinal(o) if o > 0 else None, object)
+
+
+def _per_value(values: np.ndarray, fn: Callable[[int], Any], dtype: Any) -> np.ndarray:
+    """``fn`` applied once per distinct value of an integer array."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=dtype)
+    codes, uniques = pd.factorize(values)
+    table = np.empty(len(uniques), dtype=dtype)
+    table[:] = [fn(int(u)) for u in uniques]
+    return table[codes]
+
+
+def _per_pair(a: np.ndarray, b: np.ndarray, fn: Callable[[int, int], Any], dtype: Any) -> np.ndarray:
+    """``fn`` applied once per distinct pair of a date-ordinal array and a year array."""
+    code = a.astype(np.int64) * 8192 + (b.astype(np.int64) - 1800)  # years fit in 13 bits
+    return _per_value(code, lambda c: fn(c // 8192, c % 8192 + 1800), dtype)
+
+
+def _combine(*arrays: np.ndarray) -> np.ndarray:
+    """One int64 code per row whose order is the lexicographic order of the integer ``arrays``.
+
+    Sorting and grouping one integer column is far cheaper than several.
+    """
+    n = len(arrays[0])
+    code = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return code
+    span = 1
+    for a in arrays:
+        a = a.astype(np.int64)
+        lo = int(a.min())
+        width = int(a.max()) - lo + 1
+        if span * width >= 2**62:  # re-rank what is combined so far to keep the code in range
+            _, inv = np.unique(code, return_inverse=True)
+            code, span = inv.reshape(-1).astype(np.int64), int(inv.max()) + 1
+        code = code * width + (a - lo)
+        span *= width
+    return code
+
+
+def _dense(code: np.ndarray) -> np.ndarray:
+    """Dense ranks 0..k-1 of an integer code, in its order."""
+    ranks, _ = pd.factorize(code, sort=True)
+    return ranks.astype(np.int64)
+
+
+def _take(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Rows (positions or mask) of a frame with a fresh 0..n-1 index."""
+    return (
+        frame.iloc[rows].reset_index(drop=True) if rows.dtype != bool else frame[rows].reset_index(drop=True)
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Which items count
+# ---------------------------------------------------------------------------------------------------
+
+
+def _is_empty(v: np.ndarray) -> np.ndarray:
+    return np.isnan(v) | (v == 0)
+
+
+def _usable(work: pd.DataFrame, as_of_limit: int | None) -> pd.DataFrame:
+    """Items that can count (known period, not after --as-of, a usable key, some figure), with keys.
+
+    ``_kid`` is the key's rank in key order: unit, years, project, sub-project (none first), source.
+    """
+    keep = (work["_p"].to_numpy() > 0) & ~work["_bad"].to_numpy()
+    keep &= ~(
+        _is_empty(work["allocated"].to_numpy())
+        & _is_empty(work["disbursed"].to_numpy())
+        & _is_empty(work["disbursed_in_month"].to_numpy())
+    )
+    if as_of_limit is not None:
+        keep &= work["_p"].to_numpy() <= as_of_limit
+    work = _take(work, keep)
+    work["_kid"] = _dense(_combine(*(work[c].to_numpy() for c in _KEY_CODES)))
+    return work
+
+
+def _first_cell(*cells: Any) -> str | None:
+    for c in cells:
+        if isinstance(c, str) and c:
+            return c
+    return None
+
+
+def _place(t: _Tables, i: int, *cell_columns: str) -> dict[str, Any]:
+    """file / sheet / cell of item ``i``: the first of ``cell_columns`` that was read."""
+    return {
+        "file": t.text(i, "file") or None,
+        "sheet": t.text(i, "sheet") or None,
+        "cell": _first_cell(*(t.text(i, c) for c in cell_columns)),
+    }
+
+
+def _describe(t: _Tables, i: int) -> str:
+    label = t.text(i, "label")
+    if label:
+        return str(label)
+    project = int(t.work["project"].to_numpy()[i])
+    sub = int(t.work["_sub"].to_numpy()[i])
+    sub_p = None if sub < 0 else sub
+    return sub_project_name(project, sub_p) or project_name(project) or str(project)
+
+
+def _drop_duplicates(work: pd.DataFrame, t: _Tables) -> tuple[pd.DataFrame, list[Finding]]:
+    """The same key twice in one file and period: the first (lowest row) counts."""
+    code = _combine(work["_fi"].to_numpy(), work["_p"].to_numpy(), work["_kid"].to_numpy())
+    involved = np.flatnonzero(pd.Series(code).duplicated(keep=False).to_numpy())
+    findings: list[Finding] = []
+    if not len(involved):
+        return work, findings
+    # Only the rows that share a key need ordering: by sheet order, then row, then reading order.
+    order = np.lexsort(
+        tuple(work[c].to_numpy()[involved] for c in ("_pos", "row", "_si")) + (code[involved],)
+    )
+    rows = involved[order]
+    sorted_code = code[rows]
+    is_first = np.r_[True, sorted_code[1:] != sorted_code[:-1]]
+    first_row = rows[np.maximum.accumulate(np.where(is_first, np.arange(len(rows)), 0))]
+    dup = np.zeros(len(work), dtype=bool)
+    dup[rows[~is_first]] = True
+    items_i, fi = work["_i"].to_numpy(), work["_fi"].to_numpy()
+    cells = ("allocated_cell", "disbursed_cell", "in_month_cell")
+    for k, f in zip(rows[~is_first].tolist(), first_row[~is_first].tolist(), strict=True):
+        i, j = int(items_i[k]), int(items_i[f])
+        place = _place(t, i, *cells)
+        first = _first_cell(*(t.text(j, col) for col in cells)) or ""
+        if first and t.text(j, "sheet") != place["sheet"]:
+            first = f"'{t.text(j, 'sheet')}'!{first}"
+        place["file"] = place["file"] or t.files[int(fi[k])].rel
+        findings.append(Finding("duplicate_line", **place, params={"what": _describe(t, i), "first": first}))
+    return _take(work, ~dup), findings
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Equal within the rounding tolerance, an empty cell counting as zero."""
+    return np.abs(np.nan_to_num(a) - np.nan_to_num(b)) <= TOL
+
+
+def _resolve_conflicts(
+    work: pd.DataFrame, t: _Tables
+) -> tuple[pd.DataFrame, dict[tuple[str, dt.date], str], list[Finding]]:
+    """Two or more files with items for one (unit, period): the last saved (then the later name) wins."""
+    if not len(work):
+        return work, {}, []
+    files = t.files
+    mtimes = np.array([f.mtime for f in files], dtype=np.float64)
+    gu = _dense(_combine(work["_u"].to_numpy(), work["_p"].to_numpy()))
+    fi = work["_fi"].to_numpy()
+    pairs = pd.DataFrame({"gu": gu, "fi": fi}).drop_duplicates()
+    pairs["mtime"] = mtimes[pairs["fi"].to_numpy()]
+    pairs = pairs.sort_values(["gu", "mtime", "fi"], kind="stable")
+    last = pairs.drop_duplicates("gu", keep="last")
+    n_groups = int(gu.max()) + 1
+    winner = np.full(n_groups, -1, dtype=np.int64)
+    winner[last["gu"].to_numpy()] = last["fi"].to_numpy()
+    nfiles = np.bincount(pairs["gu"].to_numpy(), minlength=n_groups)
+    is_winner = fi == winner[gu]
+
+    group_u = np.zeros(n_groups, dtype=np.int64)
+    group_p = np.zeros(n_groups, dtype=np.int64)
+    group_u[gu] = work["_u"].to_numpy()
+    group_p[gu] = work["_p"].to_numpy()
+    used_files = {
+        (str(t.units[u]), dt.date.fromordinal(int(p))): files[int(w)].rel
+        for u, p, w in zip(group_u.tolist(), group_p.tolist(), winner.tolist(), strict=True)
+    }
+
+    findings: list[Finding] = []
+    in_conflict = nfiles[gu] > 1
+    if in_conflict.any():
+        amounts = ["allocated", "disbursed", "disbursed_in_month"]
+        sub = work.loc[in_conflict, ["_kid", *amounts]]
+        sub = sub.assign(gu=gu[in_conflict], fi=fi[in_conflict])
+        win = sub[is_winner[in_conflict]].drop(columns="fi")
+        lose = sub[~is_winner[in_conflict]]
+        m = lose.merge(win, on=["gu", "_kid"], how="left", suffixes=("", "_w"), indicator=True)
+        differs = np.array(m["_merge"] == "left_only", dtype=bool)
+        for c in amounts:
+            differs |= ~_close(m[c].to_numpy(), m[f"{c}_w"].to_numpy())
+        m = m.assign(differs=differs, matched=~differs)
+        per_loser = m.groupby(["gu", "fi"], sort=True).agg(
+            differs=("differs", "any"), matched=("matched", "sum")
+        )
+        win_count = np.bincount(win["gu"].to_numpy(), minlength=n_groups)
+        for (g, lf), differ, matched in zip(
+            per_loser.index.tolist(),
+            per_loser["differs"].tolist(),
+            per_loser["matched"].tolist(),
+            strict=True,
+        ):
+            if not differ and matched == win_count[g]:
+                continue  # the same figures twice: nothing to tell
+            loser, used = files[int(lf)].rel, files[int(winner[g])].rel
+            params = {
+                "period": dt.date.fromordinal(int(group_p[g])),
+                "unit": str(t.units[group_u[g]]),
+                "files": sorted([loser, used]),
+                "used": used,
+            }
+            findings.append(Finding("period_conflict", file=loser, params=params))
+    return _take(work, is_winner), used_files, findings
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cumulative figures
+# ---------------------------------------------------------------------------------------------------
+
+
+def _key_starts(kid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first row of its key, last row of its key) masks; rows sorted by key."""
+    n = len(kid)
+    first = np.ones(n, dtype=bool)
+    last = np.ones(n, dtype=bool)
+    if n:
+        first[1:] = kid[1:] != kid[:-1]
+        last[:-1] = first[1:]
+    return first, last
+
+
+def _shift(a: np.ndarray, first: np.ndarray, fill: float | int) -> np.ndarray:
+    """The previous row's value within the key (``fill`` at a key's first row); rows sorted by key."""
+    out = np.empty_like(a)
+    if len(a):
+        out[1:] = a[:-1]
+        out[first] = fill
+    return out
+
+
+def _month_index(ordinals: np.ndarray) -> np.ndarray:
+    """year * 12 + month - 1 of each date ordinal."""
+
+    def one(o: int) -> int:
+        d = dt.date.fromordinal(o)
+        return d.year * 12 + d.month - 1
+
+    return _per_value(ordinals, one, np.int64)
+
+
+def _cumulative(work: pd.DataFrame, t: _Tables) -> tuple[np.ndarray, list[Finding]]:
+    """Cumulative disbursed per row (rows sorted by key and period) and in-month mismatches."""
+    kid = work["_kid"].to_numpy()
+    raw = work["disbursed"].to_numpy(dtype=np.float64)
+    inm = work["disbursed_in_month"].to_numpy(dtype=np.float64)
+    first, _ = _key_starts(kid)
+
+    known = ~np.isnan(raw)
+    need = ~known & (~np.isnan(inm) | work["_imc"].to_numpy())
+    disb = raw.copy()
+    if need.any():
+        # Running sum of in-month amounts since the key's last written cumulative figure.
+        g = pd.Series(kid)
+        cum_in = pd.Series(np.nan_to_num(inm)).groupby(g).cumsum().to_numpy()
+        base_d = pd.Series(np.where(known, raw, np.nan)).groupby(g).ffill().to_numpy()
+        base_c = pd.Series(np.where(known, cum_in, np.nan)).groupby(g).ffill().to_numpy()
+        filled = np.where(np.isnan(base_d), cum_in, base_d + cum_in - base_c)
+        disb = np.where(need, np.round(filled, DECIMALS), raw)
+    disb = np.nan_to_num(disb, nan=0.0)  # an empty cumulative cell: nothing disbursed
+
+    findings: list[Finding] = []
+    both = known & ~np.isnan(inm)
+    if both.any():
+        p = work["_p"].to_numpy()
+        ey = work["execution_year"].to_numpy()
+        mi = _month_index(p)
+        prev_d = _shift(disb, first, np.nan)
+        prev_p = _shift(p, first, _NO_DATE)
+        prev_mi = _shift(mi, first, -10)
+        january_start = first & (mi == ey * 12)
+        check = both & ((~first & (mi - prev_mi == 1)) | january_start)
+        increase = np.where(january_start, disb, disb - prev_d)
+        with np.errstate(invalid="ignore"):
+            bad = check & (np.abs(increase - inm) > TOL)
+        items_i = work["_i"].to_numpy()
+        for k in np.flatnonzero(bad).tolist():
+            if january_start[k]:
+                before = dt.date(int(ey[k]) - 1, 12, 31)
+            else:
+                before = dt.date.fromordinal(int(prev_p[k]))
+            params = {
+                "in_month": float(inm[k]),
+                "increase": round(float(increase[k]), DECIMALS),
+                "before_period": before,
+            }
+            place = _place(t, int(items_i[k]), "in_month_cell", "disbursed_cell")
+            findings.append(Finding("in_month_mismatch", **place, params=params))
+    return disb, findings
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figures, statuses and their findings
+# ---------------------------------------------------------------------------------------------------
+
+
+def _days_in_year(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
+def deadline_of(settings: Settings, execution_year: int) -> dt.date:
+    """``settings.deadline`` made safe: a day past the month's end (31/02) means the month's last day."""
+    try:
+        return settings.deadline(execution_year)
+    except ValueError:
+        y = execution_year + settings.deadline_year_offset
+        m = min(max(settings.deadline_month, 1), 12)
+        return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def expected_rate(on: dt.date, execution_year: int, pace_profile: Sequence[float] | None = None) -> float:
+    """The share of the allocation that should be disbursed by ``on`` (SPEC 4), in [0, 1].
+
+    Linear: days from 1 January of the execution year to ``on``, both counted, over the days of that
+    year (273/365 at 30/9/2023). With a 12-value cumulative profile (Jan..Dec month ends) the rate is
+    interpolated by day within the month, and is 1 after the execution year.
+    """
+    start = dt.date(execution_year, 1, 1)
+    if pace_profile is None or len(pace_profile) != 12:
+        frac = ((on - start).days + 1) / _days_in_year(execution_year)
+    elif on < start:
+        frac = 0.0
+    elif on.year > execution_year:
+        frac = 1.0
+    else:
+        lo = float(pace_profile[on.month - 2]) if on.month > 1 else 0.0
+        hi = float(pace_profile[on.month - 1])
+        frac = lo + (hi - lo) * on.day / calendar.monthrange(on.year, on.month)[1]
+    return min(max(frac, 0.0), 1.0)
+
+
+def months_back(on: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier; a month end maps to a month end."""
+    y, m0 = divmod(on.year * 12 + on.month - 1 - months, 12)
+    dim = calendar.monthrange(y, m0 + 1)[1]
+    day = dim if on.day == calendar.monthrange(on.year, on.month)[1] else min(on.day, dim)
+    return dt.date(y, m0 + 1, day)
+
+
+def _run_rates(kid: np.ndarray, p: np.ndarray, disb: np.ndarray, ey: np.ndarray) -> np.ndarray:
+    """Run-rate (average monthly increase) at each row; rows sorted by key and period.
+
+    From the key's reports dated on or after 1 January of its execution year, up to the row: with
+    one report, cumulative / months elapsed; else the increase since the latest report at least
+    three months earlier (the first report if none is that old) per month between them.
+    """
+    n = len(kid)
+    run = np.full(n, np.nan)
+    if n == 0:
+        return run
+    start = _per_value(ey, lambda y: dt.date(y, 1, 1).toordinal(), np.int64)
+    mpd = 12 / _per_value(ey, _days_in_year, np.float64)  # months per day
+    active = p >= start
+    n_before = pd.Series(active.astype(np.int64)).groupby(kid).cumsum().to_numpy() - active
+    single = active & (n_before == 0)
+    run[single] = disb[single] / ((p[single] - start[single] + 1) * mpd[single])
+
+    multi = active & (n_before > 0)
+    if multi.any():
+        rows = np.flatnonzero(multi)
+        threshold = _per_value(
+            p[rows], lambda o: months_back(dt.date.fromordinal(o), 3).toordinal(), np.int64
+        )
+        left = pd.DataFrame({"_kid": kid[rows], "t": threshold, "row": rows}).sort_values("t", kind="stable")
+        act = np.flatnonzero(active)
+        right = pd.DataFrame({"_kid": kid[act], "bp": p[act], "bd": disb[act]}).sort_values(
+            "bp", kind="stable"
+        )
+        m = pd.merge_asof(left, right, left_on="t", right_on="bp", by="_kid", direction="backward")
+        first_act = act[np.r_[True, kid[act][1:] != kid[act][:-1]]]
+        fp = np.zeros(int(kid.max()) + 1, dtype=np.float64)
+        fd = np.zeros_like(fp)
+        fp[kid[first_act]] = p[first_act]
+        fd[kid[first_act]] = disb[first_act]
+        mk = m["_kid"].to_numpy()
+        bp = m["bp"].to_numpy(dtype=np.float64)
+        bd = m["bd"].to_numpy(dtype=np.float64)
+        none = np.isnan(bp)
+        bp = np.where(none, fp[mk], bp)
+        bd = np.where(none, fd[mk], bd)
+        r = m["row"].to_numpy()
+        run[r] = (disb[r] - bd) / ((p[r] - bp) * mpd[r])
+    # A falling cumulative figure is a data error (cumulative_decrease), not a pace.
+    return np.maximum(run, 0.0)
+
+
+def _evaluate(
+    allocated: np.ndarray,
+    disbursed: np.ndarray,
+    run_rate: np.ndarray,
+    on: np.ndarray,
+    execution_year: np.ndarray,
+    settings: Settings,
+) -> dict[str, np.ndarray]:
+    """Rate, shortfall, pace, projection and status of figures evaluated at dates ``on`` (ordinals)."""
+    alloc0 = np.nan_to_num(allocated)
+    years = execution_year.astype(np.int64)
+    deadline = _per_value(years, lambda y: deadline_of(settings, y).toordinal(), np.int64)
+    diy = _per_value(years, _days_in_year, np.float64)
+    profile = settings.pace_profile
+    expected = _per_pair(
+        on, years, lambda o, y: expected_rate(dt.date.fromordinal(o), y, profile), np.float64
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(alloc0 > 0, disbursed / np.where(alloc0 > 0, alloc0, 1.0), np.nan)
+    goal = alloc0 * settings.target
+    shortfall = np.round(np.maximum(goal - disbursed, 0.0), DECIMALS)
+    days_left = (deadline - on).astype(np.int64)
+    months_left = np.maximum(days_left, 0) / diy * 12
+    projection = np.round(disbursed + run_rate * months_left, DECIMALS)
+    # With less than a month left the whole shortfall is due this month.
+    required = np.round(shortfall / np.maximum(months_left, 1.0), DECIMALS)
+
+    no_alloc = ~(alloc0 > 0) & (disbursed > TOL)
+    over = disbursed > alloc0 + TOL
+    met = disbursed >= goal - TOL
+    missed = on > deadline
+    with np.errstate(invalid="ignore"):
+        behind = rate < expected - RATE_EPS
+        at_risk = projection < goal - TOL
+    codes = np.select([no_alloc, over, met, missed, behind, at_risk], [0, 1, 2, 3, 4, 5], default=6)
+    status = _STATUS_BY_PRECEDENCE[codes]
+    return {
+        "rate": rate,
+        "shortfall": shortfall,
+        "status": status,
+        "expected_rate": expected,
+        "projection": projection,
+        "deadline": deadline,
+        "days_left": days_left,
+        "months_left": months_left,
+        "required_monthly": required,
+    }
+
+
+def _frame(t: _Tables, keys: pd.DataFrame, unit: np.ndarray, cols: dict[str, Any]) -> pd.DataFrame:
+    """A summary-shaped frame (SUMMARY_COLUMNS) from key codes and computed columns."""
+    n = len(keys)
+    sub = keys["_sub"].to_numpy()
+    data: dict[str, Any] = {
+        "unit": pd.Series(unit, dtype=object),
+        **{
+            name: keys[name].to_numpy(dtype=np.int64) for name in ("budget_year", "execution_year", "project")
+        },
+        "sub_project": _nullable_int(np.where(sub < 0, np.nan, sub.astype(np.float64))),
+        "source": pd.Series(t.sources[keys["_src"].to_numpy()] if n else [], dtype=object),
+    }
+    for name in SUMMARY_COLUMNS[len(KEY_COLUMNS) :]:
+        v = cols[name]
+        data[name] = pd.Series(v, dtype=object) if v.dtype == object else v
+    return pd.DataFrame(data, index=pd.RangeIndex(n), columns=list(SUMMARY_COLUMNS), copy=False)
+
+
+def _summarise(
+    work: pd.DataFrame, disb: np.ndarray, as_of_ord: int, settings: Settings, t: _Tables
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
+    """Per key and period figures (rows sorted by key and period), the latest rows' working figures,
+    and the findings the figures raise."""
+    kid = work["_kid"].to_numpy()
+    p = work["_p"].to_numpy()
+    ey = work["execution_year"].to_numpy()
+    alloc = work["allocated"].to_numpy(dtype=np.float64)
+    first, is_latest = _key_starts(kid)
+
+    run = _run_rates(kid, p, disb, ey)
+    # Every row is judged at its own period, the latest at as_of (later than it with --as-of).
+    on = np.where(is_latest, as_of_ord, p)
+    ev = _evaluate(alloc, disb, run, on, ey, settings)
+    increment = np.round(disb - _shift(disb, first, 0.0), DECIMALS)
+
+    cols: dict[str, Any] = {
+        "period": _dates(p),
+        "allocated": alloc,
+        "disbursed": disb,
+        "rate": ev["rate"],
+        "shortfall": ev["shortfall"],
+        "status": ev["status"],
+        "increment": increment,
+        "expected_rate": ev["expected_rate"],
+        "run_rate": run,
+        "projection": ev["projection"],
+        "deadline": _dates(ev["deadline"]),
+        "days_left": ev["days_left"],
+        "months_left": ev["months_left"],
+        "required_monthly": ev["required_monthly"],
+        "is_latest": is_latest,
+        "item_index": work["_i"].to_numpy(dtype=np.int64),
+    }
+    summary = _frame(t, work, t.units[work["_u"].to_numpy()], cols)
+    latest_work = work.loc[
+        is_latest, ["_u", "budget_year", "execution_year", "project", "_sub", "_src", "_p"]
+    ]
+    latest_work = latest_work.assign(
+        allocated=alloc[is_latest],
+        disbursed=disb[is_latest],
+        run_rate=run[is_latest],
+        increment=increment[is_latest],
+    )
+    return summary, latest_work, _figure_findings(work, disb, first, ev["status"], t)
+
+
+def _figure_findings(
+    work: pd.DataFrame, disb: np.ndarray, first: np.ndarray, status: np.ndarray, t: _Tables
+) -> list[Finding]:
+    """over_disbursed (at every period where it happens), cumulative_decrease, allocation_changed."""
+    p = work["_p"].to_numpy()
+    items_i = work["_i"].to_numpy()
+    alloc0 = np.nan_to_num(work["allocated"].to_numpy(dtype=np.float64))
+    prev_d = _shift(disb, first, np.nan)
+    prev_a = _shift(alloc0, first, np.nan)
+    prev_p = _shift(p, first, _NO_DATE)
+    over = (status == "over") | (status == "no_allocation")
+    with np.errstate(invalid="ignore"):
+        fell = ~first & (prev_d - disb > TOL)
+        changed = ~first & (np.abs(alloc0 - prev_a) > TOL)
+    money_cells = ("disbursed_cell", "in_month_cell", "allocated_cell")
+
+    def before_after(k: int, before: float, after: float) -> dict[str, Any]:
+        return {
+            "before": float(before),
+            "before_period": dt.date.fromordinal(int(prev_p[k])),
+            "after": float(after),
+            "after_period": dt.date.fromordinal(int(p[k])),
+        }
+
+    out: list[Finding] = []
+    for k in np.flatnonzero(over).tolist():
+        params = {
+            "disbursed": float(disb[k]),
+            "allocated": float(alloc0[k]),
+            "excess": round(float(disb[k] - alloc0[k]), DECIMALS),
+        }
+        out.append(Finding("over_disbursed", **_place(t, int(items_i[k]), *money_cells), params=params))
+    for k in np.flatnonzero(fell).tolist():
+        params = before_after(k, prev_d[k], disb[k])
+        out.append(Finding("cumulative_decrease", **_place(t, int(items_i[k]), *money_cells), params=params))
+    for k in np.flatnonzero(changed).tolist():
+        params = before_after(k, prev_a[k], alloc0[k])
+        place = _place(t, int(items_i[k]), "allocated_cell", "disbursed_cell", "in_month_cell")
+        out.append(Finding("allocation_changed", **place, params=params))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Missing months
+# ---------------------------------------------------------------------------------------------------
+
+
+def _month_end(month_index: int) -> dt.date:
+    y, m0 = divmod(month_index, 12)
+    return dt.date(y, m0 + 1, calendar.monthrange(y, m0 + 1)[1])
+
+
+def missing_months(periods: Iterable[dt.date]) -> list[dt.date]:
+    """Month ends missing inside a series of report dates (quarter ends for a quarterly series).
+
+    A series whose reports all fall in quarter-end months (March, June, September, December) is
+    quarterly: the months between its quarters are not missing.
+    """
+    months = sorted({d.year * 12 + d.month - 1 for d in periods})
+    if len(months) < 2:
+        return []
+    step = 3 if all(m % 3 == 2 for m in months) else 1
+    present = set(months)
+    return [_month_end(m) for m in range(months[0], months[-1] + 1, step) if m not in present]
+
+
+def _missing_periods(work: pd.DataFrame, t: _Tables) -> list[Finding]:
+    """One ``missing_period`` per month missing inside each unit's series of reports."""
+    if not len(work):
+        return []
+    pairs = work[["_u", "_p"]].drop_duplicates().sort_values(["_u", "_p"], kind="stable")
+    out: list[Finding] = []
+    u_arr, p_arr = pairs["_u"].to_numpy(), pairs["_p"].to_numpy()
+    bounds = np.flatnonzero(np.r_[True, u_arr[1:] != u_arr[:-1], True])
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        dates = [dt.date.fromordinal(int(o)) for o in p_arr[a:b].tolist()]
+        unit = str(t.units[int(u_arr[a])])
+        for missing in missing_months(dates):
+            params = {"unit": unit, "period": missing, "first": dates[0], "last": dates[-1]}
+            out.append(Finding("missing_period", params=params))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Consolidation across units
+# ---------------------------------------------------------------------------------------------------
+
+
+def _consolidate(latest: pd.DataFrame, as_of_ord: int, settings: Settings, t: _Tables) -> pd.DataFrame:
+    """Latest figures summed across units per (budget_year, execution_year, project, sub_project,
+    source), evaluated at as_of; the run-rate is the sum of the units' run-rates."""
+    by = ["budget_year", "execution_year", "project", "_sub", "_src"]
+    agg = (
+        latest.groupby(by, sort=True)
+        .agg(
+            allocated=("allocated", lambda s: s.sum(min_count=1)),
+            disbursed=("disbursed", "sum"),
+            run_rate=("run_rate", lambda s: s.sum(min_count=1)),
+            increment=("increment", "sum"),
+            _p=("_p", "max"),
+        )
+        .reset_index()
+    )
+    n = len(agg)
+    alloc = agg["allocated"].to_numpy(dtype=np.float64)
+    disb = np.round(agg["disbursed"].to_numpy(dtype=np.float64), DECIMALS)
+    run = agg["run_rate"].to_numpy(dtype=np.float64)
+    ey = agg["execution_year"].to_numpy(dtype=np.int64)
+    ev = _evaluate(alloc, disb, run, np.full(n, as_of_ord, dtype=np.int64), ey, settings)
+    cols: dict[str, Any] = {
+        "period": _dates(agg["_p"].to_numpy(dtype=np.int64)),
+        "allocated": np.round(alloc, DECIMALS),
+        "disbursed": disb,
+        "rate": ev["rate"],
+        "shortfall": ev["shortfall"],
+        "status": ev["status"],
+        "increment": np.round(agg["increment"].to_numpy(dtype=np.float64), DECIMALS),
+        "expected_rate": ev["expected_rate"],
+        "run_rate": run,
+        "projection": ev["projection"],
+        "deadline": _dates(ev["deadline"]),
+        "days_left": ev["days_left"],
+        "months_left": ev["months_left"],
+        "required_monthly": ev["required_monthly"],
+        "is_latest": np.ones(n, dtype=bool),
+        "item_index": np.full(n, -1, dtype=np.int64),
+    }
+    return _frame(t, agg, np.full(n, "", dtype=object), cols)
