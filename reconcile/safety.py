@@ -17,6 +17,7 @@ renders both keys in the reader's language.
 from __future__ import annotations
 
 import os
+import posixpath
 import stat
 import struct
 import zipfile
@@ -321,7 +322,7 @@ def _check_ooxml(zf: zipfile.ZipFile, names: set[str]) -> Refusal | None:
             return rels
         for rel in rels.iter():
             if _local(rel.tag) == "Relationship" and rel.get("Type", "").endswith("/officeDocument"):
-                workbook = rel.get("Target", "").lstrip("/")
+                workbook = posixpath.normpath(rel.get("Target", "")).lstrip("/")
                 break
     if workbook not in names:
         # A .docx renamed .xlsx has a main part, just not a workbook.
