@@ -283,7 +283,8 @@ class _Styles:
         self._num_formats = {
             "year": "0",
             "int": "#,##0",
-            "amount": "#,##0.0##",
+            "amount": "#,##0.0##",  # as read: up to the đồng-level decimals of a nghìn-đồng file
+            "estimate": "#,##0.0",  # forward-looking figures: one decimal is all they are worth
             "rate": "0.0%",
             "date": self.date_format,
             "month": "mm/yyyy",
@@ -302,6 +303,8 @@ class _Styles:
             props["num_format"] = self._num_formats[kind]
         if kind in ("year", "center"):
             props["align"] = "center"
+        if kind == "wrap":  # long names and messages wrap; rows without a set height grow to fit
+            props["text_wrap"] = True
         if row_kind != "detail":
             props["bold"] = True
         colour = fill or _ROW_FILLS.get(row_kind)
@@ -356,15 +359,17 @@ class _Styles:
             "underline": 1,
             "border": 1,
             "border_color": "#A6A6A6",
+            "valign": "top",
         }
         return self._make(("link",), props)
 
 
 class _Widths:
-    """Column widths fitted to the longest content, within bounds."""
+    """Column widths fitted to the longest content, within bounds (``caps``, default 40)."""
 
-    def __init__(self) -> None:
+    def __init__(self, caps: dict[int, int] | None = None) -> None:
         self._chars: dict[int, float] = {}
+        self._caps = caps or {}
 
     def see(self, col: int, chars: float) -> None:
         if chars > self._chars.get(col, 0):
@@ -375,10 +380,37 @@ class _Widths:
         longest = max((len(w) for w in text.split()), default=0)
         self.see(col, max(longest, math.ceil(len(text) / 3)))
 
-    def apply(self, ws: Worksheet, caps: dict[int, int] | None = None, default_cap: int = 40) -> None:
-        for col, chars in sorted(self._chars.items()):
-            cap = (caps or {}).get(col, default_cap)
-            ws.set_column(col, col, min(max(chars + 2, 6), cap))
+    def width(self, col: int) -> float:
+        return min(max(self._chars.get(col, 0) + 2, 6), self._caps.get(col, 40))
+
+    def apply(self, ws: Worksheet) -> None:
+        for col in sorted(self._chars):
+            ws.set_column(col, col, self.width(col))
+
+    def height(self, texts: Iterable[tuple[int, str]], bold: bool = False) -> float | None:
+        """Row height (points) that shows every wrapped ``(col, text)`` whole; None for one line.
+
+        Spreadsheets do not reliably grow rows on opening, so the height is set from the widths.
+        """
+        lines = max((_wrap_lines(text, self.width(col), bold) for col, text in texts), default=1)
+        return None if lines <= 1 else 15.0 * lines
+
+
+def _wrap_lines(text: str, width: float, bold: bool = False) -> int:
+    """How many lines ``text`` takes when wrapped at word boundaries in a column ``width`` wide."""
+    # Width is counted in digit widths; mixed-case Vietnamese text runs about 20% narrower, bold
+    # text hardly narrower at all.
+    capacity = max(int(width * (1.05 if bold else 1.2)) - 1, 1)
+    lines, used = 1, 0
+    for word in text.split():
+        n = len(word)
+        if used and used + 1 + n > capacity:
+            lines, used = lines + 1, n
+        else:
+            used += n + (1 if used else 0)
+        while used > capacity:  # a word longer than the column breaks anywhere
+            lines, used = lines + 1, used - capacity
+    return lines
 
 
 def _amount_chars(x: float | None) -> int:
@@ -419,8 +451,8 @@ _SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("wb.col.status", "text"),
     ("wb.col.deadline", "date"),
     ("wb.col.days_left", "int"),
-    ("wb.col.required_monthly", "amount"),
-    ("wb.col.projection", "amount"),
+    ("wb.col.required_monthly", "estimate"),
+    ("wb.col.projection", "estimate"),
     ("wb.col.expected_rate", "rate"),
 )
 _C_UNIT, _C_BY, _C_EY, _C_PROJ, _C_SUB, _C_SRC = 0, 1, 2, 3, 4, 5
@@ -610,8 +642,9 @@ def _write_summary_lines(
         row = row_of[i]
         n = row + 1  # 1-based row number for formulas
         rk = line.kind
-        if line.depth:
-            ws.set_row(row, None, None, {"level": min(line.depth, 7)})
+        height = widths.height(((_C_PROJ, line.project), (_C_SUB, line.sub_project)), bold=rk != "detail")
+        if line.depth or height:
+            ws.set_row(row, height, None, {"level": min(line.depth, 7)})
         ws.write_string(row, _C_UNIT, _text(line.unit), st.cell("text", rk))
         widths.see(_C_UNIT, len(line.unit))
         for col, year in ((_C_BY, line.budget_year), (_C_EY, line.execution_year)):
@@ -620,8 +653,12 @@ def _write_summary_lines(
             else:
                 ws.write_number(row, col, year, st.cell("year", rk))
                 widths.see(col, 4)
-        for col, text in ((_C_PROJ, line.project), (_C_SUB, line.sub_project), (_C_SRC, line.source)):
-            ws.write_string(row, col, _text(text), st.cell("text", rk))
+        for col, text, kind in (
+            (_C_PROJ, line.project, "wrap"),
+            (_C_SUB, line.sub_project, "wrap"),
+            (_C_SRC, line.source, "text"),
+        ):
+            ws.write_string(row, col, _text(text), st.cell(kind, rk))
             widths.see(col, len(text))
         c = line.cached
         if rk == "detail":
@@ -639,9 +676,9 @@ def _write_summary_lines(
                 letter = xl_col_to_name(col)
                 formula = _sum_formula(letter, [row_of[j] for j in line.children])
                 if formula is None:
-                    ws.write_number(row, col, c[col], st.cell("amount", rk))
+                    ws.write_number(row, col, c[col], st.cell(_SUMMARY_COLUMNS[col][1], rk))
                 else:
-                    ws.write_formula(row, col, formula, st.cell("amount", rk), c[col])
+                    ws.write_formula(row, col, formula, st.cell(_SUMMARY_COLUMNS[col][1], rk), c[col])
                 widths.see(col, _amount_chars(c[col]))
         widths.see(_C_SHORT, _amount_chars(c[_C_SHORT]))
         ws.write_formula(row, _C_RATE, f"=IF(G{n}>0,H{n}/G{n},0)", st.cell("rate", rk), c[_C_RATE])
@@ -658,8 +695,8 @@ def _write_summary_lines(
                 widths.see(_C_DEADLINE, 10)
             for col, value, kind in (
                 (_C_DAYS, line.days_left, "int"),
-                (_C_MONTHLY, line.required_monthly, "amount"),
-                (_C_PROJECTION, line.projection, "amount"),
+                (_C_MONTHLY, line.required_monthly, "estimate"),
+                (_C_PROJECTION, line.projection, "estimate"),
                 (_C_EXPECTED, line.expected_rate, "rate"),
             ):
                 if value is None:
@@ -721,7 +758,11 @@ def _write_summary(
 
     target_name = msg("wb.target_name", lang)
     wb.define_name(target_name, f"='{sheet_name}'!${xl_col_to_name(_TARGET_CELL[1])}${_TARGET_CELL[0] + 1}")
-    widths = _Widths()
+    widths = _Widths({_C_UNIT: 32, _C_PROJ: 50, _C_SUB: 40, _C_STATUS: 24})
+    # The wrapped columns' widths must be known before the first row is written (row heights).
+    for line in (*main, *cons):
+        widths.see(_C_PROJ, len(line.project))
+        widths.see(_C_SUB, len(line.sub_project))
     left = [
         (msg("wb.title", lang), st.title()),
         (msg("wb.units", lang, units=_units_text(result, lang)), st.bold()),
@@ -758,7 +799,7 @@ def _write_summary(
     ws.autofilter(header_row, 0, max(last_main, header_row), len(_SUMMARY_COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 0)
     ws.outline_settings(True, False, True, False)  # subtotal rows sit above their details
-    widths.apply(ws, caps={_C_UNIT: 32, _C_PROJ: 50, _C_SUB: 40, _C_STATUS: 24})
+    widths.apply(ws)
     _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
 
 
@@ -808,7 +849,7 @@ def _write_progress(
     keys = sorted(firsts)
     shown = keys[:MAX_ROWS]
 
-    widths = _Widths()
+    widths = _Widths({0: 32})
     row = _title_block(
         ws,
         st,
@@ -886,7 +927,7 @@ def _write_progress(
     if periods:
         table = _chart_table(periods, disbursed, allocated, target, lang)
         _write_chart(wb, ws, st, sheet_name, max(last, header_row) + 2, table, widths)
-    widths.apply(ws, caps={0: 32})
+    widths.apply(ws)
     _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
 
 
@@ -1038,42 +1079,43 @@ def _write_findings(ws: Worksheet, st: _Styles, result: Result, out_dir: Path, l
             st.note(),
         )
     header_row = row + 1
-    widths = _Widths()
+    widths = _Widths({2: 40, 3: 24, 5: 90})
     ws.set_row(header_row, _HEADER_HEIGHT)
     for col, key in enumerate(_FINDING_HEADERS):
         text = msg(key, lang)
         ws.write_string(header_row, col, text, st.header())
         widths.see_header(col, text)
     root = Path(result.input_root)
-    for i, f in enumerate(shown):
-        row = header_row + 1 + i
-        level = f.level
-        severity = msg(f"severity.{level}", lang)
-        message = _text(finding_message(f.code, f.params, lang))
-        values = (
-            (0, severity, st.cell("text", fill=SEVERITY_COLOURS.get(level))),
-            (1, _text(f.code), st.cell("text")),
-            (2, _text(f.file), st.cell("text")),
-            (3, _text(f.sheet), st.cell("text")),
-            (5, message, st.cell("text")),
-        )
-        for col, text, fmt in values:
-            ws.write_string(row, col, text, fmt)
+    # Texts first: the message column's width decides each row's height before it is written.
+    texts = [
+        (msg(f"severity.{f.level}", lang), _text(f.code), _text(f.file), _text(f.sheet), _text(f.cell),
+         _text(finding_message(f.code, f.params, lang)))
+        for f in shown
+    ]  # fmt: skip
+    for values in texts:
+        for col, text in enumerate(values):
             widths.see(col, len(text))
-        cell = _text(f.cell)
+    for i, (f, values) in enumerate(zip(shown, texts, strict=True)):
+        row = header_row + 1 + i
+        height = widths.height([(5, values[5])])
+        if height:
+            ws.set_row(row, height)
+        ws.write_string(row, 0, values[0], st.cell("text", fill=SEVERITY_COLOURS.get(f.level)))
+        for col in (1, 2, 3):
+            ws.write_string(row, col, values[col], st.cell("text"))
+        ws.write_string(row, 5, values[5], st.cell("wrap"))
         link = source_link(f, root, out_dir)
         if link is None:
-            ws.write_string(row, 4, cell, st.cell("text"))
+            ws.write_string(row, 4, values[4], st.cell("text"))
         else:
             try:
-                ws.write_url(row, 4, link, st.link(), string=cell)
+                ws.write_url(row, 4, link, st.link(), string=values[4])
             except ValueError:  # a link Excel cannot hold: keep the reference as text
-                ws.write_string(row, 4, cell, st.cell("text"))
-        widths.see(4, len(cell))
+                ws.write_string(row, 4, values[4], st.cell("text"))
     last = header_row + len(shown)
     ws.autofilter(header_row, 0, last, len(_FINDING_HEADERS) - 1)
     ws.freeze_panes(header_row + 1, 0)
-    widths.apply(ws, caps={2: 40, 3: 24, 5: 100})
+    widths.apply(ws)
     _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
 
 
@@ -1137,7 +1179,7 @@ def _write_data(ws: Worksheet, st: _Styles, result: Result, lang: str) -> None:
     else:
         ws.write_string(row, 0, msg("wb.data_count", lang, count=fmt_number(total, 0, lang)), st.italic())
     header_row = row + 1
-    widths = _Widths()
+    widths = _Widths({list(columns).index("label"): 60} if "label" in columns else None)
     ws.set_row(header_row, _HEADER_HEIGHT)
     writers: list[tuple[int, Callable[..., Any], Format, list[Any]]] = []
     for col, name in enumerate(columns):
@@ -1171,7 +1213,7 @@ def _write_data(ws: Worksheet, st: _Styles, result: Result, lang: str) -> None:
     last = max(first + n - 1, header_row)
     ws.autofilter(header_row, 0, last, len(columns) - 1)
     ws.freeze_panes(header_row + 1, 0)
-    widths.apply(ws, caps={columns.index("label"): 60} if "label" in columns else None)
+    widths.apply(ws)
     _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
 
 
