@@ -30,6 +30,7 @@ from python_calamine import CalamineWorkbook
 
 from reconcile.messages import msg, status_label
 from reconcile.models import LINE_ITEM_COLUMNS, Finding, Result, Settings
+from reconcile.writers import palette
 from reconcile.writers import workbook as wbmod
 from reconcile.writers.workbook import MAX_ROWS, STATUS_COLOURS, source_link, write_workbook
 
@@ -236,7 +237,15 @@ def test_summary_title_and_header(tmp_path: Path, lang: str, expected: list[str]
     else:
         assert titles[2] == "Figures as of 2023-09-30"
     assert ws["B5"].value == 1.0 and ws["B5"].number_format == "0%"
-    assert ws["K2"].value == " / ".join(status_label(c, lang) for c in ("missed", "over", "no_allocation"))
+    # The colour legend: every status in its own colour, most urgent first.
+    legend = [ws["K2"], ws["K3"], ws["K4"], ws["K5"], ws["M2"], ws["M3"], ws["M4"]]
+    assert [c.value for c in legend] == [
+        status_label(s, lang)
+        for s in ("over", "no_allocation", "missed", "behind", "at_risk", "met", "on_track")
+    ]
+    assert [c.fill.fgColor.rgb for c in legend[:3]] == [
+        "FF" + palette.STATUS_COLOURS[s] for s in ("over", "no_allocation", "missed")
+    ]
 
 
 def _summary_rows(path: Path) -> tuple[Any, list[list[Any]]]:
@@ -349,9 +358,8 @@ def test_status_cells_are_filled_in_their_status_colour(vi_book: Path) -> None:
         seen.add(code)
         assert ws.cell(r, 11).fill.fgColor.rgb == "FF" + STATUS_COLOURS[code][1:]
     assert seen == set(STATUS_COLOURS)
-    assert STATUS_COLOURS["missed"] == STATUS_COLOURS["over"] == STATUS_COLOURS["no_allocation"]
-    assert STATUS_COLOURS["behind"] == STATUS_COLOURS["at_risk"]
-    assert len({STATUS_COLOURS[c] for c in ("missed", "behind", "met", "on_track")}) == 4
+    # The workbook speaks the annotated copies' palette.
+    assert {code: "#" + colour for code, colour in palette.STATUS_COLOURS.items()} == STATUS_COLOURS
 
 
 def test_summary_numbers_dates_and_formats_are_real_numbers(vi_book: Path) -> None:
@@ -448,8 +456,9 @@ def test_findings_sorted_by_severity_with_coloured_severity(vi_book: Path) -> No
     assert ws.freeze_panes == "A7" and ws.auto_filter.ref == "A6:F11"
     severities = [ws.cell(r, 1).value for r in range(7, 12)]
     assert severities == ["Lỗi", "Lỗi", "Cảnh báo", "Cảnh báo", "Thông tin"]
-    assert ws.cell(7, 1).fill.fgColor.rgb == "FFFFC7CE"
-    assert ws.cell(11, 1).fill.fgColor.rgb == "FFDDEBF7"
+    assert ws.cell(7, 1).fill.fgColor.rgb == "FF" + palette.SEVERITY_COLOURS["error"]
+    assert ws.cell(9, 1).fill.fgColor.rgb == "FF" + palette.SEVERITY_COLOURS["warning"]
+    assert ws.cell(11, 1).fill.fgColor.rgb == "FF" + palette.SEVERITY_COLOURS["info"]
     assert ws["A3"].value == "2 lỗi, 2 cảnh báo, 1 thông tin"
     total = next(r for r in range(7, 12) if ws.cell(r, 2).value == "total_mismatch")
     assert "6.100,4" in ws.cell(total, 6).value

@@ -38,35 +38,24 @@ from xlsxwriter.worksheet import Worksheet
 from ..catalogue import project_name, sub_project_name
 from ..messages import finding_message, fmt_date, fmt_number, msg, status_label
 from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result
+from . import palette
+from .palette import hex_with_hash
 
 #: No sheet holds more table rows than this (SPEC 5); the CSVs hold everything.
 MAX_ROWS = 50_000
 
-#: Fill colour of each status code, shared with the annotated copies so both speak the same colours.
-#: Web-style ``#RRGGBB`` (xlsxwriter takes it as is; openpyxl wants it without the ``#``).
-STATUS_COLOURS: dict[str, str] = {
-    "over": "#FFC7CE",
-    "no_allocation": "#FFC7CE",
-    "missed": "#FFC7CE",
-    "behind": "#FFCC99",
-    "at_risk": "#FFCC99",
-    "met": "#C6EFCE",
-    "on_track": "#DDEBF7",
-}
+#: Fill colour of each status code, ``#RRGGBB`` (the form xlsxwriter takes). The colours come from
+#: :mod:`reconcile.writers.palette`, shared with the annotated copies so both speak the same colours.
+STATUS_COLOURS: dict[str, str] = {code: hex_with_hash(c) for code, c in palette.STATUS_COLOURS.items()}
 
-#: Fill colour of each finding severity.
-SEVERITY_COLOURS: dict[str, str] = {"error": "#FFC7CE", "warning": "#FFCC99", "info": "#DDEBF7"}
+#: Fill colour of each finding severity, ``#RRGGBB``.
+SEVERITY_COLOURS: dict[str, str] = {level: hex_with_hash(c) for level, c in palette.SEVERITY_COLOURS.items()}
 
-#: Legend rows: statuses that share a colour are explained together.
-_LEGEND: tuple[tuple[str, ...], ...] = (
-    ("missed", "over", "no_allocation"),
-    ("behind", "at_risk"),
-    ("met",),
-    ("on_track",),
-)
+#: The colour legend beside the title rows, most urgent first, in two columns of four rows at most.
+_LEGEND: tuple[str, ...] = ("over", "no_allocation", "missed", "behind", "at_risk", "met", "on_track")
 
-#: Grey fills that tell the subtotal levels apart without competing with the status colours.
-_ROW_FILLS: dict[str, str] = {"total": "#D0CECE", "unit": "#E7E6E6", "year": "#EDEDED", "project": "#F5F5F5"}
+#: Blue-grey fills that tell the subtotal levels apart without competing with the status colours.
+_ROW_FILLS: dict[str, str] = {"total": "#C9D3E3", "unit": "#DAE1EC", "year": "#E6EBF2", "project": "#F2F5F9"}
 _HEADER_FILL = "#D9E1F2"
 _HEADER_HEIGHT = 48  # points: three wrapped lines
 _LINK_COLOUR = "#0563C1"
@@ -770,14 +759,14 @@ def _write_summary(
         (msg("wb.money_unit", lang), st.italic()),
         (msg("wb.target_label", lang), st.bold()),
     ]
+    legend_cells = {(1 + i % 4, _C_STATUS + 2 * (i // 4)): code for i, code in enumerate(_LEGEND)}
     for row, (text, fmt) in enumerate(left):
         ws.write_string(row, 0, _text(text), fmt)
         if row == 0:
             ws.write_string(row, _C_STATUS, msg("wb.legend", lang), st.bold())
-        else:  # the colour legend sits beside the title rows
-            codes = _LEGEND[row - 1]
-            label = " / ".join(status_label(c, lang) for c in codes)
-            ws.write_string(row, _C_STATUS, label, st.legend(STATUS_COLOURS[codes[0]]))
+        for (legend_row, col), code in legend_cells.items():  # the colour legend beside the titles
+            if legend_row == row:
+                ws.write_string(row, col, status_label(code, lang), st.legend(STATUS_COLOURS[code]))
     ws.write_number(_TARGET_CELL[0], _TARGET_CELL[1], target, st.target(target))
     if note:
         ws.write_string(5, 0, note, st.note())
