@@ -612,3 +612,61 @@ def test_empty_result_still_gives_a_workbook(tmp_path: Path) -> None:
 def test_unwritable_path_raises_oserror(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_workbook(make_result(tmp_path), tmp_path / "missing" / "x.xlsx")
+
+
+def test_caps_on_the_progress_and_findings_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wbmod, "MAX_ROWS", 3)
+    book = openpyxl.load_workbook(_write(tmp_path, "en"))
+    progress = book["Monthly progress"]
+    assert progress["A4"].value == "Showing 3 of 9 rows. The CSV files hold everything (summary.csv)."
+    assert [progress.cell(r, 1).value for r in range(6, 10)] == [UNIT_A, UNIT_A, UNIT_A, None]
+    findings = book["Findings"]
+    assert findings["A5"].value == "Showing 3 of 5 rows. The CSV files hold everything (findings.csv)."
+    assert [findings.cell(r, 2).value for r in range(7, 11)] == [
+        "total_mismatch",
+        "not_a_number",
+        "missing_period",
+        None,
+    ]
+
+
+def test_one_unit_has_no_unit_subtotals_and_no_consolidated_block(tmp_path: Path) -> None:
+    result = make_result(tmp_path, target=0.9)
+    result.latest = result.latest[result.latest["unit"] == UNIT_B].reset_index(drop=True)
+    result.consolidated = None
+    path = _write(tmp_path, "vi", result)
+    ws, cached = _summary_rows(path)
+    labels = [ws.cell(r, 4).value for r in range(8, ws.max_row + 1)]
+    assert labels == [
+        "TỔNG CỘNG",
+        "Vốn năm 2023",
+        "Dự án 4: Phát triển giáo dục nghề nghiệp, việc làm bền vững",
+        "Dự án 5: Hỗ trợ nhà ở cho hộ nghèo, hộ cận nghèo trên địa bàn các huyện nghèo",
+    ]
+    assert ws["G8"].value == "=SUM(G9)" and ws["G9"].value == "=SUM(G10:G11)"
+    # The target is 90%: the named cell shows it, and the shortfall's cached value uses it.
+    assert ws["B5"].value == 0.9 and ws["B5"].number_format == "0%"
+    assert cached[9][9] == pytest.approx(6616.0 * 0.9 - 5200.0)
+    assert cached[7][9] == pytest.approx(6616.0 * 0.9 - 5200.0 + 2450.0 * 0.9 - 1200.0)
+    # Long names wrap, and their rows are tall enough to show them whole.
+    assert ws.cell(11, 4).alignment.wrap_text
+    assert ws.row_dimensions[11].height >= 30
+    # Widths fit the content: the unit's name (in capitals) is not cut.
+    assert ws.column_dimensions["A"].width >= len(UNIT_B) * 1.2
+
+
+def test_sum_formula_merges_ranges_and_respects_excel_limits() -> None:
+    assert wbmod._sum_formula("G", [7, 8, 9, 11]) == "=SUM(G8:G10,G12)"
+    assert wbmod._sum_formula("G", []) == "=0"
+    many = wbmod._sum_formula("H", list(range(0, 1000, 2)))  # 500 separate cells
+    assert many is not None and many.startswith("=SUM(SUM(H1,H3,") and many.count("SUM(") == 4
+    assert wbmod._sum_formula("H", list(range(0, 20000, 2))) is None  # longer than Excel allows
+
+
+def test_shortfall_cache_follows_spreadsheet_subtraction() -> None:
+    # A difference within 2**-48 of the operands is exactly 0 in Excel and LibreOffice.
+    assert wbmod._approx_sub(1.000000000000001, 1.0) == 0.0
+    assert wbmod._approx_sub(2150.0, 2000.5) == 149.5
+    assert wbmod._approx_sub(-1.0, 1.0) == -2.0
+    # Cached inputs are what the cell holds after xlsxwriter writes 16 significant digits.
+    assert wbmod._stored(0.1 + 0.2) == 0.3

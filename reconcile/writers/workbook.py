@@ -402,6 +402,11 @@ def _wrap_lines(text: str, width: float, bold: bool = False) -> int:
     return lines
 
 
+def _display_len(text: str) -> float:
+    """Width of ``text`` in digit widths, roughly: capitals (unit names are written in capitals) are wider."""
+    return len(text) * 1.25 if text.isupper() else len(text)
+
+
 def _amount_chars(x: float | None) -> int:
     return 1 if x is None else len(f"{x:,.1f}")
 
@@ -635,7 +640,7 @@ def _write_summary_lines(
         if line.depth or height:
             ws.set_row(row, height, None, {"level": min(line.depth, 7)})
         ws.write_string(row, _C_UNIT, _text(line.unit), st.cell("text", rk))
-        widths.see(_C_UNIT, len(line.unit))
+        widths.see(_C_UNIT, _display_len(line.unit))
         for col, year in ((_C_BY, line.budget_year), (_C_EY, line.execution_year)):
             if year is None:
                 ws.write_blank(row, col, None, st.cell("year", rk))
@@ -648,7 +653,7 @@ def _write_summary_lines(
             (_C_SRC, line.source, "text"),
         ):
             ws.write_string(row, col, _text(text), st.cell(kind, rk))
-            widths.see(col, len(text))
+            widths.see(col, _display_len(text))
         c = line.cached
         if rk == "detail":
             for col, value in ((_C_ALLOC, line.allocated), (_C_DISB, line.disbursed)):
@@ -676,7 +681,7 @@ def _write_summary_lines(
             label = status_label(line.status, lang) if line.status else ""
             fill = STATUS_COLOURS.get(line.status)
             ws.write_string(row, _C_STATUS, label, st.cell("text", rk, fill))
-            widths.see(_C_STATUS, len(label))
+            widths.see(_C_STATUS, _display_len(label))
             if line.deadline is None:
                 ws.write_blank(row, _C_DEADLINE, None, st.cell("date", rk))
             else:
@@ -747,7 +752,7 @@ def _write_summary(
 
     target_name = msg("wb.target_name", lang)
     wb.define_name(target_name, f"='{sheet_name}'!${xl_col_to_name(_TARGET_CELL[1])}${_TARGET_CELL[0] + 1}")
-    widths = _Widths({_C_UNIT: 32, _C_PROJ: 50, _C_SUB: 40, _C_STATUS: 24})
+    widths = _Widths({_C_UNIT: 40, _C_PROJ: 50, _C_SUB: 40, _C_STATUS: 24})
     # The wrapped columns' widths must be known before the first row is written (row heights).
     for line in (*main, *cons):
         widths.see(_C_PROJ, len(line.project))
@@ -766,7 +771,10 @@ def _write_summary(
             ws.write_string(row, _C_STATUS, msg("wb.legend", lang), st.bold())
         for (legend_row, col), code in legend_cells.items():  # the colour legend beside the titles
             if legend_row == row:
-                ws.write_string(row, col, status_label(code, lang), st.legend(STATUS_COLOURS[code]))
+                label = status_label(code, lang)
+                ws.write_string(row, col, label, st.legend(STATUS_COLOURS[code]))
+                if col == _C_STATUS:
+                    widths.see(col, _display_len(label))
     ws.write_number(_TARGET_CELL[0], _TARGET_CELL[1], target, st.target(target))
     if note:
         ws.write_string(5, 0, note, st.note())
@@ -838,7 +846,7 @@ def _write_progress(
     keys = sorted(firsts)
     shown = keys[:MAX_ROWS]
 
-    widths = _Widths({0: 32})
+    widths = _Widths({0: 40})
     row = _title_block(
         ws,
         st,
@@ -877,7 +885,7 @@ def _write_progress(
         )
         for col, text in texts:
             ws.write_string(row, col, text, st.cell("text"))
-            widths.see(col, len(text))
+            widths.see(col, _display_len(text))
         for col, name in ((1, "budget_year"), (2, "execution_year")):
             year = _int(r.get(name))
             if year is None:
@@ -1083,7 +1091,7 @@ def _write_findings(ws: Worksheet, st: _Styles, result: Result, out_dir: Path, l
     ]  # fmt: skip
     for values in texts:
         for col, text in enumerate(values):
-            widths.see(col, len(text))
+            widths.see(col, _display_len(text))
     for i, (f, values) in enumerate(zip(shown, texts, strict=True)):
         row = header_row + 1 + i
         height = widths.height([(5, values[5])])
@@ -1180,7 +1188,7 @@ def _write_data(ws: Worksheet, st: _Styles, result: Result, lang: str) -> None:
         values = _data_values(raw, kind, lang)
         if kind in ("text", "source"):
             writers.append((col, ws.write_string, st.plain("text"), values))
-            widths.see(col, max((len(v) for v in values if v), default=0))
+            widths.see(col, max((_display_len(v) for v in values if v), default=0))
         else:
             writers.append((col, ws.write_number, st.plain(kind), values))
             if kind == "amount":
