@@ -16,14 +16,19 @@ Conventions of the frames in the returned :class:`~reconcile.models.Result`:
   file left it empty; ``disbursed`` in ``summary`` is 0.0 where empty (nothing disbursed). Derived
   amounts (``shortfall``, ``increment``, ``projection``, ``required_monthly``, cumulative figures
   built from in-month amounts) are rounded to 6 decimals so that binary noise never shows.
-- ``items`` holds every line item the readers extracted (LINE_ITEM_COLUMNS exactly), ordered by file
-  name, sheet order, row; its index is 0..n-1 and ``summary.item_index`` points into it. Items that do
-  not count (period unknown, no allocation and no disbursement, after ``--as-of``, duplicates, the
-  losing file of a period conflict) are still listed there, since they were read.
+- Text columns (``unit``, ``source``, ``label``, ``file``, ``sheet``, ``status``, the ``*_cell``
+  columns) are object dtype holding ``str``: "" where ``unit``/``label`` was not read, None where a
+  cell reference is missing (never NaN, so ``cell or ""`` is safe in writers).
+- ``items`` holds every line item the readers extracted (LINE_ITEM_COLUMNS exactly), in reader order
+  (files by relative name, then sheet order, then the order the reader gave); its index is 0..n-1
+  and ``summary.item_index`` points into it. Items that do not count (period unknown, no allocation
+  and no disbursement, after ``--as-of``, duplicates, the losing file of a period conflict) are still
+  listed there, since they were read.
 - ``summary`` columns: KEY_COLUMNS, period, allocated, disbursed, rate, shortfall, status, increment,
   expected_rate, run_rate, projection, deadline, days_left, months_left, required_monthly, is_latest,
   item_index; sorted by key (sub_project NA first, source alphabetical) and period.
-- ``consolidated`` has the same columns, ``unit`` = "" and ``item_index`` = -1 (no single item).
+- ``consolidated`` has the same columns, ``unit`` = "" and ``item_index`` = -1 (no single item);
+  ``period`` is the latest of the units' latest periods, figures are evaluated at as_of.
 
 Rules decided here where SPEC 4 leaves room (each is tested in tests/test_engine.py):
 
@@ -37,6 +42,12 @@ Rules decided here where SPEC 4 leaves room (each is tested in tests/test_engine
 - ``required_monthly`` = shortfall / max(months left, 1): with less than a month left the whole
   shortfall is due this month.
 - ``days_left`` = deadline − evaluation date in days; negative once the deadline has passed.
+- An item whose allocation, disbursement and in-month amount are all empty or zero makes no key;
+  an empty cumulative cell otherwise means nothing disbursed (0). ``no_allocation`` and ``over``
+  use the 0.0005 tolerance too (a disbursement of at most 0.0005 against no allocation is noise).
+- A duplicate in another sheet of the same file is named with its sheet: ``'Năm 2023'!C10``.
+- ``period_conflict`` is raised once per losing file that disagrees with the file used, at that
+  losing file (no sheet or cell); agreeing copies raise nothing.
 - ``over_disbursed`` is raised at every period where it happens, because each period's file has its
   own cell an accountant must correct (and its annotated copy shows it there).
 - An empty cumulative cell with an in-month amount (or an in-month column) takes the running sum of
@@ -276,15 +287,10 @@ def _build_tables(files: Sequence[FileResult]) -> _Tables:
 
 
 def _text_array(values: list[Any], empty: str | None) -> np.ndarray:
-    """Text as an object array of str, ``empty`` where missing (a stray number is written as text)."""
+    """Text as an object array, ``empty`` where missing."""
     a = np.array(values, dtype=object)
-    if len(a) == 0:
-        return a
-    missing = pd.isna(a)
-    a[missing] = empty
-    present = a[~missing]
-    if len(present) and pd.api.types.infer_dtype(present, skipna=False) != "string":
-        a[~missing] = [str(v) for v in present]
+    if empty is not None and len(a):
+        a[pd.isna(a)] = empty
     return a
 
 
@@ -359,9 +365,12 @@ def _combine(*arrays: np.ndarray) -> np.ndarray:
         a = a.astype(np.int64)
         lo = int(a.min())
         width = int(a.max()) - lo + 1
+        if width > n:  # sparse values (never in practice): their ranks keep the same order
+            a = _dense(a)
+            lo, width = 0, int(a.max()) + 1
         if span * width >= 2**62:  # re-rank what is combined so far to keep the code in range
-            _, inv = np.unique(code, return_inverse=True)
-            code, span = inv.reshape(-1).astype(np.int64), int(inv.max()) + 1
+            code = _dense(code)
+            span = int(code.max()) + 1
         code = code * width + (a - lo)
         span *= width
     return code
@@ -375,6 +384,8 @@ def _dense(code: np.ndarray) -> np.ndarray:
 
 def _take(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """Rows (positions or mask) of a frame with a fresh 0..n-1 index."""
+    if rows.dtype == bool and rows.all():
+        return frame  # the common case: nothing dropped, nothing to copy
     return (
         frame.iloc[rows].reset_index(drop=True) if rows.dtype != bool else frame[rows].reset_index(drop=True)
     )
@@ -403,8 +414,7 @@ def _usable(work: pd.DataFrame, as_of_limit: int | None) -> pd.DataFrame:
     if as_of_limit is not None:
         keep &= work["_p"].to_numpy() <= as_of_limit
     work = _take(work, keep)
-    work["_kid"] = _dense(_combine(*(work[c].to_numpy() for c in _KEY_CODES)))
-    return work
+    return work.assign(_kid=_dense(_combine(*(work[c].to_numpy() for c in _KEY_CODES))))
 
 
 def _first_cell(*cells: Any) -> str | None:
@@ -478,14 +488,16 @@ def _resolve_conflicts(
     mtimes = np.array([f.mtime for f in files], dtype=np.float64)
     gu = _dense(_combine(work["_u"].to_numpy(), work["_p"].to_numpy()))
     fi = work["_fi"].to_numpy()
-    pairs = pd.DataFrame({"gu": gu, "fi": fi}).drop_duplicates()
-    pairs["mtime"] = mtimes[pairs["fi"].to_numpy()]
-    pairs = pairs.sort_values(["gu", "mtime", "fi"], kind="stable")
-    last = pairs.drop_duplicates("gu", keep="last")
+    nf = len(files)
+    pair = pd.unique(gu * nf + fi)  # distinct (group, file) pairs
+    pg, pf = pair // nf, pair % nf
+    order = np.lexsort((pf, mtimes[pf], pg))  # per group: oldest first, then by name
+    pg, pf = pg[order], pf[order]
+    last = np.r_[pg[1:] != pg[:-1], True]
     n_groups = int(gu.max()) + 1
     winner = np.full(n_groups, -1, dtype=np.int64)
-    winner[last["gu"].to_numpy()] = last["fi"].to_numpy()
-    nfiles = np.bincount(pairs["gu"].to_numpy(), minlength=n_groups)
+    winner[pg[last]] = pf[last]
+    nfiles = np.bincount(pg, minlength=n_groups)
     is_winner = fi == winner[gu]
 
     group_u = np.zeros(n_groups, dtype=np.int64)
@@ -680,7 +692,13 @@ def _run_rates(kid: np.ndarray, p: np.ndarray, disb: np.ndarray, ey: np.ndarray)
     start = _per_value(ey, lambda y: dt.date(y, 1, 1).toordinal(), np.int64)
     mpd = 12 / _per_value(ey, _days_in_year, np.float64)  # months per day
     active = p >= start
-    n_before = pd.Series(active.astype(np.int64)).groupby(kid).cumsum().to_numpy() - active
+    first, _ = _key_starts(kid)
+    idx = np.arange(n)
+    key_start = np.maximum.accumulate(np.where(first, idx, 0))
+    active_before: np.ndarray = np.cumsum(active) - active
+    n_before: np.ndarray = (
+        active_before - active_before[key_start]
+    )  # the key's active reports before this one
     single = active & (n_before == 0)
     run[single] = disb[single] / ((p[single] - start[single] + 1) * mpd[single])
 
@@ -690,25 +708,18 @@ def _run_rates(kid: np.ndarray, p: np.ndarray, disb: np.ndarray, ey: np.ndarray)
         threshold = _per_value(
             p[rows], lambda o: months_back(dt.date.fromordinal(o), 3).toordinal(), np.int64
         )
-        left = pd.DataFrame({"_kid": kid[rows], "t": threshold, "row": rows}).sort_values("t", kind="stable")
+        # Rows are sorted by (key, period), so one increasing code finds the baseline by bisection:
+        # the key's latest active report dated on or before the threshold.
         act = np.flatnonzero(active)
-        right = pd.DataFrame({"_kid": kid[act], "bp": p[act], "bd": disb[act]}).sort_values(
-            "bp", kind="stable"
-        )
-        m = pd.merge_asof(left, right, left_on="t", right_on="bp", by="_kid", direction="backward")
-        first_act = act[np.r_[True, kid[act][1:] != kid[act][:-1]]]
-        fp = np.zeros(int(kid.max()) + 1, dtype=np.float64)
-        fd = np.zeros_like(fp)
-        fp[kid[first_act]] = p[first_act]
-        fd[kid[first_act]] = disb[first_act]
-        mk = m["_kid"].to_numpy()
-        bp = m["bp"].to_numpy(dtype=np.float64)
-        bd = m["bd"].to_numpy(dtype=np.float64)
-        none = np.isnan(bp)
-        bp = np.where(none, fp[mk], bp)
-        bd = np.where(none, fd[mk], bd)
-        r = m["row"].to_numpy()
-        run[r] = (disb[r] - bd) / ((p[r] - bp) * mpd[r])
+        pmin = int(p.min())
+        span = int(p.max()) - pmin + 1
+        code = kid[act] * span + (p[act] - pmin)
+        j = np.searchsorted(code, kid[rows] * span + (threshold - pmin), side="right") - 1
+        found = (j >= 0) & (kid[act[np.maximum(j, 0)]] == kid[rows])
+        # None that old: the key's first report in the execution year.
+        first_active = np.maximum.accumulate(np.where(single, idx, 0))
+        base = np.where(found, act[np.maximum(j, 0)], first_active[rows])
+        run[rows] = (disb[rows] - disb[base]) / ((p[rows] - p[base]) * mpd[rows])
     # A falling cumulative figure is a data error (cumulative_decrease), not a pace.
     return np.maximum(run, 0.0)
 
@@ -747,12 +758,12 @@ def _evaluate(
     with np.errstate(invalid="ignore"):
         behind = rate < expected - RATE_EPS
         at_risk = projection < goal - TOL
-    codes = np.select([no_alloc, over, met, missed, behind, at_risk], [0, 1, 2, 3, 4, 5], default=6)
-    status = _STATUS_BY_PRECEDENCE[codes]
+    code = np.select([no_alloc, over, met, missed, behind, at_risk], [0, 1, 2, 3, 4, 5], default=6)
     return {
         "rate": rate,
         "shortfall": shortfall,
-        "status": status,
+        "status": _STATUS_BY_PRECEDENCE[code],
+        "status_code": code,
         "expected_rate": expected,
         "projection": projection,
         "deadline": deadline,
@@ -825,11 +836,11 @@ def _summarise(
         run_rate=run[is_latest],
         increment=increment[is_latest],
     )
-    return summary, latest_work, _figure_findings(work, disb, first, ev["status"], t)
+    return summary, latest_work, _figure_findings(work, disb, first, ev["status_code"], t)
 
 
 def _figure_findings(
-    work: pd.DataFrame, disb: np.ndarray, first: np.ndarray, status: np.ndarray, t: _Tables
+    work: pd.DataFrame, disb: np.ndarray, first: np.ndarray, status_code: np.ndarray, t: _Tables
 ) -> list[Finding]:
     """over_disbursed (at every period where it happens), cumulative_decrease, allocation_changed."""
     p = work["_p"].to_numpy()
@@ -838,7 +849,7 @@ def _figure_findings(
     prev_d = _shift(disb, first, np.nan)
     prev_a = _shift(alloc0, first, np.nan)
     prev_p = _shift(p, first, _NO_DATE)
-    over = (status == "over") | (status == "no_allocation")
+    over = status_code <= 1  # no_allocation or over
     with np.errstate(invalid="ignore"):
         fell = ~first & (prev_d - disb > TOL)
         changed = ~first & (np.abs(alloc0 - prev_a) > TOL)

@@ -17,8 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from reconcile.engine import SUMMARY_COLUMNS, expected_rate, missing_months, months_back, reconcile
+from reconcile.engine import SUMMARY_COLUMNS, _combine, expected_rate, missing_months, months_back, reconcile
 from reconcile.models import (
     KEY_COLUMNS,
     LINE_ITEM_COLUMNS,
@@ -235,6 +237,31 @@ def test_run_rate_baseline_three_months_back() -> None:
     assert mar["run_rate"] == pytest.approx(300 / (90 / (365 / 12)))
 
 
+def test_run_rate_baseline_stays_within_its_key() -> None:
+    # Key NSDP (sorted first) reports March..September; key NSTW only August and September.
+    # NSTW's baseline at 30/9 is its own first report (31/8), never NSDP's June report.
+    files = []
+    for m in range(3, 10):
+        p = month_end(2023, m)
+        items = [item(p, 1000.0, 100.0 * m, source="NSDP")]
+        if m >= 8:
+            items.append(item(p, 500.0, 300.0 + (m == 9) * 30, row=11))
+        files.append(file_of(f"{p:%Y-%m}.xlsx", items))
+    r = run(files)
+    assert latest_row(r, source="NSTW")["run_rate"] == pytest.approx(30 / (30 / (365 / 12)))
+    assert latest_row(r, source="NSDP")["run_rate"] == pytest.approx(300 / (92 / (365 / 12)))
+
+
+def test_funds_of_a_year_not_yet_started() -> None:
+    # The 2024 allocation already appears in the December 2023 report: no pace, no projection yet.
+    r = run(series([(D(2023, 12, 31), 100.0, 0.0)], budget_year=2024, execution_year=2024))
+    row = latest_row(r)
+    assert row["expected_rate"] == 0.0
+    assert math.isnan(row["run_rate"]) and math.isnan(row["projection"])
+    assert row["months_left"] == pytest.approx(12.0)
+    assert row["status"] == "on_track"
+
+
 def test_months_back_keeps_month_ends() -> None:
     assert months_back(SEP30, 3) == D(2023, 6, 30)
     assert months_back(D(2023, 5, 31), 3) == D(2023, 2, 28)
@@ -433,6 +460,16 @@ def test_in_month_running_sum() -> None:
     assert "in_month_mismatch" not in codes(r)
 
 
+def test_in_month_empty_cell_carries_the_cumulative() -> None:
+    aug = item(month_end(2023, 8), 1000.0, None, disbursed_in_month=None, in_month_cell="G10")
+    files = [
+        file_of("07.xlsx", [in_month(month_end(2023, 7), 1000.0, None, 100.0)]),
+        file_of("08.xlsx", [aug]),
+        file_of("09.xlsx", [in_month(SEP30, 1000.0, None, 25.0)]),
+    ]
+    assert run(files).summary["disbursed"].tolist() == [100.0, 100.0, 125.0]
+
+
 def test_in_month_continues_from_last_cumulative() -> None:
     files = [
         file_of("07.xlsx", [in_month(month_end(2023, 7), 1000.0, 400.0, 100.0)]),
@@ -622,6 +659,9 @@ def messy_folder() -> list[FileResult]:
 
 def test_file_order_does_not_matter() -> None:
     baseline = run(messy_folder())
+    # Every item read is listed, those that do not count (duplicate, losing copy) included.
+    assert len(baseline.items) == sum(len(sh.items) for fr in messy_folder() for sh in fr.sheets) == 10
+    assert len(baseline.summary) == 8
     assert {"period_conflict", "duplicate_line", "missing_period", "cumulative_decrease"} <= set(
         codes(baseline)
     )
@@ -718,3 +758,22 @@ def test_many_items_vectorised() -> None:
     assert r.consolidated is not None and len(r.consolidated) == 50
     assert r.consolidated["allocated"].tolist() == [72_000.0] * 50
     assert np.isclose(r.summary["disbursed"].sum(), 60 * 50 * sum(100 * m for m in range(1, 13)) - 60 * 200)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(-(2**40), 2**40), st.integers(0, 3), st.integers(-(2**62), 2**62)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_combined_code_orders_like_the_columns(rows: list[tuple[int, int, int]]) -> None:
+    """The single sort code the engine uses keeps the lexicographic order of its columns, even
+    for values far too wide to multiply together."""
+    cols = [np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)]
+    code = _combine(*cols)
+    order = sorted(range(len(rows)), key=lambda i: (rows[i], i))
+    assert np.argsort(code, kind="stable").tolist() == order
+    for i in range(len(rows)):
+        for j in range(len(rows)):
+            assert (code[i] == code[j]) == (rows[i] == rows[j])
