@@ -100,7 +100,8 @@ def _key(row: dict[str, Any]) -> Key:
 def _latest_by_key(latest: pd.DataFrame) -> dict[Key, dict[str, Any]]:
     rows: dict[Key, dict[str, Any]] = {}
     for rec in latest.to_dict("records"):
-        rows[_key(rec)] = rec
+        row = {str(k): v for k, v in rec.items()}
+        rows[_key(row)] = row
     return rows
 
 
@@ -309,15 +310,15 @@ def test_builder_writes_what_it_plans(variant: Variant, tmp_path: Path) -> None:
                             r,
                             c,
                         )
-    for code, file, sheet, cell in variant.expected_findings:
+    for code, file, sheet_name, cell in variant.expected_findings:
         if (
             not isinstance(cell, str)
             or cell == ANY
             or not isinstance(file, str)
-            or not isinstance(sheet, str)
+            or not isinstance(sheet_name, str)
         ):
             continue
-        planned_cell = next(s for s in _book(variant, file).sheets if s.name == sheet).at(cell)
+        planned_cell = next(s for s in _book(variant, file).sheets if s.name == sheet_name).at(cell)
         assert planned_cell is not None, (code, cell)
         assert planned_cell.value is not None or planned_cell.formula is not None, (code, cell)
 

@@ -1283,12 +1283,14 @@ def sheet_a(
     title: str = "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG",
     place_date: str | None = None,
     sign: bool = True,
+    r0: int = 0,
 ) -> tuple[Sheet, Placed]:
-    """A sheet with the usual header block, one Layout A table and a signature line."""
+    """A sheet with the usual header block, one Layout A table and a signature line; ``r0`` empty
+    rows above it all."""
     sh = Sheet(name)
     width = max(len(t.cols), MOTTO_WIDTH_MIN)
     r = header_block(
-        sh, 0, 0, width, left=left, title=title, period=period, money=money, place_date=place_date
+        sh, r0, 0, width, left=left, title=title, period=period, money=money, place_date=place_date
     )
     placed = write_table(sh, r, 0, t)
     if sign:
@@ -1408,7 +1410,7 @@ def v_single_header_no_split() -> Variant:
 def v_header_offset() -> Variant:
     """The table starts at column C under an eight-row header block.
 
-    - columns A and B are empty; the header block and the table start at column C
+    - columns A and B and rows 1-2 are empty; the header block and the table start at C3
     - eight rows above the table: agency lines, a document number ("Số: 215/BC-BDT"), a place/date
       line ("Sơn La, ngày 06 tháng 10 năm 2023"), a two-line title, an attachment note naming another
       date ("ngày 06/10/2023"), then "Số liệu đến ngày 30/9/2023": only the last is the period
@@ -1465,10 +1467,11 @@ def v_header_offset() -> Variant:
         (7, c0, "Số liệu đến ngày 30/9/2023", "center_italic", width - 3),
         (7, c0 + width - 3, "Đơn vị tính: triệu đồng", "italic", 3),
     ]
+    top = 2  # two empty rows above the block as well as two empty columns before it
     for r, c, text, style, span in lines:
-        sh.put(r, c, text, style)
-        sh.merge(r, c, r, c + span - 1)
-    placed = write_table(sh, 8, c0, t)
+        sh.put(top + r, c, text, style)
+        sh.merge(top + r, c, top + r, c + span - 1)
+    placed = write_table(sh, top + 8, c0, t)
     signature(sh, placed.bottom + 1, c0, width, right="KT. TRƯỞNG BAN")
     sh.widths[0] = sh.widths[1] = 3
     books = [Book("BDT Son La - bao cao giai ngan.xlsx", [sh])]
@@ -2163,6 +2166,7 @@ def v_text_and_negative() -> Variant:
     - "đang cập nhật" typed in a disbursement cell: not_a_number there, the other rows still read
     - "(50)" typed in a disbursement cell: a negative amount, reported as negative_amount
     - parent rows carry no figures and there is no total row (nothing to check them against)
+    - three empty rows above the header block: the cells named must still be the sheet's own
     """
     unit = "UBND HUYỆN SÌN HỒ"
     t = Table(
@@ -2186,7 +2190,7 @@ def v_text_and_negative() -> Variant:
             )
         ],
     )
-    sh, p = sheet_a("Sìn Hồ", ["UBND TỈNH LAI CHÂU", unit], t)
+    sh, p = sheet_a("Sìn Hồ", ["UBND TỈNH LAI CHÂU", unit], t, r0=3)
     f = "Sin Ho 2023-09.xlsx"
     books = [Book(f, [sh], engine="openpyxl")]
     optional = [(unit, 2023, 2023, 3, 1, "ALL"), (unit, 2023, 2023, 3, 2, "ALL")]
