@@ -552,6 +552,10 @@ def test_data_sheet_lists_every_item_with_its_place(vi_book: Path) -> None:
     assert first["file"] == "2023-09.xlsx" and first["sheet"] == "T9" and first["allocated_cell"] == "C12"
     assert first["allocated"] == 100.0 and first["period"].date() == AS_OF
     assert first["source"] == "NSTW" and first["sub_project"] == 1
+    cols = {name: i + 1 for i, name in enumerate(LINE_ITEM_COLUMNS)}
+    assert ws.cell(4, cols["row"]).number_format == "0"
+    assert ws.cell(4, cols["allocated"]).number_format == "#,##0.0##"
+    assert ws.cell(4, cols["allocated"]).data_type == "n"
     assert ws.max_row == 3 + 5
     assert ws.freeze_panes == "A4"
     assert ws["A2"].value == "5 dòng số liệu"

@@ -115,7 +115,8 @@ def _date(v: object) -> dt.date | None:
         except ValueError:
             return None
     if isinstance(v, np.datetime64):
-        return pd.Timestamp(v).date()
+        ts = pd.Timestamp(v)
+        return None if pd.isna(ts) else ts.date()
     return None
 
 
@@ -271,8 +272,9 @@ class _Styles:
         self.date_format = "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd"
         self._num_formats = {
             "year": "0",
+            "whole": "0",  # project numbers and sheet rows: no thousands separator
             "int": "#,##0",
-            "amount": "#,##0.0##",  # as read: up to the đồng-level decimals of a nghìn-đồng file
+            "amount": "#,##0.0##",  # as read: down to the nghìn đồng (3 decimals of a triệu)
             "estimate": "#,##0.0",  # forward-looking figures: one decimal is all they are worth
             "rate": "0.0%",
             "date": self.date_format,
@@ -286,13 +288,13 @@ class _Styles:
         return fmt
 
     def cell(self, kind: str, row_kind: str = "detail", fill: str | None = None) -> Format:
-        """A bordered table cell; subtotal rows are bold on their level's grey."""
+        """A bordered table cell; subtotal rows are bold on their level's fill."""
         props: dict[str, Any] = {"border": 1, "border_color": "#A6A6A6", "valign": "top"}
         if kind in self._num_formats:
             props["num_format"] = self._num_formats[kind]
         if kind in ("year", "center"):
             props["align"] = "center"
-        if kind == "wrap":  # long names and messages wrap; rows without a set height grow to fit
+        if kind == "wrap":  # long names and messages wrap (_Widths.height sizes their rows)
             props["text_wrap"] = True
         if row_kind != "detail":
             props["bold"] = True
@@ -1124,8 +1126,8 @@ _DATA_KINDS: dict[str, tuple[str, str]] = {
     "unit": ("wb.col.unit", "text"),
     "budget_year": ("wb.col.budget_year", "year"),
     "execution_year": ("wb.col.execution_year", "year"),
-    "project": ("wb.col.project", "int"),
-    "sub_project": ("wb.col.sub_project", "int"),
+    "project": ("wb.col.project", "whole"),
+    "sub_project": ("wb.col.sub_project", "whole"),
     "source": ("wb.col.source", "source"),
     "period": ("wb.col.period", "date"),
     "allocated": ("wb.col.allocated", "amount"),
@@ -1134,7 +1136,7 @@ _DATA_KINDS: dict[str, tuple[str, str]] = {
     "label": ("wb.col.label", "text"),
     "file": ("wb.col.file", "text"),
     "sheet": ("wb.col.sheet", "text"),
-    "row": ("wb.col.row", "int"),
+    "row": ("wb.col.row", "whole"),
     "allocated_cell": ("wb.col.allocated_cell", "text"),
     "disbursed_cell": ("wb.col.disbursed_cell", "text"),
     "in_month_cell": ("wb.col.in_month_cell", "text"),
@@ -1176,7 +1178,7 @@ def _write_data(ws: Worksheet, st: _Styles, result: Result, lang: str) -> None:
     else:
         ws.write_string(row, 0, msg("wb.data_count", lang, count=fmt_number(total, 0, lang)), st.italic())
     header_row = row + 1
-    widths = _Widths({list(columns).index("label"): 60} if "label" in columns else None)
+    widths = _Widths({columns.index("label"): 60})
     ws.set_row(header_row, _HEADER_HEIGHT)
     writers: list[tuple[int, Callable[..., Any], Format, list[Any]]] = []
     for col, name in enumerate(columns):
