@@ -1,0 +1,210 @@
+"""Make the user guide's pictures (docs/images/*.png) from a real run, printed by LibreOffice.
+
+Usage: ``python scripts/render_docs.py [--keep DIR]``
+
+1. Copies the sample reports in ``workbooks/`` to a temporary folder and plants two typing mistakes
+   so that the findings sheet and the annotated copy have something to show (``MISTAKES``): in the
+   September report, the disbursement of "Dự án 6" under the 2022 funds is typed as 1.045,7 over its
+   formulas (Tổng số F11 and NSTW G11) while its sub-project says 1.054,7 — two ``total_mismatch``
+   errors — and the rate of "Tiểu dự án 2" (I15) is typed 6,02 instead of 60,2 — a
+   ``rate_mismatch`` warning. LibreOffice then recalculates and saves that file, as Excel would when
+   the accountant saves it, so its other formulas keep true cached values.
+2. Runs ``reconcile run`` on the folder (the real command, in a subprocess).
+3. Prints ``reconciliation.xlsx`` and the September annotated copy to PDF with LibreOffice (Vietnamese
+   locale, so amounts show as 1.571,6), finds each sheet's page by its title, and renders the page to
+   PNG with pdftoppm, cropped to the printed content, at the sharpest resolution that stays under 240 KB.
+
+Needs LibreOffice (``soffice``) and poppler-utils (``pdftoppm``, ``pdfinfo``, ``pdftotext``). The names
+of the pictures are fixed (see ``PICTURES``); rerunning replaces them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reconcile.messages import msg  # noqa: E402
+from tests import lo  # noqa: E402
+
+IMAGES = ROOT / "docs" / "images"
+SEPTEMBER = "Báo cáo tháng 9 năm 2023.xlsx"
+#: The planted mistakes of the September report's sheet T9: cell -> the value typed over its formula.
+MISTAKES: dict[str, float] = {"F11": 1045.7, "G11": 1045.7, "I15": 6.02}
+MISTAKE_SHEET = "T9"
+
+#: Size bound of a picture (bytes) and the resolutions tried to meet it: the sharpest that fits.
+MAX_BYTES = 240_000
+MIN_DPI, MAX_DPI = 60, 200
+#: Resolution at which the printed content's bounding box is measured.
+PROBE_DPI = 100
+#: The bottom of a page holds the page number ("Trang 1/4"), which pictures leave out.
+FOOTER_SHARE = 0.08
+MARGIN_PT = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """One picture: which printed page of which output, and how much of it."""
+
+    name: str
+    source: str  # "workbook" or "annotated"
+    title: str  # text that the page shows (a sheet's title)
+    max_height_pt: float | None = None  # keep only the top of the content
+
+
+PICTURES: tuple[Picture, ...] = (
+    Picture("tong-hop.png", "workbook", msg("wb.title")),
+    Picture("tien-do-theo-thang.png", "workbook", msg("wb.progress_title")),
+    Picture("canh-bao.png", "workbook", msg("wb.findings_title")),
+    Picture("du-lieu.png", "workbook", msg("wb.data_title"), max_height_pt=170),
+    Picture("ban-sao-co-ghi-chu.png", "annotated", "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN"),
+)
+
+
+def plant_mistake(folder: Path, office: lo.Office, scratch: Path) -> None:
+    """Type the wrong figures into the September report and let LibreOffice recalculate and save it."""
+    path = folder / SEPTEMBER
+    wb = openpyxl.load_workbook(path)
+    for cell, typed in MISTAKES.items():
+        wb[MISTAKE_SHEET][cell].value = typed
+    edited = scratch / "edited" / "t9.xlsx"
+    edited.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(edited)
+    (saved,) = office.recalc([edited], scratch / "saved")
+    shutil.copyfile(saved, path)
+
+
+def run_reconcile(folder: Path, out: Path) -> str:
+    """``reconcile run FOLDER --out OUT`` in a subprocess; returns what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "reconcile.cli", "run", str(folder), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"reconcile run failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.stdout.strip()
+
+
+def content_box(
+    pdf: Path, page: int, scratch: Path, max_height_pt: float | None
+) -> tuple[float, float, float, float]:
+    """The printed content of a page as (x, y, width, height) in points, page number left out."""
+    (probe,) = lo.render_png(pdf, scratch / f"probe-{pdf.stem}-{page}", dpi=PROBE_DPI, first=page, last=page)
+    png = lo.read_png(probe)
+    limit = int(png.height * (1 - FOOTER_SHARE))
+    c = png.channels
+    x_min, x_max, inked = png.width, -1, []
+    for y in range(limit):
+        row = png.rows[y]
+        dark = [x for x in range(png.width) if min(row[x * c : x * c + min(c, 3)]) < 235]
+        if dark:
+            inked.append(y)
+            x_min, x_max = min(x_min, dark[0]), max(x_max, dark[-1])
+    if not inked:
+        raise SystemExit(f"page {page} of {pdf.name} is blank")
+    pt = 72 / PROBE_DPI
+    top, bottom = inked[0], inked[-1] + 1
+    if max_height_pt is not None and (bottom - top) * pt > max_height_pt:
+        # Cut in a blank gap between two lines of text, never through one.
+        cut = top + int(max_height_pt / pt)
+        ink = set(inked)
+        while cut > top and cut in ink:
+            cut -= 1
+        bottom = cut
+    x0, y0 = max(x_min * pt - MARGIN_PT, 0.0), max(top * pt - MARGIN_PT, 0.0)
+    x1 = (x_max + 1) * pt + MARGIN_PT
+    y1 = bottom * pt + (MARGIN_PT if max_height_pt is None else 1)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def render(pdf: Path, page: int, box: tuple[float, float, float, float], dpi: int, scratch: Path) -> Path:
+    """Render the box of one page at ``dpi`` (pdftoppm crops in pixels at the output resolution)."""
+    px = dpi / 72
+    crop = (round(box[0] * px), round(box[1] * px), round(box[2] * px), round(box[3] * px))
+    (png,) = lo.render_png(
+        pdf, scratch / f"{pdf.stem}-{page}-{dpi}", dpi=dpi, first=page, last=page, crop=crop
+    )
+    return png
+
+
+def sized(pdf: Path, page: int, box: tuple[float, float, float, float], scratch: Path) -> tuple[Path, int]:
+    """The sharpest rendering (up to MAX_DPI) whose file stays under MAX_BYTES."""
+    dpi = MAX_DPI
+    while True:
+        png = render(pdf, page, box, dpi, scratch)
+        size = png.stat().st_size
+        if size <= MAX_BYTES or dpi <= MIN_DPI:
+            return png, dpi
+        # A PNG grows with the pixel count, so with the square of the resolution.
+        dpi = max(MIN_DPI, min(dpi - 2, int(dpi * math.sqrt(MAX_BYTES / size) * 0.98)))
+
+
+def find_page(pdf: Path, title: str) -> int:
+    """The 1-based number of the first page that shows ``title``."""
+    for i, text in enumerate(lo.pdf_page_texts(pdf), start=1):
+        if title in " ".join(text.split()):
+            return i
+    raise SystemExit(f"no page of {pdf.name} shows {title!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Render every picture of the guide into docs/images."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="keep the run and the PDFs in this folder")
+    args = parser.parse_args(argv)
+    if not lo.available():
+        raise SystemExit(
+            "LibreOffice (soffice) and poppler-utils are needed: apt-get install libreoffice-calc-nogui poppler-utils"
+        )
+
+    with tempfile.TemporaryDirectory(prefix="reconcile-docs-") as tmp:
+        work = args.keep.resolve() if args.keep else Path(tmp)
+        if args.keep and work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True, exist_ok=True)
+        office = lo.Office(Path(tmp) / "profile", recalc=True, locale="vi-VN")
+        folder = work / "workbooks"
+        shutil.copytree(ROOT / "workbooks", folder, ignore=shutil.ignore_patterns("README*", "~$*", ".*"))
+        plant_mistake(folder, office, work / "scratch")
+        out = work / "output"
+        print(run_reconcile(folder, out))
+
+        sources = {"workbook": out / "reconciliation.xlsx", "annotated": out / "annotated" / SEPTEMBER}
+        stage = work / "stage"
+        stage.mkdir()
+        staged = {}
+        for key, path in sources.items():
+            staged[key] = stage / f"{key}.xlsx"
+            shutil.copyfile(path, staged[key])
+        pdfs = dict(zip(staged, office.pdf(list(staged.values()), work / "pdf"), strict=True))
+
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        for pic in PICTURES:
+            pdf = pdfs[pic.source]
+            page = find_page(pdf, pic.title)
+            box = content_box(pdf, page, work / "scratch", pic.max_height_pt)
+            png, dpi = sized(pdf, page, box, work / "scratch")
+            target = IMAGES / pic.name
+            shutil.copyfile(png, target)
+            print(
+                f"{target.relative_to(ROOT)}: page {page} of {sources[pic.source].name}, {dpi} dpi, {target.stat().st_size // 1000} KB"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
