@@ -242,12 +242,34 @@ def find_tables(grid: Grid, start: int = 0, limit: int | None = None) -> list[Ta
     return tables
 
 
+def _group_title_row(grid: Grid, r: int) -> bool:
+    """A row of column-group titles above the measure row ("Kế hoạch năm 2023" over "Kế hoạch | Giải ngân")."""
+    if r < 0:
+        return False
+    raw = grid.rows[r]
+    if any(isinstance(v, int | float) and not isinstance(v, bool) for v in raw):
+        return False
+    cells = [_text(v) for v in raw]
+    filled = [(c, t) for c, t in enumerate(cells) if t]
+    if not filled or any(len(t) > 120 for _, t in filled):
+        return False
+    # Group titles stand over the amount columns, never alone in the first column like a title.
+    return any(c > 0 and (_is_alloc(t) or _is_disb(t) or year_tag(t)) for c, t in filled)
+
+
 def _build_table(grid: Grid, top: int, layout: str, merges: dict[tuple[int, int], tuple[int, int]]) -> Table:
+    if layout == "A" and _group_title_row(grid, top - 1):
+        top -= 1
     rows = [top]
     r = top + 1
+    # Columns the header names STT or Nội dung: a continuation row of the header leaves them empty,
+    # while a section row ("I | Vốn năm 2022 kéo dài sang năm 2023") writes in them.
+    key_cols = [c for c, v in enumerate(grid.rows[top]) if _STT.match(_text(v)) or _LABEL.match(_text(v))]
     while r < len(grid.rows) and len(rows) < 3:
         raw = grid.rows[r]
         cells = [_text(v) for v in raw]
+        if any(c < len(cells) and cells[c] and merges.get((r, c), (r, c))[0] == r for c in key_cols):
+            break
         merged_from_above = any(merges.get((r, c), (r, c))[0] < r for c in range(len(raw)))
         if _is_subheader(cells, raw) or (merged_from_above and not any(cells) and len(rows) < 2):
             rows.append(r)
@@ -267,17 +289,13 @@ def _build_table(grid: Grid, top: int, layout: str, merges: dict[tuple[int, int]
             if t and (not levels or levels[-1] != t):
                 levels.append(t)
         tops.append(levels[0] if levels else "")
-        if (
-            len(levels) == 1
-            and len(rows) > 1
-            and _source_of(levels[0])
-            and _text(grid.value(rows[0], c)) == ""
-        ):
-            # A group title written once at the left without merging: inherit it.
+        if len(levels) == 1 and len(rows) > 1 and _text(grid.value(rows[0], c)) == "":
+            # A group title written once at the left without merging: the columns under it inherit it.
             for left in range(c - 1, -1, -1):
                 t = _text(grid.value(rows[0], left))
                 if t:
-                    levels.insert(0, t)
+                    if not (_STT.match(t) or _LABEL.match(t) or _NOTE.match(t)):
+                        levels.insert(0, t)
                     break
         col = _classify(levels)
         col.index = c

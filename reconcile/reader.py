@@ -26,6 +26,8 @@ from .text import cell_text, fold
 #: Sums of children may differ from a written parent by rounding of the figures as displayed.
 TOLERANCE = 0.0005
 _TITLE = re.compile(r"^(?:bieu|bao cao|tong hop|danh sach|ket qua|tinh hinh|mau|phu luc|bc )")
+#: Words of a report title, wherever they stand in the line ("GIẢI NGÂN VỐN SỰ NGHIỆP ... NĂM 2023").
+_TITLE_WORDS = re.compile(r"\b(?:giai ngan|von su nghiep|chuong trinh mtqg|ctmtqg|muc tieu quoc gia)\b")
 _NOT_UNIT = re.compile(r"^(?:cong hoa|doc lap|so\s*:|so\s*\d|so\s*/|\(|don vi tinh|dvt|kinh gui|ngay)")
 _UNIT_LINE = re.compile(r"^(?:don vi|don vi bao cao|co quan bao cao|ten don vi)\s*:\s*(.+)$")
 _SUPERIOR = re.compile(r"^(?:ubnd|uy ban nhan dan|bo |tong cuc)")
@@ -99,12 +101,13 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
             if fold(grid.name) not in _GUIDE_SHEETS and _looks_like_data(grid):
                 result.findings.append(Finding("no_header", rel, grid.name))
             continue
+        base: _Meta | None = None
         for i, table in enumerate(found):
             end = found[i + 1].header_top if i + 1 < len(found) else len(grid.rows)
-            prev_end = found[i - 1].first_data if i > 0 else 0
-            sheet = _read_table(grid, table, end, prev_end, ctx, name_period, folder_unit, aliases)
-            if sheet is not None:
-                result.sheets.append(sheet)
+            start = _title_start(grid, table.header_top, found[i - 1].first_data) if i > 0 else 0
+            meta = _read_meta(grid, table, start, ctx, name_period, folder_unit, base)
+            base = base or meta
+            result.sheets.append(_read_table(grid, table, end, meta, ctx, aliases))
     return result
 
 
@@ -150,8 +153,19 @@ class _Meta:
 
 
 def _read_meta(
-    grid: Grid, table: Table, prev_end: int, ctx: _Context, name_period: dt.date | None, folder_unit: str
+    grid: Grid,
+    table: Table,
+    prev_end: int,
+    ctx: _Context,
+    name_period: dt.date | None,
+    folder_unit: str,
+    base: _Meta | None = None,
 ) -> _Meta:
+    """Unit, period, money unit and title year from the lines above a table.
+
+    A later table of the same sheet (``base`` given) keeps the sheet's unit, period and money unit
+    unless its own title lines state another period or money unit.
+    """
     top_rows = range(prev_end, table.header_top)
     unit_lines: list[str] = []
     unit_explicit = ""
@@ -159,9 +173,13 @@ def _read_meta(
     money: str | None = None
     title_year: tuple[int, int] | None = None
     title_seen = False
+    block_closed = False  # the top-left block ends at its first blank row
     for r in top_rows:
         row = grid.rows[r]
         first = True
+        left_text = any(isinstance(v, str) and v.strip() for v in row[: max(3, grid.width // 2)])
+        if unit_lines and not left_text:
+            block_closed = True
         for c, v in enumerate(row):
             if not isinstance(v, str) or not v.strip():
                 continue
@@ -173,7 +191,7 @@ def _read_meta(
             m = _UNIT_LINE.match(f)
             if m and "tinh" not in f.split(":")[0]:
                 unit_explicit = text.split(":", 1)[1].strip()
-            if _TITLE.match(f):
+            if _TITLE.match(f) or _TITLE_WORDS.search(f):
                 title_seen = True
                 tag = year_tag(f)
                 if tag and not title_year:
@@ -183,6 +201,7 @@ def _read_meta(
                 and (f.isupper() or text.isupper() or len(f) < 80)
                 and c < max(3, grid.width // 2)
                 and not title_seen
+                and not block_closed
                 and not _NOT_UNIT.match(f)
                 and not f.startswith("don vi")
             ):
@@ -193,6 +212,13 @@ def _read_meta(
         money = money or detect_money_unit(col.text)
         if period is None and col.role in ("disb", "in_month") and is_period_statement(col.text):
             period = period_from_text(col.text)
+    if base is not None:
+        return _Meta(
+            unit=base.unit,
+            period=period or base.period,
+            money_unit=money or base.money_unit,
+            title_year=title_year,
+        )
     sheet_period = period_from_text(grid.name) if any(ch.isdigit() for ch in grid.name) else None
     header_period = period or sheet_period
     if header_period and name_period and header_period != name_period:
@@ -317,17 +343,24 @@ def _groups(table: Table) -> tuple[list[_Group], bool]:
     return groups, multi_year
 
 
+def _title_start(grid: Grid, header_top: int, floor: int) -> int:
+    """First row of the title lines right above a later table's header (above them: the previous table)."""
+    r = header_top - 1
+    while r >= floor and not any(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in grid.rows[r]
+    ):
+        r -= 1
+    return r + 1
+
+
 def _read_table(
     grid: Grid,
     table: Table,
     end: int,
-    prev_end: int,
+    meta: _Meta,
     ctx: _Context,
-    name_period: dt.date | None,
-    folder_unit: str,
     aliases: tuple[tuple[str, int, int | None], ...],
-) -> SheetResult | None:
-    meta = _read_meta(grid, table, prev_end, ctx, name_period, folder_unit)
+) -> SheetResult:
     factor = meta.money_unit
     sheet = SheetResult(
         file=ctx.rel,
@@ -443,8 +476,10 @@ def _read_layout_a(
                 node.kind = "unknown"
             else:
                 node.project, node.sub_project = p, lab.sub_project
-                if lab.project is not None and project != p:
+                if project != p:
+                    # Not a child of the open project row: it stands without its own project row.
                     project, project_known = p, True
+                    open_by_rank = {i: n for i, n in open_by_rank.items() if i < rank["project"]}
         elif lab.kind == "activity":
             parent = open_by_rank.get(3) or (
                 open_by_rank.get(2) if _leaf_project(open_by_rank.get(2)) else None
@@ -528,14 +563,12 @@ def _project_of_sub(label: str, sub: int | None, current: int | None) -> int | N
     """The project a sub-project row belongs to: the open project, else the one whose sub-project it names."""
     if sub is None:
         return None
-    if current is not None:
-        return current
     f = fold(label)
-    for p, (_, subs) in catalogue.PROJECTS.items():
-        name = subs.get(sub)
-        if name and fold(name) in f:
-            return p
-    return None
+    named = [p for p, (_, subs) in catalogue.PROJECTS.items() if subs.get(sub) and fold(subs[sub]) in f]
+    if current is not None and (current in named or not named):
+        return current
+    # The label names another project's sub-project ("Tiểu dự án 2: Giám sát, đánh giá" under Dự án 4).
+    return named[0] if len(named) == 1 else current
 
 
 def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Group], ctx: _Context) -> None:
