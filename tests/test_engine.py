@@ -777,3 +777,18 @@ def test_combined_code_orders_like_the_columns(rows: list[tuple[int, int, int]])
     for i in range(len(rows)):
         for j in range(len(rows)):
             assert (code[i] == code[j]) == (rows[i] == rows[j])
+
+
+def test_garbage_collector_state_is_restored() -> None:
+    import gc
+
+    files = series([(SEP30, 100.0, 50.0)])
+    assert gc.isenabled()
+    run(files)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(files)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
