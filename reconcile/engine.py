@@ -277,7 +277,7 @@ def _build_tables(files: Sequence[FileResult]) -> _Tables:
             ok = np.isfinite(v) & (v == np.round(v))
             if name == "sub_project":
                 item_cols[name] = _nullable_int(np.where(ok, v, np.nan))
-                ok |= np.isnan(v)
+                bad |= ~(ok | np.isnan(v))  # a sub-project of 1.5 is unusable, not "none"
             else:
                 item_cols[name] = v.astype(np.int64) if ok.all() else _nullable_int(np.where(ok, v, np.nan))
                 if name != "row":
