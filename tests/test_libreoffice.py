@@ -1,6 +1,6 @@
 """Our outputs in a real spreadsheet program: LibreOffice opens, recalculates and prints them.
 
-Three runs of ``reconcile run`` feed every test here (built once per session, see :func:`runs`):
+Three runs of ``reconcile run`` feed every test here (built once per module, see :func:`session`):
 
 - ``shipped``: the sample reports in ``workbooks/`` (Sở TT&TT Lạng Sơn, January–September 2023);
 - ``example``: ``../shared/examples/layout_a_monthly`` (formulas with cached values in the inputs);
@@ -14,7 +14,9 @@ Three runs of ``reconcile run`` feed every test here (built once per session, se
 
 LibreOffice runs with a private profile set to recalculate every formula on load (``tests/lo.py``);
 :func:`test_profile_really_recalculates` proves it does, so the value comparisons cannot pass by
-copying our cached values. All LibreOffice work is two batched soffice calls (to .xlsx and to .pdf).
+copying our cached values. All LibreOffice work is two batched soffice calls: every output workbook
+and every input (so that an annotated copy can be compared with its input as LibreOffice computes it)
+to .xlsx, and every output workbook to .pdf.
 """
 
 from __future__ import annotations
