@@ -669,6 +669,10 @@ def _add_legend(wb: Workbook, result: Result, file: FileResult, lang: str, loose
     ):
         r += 1
         _put_text(ws.cell(r, 1), line)
+        # One sentence spans both columns and wraps, so it prints whole within the page width.
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+        ws.cell(r, 1).alignment = wrap
+        ws.row_dimensions[r].height = 15 * (1 + len(line) // 120)
 
     def section(title: str, entries: list[tuple[str, str, str]]) -> None:
         nonlocal r
@@ -713,3 +717,8 @@ def _add_legend(wb: Workbook, result: Result, file: FileResult, lang: str, loose
         )
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 100
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
