@@ -36,6 +36,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "{what} ghi {written} nhưng tổng các dòng con là {children} (chênh {diff}). Kiểm tra lại dòng tổng hoặc các dòng con.",
         "en": "{what} is written as {written} but its children add up to {children} (difference {diff}). Check the total or its children.",
     },
+    "finding.source_total_mismatch": {
+        "vi": "Cột Tổng số của dòng {what} ghi {written} nhưng NSTW + NSĐP = {children} (chênh {diff}). Kiểm tra lại cột Tổng số hoặc các cột nguồn vốn.",
+        "en": "The Tổng số (total) of row {what} is written as {written} but NSTW + NSĐP = {children} (difference {diff}). Check the total or the source columns.",
+    },
     "finding.rate_mismatch": {
         "vi": "Tỷ lệ ghi {written_rate} nhưng giải ngân / kế hoạch = {computed_rate}. Công cụ dùng tỷ lệ tính lại.",
         "en": "Rate written as {written_rate} but disbursed / allocated = {computed_rate}. The recomputed rate is used.",
@@ -69,8 +73,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "\"{value}\" reads as {as_vi} (Vietnamese style) or {as_us} (US style); read as {used}. Please check.",
     },
     "finding.formula_without_value": {
-        "vi": "Công thức {formula} chưa có giá trị đã tính; mở tệp trong Excel/LibreOffice, lưu lại rồi chạy lại (hoặc dùng --recalc).",
-        "en": "Formula {formula} has no calculated value; open and save the file in Excel/LibreOffice and run again (or use --recalc).",
+        "vi": "Công thức {formula} chưa có giá trị đã tính; mở tệp trong Excel/LibreOffice, lưu lại rồi chạy lại.",
+        "en": "Formula {formula} has no calculated value; open and save the file in Excel/LibreOffice and run again.",
     },
     "finding.negative_amount": {
         "vi": "Số tiền âm {value}; kiểm tra lại ô này.",
@@ -459,5 +463,6 @@ def format_params(params: dict[str, Any], lang: str = "vi") -> dict[str, str]:
 
 
 def finding_message(code: str, params: dict[str, Any], lang: str = "vi") -> str:
-    """The localised message of a finding."""
-    return msg(f"finding.{code}", lang, **format_params(params, lang))
+    """The localised message of a finding (``params["message_key"]`` picks a more specific wording)."""
+    key = params.get("message_key") or f"finding.{code}"
+    return msg(str(key), lang, **format_params(params, lang))

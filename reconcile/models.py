@@ -73,7 +73,7 @@ class Finding:
         return self.severity or FINDING_SEVERITY.get(self.code, "warning")
 
     def sort_key(self) -> tuple[int, str, str, str, tuple[int, int], str]:
-        """Deterministic order: severity, file, sheet, cell (row-major), code."""
+        """Deterministic order: severity, file, sheet, code, cell (row-major), then the figures."""
         return (
             SEVERITY_ORDER[self.level],
             self.file or "",

@@ -619,10 +619,11 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
                         grid.name,
                         cell_ref(node.row, cols["ALL"].index),
                         params={
-                            "what": f"{node.label} (Tổng số)",
+                            "what": node.label,
                             "written": t,
                             "children": parts,
                             "diff": round(t - parts, 6),
+                            "message_key": "finding.source_total_mismatch",
                         },
                     )
                 )
