@@ -33,10 +33,13 @@ def load_config(folder: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise _bad(path, m.group(1) if m else "?", str(exc).split(" (at")[0]) from exc
+        # An error "at end of document" (an unclosed array, say) is on the last line.
+        line: int | str = m.group(1) if m else max(1, len(text.splitlines()))
+        raise _bad(path, line, str(exc).split(" (at")[0]) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise _bad(path, 1, str(exc)) from exc
     out: dict[str, Any] = {}

@@ -195,3 +195,66 @@ def test_installed_command_runs_in_subprocess(tmp_path: Path, examples_dir: Path
     assert proc.returncode == 0, proc.stderr
     assert "Read 1 files, 5 line items, 5 keys; 0 errors, 0 warnings." in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_bad_config_names_file_and_line(tmp_path: Path, examples_dir: Path) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(examples_dir / "layout_b_single", src)
+    (src / "reconcile.toml").write_text('target = 90\ndeadline = "31/01"\npace = [1, 2\n', encoding="utf-8")
+    code, _, err = _run("check", str(src))
+    assert code == 2
+    assert err.startswith(f"Tệp cấu hình {src / 'reconcile.toml'} có lỗi ở dòng 3:")
+    assert "Traceback" not in err
+
+
+def test_config_target_and_deadline_apply(tmp_path: Path, examples_dir: Path) -> None:
+    """reconcile.toml's target (90%) and deadline (31/01 next year) reach the statuses and the CSV."""
+    src = tmp_path / "in"
+    shutil.copytree(examples_dir / "layout_b_single", src)
+    (src / "reconcile.toml").write_text('target = 90\ndeadline = "31/01"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = _run("run", str(src), "--out", str(out), "--no-annotate")
+    assert code == 0, err
+    with open(out / "summary.csv", encoding="utf-8") as fh:
+        rows = {
+            (r["budget_year"], r["project"], r["sub_project"], r["source"]): r for r in csv.DictReader(fh)
+        }
+    # 58.5 of 64 is 91.4%: met against a 90% target, shortfall 0.
+    assert rows[("2022", "3", "2", "NSDP")]["status"] == "met"
+    assert rows[("2022", "3", "2", "NSDP")]["shortfall"] == "0"
+    # 920 of 1850 with a 90% target leaves 1665 - 920 = 745 short.
+    assert rows[("2023", "3", "2", "NSTW")]["shortfall"] == "745"
+
+
+def test_locked_output_is_named_and_rename_mode_writes_beside_it(
+    tmp_path: Path, examples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel on Windows holds its file open: the rename onto it fails with PermissionError."""
+    import os
+
+    real_replace = os.replace
+    out = tmp_path / "out"
+
+    def locked(src: str, dst: str) -> None:
+        if Path(dst).name == "reconciliation.xlsx":
+            raise PermissionError(13, "The process cannot access the file")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", locked)
+    code, _, err = _run("run", str(examples_dir / "layout_b_single"), "--out", str(out), "--no-annotate")
+    assert code == 2
+    assert err.strip() == (
+        f"Tệp {out / 'reconciliation.xlsx'} đang mở trong Excel: đóng tệp trong Excel rồi chạy lại "
+        "(hoặc dùng --on-locked rename)."
+    )
+    code, _, err = _run(
+        "run",
+        str(examples_dir / "layout_b_single"),
+        "--out",
+        str(out),
+        "--no-annotate",
+        "--on-locked",
+        "rename",
+    )
+    assert code == 0, err
+    assert (out / "reconciliation (2).xlsx").is_file()
