@@ -140,6 +140,8 @@ class Sample:
     code: int
     stdout: str = ""
     stderr: str = ""
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
+    load: float = 0.0  # 1-minute load average when it started (other work on the machine)
 
 
 def measure(argv: Sequence[str], log_dir: Path, cwd: Path = ROOT) -> Sample:
@@ -147,6 +149,7 @@ def measure(argv: Sequence[str], log_dir: Path, cwd: Path = ROOT) -> Sample:
     log_dir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log_dir / "stdout.txt", log_dir / "stderr.txt"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -171,6 +174,8 @@ def measure(argv: Sequence[str], log_dir: Path, cwd: Path = ROOT) -> Sample:
         proc.returncode,
         out_path.read_text(encoding="utf-8", errors="replace"),
         err_path.read_text(encoding="utf-8", errors="replace"),
+        cpu=usage.ru_utime + usage.ru_stime,
+        load=load,
     )
 
 
@@ -199,6 +204,10 @@ class Case:
     @property
     def median(self) -> float:
         return statistics.median(s.wall for s in self.samples) if self.samples else math.nan
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples) if self.samples else math.nan
 
     @property
     def peak(self) -> int:
@@ -308,7 +317,8 @@ def run_cases(corpora: list[Corpus], runs_dir: Path, log: Callable[[str], None])
                     "" if sample.code in (0, 1) else f"  EXIT {sample.code}: {sample.stderr.strip()[-300:]}"
                 )
                 log(
-                    f"  {case.corpus:<28} {case.name:<13} run {i + 1}/{case.runs}: {sample.wall:8.2f} s  {sample.peak / 2**20:7.0f} MB{status}"
+                    f"  {case.corpus:<24} {case.name:<13} run {i + 1}/{case.runs}: {sample.wall:8.2f} s wall"
+                    f" {sample.cpu:8.2f} s cpu {sample.peak / 2**20:6.0f} MB  load {sample.load:.1f}{status}"
                 )
                 if i == 0 and case.name in ("e2e", "e2e-annotate") and sample.code in (0, 1):
                     case.verified = verify(case, corpus.manifest)
@@ -329,6 +339,8 @@ RESULT_COLUMNS = (
     "median_s",
     "min_s",
     "max_s",
+    "cpu_s",
+    "load",
     "peak_mb",
     "vs_calamine",
     "openpyxl_over_this",
@@ -362,6 +374,8 @@ def result_rows(corpora: list[Corpus]) -> list[dict[str, Any]]:
                     "median_s": round(case.median, 3),
                     "min_s": round(min(walls), 3),
                     "max_s": round(max(walls), 3),
+                    "cpu_s": round(case.cpu, 2),
+                    "load": round(max(s.load for s in case.samples), 1),
                     "peak_mb": round(case.peak / 2**20),
                     "vs_calamine": round(case.median / base.median, 2)
                     if base and base.samples and not startup
@@ -484,6 +498,8 @@ def markdown(rows: list[dict[str, Any]], checks: list[Target], info: dict[str, s
         "items",
         "runs",
         "median_s",
+        "cpu_s",
+        "load",
         "peak_mb",
         "vs_calamine",
         "openpyxl_over_this",
@@ -606,6 +622,7 @@ def phases(
     if prof:
         prof.disable()
     times.update(discover=t1 - t0, read=t2 - t1, reconcile=t3 - t2, outputs=t4 - t3, total=t4 - t0)
+    times["peak_mb_this_process"] = _self_peak_mb()
     if prof and profile:
         import pstats
 
@@ -615,6 +632,14 @@ def phases(
         stats.sort_stats("tottime").print_stats(top)
         stats.sort_stats("cumulative").print_stats(top)
     return times
+
+
+def _self_peak_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return math.nan
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _output_phases(folder: Path, out: Path, annotate: bool) -> dict[str, float]:
