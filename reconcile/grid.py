@@ -136,7 +136,8 @@ def _sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
 
 
 def _resolve_formulas(path: Path, grids: list[Grid]) -> None:
-    """Replace untrusted cached values of formula cells by evaluated ones, or mark them missing."""
+    """Replace untrusted cached values of formula cells by evaluated ones, or mark them missing; put
+    back the error values (#REF!, #DIV/0!, #N/A) that calamine reads as empty cells."""
     try:
         with zipfile.ZipFile(path) as zf:
             parts, full_calc = _sheet_parts(zf)
@@ -146,6 +147,8 @@ def _resolve_formulas(path: Path, grids: list[Grid]) -> None:
                 if not part:
                     continue
                 xml = zf.read(part)
+                if b't="e"' in xml:
+                    _restore_errors(grid, xml)
                 if b"<f" not in xml:
                     continue
                 if full_calc or _has_formula_without_value(xml):
@@ -157,6 +160,24 @@ def _resolve_formulas(path: Path, grids: list[Grid]) -> None:
     formulas = _read_formulas(path, {g.name for g in suspect})
     for grid in suspect:
         _evaluate_grid(grid, formulas.get(grid.name, {}), full_calc)
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*?(?<!/)>(.*?)</c>', re.S)
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _restore_errors(grid: Grid, xml: bytes) -> None:
+    """Error cells as their error text, so that an amount reading "#REF!" is not_a_number, not empty."""
+    for m in _ERROR_CELL.finditer(xml):
+        v = _VALUE.search(m.group(3))
+        if not v:
+            continue
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + ch - 64
+        key = (int(m.group(2)) - 1, col - 1)
+        if grid.value(*key) in ("", None):
+            _set(grid, key, v.group(1).decode("utf-8", "replace") or "#ERROR")
 
 
 def _has_formula_without_value(xml: bytes) -> bool:

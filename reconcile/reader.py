@@ -424,9 +424,12 @@ def _read_layout_a(
             label = stt  # "Tổng cộng" merged across STT and Nội dung
         texts = [fold(v) for v in row if isinstance(v, str) and v.strip()]
         numeric = any(_reads_as_number(grid, r, c, ctx) for c in amount_cols)
-        if not numeric and any(catalogue.classify_label(t).kind == "footer" for t in texts):
-            break
         lab = catalogue.classify_label(label, stt, aliases)
+        known = lab.kind in ("project", "sub_project", "total", "year")
+        # A row whose label names a project is never the signature footer, whatever note its other
+        # cells hold ("Ngày 15/10 mới giao vốn" typed where the amount goes).
+        if not numeric and not known and any(catalogue.classify_label(t).kind == "footer" for t in texts):
+            break
         if lab.kind in ("blank", "footer"):
             if numeric and lab.kind == "blank":
                 values = {c: _amount(grid, r, c, ctx, factor) for c in amount_cols}
@@ -443,11 +446,12 @@ def _read_layout_a(
             if lab.kind == "footer" and not numeric:
                 break
             continue
-        has_text = any(isinstance(grid.value(r, c), str) and grid.value(r, c).strip() for c in amount_cols)
-        known = lab.kind in ("project", "sub_project", "total", "year")
+        # Text, but also a date or a boolean where an amount goes: unreadable, so not_a_number, never
+        # a row that silently holds nothing.
+        has_other = any(_filled(grid.value(r, c)) for c in amount_cols)
         values = (
             {c: _amount(grid, r, c, ctx, factor) for c in amount_cols}
-            if numeric or (known and has_text)
+            if numeric or (known and has_other)
             else {}
         )
         node = _Node(kind=lab.kind, row=r, label=label, values=values)
@@ -549,6 +553,11 @@ def _reads_as_number(grid: Grid, r: int, c: int, ctx: _Context) -> bool:
     if not isinstance(v, str) or not v.strip():
         return False
     return parse_number(v, ctx.convention).kind in ("number", "dash")
+
+
+def _filled(value: Any) -> bool:
+    """True for any cell value but empty or white space."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _label_ref(r: int, label_col: Column | None) -> str:
