@@ -751,6 +751,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
+    info = run_info(argv)  # the code measured is the code checked out when the run starts
     corpora: list[Corpus] = []
     for name, spec in specs.items():
         t = time.perf_counter()
@@ -773,7 +774,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             for t in checks
         ],
     )
-    info = run_info(argv)
     table = markdown(rows, checks, info)
     log("")
     log(table)
