@@ -127,6 +127,22 @@ def _finding_line(f: Any, lang: str) -> str:
     return f"{place}: {msg('severity.' + f.level, lang)} [{f.code}] {finding_message(f.code, f.params, lang)}"
 
 
+def _done_line(result: Any, lang: str, out: str) -> str:
+    """The closing line of a run: files, items, keys, errors, warnings and where the output went."""
+    errors = sum(1 for f in result.findings if f.level == "error")
+    warnings = sum(1 for f in result.findings if f.level == "warning")
+    return msg(
+        "cli.done",
+        lang,
+        files=len(result.files),
+        items=len(result.items),
+        keys=len(result.latest),
+        errors=errors,
+        warnings=warnings,
+        out=out,
+    )
+
+
 def _exit_code(result: Any, strict: bool) -> int:
     from .pipeline import nothing_readable
 
@@ -187,20 +203,7 @@ def run(
         click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
         sys.exit(EXIT_USAGE)
     write_outputs(result, out, lang=lang, annotate=not no_annotate, on_locked=on_locked)
-    errors = sum(1 for f in result.findings if f.level == "error")
-    warnings = sum(1 for f in result.findings if f.level == "warning")
-    click.echo(
-        msg(
-            "cli.done",
-            lang,
-            files=len(result.files),
-            items=len(result.items),
-            keys=len(result.latest),
-            errors=errors,
-            warnings=warnings,
-            out=str(out),
-        )
-    )
+    click.echo(_done_line(result, lang, str(out)))
     sys.exit(_exit_code(result, strict))
 
 
@@ -217,20 +220,7 @@ def check(folder: Path, lang: str, as_of: str | None, target: str, strict: bool,
     if _exit_code(result, strict) == EXIT_USAGE:
         click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
         sys.exit(EXIT_USAGE)
-    errors = sum(1 for f in result.findings if f.level == "error")
-    warnings = sum(1 for f in result.findings if f.level == "warning")
-    click.echo(
-        msg(
-            "cli.done",
-            lang,
-            files=len(result.files),
-            items=len(result.items),
-            keys=len(result.latest),
-            errors=errors,
-            warnings=warnings,
-            out="-",
-        )
-    )
+    click.echo(_done_line(result, lang, "-"))
     sys.exit(_exit_code(result, strict))
 
 

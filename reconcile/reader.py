@@ -18,7 +18,7 @@ from typing import Any
 from . import catalogue
 from .grid import Grid, load
 from .header import Column, Table, find_tables, year_tag
-from .models import FileResult, Finding, LineItem, SheetResult, cell_ref
+from .models import LINE_ITEM_COLUMNS, FileResult, Finding, LineItem, SheetResult, cell_ref
 from .numbers import Convention, Parsed, detect_convention, detect_money_unit, parse_number, to_trieu
 from .periods import is_period_statement, period_from_filename, period_from_text
 from .text import cell_text, fold
@@ -840,28 +840,7 @@ def _read_layout_b(
     }
     if col["project"] is None:
         return
-    cols: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "unit",
-            "budget_year",
-            "execution_year",
-            "project",
-            "sub_project",
-            "source",
-            "period",
-            "allocated",
-            "disbursed",
-            "disbursed_in_month",
-            "label",
-            "file",
-            "sheet",
-            "row",
-            "allocated_cell",
-            "disbursed_cell",
-            "in_month_cell",
-        )
-    }
+    cols: dict[str, list[Any]] = {k: [] for k in LINE_ITEM_COLUMNS}
     pidx = col["project"].index  # type: ignore[union-attr]
     fallback_year = meta.title_year or ((meta.period.year, meta.period.year) if meta.period else None)
     for r in range(table.first_data, end):
