@@ -90,6 +90,12 @@ def run_folder(
         on_start(len(found.paths))
     files = read_all(found.paths, folder, settings, progress)
     result = reconcile(files, settings, folder)
+    for file in files:
+        # Their items now live in result.items; keeping both copies doubled the memory a national
+        # run needs while its outputs are written.
+        for sheet in file.sheets:
+            sheet.items = []
+            sheet.columns = None
     if found.findings:
         result.findings = sorted(result.findings + found.findings, key=lambda f: f.sort_key())
     return result

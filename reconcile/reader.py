@@ -174,10 +174,11 @@ def _read_meta(
     title_year: tuple[int, int] | None = None
     title_seen = False
     block_closed = False  # the top-left block ends at its first blank row
+    left_width = max(3, grid.width // 2)  # Grid.width scans every row: once, not once per cell
     for r in top_rows:
         row = grid.rows[r]
         first = True
-        left_text = any(isinstance(v, str) and v.strip() for v in row[: max(3, grid.width // 2)])
+        left_text = any(isinstance(v, str) and v.strip() for v in row[:left_width])
         if unit_lines and not left_text:
             block_closed = True
         for c, v in enumerate(row):
@@ -199,7 +200,7 @@ def _read_meta(
             elif (
                 first
                 and (f.isupper() or text.isupper() or len(f) < 80)
-                and c < max(3, grid.width // 2)
+                and c < left_width
                 and not title_seen
                 and not block_closed
                 and not _NOT_UNIT.match(f)
@@ -843,6 +844,39 @@ def _read_layout_b(
     cols: dict[str, list[Any]] = {k: [] for k in LINE_ITEM_COLUMNS}
     pidx = col["project"].index  # type: ignore[union-attr]
     fallback_year = meta.title_year or ((meta.period.year, meta.period.year) if meta.period else None)
+    # A consolidated file has tens of thousands of rows repeating a few distinct keys, names and
+    # sources: each distinct cell value is interpreted once, and equal texts share one object
+    # (less memory, and pickling them back from a worker process is cheaper).
+    idx = {role: (c.index if c is not None else -1) for role, c in col.items()}
+    letters = {role: cell_ref(0, i)[:-1] for role, i in idx.items() if i >= 0}
+    ints: dict[Any, int | None] = {}
+    texts: dict[Any, str] = {}
+    units: dict[Any, str] = {}
+    sources: dict[Any, tuple[str, str | None]] = {}
+    amount_cols = [(k, idx[role]) for k, role in (("a", "alloc"), ("d", "disb"), ("m", "in_month"))]
+    exact = not grid.missing  # no formula cell lacks its value: plain numbers need no checks
+
+    def cell(row: list[Any], i: int) -> Any:
+        return row[i] if 0 <= i < len(row) else ""
+
+    def memo(cache: dict[Any, Any], fn: Any, raw: Any) -> Any:
+        if type(raw) is bool:  # True == 1 == 1.0 as dict keys, but they read differently
+            return fn(raw)
+        try:
+            return cache[raw]
+        except KeyError:
+            value = cache[raw] = fn(raw)
+            return value
+        except TypeError:  # unhashable (never from a spreadsheet reader)
+            return fn(raw)
+
+    def source_of(raw: Any) -> tuple[str, str | None]:
+        text = cell_text(raw)
+        return text, _SOURCE_VALUES.get(fold(text))
+
+    def unit_of(raw: Any) -> str:
+        return " ".join(cell_text(raw).split()) or meta.unit
+
     for r in range(table.first_data, end):
         row = grid.rows[r]
         if not row:
@@ -852,10 +886,10 @@ def _read_layout_b(
             if any(isinstance(v, str) and catalogue.classify_label(v).kind == "footer" for v in row):
                 break
             continue
-        p = _int_of(praw)
-        label = cell_text(grid.value(r, col["label"].index)) if col["label"] else ""
-        sraw = grid.value(r, col["sub_project"].index) if col["sub_project"] else ""
-        s = _int_of(sraw) if sraw not in ("", None) else None
+        p = memo(ints, _int_of, praw)
+        label = memo(texts, cell_text, cell(row, idx["label"])) if idx["label"] >= 0 else ""
+        sraw = cell(row, idx["sub_project"]) if idx["sub_project"] >= 0 else ""
+        s = memo(ints, _int_of, sraw) if sraw not in ("", None) else None
         if p is None or p not in catalogue.PROJECTS or (s is not None and s not in catalogue.PROJECTS[p][1]):
             ctx.findings.append(
                 Finding(
@@ -867,42 +901,47 @@ def _read_layout_b(
                 )
             )
             continue
-        by = _int_of(grid.value(r, col["budget_year"].index)) if col["budget_year"] else None
-        ey = _int_of(grid.value(r, col["exec_year"].index)) if col["exec_year"] else None
+        by = memo(ints, _int_of, cell(row, idx["budget_year"])) if idx["budget_year"] >= 0 else None
+        ey = memo(ints, _int_of, cell(row, idx["exec_year"])) if idx["exec_year"] >= 0 else None
         if by is None and fallback_year:
             by = fallback_year[0]
         if by is None:
             continue
-        source_col = col["source"]
-        source_text = cell_text(grid.value(r, source_col.index)) if source_col else ""
-        src = _SOURCE_VALUES.get(fold(source_text))
+        source_text, src = memo(sources, source_of, cell(row, idx["source"]) if idx["source"] >= 0 else "")
         if src is None:
-            where = cell_ref(r, source_col.index if source_col else pidx)
+            where = cell_ref(r, idx["source"] if idx["source"] >= 0 else pidx)
             ctx.findings.append(
                 Finding("unknown_item", ctx.rel, grid.name, where, params={"label": source_text})
             )
             continue
-        a = _amount(grid, r, col["alloc"].index, ctx, factor) if col["alloc"] else None
-        d = _amount(grid, r, col["disb"].index, ctx, factor) if col["disb"] else None
-        m = _amount(grid, r, col["in_month"].index, ctx, factor) if col["in_month"] else None
-        unit = cell_text(grid.value(r, col["unit"].index)) if col["unit"] else ""
-        cols["unit"].append(" ".join(unit.split()) or meta.unit)
+        amounts: dict[str, float | None] = {"a": None, "d": None, "m": None}
+        for k, c in amount_cols:
+            if c < 0:
+                continue
+            raw = row[c] if c < len(row) else ""
+            if exact and type(raw) is float and raw >= 0:
+                amounts[k] = to_trieu(raw, factor)
+            else:
+                amounts[k] = _amount(grid, r, c, ctx, factor)
+        unit = memo(units, unit_of, cell(row, idx["unit"]) if idx["unit"] >= 0 else "")
+        n = r + 1
+        cols["unit"].append(unit)
         cols["budget_year"].append(by)
         cols["execution_year"].append(ey or by)
         cols["project"].append(p)
         cols["sub_project"].append(s)
         cols["source"].append(src)
         cols["period"].append(meta.period)
-        cols["allocated"].append(a)
-        cols["disbursed"].append(d)
-        cols["disbursed_in_month"].append(m)
+        cols["allocated"].append(amounts["a"])
+        cols["disbursed"].append(amounts["d"])
+        cols["disbursed_in_month"].append(amounts["m"])
         cols["label"].append(label)
         cols["file"].append(ctx.rel)
         cols["sheet"].append(grid.name)
-        cols["row"].append(r + 1)
-        cols["allocated_cell"].append(cell_ref(r, col["alloc"].index) if col["alloc"] else None)
-        cols["disbursed_cell"].append(cell_ref(r, col["disb"].index) if col["disb"] else None)
-        cols["in_month_cell"].append(cell_ref(r, col["in_month"].index) if col["in_month"] else None)
+        cols["row"].append(n)
+        cols["allocated_cell"].append(f"{letters['alloc']}{n}" if idx["alloc"] >= 0 else None)
+        cols["disbursed_cell"].append(f"{letters['disb']}{n}" if idx["disb"] >= 0 else None)
+        cols["in_month_cell"].append(f"{letters['in_month']}{n}" if idx["in_month"] >= 0 else None)
     sheet.columns = cols
 
 

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from ..messages import finding_message
 from ..models import LINE_ITEM_COLUMNS, SUMMARY_CSV_COLUMNS, Finding
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 FINDINGS_CSV_COLUMNS = ("code", "severity", "file", "sheet", "cell", "message")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -75,23 +77,66 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> 
         writer.writerows(rows)
 
 
-def _frame_rows(frame: pd.DataFrame, columns: Sequence[str], numeric: set[str]) -> Iterable[list[str]]:
-    data = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
-    flags = [c in numeric for c in columns]
-    for values in zip(*data, strict=True):
-        yield [_cell(v, n) for v, n in zip(values, flags, strict=True)]
+#: Rows joined and encoded per batch: large enough to amortise the calls, small enough to keep the
+#: text of a million-row table out of memory.
+_BATCH = 20_000
+
+
+def _csv_field(text: str) -> str:
+    """``text`` as the csv module writes it in a row (quoted only where it must be)."""
+    if "," not in text and '"' not in text and "\n" not in text and "\r" not in text:
+        return text
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([text, ""])
+    return buf.getvalue()[:-2]  # drop the empty second field's "," and the line end
+
+
+def _number_strings(series: pd.Series) -> list[str]:
+    """:func:`fmt_decimal` of every value of a numeric column."""
+    if series.dtype.kind not in "fiu":
+        return [fmt_decimal(v) for v in series.tolist()]
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    out = np.full(len(values), "", dtype=object)
+    rows = np.flatnonzero(np.isfinite(values))
+    text = [f"{x:.6f}".rstrip("0").rstrip(".") for x in values[rows].tolist()]
+    out[rows] = ["0" if t == "-0" else t for t in text] if "-0" in text else text
+    return out.tolist()  # type: ignore[no-any-return]
+
+
+def _text_strings(series: pd.Series) -> list[str]:
+    """:func:`_cell` of every value of a text, date or integer column, quoted for the CSV; each
+    distinct value is formatted once (a column of a million rows holds few distinct values)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    table = np.array([*(_csv_field(_cell(u, False)) for u in uniques), ""], dtype=object)
+    return table[codes].tolist()  # type: ignore[no-any-return]  # code -1 (missing) picks ""
+
+
+def _write_frame(path: Path, frame: pd.DataFrame, columns: Sequence[str], numeric: set[str]) -> None:
+    """The table as csv.writer would write it, built column by column (ten times fewer calls)."""
+    n = len(frame)
+    data = [
+        (_number_strings(frame[c]) if c in numeric else _text_strings(frame[c]))
+        if c in frame.columns
+        else [""] * n
+        for c in columns
+    ]
+    rows = map(",".join, zip(*data, strict=True))
+    with open(path, "wb") as fh:
+        fh.write((",".join(_csv_field(c) for c in columns) + "\n").encode("utf-8"))
+        while batch := list(islice(rows, _BATCH)):
+            fh.write(("\n".join(batch) + "\n").encode("utf-8"))
 
 
 def write_summary(summary: pd.DataFrame, path: Path) -> None:
     """One row per key and period, exactly the columns of SPEC 5.3."""
     numeric = {"allocated", "disbursed", "rate", "shortfall"}
-    _write(path, SUMMARY_CSV_COLUMNS, _frame_rows(summary, SUMMARY_CSV_COLUMNS, numeric))
+    _write_frame(path, summary, SUMMARY_CSV_COLUMNS, numeric)
 
 
 def write_line_items(items: pd.DataFrame, path: Path) -> None:
     """Every extracted line item with its file, sheet and cell."""
     numeric = {"allocated", "disbursed", "disbursed_in_month"}
-    _write(path, LINE_ITEM_COLUMNS, _frame_rows(items, LINE_ITEM_COLUMNS, numeric))
+    _write_frame(path, items, LINE_ITEM_COLUMNS, numeric)
 
 
 def write_findings(findings: list[Finding], path: Path, lang: str = "vi") -> None:

@@ -730,25 +730,49 @@ def _data_bar(ws: Worksheet, first: int, last: int) -> None:
     )
 
 
+def _plan_size(df: pd.DataFrame | None, per_unit: bool) -> int:
+    """How many lines :func:`_plan` makes of ``df``, counted without planning them: a national run
+    has a million keys, and planning them only to find that they do not fit took a minute and
+    gigabytes."""
+    if df is None or len(df) == 0:
+        return 1
+    keys = pd.DataFrame(
+        {
+            "unit": _texts(df["unit"]) if per_unit else "",
+            "by": df["budget_year"],
+            "ey": df["execution_year"],
+            "project": df["project"],
+        }
+    )
+    units = keys["unit"].nunique() if per_unit else 0
+    years = len(keys.drop_duplicates(["unit", "by", "ey"]))
+    projects = keys.groupby(["unit", "by", "ey", "project"], dropna=False, sort=False).size()
+    return 1 + units + years + int((projects > 1).sum()) + len(df)
+
+
 def _write_summary(
     wb: Workbook, ws: Worksheet, st: _Styles, result: Result, lang: str, sheet_name: str
 ) -> None:
     target = result.settings.target
     unit_rank = {u: i for i, u in enumerate(result.units)}
-    records = _records(result.latest)
-    per_unit = len({_text(r.get("unit")) for r in records}) > 1
-    main = _plan(records, lang, per_unit, unit_rank)
     all_units = msg("wb.all_units", lang)
-    cons = (
-        _plan(_records(result.consolidated), lang, False, unit_rank, all_units)
-        if result.consolidated is not None
-        else []
-    )
+    latest = result.latest
+    per_unit = latest is not None and len(latest) > 0 and _texts(latest["unit"]).nunique() > 1
+    size = _plan_size(latest, per_unit)
+    if result.consolidated is not None:
+        size += _plan_size(result.consolidated, False)
     note = ""
-    if len(main) + len(cons) > MAX_ROWS:
-        note = msg("wb.consolidated_only", lang, rows=fmt_number(len(main) + len(cons), 0, lang))
-        main = cons or _plan(_aggregate(records), lang, False, unit_rank, all_units)
-        cons = []
+    cons: list[_Line] = []
+    if size > MAX_ROWS:
+        note = msg("wb.consolidated_only", lang, rows=fmt_number(size, 0, lang))
+        if result.consolidated is not None:
+            main = _plan(_records(result.consolidated), lang, False, unit_rank, all_units)
+        else:
+            main = _plan(_aggregate(_records(latest)), lang, False, unit_rank, all_units)
+    else:
+        main = _plan(_records(latest), lang, per_unit, unit_rank)
+        if result.consolidated is not None:
+            cons = _plan(_records(result.consolidated), lang, False, unit_rank, all_units)
     _compute_cached(main, target)
     _compute_cached(cons, target)
 
@@ -814,39 +838,99 @@ _PROGRESS_KEY_HEADERS = (
 )
 
 
+def _texts(series: pd.Series) -> pd.Series:
+    """:func:`_text` of every value, computed once per distinct value."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    table = np.array([*(_text(u) for u in uniques), ""], dtype=object)
+    return pd.Series(table[codes], index=series.index, dtype=object)  # code -1 (missing) picks ""
+
+
+def _whole(series: pd.Series, missing: int) -> np.ndarray:
+    """:func:`_int` of every value, ``missing`` where that gives None (vectorised)."""
+    v = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    ok = np.isfinite(v) & (v == np.round(v))
+    return np.where(ok, v, missing).astype(np.int64)
+
+
+@dataclass(slots=True)
+class _Progress:
+    """What the progress sheet shows, gathered with column operations: a national summary has a
+    million rows, and a dict per row cost tens of seconds and gigabytes."""
+
+    periods: list[dt.date]
+    keys: int  # distinct keys in all
+    shown: list[dict[str, Any]]  # the first summary row of each shown key, in sheet order
+    rates: list[dict[dt.date, float]]  # per shown key
+    disbursed: dict[tuple[int | None, dt.date], list[float]]
+    allocated: dict[dt.date, list[float]]
+
+
+def _progress_data(result: Result) -> _Progress:
+    df = result.summary
+    if df is None or len(df) == 0:
+        return _Progress(sorted(set(result.periods)), 0, [], [], {}, {})
+    unit_rank = {u: i for i, u in enumerate(result.units)}
+    unit = _texts(df["unit"])
+    source = _texts(df["source"])
+    # The columns of _key_sort, in its order.
+    keyframe = pd.DataFrame(
+        {
+            "ur": unit.map(unit_rank).fillna(len(unit_rank)).astype(np.int64),
+            "unit": unit,
+            "by": _whole(df["budget_year"], 0),
+            "ey": _whole(df["execution_year"], 0),
+            "project": _whole(df["project"], 0),
+            "sub": _whole(df["sub_project"], -1),
+            "sr": source.map(_SOURCE_RANK).fillna(len(_SOURCE_RANK)).astype(np.int64),
+            "source": source,
+        },
+        index=pd.RangeIndex(len(df)),
+    )
+    cols = list(keyframe.columns)
+    code = keyframe.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
+    firsts = keyframe.drop_duplicates()  # first row of each key, in the order ngroup numbered them
+    shown_rows = firsts.sort_values(cols, kind="stable").index.to_numpy()[:MAX_ROWS]
+    rank = np.full(len(firsts), -1, dtype=np.int64)
+    rank[code[shown_rows]] = np.arange(len(shown_rows))
+
+    codes, uniques = pd.factorize(df["period"], use_na_sentinel=True)
+    dates = [_date(u) for u in uniques]
+    period_of = np.array([*dates, None], dtype=object)[codes]  # code -1 (missing) picks None
+    has_period = np.array([d is not None for d in dates] + [False], dtype=bool)[codes]
+    periods = sorted({*result.periods, *(d for d in dates if d is not None)})
+
+    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    rates: list[dict[dt.date, float]] = [{} for _ in shown_rows]
+    row_rank = rank[code]
+    for i in np.flatnonzero((row_rank >= 0) & has_period & np.isfinite(rate)).tolist():
+        rates[row_rank[i]][period_of[i]] = float(rate[i])
+
+    # Values are listed in row order within each group, so the sums are those of a row-by-row loop.
+    no_year = -(2**40)
+    by = _whole(df["budget_year"], no_year)
+    disbursed: dict[tuple[int | None, dt.date], list[float]] = {}
+    d_values = pd.to_numeric(df["disbursed"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    rows = np.flatnonzero(has_period & np.isfinite(d_values))
+    pairs = pd.DataFrame({"y": by[rows], "p": period_of[rows]})
+    for key, idx in pairs.groupby(["y", "p"], sort=False).indices.items():
+        y, p = (int(key[0]), key[1])  # type: ignore[index]
+        disbursed[(None if y == no_year else y, p)] = d_values[rows[idx]].tolist()
+    allocated: dict[dt.date, list[float]] = {}
+    a_values = pd.to_numeric(df["allocated"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    rows = np.flatnonzero(has_period & np.isfinite(a_values))
+    for p, idx in pd.Series(rows).groupby(period_of[rows], sort=False).indices.items():
+        allocated[p] = a_values[rows[idx]].tolist()  # type: ignore[index]
+    return _Progress(periods, len(firsts), _records(df.iloc[shown_rows]), rates, disbursed, allocated)
+
+
 def _write_progress(
     wb: Workbook, ws: Worksheet, st: _Styles, result: Result, lang: str, sheet_name: str
 ) -> None:
     target = result.settings.target
-    unit_rank = {u: i for i, u in enumerate(result.units)}
-    records = _records(result.summary)
-    periods = sorted(
-        {*result.periods, *(d for d in (_date(r.get("period")) for r in records) if d is not None)}
-    )
+    data = _progress_data(result)
+    periods = data.periods
     col_of_period = {p: len(_PROGRESS_KEY_HEADERS) + i for i, p in enumerate(periods)}
-
-    rates: dict[tuple[Any, ...], dict[dt.date, float]] = {}
-    firsts: dict[tuple[Any, ...], dict[str, Any]] = {}
-    disbursed: dict[tuple[int | None, dt.date], list[float]] = {}
-    allocated: dict[dt.date, list[float]] = {}
-    sort_key = _key_sort(unit_rank)
-    for r in records:
-        key = sort_key(r)
-        firsts.setdefault(key, r)
-        period = _date(r.get("period"))
-        if period is None:
-            continue
-        rate = _num(r.get("rate"))
-        if rate is not None:
-            rates.setdefault(key, {})[period] = rate
-        d = _num(r.get("disbursed"))
-        if d is not None:
-            disbursed.setdefault((_int(r.get("budget_year")), period), []).append(d)
-        a = _num(r.get("allocated"))
-        if a is not None:
-            allocated.setdefault(period, []).append(a)
-    keys = sorted(firsts)
-    shown = keys[:MAX_ROWS]
+    disbursed, allocated, shown = data.disbursed, data.allocated, data.shown
 
     widths = _Widths({0: 40})
     row = _title_block(
@@ -855,8 +939,8 @@ def _write_progress(
         msg("wb.progress_title", lang),
         [msg("wb.units", lang, units=_units_text(result, lang)), _as_of_text(result, lang)],
     )
-    if len(keys) > len(shown):
-        total = fmt_number(len(keys), 0, lang)
+    if data.keys > len(shown):
+        total = fmt_number(data.keys, 0, lang)
         ws.write_string(
             row,
             0,
@@ -874,8 +958,7 @@ def _write_progress(
         widths.see(col, 7)
 
     first = header_row + 1
-    for i, key in enumerate(shown):
-        r = firsts[key]
+    for i, r in enumerate(shown):
         row = first + i
         project = _int(r.get("project"))
         unit = _unit_label(_text(r.get("unit")), lang)
@@ -894,7 +977,7 @@ def _write_progress(
                 ws.write_blank(row, col, None, st.cell("year"))
             else:
                 ws.write_number(row, col, year, st.cell("year"))
-        key_rates = rates.get(key, {})
+        key_rates = data.rates[i]
         for p, col in col_of_period.items():
             if p in key_rates:
                 ws.write_number(row, col, key_rates[p], st.cell("rate"))
