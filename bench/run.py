@@ -10,8 +10,8 @@ time, peak memory of the process tree and the ratios, checks the issue's targets
 
 Peak memory is the largest sum of the resident set sizes of the measured process and all its
 descendants, sampled every 20 ms from ``/proc`` (pages shared by forked workers are counted in each,
-so it errs high); where ``/proc`` is unavailable it falls back to the largest single process
-(``wait4``).
+so it errs high), and at least the measured process's own high-water mark (VmHWM); where ``/proc``
+is unavailable it falls back to the largest single process (``wait4``).
 
 ``python -m bench.run --phases CORPUS`` times the stages of one run in-process (discovery, reading,
 reconciliation, each output); ``--profile CORPUS`` does the same under cProfile with the reading kept
@@ -112,18 +112,44 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return b""
+
+
+def _high_water(pid: int) -> int:
+    """The process's own peak resident size since it started its program (VmHWM), in bytes."""
+    for line in _read(f"/proc/{pid}/status").splitlines():
+        if line.startswith(b"VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
 class _Sampler(threading.Thread):
-    """Polls the process tree's resident size until stopped, keeping the peak."""
+    """Polls the process tree's resident size until stopped, keeping the peak.
+
+    Until the child has started its own program it is a copy of this process (fork), whose size
+    is not the measured program's: samples start once its command line differs from ours.
+    """
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
         self._stop_event = threading.Event()
+        self._own_cmdline = _read("/proc/self/cmdline")
 
     def run(self) -> None:
+        started = False
         while not self._stop_event.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            if not started:
+                cmdline = _read(f"/proc/{self.pid}/cmdline")
+                started = bool(cmdline) and cmdline != self._own_cmdline
+            if started:
+                self.peak = max(self.peak, tree_rss(self.pid), _high_water(self.pid))
             self._stop_event.wait(SAMPLE_INTERVAL)
 
     def stop(self) -> None:
@@ -166,8 +192,9 @@ def measure(argv: Sequence[str], log_dir: Path, cwd: Path = ROOT) -> Sample:
         wall = time.perf_counter() - start
         sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss is in KiB on Linux: the largest single process, a floor when sampling missed the peak.
-    peak = max(sampler.peak, usage.ru_maxrss * 1024)
+    # Without /proc, ru_maxrss (KiB on Linux, bytes on macOS) of the largest process is all there is;
+    # with it, ru_maxrss is useless here: exec records the forked copy of this process's size in it.
+    peak = sampler.peak or usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     return Sample(
         wall,
         peak,
