@@ -38,6 +38,9 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from reconcile.catalogue import PROJECTS
+from reconcile.template import HEADERS
+
 #: Bumped whenever the files written change, so that cached corpora are regenerated.
 GENERATOR_VERSION = 3
 YEAR = 2023
@@ -66,9 +69,10 @@ SUB_NAMES: dict[tuple[int, int], str] = {
     (7, 1): "Nâng cao năng lực",
     (7, 2): "Giám sát, đánh giá",
 }
-LEAVES: tuple[tuple[int, int | None], ...] = (
-    (1, 1), (1, 2), (2, None), (3, 1), (3, 2), (4, 1), (4, 2), (4, 3), (5, None), (6, 1), (6, 2), (7, 1), (7, 2),
-)  # fmt: skip
+#: Every leaf of the tool's own catalogue, so the corpora can never name a key the tool does not know.
+LEAVES: tuple[tuple[int, int | None], ...] = tuple(
+    (p, s) for p, (_, subs) in sorted(PROJECTS.items()) for s in (sorted(subs) or [None])
+)
 #: The carried-over section of a Layout A file holds only some of the leaves, as real ones do.
 CARRIED_LEAVES: tuple[tuple[int, int | None], ...] = ((2, None), (3, 1), (6, 1), (7, 2))
 #: Leaves broken down into activity ("+") rows in the current-year section.
@@ -96,18 +100,7 @@ _SYLLABLES: tuple[str, ...] = (
 
 TITLE_A = "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG"
 TITLE_B = "BÁO CÁO TỔNG HỢP TÌNH HÌNH GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG"
-HEADERS_B: tuple[str, ...] = (
-    "Đơn vị",
-    "Năm ngân sách",
-    "Năm thực hiện",
-    "Dự án",
-    "Tiểu dự án",
-    "Nội dung",
-    "Nguồn vốn",
-    "Kế hoạch vốn",
-    "Giải ngân lũy kế",
-    "Ghi chú",
-)
+HEADERS_B: tuple[str, ...] = HEADERS  # the tidy template the tool itself writes
 _WB_OPTIONS: dict[str, Any] = {
     "strings_to_formulas": False,
     "strings_to_urls": False,

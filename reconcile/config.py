@@ -23,8 +23,11 @@ from .text import fold
 CONFIG_NAME = "reconcile.toml"
 
 
-def _bad(path: Path, line: int | str, detail: str) -> UsageError:
-    return UsageError("cli.bad_config", file=str(path), line=line, detail=detail)
+def _bad(path: Path, line: int | str, detail: str = "", detail_key: str = "", **params: Any) -> UsageError:
+    """The one error of a bad settings file: its path, the line, and what is wrong (from the catalogue)."""
+    return UsageError(
+        "cli.bad_config", file=str(path), line=line, detail=detail, detail_key=detail_key, **params
+    )
 
 
 def load_config(folder: Path) -> dict[str, Any]:
@@ -46,37 +49,34 @@ def load_config(folder: Path) -> dict[str, Any]:
     if "target" in data:
         t = data["target"]
         if not isinstance(t, int | float) or not 0 < t <= 100:
-            raise _bad(
-                path, _line_of(path, "target"), "target phải là số từ 1 đến 100 / target must be 1..100"
-            )
+            raise _bad(path, _line_of(text, "target"), detail_key="config.target")
         out["target"] = float(t) / 100
     if "deadline" in data:
         m = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{1,2})\s*", str(data["deadline"]))
-        if not m:
-            raise _bad(path, _line_of(path, "deadline"), 'deadline = "dd/mm"')
+        if not m or not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(1)) <= 31):
+            raise _bad(path, _line_of(text, "deadline"), detail_key="config.deadline")
         day, month = int(m.group(1)), int(m.group(2))
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            raise _bad(path, _line_of(path, "deadline"), 'deadline = "dd/mm"')
         out["deadline_day"], out["deadline_month"] = day, month
         out["deadline_year_offset"] = 1 if month < 6 else 0
     if "pace" in data:
         pace = data["pace"]
         if not (isinstance(pace, list) and len(pace) == 12 and all(isinstance(x, int | float) for x in pace)):
-            raise _bad(path, _line_of(path, "pace"), "pace = 12 numbers (%)")
+            raise _bad(path, _line_of(text, "pace"), detail_key="config.pace")
         out["pace_profile"] = tuple(float(x) / 100 for x in pace)
     if "aliases" in data:
         aliases = []
         for label, target in dict(data["aliases"]).items():
             m = re.fullmatch(r"\s*(\d)(?:\.(\d))?\s*", str(target))
             if not m:
-                raise _bad(path, _line_of(path, label), f'"{label}" = "project" or "project.sub_project"')
+                raise _bad(path, _line_of(text, label), detail_key="config.alias", label=label)
             aliases.append((fold(label), int(m.group(1)), int(m.group(2)) if m.group(2) else None))
         out["aliases"] = tuple(aliases)
     return out
 
 
-def _line_of(path: Path, key: str) -> int | str:
-    for i, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+def _line_of(text: str, key: str) -> int | str:
+    """The line of the settings file that sets ``key`` ("?" when it cannot be told)."""
+    for i, line in enumerate(text.splitlines(), 1):
         if line.strip().strip('"').startswith(key):
             return i
     return "?"

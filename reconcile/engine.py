@@ -804,6 +804,37 @@ def _frame(t: _Tables, keys: pd.DataFrame, unit: np.ndarray, cols: dict[str, Any
     return pd.DataFrame(data, index=pd.RangeIndex(n), columns=list(SUMMARY_COLUMNS), copy=False)
 
 
+def _figure_columns(
+    p: np.ndarray,
+    alloc: np.ndarray,
+    disb: np.ndarray,
+    increment: np.ndarray,
+    run: np.ndarray,
+    ev: dict[str, np.ndarray],
+    is_latest: np.ndarray,
+    item_index: np.ndarray,
+) -> dict[str, Any]:
+    """The summary's figure columns (everything after the key), for per-unit and consolidated rows alike."""
+    return {
+        "period": _dates(p),
+        "allocated": alloc,
+        "disbursed": disb,
+        "rate": ev["rate"],
+        "shortfall": ev["shortfall"],
+        "status": ev["status"],
+        "increment": increment,
+        "expected_rate": ev["expected_rate"],
+        "run_rate": run,
+        "projection": ev["projection"],
+        "deadline": _dates(ev["deadline"]),
+        "days_left": ev["days_left"],
+        "months_left": ev["months_left"],
+        "required_monthly": ev["required_monthly"],
+        "is_latest": is_latest,
+        "item_index": item_index,
+    }
+
+
 def _summarise(
     work: pd.DataFrame, disb: np.ndarray, as_of_ord: int, settings: Settings, t: _Tables
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
@@ -821,24 +852,7 @@ def _summarise(
     ev = _evaluate(alloc, disb, run, on, ey, settings)
     increment = np.round(disb - _shift(disb, first, 0.0), DECIMALS)
 
-    cols: dict[str, Any] = {
-        "period": _dates(p),
-        "allocated": alloc,
-        "disbursed": disb,
-        "rate": ev["rate"],
-        "shortfall": ev["shortfall"],
-        "status": ev["status"],
-        "increment": increment,
-        "expected_rate": ev["expected_rate"],
-        "run_rate": run,
-        "projection": ev["projection"],
-        "deadline": _dates(ev["deadline"]),
-        "days_left": ev["days_left"],
-        "months_left": ev["months_left"],
-        "required_monthly": ev["required_monthly"],
-        "is_latest": is_latest,
-        "item_index": work["_i"].to_numpy(dtype=np.int64),
-    }
+    cols = _figure_columns(p, alloc, disb, increment, run, ev, is_latest, work["_i"].to_numpy(dtype=np.int64))
     summary = _frame(t, work, t.units[work["_u"].to_numpy()], cols)
     latest_work = work.loc[
         is_latest, ["_u", "budget_year", "execution_year", "project", "_sub", "_src", "_p"]
@@ -961,22 +975,14 @@ def _consolidate(latest: pd.DataFrame, as_of_ord: int, settings: Settings, t: _T
     run = agg["run_rate"].to_numpy(dtype=np.float64)
     ey = agg["execution_year"].to_numpy(dtype=np.int64)
     ev = _evaluate(alloc, disb, run, np.full(n, as_of_ord, dtype=np.int64), ey, settings)
-    cols: dict[str, Any] = {
-        "period": _dates(agg["_p"].to_numpy(dtype=np.int64)),
-        "allocated": np.round(alloc, DECIMALS),
-        "disbursed": disb,
-        "rate": ev["rate"],
-        "shortfall": ev["shortfall"],
-        "status": ev["status"],
-        "increment": np.round(agg["increment"].to_numpy(dtype=np.float64), DECIMALS),
-        "expected_rate": ev["expected_rate"],
-        "run_rate": run,
-        "projection": ev["projection"],
-        "deadline": _dates(ev["deadline"]),
-        "days_left": ev["days_left"],
-        "months_left": ev["months_left"],
-        "required_monthly": ev["required_monthly"],
-        "is_latest": np.ones(n, dtype=bool),
-        "item_index": np.full(n, -1, dtype=np.int64),
-    }
+    cols = _figure_columns(
+        agg["_p"].to_numpy(dtype=np.int64),
+        np.round(alloc, DECIMALS),
+        disb,
+        np.round(agg["increment"].to_numpy(dtype=np.float64), DECIMALS),
+        run,
+        ev,
+        np.ones(n, dtype=bool),
+        np.full(n, -1, dtype=np.int64),  # a consolidated row comes from no single item
+    )
     return _frame(t, agg, np.full(n, "", dtype=object), cols)

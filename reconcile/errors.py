@@ -25,9 +25,10 @@ class ReconcileError(Exception):
 
     def message(self, lang: str = "vi") -> str:
         """The message in the user's language."""
-        from .messages import msg
+        from .messages import expand_keys, msg
 
-        return msg(self.key, lang, **self.params)
+        text = {k: str(v) for k, v in self.params.items()}
+        return msg(self.key, lang, **expand_keys(self.params, text, lang))
 
 
 class UsageError(ReconcileError):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .formulas import Unsupported, evaluate, parse_ref
+from .formulas import Unsupported, evaluate
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")
 
@@ -268,4 +268,4 @@ def _set(grid: Grid, key: tuple[int, int], value: Any) -> None:
     row[c] = value
 
 
-__all__ = ["Grid", "Loaded", "load", "parse_ref"]
+__all__ = ["Grid", "Loaded", "load"]

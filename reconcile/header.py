@@ -132,7 +132,7 @@ def _is_subheader(cells: list[str], raw: list[object]) -> bool:
     wordy = 0
     for t in filled:
         if (
-            _source_of(t)
+            source_of(t)
             or _YEAR.search(t)
             or _is_alloc(t)
             or _is_disb(t)
@@ -145,7 +145,8 @@ def _is_subheader(cells: list[str], raw: list[object]) -> bool:
     return wordy >= max(1, len(filled) // 2)
 
 
-def _source_of(t: str) -> str | None:
+def source_of(t: str) -> str | None:
+    """NSTW, NSDP or ALL for folded text naming a funding source ("Ngân sách trung ương", "Tổng số")."""
     for pattern, code in _SOURCE_TERMS:
         if pattern.search(t):
             return code
@@ -207,7 +208,7 @@ def _classify(levels: list[str]) -> Column:
         return col
     col.role = role
     for t in reversed(levels):
-        src = _source_of(t)
+        src = source_of(t)
         if src:
             col.source = src
             break

@@ -261,6 +261,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.bad_date": {"vi": "Ngày \"{value}\" không hợp lệ; dùng dạng 2023-09-30 hoặc 30/9/2023.", "en": "Date \"{value}\" is not valid; use 2023-09-30 or 30/9/2023."},
     "cli.bad_target": {"vi": "Mục tiêu \"{value}\" không hợp lệ; dùng số phần trăm từ 1 đến 100, ví dụ --target 100.", "en": "Target \"{value}\" is not valid; give a percentage from 1 to 100, e.g. --target 100."},
     "cli.bad_config": {"vi": "Tệp cấu hình {file} có lỗi ở dòng {line}: {detail}. Sửa lại rồi chạy lại.", "en": "The settings file {file} has an error at line {line}: {detail}. Fix it and run again."},
+    "config.target": {"vi": "target phải là số phần trăm từ 1 đến 100", "en": "target must be a percentage from 1 to 100"},
+    "config.deadline": {"vi": "deadline phải có dạng \"dd/mm\", ví dụ \"31/01\"", "en": "deadline must look like \"dd/mm\", e.g. \"31/01\""},
+    "config.pace": {"vi": "pace phải là 12 số phần trăm, tháng 1 đến tháng 12", "en": "pace must be 12 percentages, January to December"},
+    "config.alias": {"vi": "\"{label}\" phải trỏ tới \"dự án\" hoặc \"dự án.tiểu dự án\", ví dụ \"6.1\"", "en": "\"{label}\" must name \"project\" or \"project.sub_project\", e.g. \"6.1\""},
     "cli.output_readonly": {"vi": "Không ghi được vào thư mục kết quả {folder} (không có quyền ghi). Chọn thư mục khác bằng --out.", "en": "Cannot write to the output folder {folder} (no permission). Choose another with --out."},
     "cli.output_locked": {"vi": "Tệp {file} đang mở trong Excel: đóng tệp trong Excel rồi chạy lại (hoặc dùng --on-locked rename).", "en": "{file} is open in Excel: close the file in Excel and run again (or use --on-locked rename)."},
     "cli.output_failed": {"vi": "Không ghi được {file}: {detail}. Kiểm tra dung lượng đĩa và quyền ghi rồi chạy lại.", "en": "Could not write {file}: {detail}. Check the disk space and permissions and run again."},
@@ -454,12 +458,19 @@ def format_params(params: dict[str, Any], lang: str = "vi") -> dict[str, str]:
             out[k] = ", ".join(str(x) for x in v)
         else:
             out[k] = "" if v is None else str(v)
-    # A param `x_key` naming a catalogue entry renders as `x` in the same language (reason_key ->
-    # {reason}, detail_key -> {detail}); reason_key goes last so its template can use the others.
+    return expand_keys(params, out, lang)
+
+
+def expand_keys(params: dict[str, Any], formatted: dict[str, str], lang: str = "vi") -> dict[str, str]:
+    """Render each param ``x_key`` naming a catalogue entry as ``x`` in ``lang``.
+
+    reason_key -> {reason}, detail_key -> {detail}; reason_key goes last so that its template can use
+    the others. ``formatted`` holds the other params already as text and is returned completed.
+    """
     for k in sorted((k for k in params if k.endswith("_key")), key=lambda k: (k == "reason_key", k)):
         if isinstance(params[k], str) and params[k] in MESSAGES:
-            out[k[: -len("_key")]] = msg(params[k], lang, **out)
-    return out
+            formatted[k[: -len("_key")]] = msg(params[k], lang, **formatted)
+    return formatted
 
 
 def finding_message(code: str, params: dict[str, Any], lang: str = "vi") -> str:

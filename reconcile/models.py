@@ -138,14 +138,12 @@ class LineItem:
     in_month_cell: str | None = None
 
 
+#: Key of a line item (SPEC 4).
+KEY_COLUMNS: tuple[str, ...] = ("unit", "budget_year", "execution_year", "project", "sub_project", "source")
+
 #: Columns of the line-item table (``Result.items`` and ``line_items.csv``), in order.
 LINE_ITEM_COLUMNS: tuple[str, ...] = (
-    "unit",
-    "budget_year",
-    "execution_year",
-    "project",
-    "sub_project",
-    "source",
+    *KEY_COLUMNS,
     "period",
     "allocated",
     "disbursed",
@@ -161,12 +159,7 @@ LINE_ITEM_COLUMNS: tuple[str, ...] = (
 
 #: Columns of summary.csv, exactly as SPEC 5.3 lists them.
 SUMMARY_CSV_COLUMNS: tuple[str, ...] = (
-    "unit",
-    "budget_year",
-    "execution_year",
-    "project",
-    "sub_project",
-    "source",
+    *KEY_COLUMNS,
     "period",
     "allocated",
     "disbursed",
@@ -174,9 +167,6 @@ SUMMARY_CSV_COLUMNS: tuple[str, ...] = (
     "shortfall",
     "status",
 )
-
-#: Key of a line item (SPEC 4).
-KEY_COLUMNS: tuple[str, ...] = ("unit", "budget_year", "execution_year", "project", "sub_project", "source")
 
 
 @dataclass(slots=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from .config import load_config
+from .discover import Discovered, discover
 from .errors import UsageError
-from .models import FileResult, Finding, Result, Settings
+from .models import FileResult, Result, Settings
 from .reader import read_file, relative_name
 
 #: Below this many files, starting worker processes costs more than it saves.
@@ -54,24 +55,14 @@ def read_all(
     return results
 
 
-@dataclass(slots=True)
-class Found:
-    """The files to read and what discovery had to say."""
-
-    paths: list[Path]
-    findings: list[Finding] = field(default_factory=list)
-
-
-def find_inputs(folder: Path, exclude: list[Path] | None = None) -> Found:
+def find_inputs(folder: Path, exclude: list[Path] | None = None) -> Discovered:
     """The spreadsheets in ``folder``; a missing folder or one with no spreadsheet is a usage error."""
-    from .discover import discover
-
     if not folder.is_dir():
         raise UsageError("cli.folder_missing", folder=str(folder))
     found = discover(folder, exclude or [])
     if not found.files:
         raise UsageError("cli.folder_empty", folder=str(folder))
-    return Found(list(found.files), list(found.findings))
+    return found
 
 
 def run_folder(
@@ -87,8 +78,8 @@ def run_folder(
     settings = settings_for(folder, settings)
     found = find_inputs(folder, exclude)
     if on_start:
-        on_start(len(found.paths))
-    files = read_all(found.paths, folder, settings, progress)
+        on_start(len(found.files))
+    files = read_all(found.files, folder, settings, progress)
     result = reconcile(files, settings, folder)
     for file in files:
         # Their items now live in result.items; keeping both copies doubled the memory a national

@@ -17,10 +17,11 @@ from typing import Any
 
 from . import catalogue
 from .grid import Grid, load
-from .header import Column, Table, find_tables, year_tag
+from .header import Column, Table, find_tables, source_of, year_tag
 from .models import LINE_ITEM_COLUMNS, FileResult, Finding, LineItem, SheetResult, cell_ref
 from .numbers import Convention, Parsed, detect_convention, detect_money_unit, parse_number, to_trieu
 from .periods import is_period_statement, period_from_filename, period_from_text
+from .safety import preflight
 from .text import cell_text, fold
 
 #: Sums of children may differ from a written parent by rounding of the figures as displayed.
@@ -65,8 +66,6 @@ class _Context:
 
 def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...] = ()) -> FileResult:
     """Read one input file. Unreadable files come back with ``readable=False`` and a finding."""
-    from .safety import preflight
-
     try:
         mtime = path.stat().st_mtime
     except OSError:
@@ -793,24 +792,6 @@ def _emit(
 
 # ---- Layout B --------------------------------------------------------------------------------
 
-_SOURCE_VALUES = {
-    "nstw": "NSTW",
-    "tw": "NSTW",
-    "ngan sach trung uong": "NSTW",
-    "von tw": "NSTW",
-    "trung uong": "NSTW",
-    "nsdp": "NSDP",
-    "dp": "NSDP",
-    "ngan sach dia phuong": "NSDP",
-    "von dp": "NSDP",
-    "dia phuong": "NSDP",
-    "": "ALL",
-    "tong so": "ALL",
-    "tong": "ALL",
-    "all": "ALL",
-    "tong cong": "ALL",
-}
-
 
 def _int_of(value: Any) -> int | None:
     if isinstance(value, bool):
@@ -870,9 +851,10 @@ def _read_layout_b(
         except TypeError:  # unhashable (never from a spreadsheet reader)
             return fn(raw)
 
-    def source_of(raw: Any) -> tuple[str, str | None]:
+    def source_code(raw: Any) -> tuple[str, str | None]:
         text = cell_text(raw)
-        return text, _SOURCE_VALUES.get(fold(text))
+        # An empty source cell means all sources together (the sheet does not split them).
+        return text, (source_of(fold(text)) if text else "ALL")
 
     def unit_of(raw: Any) -> str:
         return " ".join(cell_text(raw).split()) or meta.unit
@@ -907,7 +889,7 @@ def _read_layout_b(
             by = fallback_year[0]
         if by is None:
             continue
-        source_text, src = memo(sources, source_of, cell(row, idx["source"]) if idx["source"] >= 0 else "")
+        source_text, src = memo(sources, source_code, cell(row, idx["source"]) if idx["source"] >= 0 else "")
         if src is None:
             where = cell_ref(r, idx["source"] if idx["source"] >= 0 else pidx)
             ctx.findings.append(

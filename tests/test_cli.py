@@ -258,3 +258,15 @@ def test_locked_output_is_named_and_rename_mode_writes_beside_it(
     )
     assert code == 0, err
     assert (out / "reconciliation (2).xlsx").is_file()
+
+
+def test_bad_config_value_is_explained_in_the_users_language(tmp_path: Path, examples_dir: Path) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(examples_dir / "layout_b_single", src)
+    (src / "reconcile.toml").write_text("# muc tieu\ntarget = 150\n", encoding="utf-8")
+    code, _, err = _run("check", str(src), "--lang", "en")
+    assert code == 2
+    assert err.strip() == (
+        f"The settings file {src / 'reconcile.toml'} has an error at line 2: "
+        "target must be a percentage from 1 to 100. Fix it and run again."
+    )

@@ -31,24 +31,21 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(_DANGEROUS) else value
 
 
+def _decimal(f: float) -> str:
+    """A finite float with ``.`` decimals, at most 6, no exponent, no trailing zeros, no "-0"."""
+    s = f"{f:.6f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
 def fmt_decimal(x: Any) -> str:
-    """A number with ``.`` decimals, at most 6, no exponent, no trailing zeros; '' for missing."""
-    if x is None or x is _NA():
+    """A number as :func:`_decimal` writes it; '' for missing or not finite."""
+    if x is None or x is pd.NA:
         return ""
     try:
         f = float(x)
     except (TypeError, ValueError):
         return ""
-    if math.isnan(f) or math.isinf(f):
-        return ""
-    s = f"{f:.6f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def _NA() -> Any:
-    import pandas as pd
-
-    return pd.NA
+    return "" if math.isnan(f) or math.isinf(f) else _decimal(f)
 
 
 def _cell(value: Any, numeric: bool) -> str:
@@ -98,8 +95,7 @@ def _number_strings(series: pd.Series) -> list[str]:
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     out = np.full(len(values), "", dtype=object)
     rows = np.flatnonzero(np.isfinite(values))
-    text = [f"{x:.6f}".rstrip("0").rstrip(".") for x in values[rows].tolist()]
-    out[rows] = ["0" if t == "-0" else t for t in text] if "-0" in text else text
+    out[rows] = [_decimal(x) for x in values[rows].tolist()]
     return out.tolist()  # type: ignore[no-any-return]
 
 
