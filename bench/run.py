@@ -639,7 +639,7 @@ def phases(
         prof.enable()
     found = pipeline.find_inputs(folder, [out])
     t1 = time.perf_counter()
-    files = pipeline.read_all(found.paths, folder, settings)
+    files = pipeline.read_all(found.files, folder, settings)
     t2 = time.perf_counter()
     result = reconcile(files, settings, folder)
     t3 = time.perf_counter()
@@ -679,7 +679,7 @@ def _output_phases(folder: Path, out: Path, annotate: bool) -> dict[str, float]:
 
     settings = Settings(annotate=annotate)
     found = pipeline.find_inputs(folder, [out])
-    result = reconcile(pipeline.read_all(found.paths, folder, settings), settings, folder)
+    result = reconcile(pipeline.read_all(found.files, folder, settings), settings, folder)
     out.mkdir(parents=True, exist_ok=True)
     times: dict[str, float] = {}
     for name, fn in (
