@@ -1,0 +1,408 @@
+"""Write a block of table rows into an xlsxwriter ``constant_memory`` worksheet at once.
+
+xlsxwriter spends about 4 µs on each cell (argument checks, a tuple in its row table, then an XML
+element built attribute by attribute), so a 50,000-row sheet costs seconds. A :class:`RowBlock` takes
+the same cells column by column, builds the XML of each distinct value once and writes whole rows
+into the worksheet's row file with one call, producing exactly the bytes xlsxwriter would have
+written cell by cell (``tests/test_writer_bulk.py`` holds it to that).
+
+Only what the workbook needs is supported: strings, numbers, formatted blanks and formulas with a
+numeric cached value, every cell with a format. The block leaves the worksheet as if its cells had
+been written one by one: its last row is handed to xlsxwriter's own ``write_*`` methods, so the row
+is still pending and later writes below it carry on as usual. When the worksheet does not look like
+the xlsxwriter this was written against, every cell goes through those methods instead.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+#: A format for every cell of a column, or one per row of the block.
+FormatArg: TypeAlias = Format | Sequence[Format]
+
+#: Rows turned into XML at a time: bounds the memory of a 50,000-row sheet.
+_CHUNK = 4096
+
+_MAX_ROWS = 1_048_576
+_MAX_COLS = 16_384
+
+# xlsxwriter escapes a literal "_xHHHH_" by its underscore, then control characters as _xHHHH_,
+# then the two non-characters, and in the XML text only & < > (not quotes or newlines).
+_ESCAPE_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f_&<>\ufffe\uffff]")
+_EDGE_SPACE = re.compile(r"^\s|\s$")  # xlsxwriter's test for xml:space="preserve"
+_STRMAX = 32767  # Excel's string limit in UTF-16 units; xlsxwriter truncates longer strings
+
+# Functions whose names xlsxwriter's formula preparation leaves alone (it rewrites only newer
+# functions to their _xlfn. names); a formula calling anything else goes through xlsxwriter.
+_PLAIN_FUNCTIONS = frozenset({"SUM", "MAX", "MIN", "IF", "AND", "OR", "ABS", "ROUND"})
+_FUNCTION_CALL = re.compile(r"([A-Za-z0-9_.\\]+)\(")
+
+
+def _utf16_len(s: str) -> int:
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _truncate(s: str) -> str:
+    """``s`` cut to Excel's string limit as xlsxwriter cuts it (never inside a surrogate pair)."""
+    if len(s) <= _STRMAX // 2 or _utf16_len(s) <= _STRMAX:
+        return s
+    used = 0
+    for i, ch in enumerate(s):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > _STRMAX:
+            return s[:i]
+    return s
+
+
+def string_body(s: str) -> str:
+    """The XML of a string cell after its ``s`` attribute: ``' t="inlineStr"><is><t>…</t></is></c>'``."""
+    s = _truncate(s)
+    if _NEEDS_ESCAPE.search(s) is not None:
+        s = _ESCAPE_ESCAPE.sub(r"_x005F\1", s)
+        s = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", s)
+        s = s.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+        if s.startswith("<r>") and s.endswith("</r>"):  # xlsxwriter takes this as rich text, unescaped
+            return f' t="inlineStr"><is>{s}</is></c>'
+        s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    space = ' xml:space="preserve"' if _EDGE_SPACE.search(s) else ""
+    return f' t="inlineStr"><is><t{space}>{s}</t></is></c>'
+
+
+def number_body(x: float) -> str:
+    """The XML of a number cell after its ``s`` attribute."""
+    return f"><v>{x:.16G}</v></c>"
+
+
+def _escape_text(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def formula_body(formula: str, value: float) -> str | None:
+    """The XML of a formula cell after its ``s`` attribute, or None when xlsxwriter would rewrite the
+    formula (newer functions, array formulas): such a cell must go through xlsxwriter."""
+    if formula.startswith("="):
+        formula = formula[1:]
+    if not formula or "{" in formula or "}" in formula:
+        return None
+    if any(name not in _PLAIN_FUNCTIONS for name in _FUNCTION_CALL.findall(formula)):
+        return None
+    return f"><f>{_escape_text(formula)}</f><v>{value}</v></c>"
+
+
+# ---- the parts of xlsxwriter's worksheet this module relies on -------------------------------------
+
+
+def _supported(ws: Worksheet) -> bool:
+    """Whether ``ws`` has the constant_memory internals this module writes through.
+
+    They are private to xlsxwriter (checked against 3.1.9 to 3.3): ``fh`` is the row file,
+    ``previous_row`` the row still pending in ``table``, ``_write_single_row(r)`` flushes it and makes
+    ``r`` pending, ``dim_*`` the used range, ``row_info`` what ``set_row`` stored, ``_write_row`` the
+    ``<row>`` tag. Anything missing and the block falls back to the public ``write_*`` methods.
+    """
+    needed = (
+        *("fh", "previous_row", "table", "row_info", "comments", "dim_rowmin", "dim_rowmax"),
+        *("dim_colmin", "dim_colmax", "_write_single_row", "_write_row"),
+    )
+    return bool(getattr(ws, "constant_memory", False)) and all(hasattr(ws, a) for a in needed)
+
+
+def _row_attributes(ws: Worksheet, info: Any) -> str:
+    """What xlsxwriter puts after ``<row r="N"`` for a row with ``set_row`` ``info`` (or None)."""
+    saved = ws.fh
+    buf = io.StringIO()
+    ws.fh = buf
+    try:
+        ws._write_row(0, None, info)
+    finally:
+        ws.fh = saved
+    tag = buf.getvalue()
+    head = '<row r="1"'
+    if not (tag.startswith(head) and tag.endswith(">")):
+        raise RuntimeError(f"unexpected row tag from xlsxwriter: {tag!r}")
+    return tag[len(head) : -1]
+
+
+def _xf_index(fmt: Format) -> int:
+    return int(fmt._get_xf_index())
+
+
+# ---- the block -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Part:
+    """One call: cells of kind ``kind`` in column ``col`` on the rows where ``present`` is set."""
+
+    col: int
+    kind: str  # string | number | blank | formula
+    present: np.ndarray  # bool per row of the block
+    fmt: Format | list[Format]
+    values: Any  # per kind: string codes + bodies, float array, None, formula bodies
+    raw: Any  # what the public write_* methods take, for the fallback and the last row
+    raw_values: Any = None
+
+
+def _present_objects(values: Sequence[Any]) -> np.ndarray:
+    return np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+
+
+class RowBlock:
+    """Rows ``first_row`` … ``first_row + n - 1`` of a constant_memory worksheet, gathered column by
+    column and written with :meth:`write` exactly as xlsxwriter would have written them cell by cell.
+
+    Each call adds one kind of cell to one column; ``None`` (NaN for numbers, False for blanks) means
+    no cell from that call, and two calls may not fill the same cell. Rows without any cell are not
+    written, as in xlsxwriter's constant_memory mode; a row's ``set_row`` properties must be set
+    before :meth:`write`.
+    """
+
+    def __init__(self, ws: Worksheet, first_row: int, n: int) -> None:
+        if first_row < 0 or n < 0 or first_row + n > _MAX_ROWS:
+            raise ValueError(f"rows {first_row}..{first_row + n - 1} are outside the worksheet")
+        self._ws = ws
+        self.first_row = first_row
+        self.n = n
+        self._parts: list[_Part] = []
+
+    def _check(self, col: int, count: int, fmt: FormatArg) -> Format | list[Format]:
+        if not 0 <= col < _MAX_COLS:
+            raise ValueError(f"column {col} is outside the worksheet")
+        if count != self.n:
+            raise ValueError(f"{count} values for a block of {self.n} rows")
+        if isinstance(fmt, Format):
+            return fmt
+        fmts = list(fmt)
+        if len(fmts) != self.n or not all(isinstance(f, Format) for f in fmts):
+            raise ValueError("a format is needed for every row of the block")
+        return fmts
+
+    def strings(self, col: int, values: Sequence[str | None], fmt: FormatArg) -> None:
+        """String cells (``write_string``); None leaves the cell to another call or empty."""
+        f = self._check(col, len(values), fmt)
+        arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        present = _present_objects(values)
+        if (codes[present] < 0).any() or not all(isinstance(u, str) for u in uniques):
+            raise TypeError("string cells take str values (or None for no cell)")
+        bodies = [string_body(u) for u in uniques]
+        self._parts.append(_Part(col, "string", present, f, (codes, bodies), list(values)))
+
+    def numbers(self, col: int, values: Sequence[float | None] | np.ndarray, fmt: FormatArg) -> None:
+        """Number cells (``write_number``); None or NaN leaves the cell to another call or empty."""
+        f = self._check(col, len(values), fmt)
+        arr = np.asarray(values, dtype=np.float64)
+        present = ~np.isnan(arr)
+        if np.isinf(arr).any():
+            raise ValueError("infinite numbers cannot be written")
+        raw = [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values]
+        self._parts.append(_Part(col, "number", present, f, arr, raw))
+
+    def blanks(self, col: int, where: Sequence[bool] | np.ndarray, fmt: FormatArg) -> None:
+        """Formatted empty cells (``write_blank``) on the rows where ``where`` is true."""
+        f = self._check(col, len(where), fmt)
+        present = np.asarray(where, dtype=bool)
+        self._parts.append(_Part(col, "blank", present, f, None, None))
+
+    def formulas(
+        self, col: int, formulas: Sequence[str | None], values: Sequence[float], fmt: FormatArg
+    ) -> None:
+        """Formula cells (``write_formula``) with their cached numeric ``values``."""
+        f = self._check(col, len(formulas), fmt)
+        if len(values) != self.n:
+            raise ValueError(f"{len(values)} values for a block of {self.n} rows")
+        present = _present_objects(formulas)
+        bodies: list[str | None] = [None] * self.n
+        for i in np.flatnonzero(present).tolist():
+            v = values[i]
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise TypeError("formula cells take a numeric cached value")
+            bodies[i] = formula_body(formulas[i], v)  # type: ignore[arg-type]
+        part = _Part(col, "formula", present, f, bodies, list(formulas), list(values))
+        self._parts.append(part)
+
+    # ---- writing ---------------------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Write the block's rows into the worksheet."""
+        parts = self._parts
+        if not parts or self.n == 0:
+            return
+        any_cell = np.zeros(self.n, dtype=bool)
+        by_col: dict[int, np.ndarray] = {}
+        for p in parts:
+            seen = by_col.setdefault(p.col, np.zeros(self.n, dtype=bool))
+            if (seen & p.present).any():
+                raise ValueError(f"two cells for the same place in column {p.col}")
+            seen |= p.present
+            any_cell |= p.present
+        rows = np.flatnonzero(any_cell)
+        if len(rows) == 0:
+            return
+        ws = self._ws
+        first = self.first_row + int(rows[0])
+        last_i = int(rows[-1])
+        slow = not _supported(ws) or any(
+            p.kind == "formula" and any(b is None for b in np.asarray(p.values, dtype=object)[p.present])
+            for p in parts
+        )
+        if not slow:
+            if first < ws.previous_row or (first == ws.previous_row and ws.table.get(first)):
+                raise ValueError("a block must start below the rows already written")
+            if any(self.first_row <= r <= self.first_row + last_i for r in ws.comments):
+                slow = True
+        if slow:
+            for i in rows.tolist():
+                self._replay(i)
+            return
+
+        if first > ws.previous_row:
+            ws._write_single_row(first)  # what the block's first cell would have done
+        self._assign_formats(rows[rows < last_i])
+        body_rows = rows[rows < last_i]
+        for start in range(0, len(body_rows), _CHUNK):
+            ws.fh.write(self._xml(body_rows[start : start + _CHUNK]))
+        if len(body_rows):
+            cols = [c for c, seen in by_col.items() if seen[: last_i + 1].any()]
+            top = self.first_row + int(body_rows[-1])
+            ws.dim_rowmin = first if ws.dim_rowmin is None else min(ws.dim_rowmin, first)
+            ws.dim_rowmax = top if ws.dim_rowmax is None else max(ws.dim_rowmax, top)
+            lo, hi = min(cols), max(cols)
+            ws.dim_colmin = lo if ws.dim_colmin is None else min(ws.dim_colmin, lo)
+            ws.dim_colmax = hi if ws.dim_colmax is None else max(ws.dim_colmax, hi)
+        # The last row stays pending in xlsxwriter's own table, as if written cell by cell.
+        ws.previous_row = self.first_row + last_i
+        ws.table.clear()
+        self._replay(last_i)
+
+    def _replay(self, i: int) -> None:
+        """Row ``i`` of the block through xlsxwriter's public methods."""
+        ws, row = self._ws, self.first_row + i
+        for p in sorted(self._parts, key=lambda p: p.col):
+            if not p.present[i]:
+                continue
+            fmt = p.fmt if isinstance(p.fmt, Format) else p.fmt[i]
+            if p.kind == "string":
+                ws.write_string(row, p.col, p.raw[i], fmt)
+            elif p.kind == "number":
+                ws.write_number(row, p.col, p.raw[i], fmt)
+            elif p.kind == "blank":
+                ws.write_blank(row, p.col, None, fmt)
+            else:
+                ws.write_formula(row, p.col, p.raw[i], fmt, p.raw_values[i])
+
+    def _assign_formats(self, rows: np.ndarray) -> None:
+        """Give formats their xf index in the order xlsxwriter would: row by row, left to right."""
+        ws = self._ws
+        firsts: list[tuple[int, int, int, Format]] = []
+        order = 0
+        for r in rows.tolist():  # row formats come first in their row
+            info = ws.row_info.get(self.first_row + r)
+            fmt = getattr(info, "row_format", None)
+            if isinstance(fmt, Format):
+                firsts.append((r, -1, order, fmt))
+                order += 1
+        limit = int(rows[-1]) + 1 if len(rows) else 0
+        for p in self._parts:
+            idx = np.flatnonzero(p.present[:limit])
+            if len(idx) == 0:
+                continue
+            if isinstance(p.fmt, Format):
+                firsts.append((int(idx[0]), p.col, order, p.fmt))
+                order += 1
+                continue
+            seen: set[int] = set()
+            for r in idx.tolist():
+                f = p.fmt[r]
+                if id(f) not in seen:
+                    seen.add(id(f))
+                    firsts.append((r, p.col, order, f))
+                    order += 1
+        for _r, _c, _o, fmt in sorted(firsts, key=lambda t: t[:3]):
+            _xf_index(fmt)
+
+    def _xml(self, rows: np.ndarray) -> str:
+        """The ``<row>`` elements of block rows ``rows`` (all with at least one cell)."""
+        ws = self._ws
+        lo, hi = int(rows[0]), int(rows[-1]) + 1
+        m = hi - lo
+        numbers = [str(self.first_row + lo + k + 1) for k in range(m)]
+        columns: dict[int, list[str]] = {}
+        for p in self._parts:
+            present = p.present[lo:hi]
+            idx = np.flatnonzero(present).tolist()
+            if not idx:
+                continue
+            cells = columns.setdefault(p.col, [""] * m)
+            head = f'<c r="{xl_col_to_name(p.col)}'
+            if isinstance(p.fmt, Format):
+                xf = f'" s="{_xf_index(p.fmt)}"'
+                xfs: list[str] | None = None
+            else:
+                cache: dict[int, str] = {}
+                xfs = []
+                for k in idx:
+                    f = p.fmt[lo + k]
+                    s = cache.get(id(f))
+                    if s is None:
+                        s = cache[id(f)] = f'" s="{_xf_index(f)}"'
+                    xfs.append(s)
+                xf = ""
+            if p.kind == "string":
+                codes, bodies = p.values
+                body = [bodies[c] for c in codes[lo:hi][present].tolist()]
+            elif p.kind == "number":
+                body = [f"><v>{x:.16G}</v></c>" for x in p.values[lo:hi][present].tolist()]
+            elif p.kind == "blank":
+                body = ["/>"] * len(idx)
+            else:
+                body = [p.values[lo + k] for k in idx]
+            if xfs is None:
+                for k, b in zip(idx, body, strict=True):
+                    cells[k] = f"{head}{numbers[k]}{xf}{b}"
+            else:
+                for k, s, b in zip(idx, xfs, body, strict=True):
+                    cells[k] = f"{head}{numbers[k]}{s}{b}"
+        ordered = [columns[c] for c in sorted(columns)]
+        plain = _row_attributes(ws, None)
+        infos: dict[tuple[Any, ...], str] = {}
+        out: list[str] = []
+        for r in rows.tolist():
+            k = r - lo
+            info = ws.row_info.get(self.first_row + r)
+            if info is None:
+                attrs = plain
+            elif getattr(info, "row_format", None) is not None:
+                attrs = _row_attributes(ws, info)
+            else:
+                key = _info_key(info)
+                cached = infos.get(key) if key is not None else None
+                if cached is None:
+                    cached = _row_attributes(ws, info)
+                    if key is not None:
+                        infos[key] = cached
+                attrs = cached
+            out.append(f'<row r="{numbers[k]}"{attrs}>')
+            out.extend(col[k] for col in ordered)
+            out.append("</row>")
+        return "".join(out)
+
+
+def _info_key(info: Any) -> tuple[Any, ...] | None:
+    try:
+        return (info.height, info.hidden, info.level, info.collapsed)
+    except AttributeError:
+        return None
