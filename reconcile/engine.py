@@ -217,9 +217,13 @@ class _Tables:
         return None if v is None or (isinstance(v, float) and v != v) else v
 
 
-def _collect(files: Sequence[FileResult]) -> tuple[dict[str, list[Any]], np.ndarray, np.ndarray, np.ndarray]:
-    """Item fields as one list per column, with file rank, sheet order and position in the sheet."""
-    cols: dict[str, list[Any]] = {c: [] for c in LINE_ITEM_COLUMNS}
+def _collect(files: Sequence[FileResult]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """Item fields as one array per column, with file rank, sheet order and position in the sheet.
+
+    Readers hand over LineItem objects or columns (lists or NumPy arrays); columns a reader leaves
+    out are the same on every row of its sheet (file, sheet, unit, period).
+    """
+    parts: dict[str, list[Any]] = {c: [] for c in LINE_ITEM_COLUMNS}
     fi_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     si_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     pos_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
@@ -231,7 +235,7 @@ def _collect(files: Sequence[FileResult]) -> tuple[dict[str, list[Any]], np.ndar
                 n = len(sh.items)
                 rows = zip(*map(getter, sh.items), strict=True)
                 for name, values in zip(LINE_ITEM_COLUMNS, rows, strict=True):
-                    cols[name].extend(values)
+                    parts[name].append(values)
             if sh.columns:
                 m = max((len(v) for v in sh.columns.values()), default=0)
                 fallback = {
@@ -243,15 +247,50 @@ def _collect(files: Sequence[FileResult]) -> tuple[dict[str, list[Any]], np.ndar
                 for name in LINE_ITEM_COLUMNS:
                     given = sh.columns.get(name)
                     if given is None:
-                        cols[name].extend([fallback.get(name)] * m)
+                        parts[name].append(_Same(fallback.get(name), m))
                     else:
-                        cols[name].extend(given)
-                        cols[name].extend([None] * (m - len(given)))
+                        parts[name].append(given)
+                        if len(given) < m:
+                            parts[name].append(_Same(None, m - len(given)))
                 n += m
             fi_parts.append(np.full(n, fi, dtype=np.int64))
             si_parts.append(np.full(n, si, dtype=np.int64))
             pos_parts.append(np.arange(n, dtype=np.int64))
-    return cols, np.concatenate(fi_parts), np.concatenate(si_parts), np.concatenate(pos_parts)
+    file_rank = np.concatenate(fi_parts)
+    cols = {name: _join(p, len(file_rank)) for name, p in parts.items()}
+    return cols, file_rank, np.concatenate(si_parts), np.concatenate(pos_parts)
+
+
+@dataclass(slots=True, frozen=True)
+class _Same:
+    """``count`` rows of one value."""
+
+    value: Any
+    count: int
+
+
+def _join(parts: list[Any], n: int) -> np.ndarray:
+    """One column from its parts: numeric arrays stay numeric, anything else becomes an object array."""
+    if parts and all(isinstance(p, np.ndarray) and p.dtype.kind in "fiu" for p in parts):
+        return np.concatenate(parts).astype(np.float64, copy=False)
+    out = np.empty(n, dtype=object)
+    at = 0
+    for p in parts:
+        if isinstance(p, _Same):
+            k = p.count
+            one = np.empty(1, dtype=object)
+            one[0] = p.value
+            out[at : at + k] = one
+        elif isinstance(p, np.ndarray) and p.dtype.kind == "f":
+            k = len(p)
+            part = p.astype(object)
+            part[np.isnan(p)] = None  # as a reader's None, never a float NaN in an object column
+            out[at : at + k] = part
+        else:
+            k = len(p)
+            out[at : at + k] = p
+        at += k
+    return out
 
 
 def _build_tables(files: Sequence[FileResult]) -> _Tables:
@@ -299,7 +338,7 @@ def _build_tables(files: Sequence[FileResult]) -> _Tables:
     return _Tables(items, work, np.asarray(units, dtype=object), np.asarray(sources, dtype=object), files)
 
 
-def _text_array(values: list[Any], empty: str | None) -> np.ndarray:
+def _text_array(values: np.ndarray, empty: str | None) -> np.ndarray:
     """Text as an object array, ``empty`` where missing."""
     a = np.array(values, dtype=object)
     if empty is not None and len(a):
@@ -307,7 +346,7 @@ def _text_array(values: list[Any], empty: str | None) -> np.ndarray:
     return a
 
 
-def _float_array(values: list[Any]) -> np.ndarray:
+def _float_array(values: np.ndarray) -> np.ndarray:
     try:
         return np.array(values, dtype=np.float64)
     except (TypeError, ValueError):
@@ -319,9 +358,9 @@ def _nullable_int(v: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.where(mask, 0, np.nan_to_num(v)).astype(np.int64), mask)
 
 
-def _ordinals(values: list[Any]) -> np.ndarray:
+def _ordinals(values: np.ndarray) -> np.ndarray:
     """Date ordinals of a period column (-1 where it is missing or not a date)."""
-    if not values:
+    if len(values) == 0:
         return np.zeros(0, dtype=np.int64)
     codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=True)
     table = np.array([_to_ordinal(u) for u in uniques] + [_NO_DATE], dtype=np.int64)

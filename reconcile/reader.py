@@ -11,15 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import numpy as np
+
 from . import catalogue
 from .grid import Grid, load
 from .header import Column, Table, find_tables, source_of, year_tag
-from .models import LINE_ITEM_COLUMNS, FileResult, Finding, LineItem, SheetResult, cell_ref
-from .numbers import Convention, Parsed, detect_convention, detect_money_unit, parse_number, to_trieu
+from .models import FileResult, Finding, LineItem, SheetResult, cell_ref
+from .numbers import (
+    Convention,
+    Parsed,
+    detect_convention,
+    detect_money_unit,
+    parse_number,
+    to_trieu,
+    to_trieu_array,
+)
 from .periods import is_period_statement, period_from_filename, period_from_text
 from .safety import preflight
 from .text import cell_text, fold
@@ -802,129 +813,214 @@ def _int_of(value: Any) -> int | None:
     return int(m.group()) if m else None
 
 
+def _memo_map(values: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    """``fn`` of every value, computed once per distinct value (a consolidated file repeats a few
+    units, keys and sources over tens of thousands of rows; equal results share one object)."""
+    if bool in set(map(type, values)):
+        # True == 1 == 1.0 as dict keys, but a boolean cell reads differently from a number.
+        cache: dict[Any, Any] = {}
+        out = []
+        for v in values:
+            if type(v) is bool:
+                out.append(fn(v))
+            else:
+                if v not in cache:
+                    cache[v] = fn(v)
+                out.append(cache[v])
+        return out
+    table = {v: fn(v) for v in dict.fromkeys(values)}
+    return list(map(table.__getitem__, values))
+
+
 def _read_layout_b(
     grid: Grid, table: Table, end: int, ctx: _Context, factor: str, meta: _Meta, sheet: SheetResult
 ) -> None:
-    col = {
-        role: table.one(role)
-        for role in (
-            "budget_year",
-            "exec_year",
-            "project",
-            "sub_project",
-            "source",
-            "alloc",
-            "disb",
-            "in_month",
-            "unit",
-            "label",
-        )
-    }
-    if col["project"] is None:
+    """A tidy table, one line item per row, read column by column.
+
+    The row-by-row rules (a footer row ends the table, a row without a project is skipped, an unknown
+    project or source is a finding, a missing budget year falls back to the title's) are applied to
+    whole columns, so that a 30,000-row consolidated file costs a few passes over lists rather than
+    a Python loop of many calls per row. The columns come back as lists and NumPy arrays, without the
+    file, sheet and period that are the same on every row (SheetResult carries them).
+    """
+    idx = {role: (c.index if (c := table.one(role)) is not None else -1) for role in _B_ROLES}
+    pidx = idx["project"]
+    if pidx < 0:
         return
-    cols: dict[str, list[Any]] = {k: [] for k in LINE_ITEM_COLUMNS}
-    pidx = col["project"].index  # type: ignore[union-attr]
-    fallback_year = meta.title_year or ((meta.period.year, meta.period.year) if meta.period else None)
-    # A consolidated file has tens of thousands of rows repeating a few distinct keys, names and
-    # sources: each distinct cell value is interpreted once, and equal texts share one object
-    # (less memory, and pickling them back from a worker process is cheaper).
-    idx = {role: (c.index if c is not None else -1) for role, c in col.items()}
-    letters = {role: cell_ref(0, i)[:-1] for role, i in idx.items() if i >= 0}
-    ints: dict[Any, int | None] = {}
-    texts: dict[Any, str] = {}
-    units: dict[Any, str] = {}
-    sources: dict[Any, tuple[str, str | None]] = {}
-    amount_cols = [(k, idx[role]) for k, role in (("a", "alloc"), ("d", "disb"), ("m", "in_month"))]
-    exact = not grid.missing  # no formula cell lacks its value: plain numbers need no checks
+    first = table.first_data
+    rows = grid.rows[first:end]
+    raw = _columns(rows, [i for i in idx.values() if i >= 0])
 
-    def cell(row: list[Any], i: int) -> Any:
-        return row[i] if 0 <= i < len(row) else ""
+    # The table ends at the first row without a project that carries a footer (signatures, notes).
+    projects = raw[pidx]
+    blank = [v == "" or v is None for v in projects]
+    cut = len(rows)
+    for i in np.flatnonzero(np.array(blank, dtype=bool)).tolist():
+        if any(isinstance(x, str) and catalogue.classify_label(x).kind == "footer" for x in rows[i]):
+            cut = i
+            break
+    live = np.flatnonzero(~np.array(blank[:cut], dtype=bool))
+    if not len(live):
+        sheet.columns = {}
+        return
 
-    def memo(cache: dict[Any, Any], fn: Any, raw: Any) -> Any:
-        if type(raw) is bool:  # True == 1 == 1.0 as dict keys, but they read differently
-            return fn(raw)
-        try:
-            return cache[raw]
-        except KeyError:
-            value = cache[raw] = fn(raw)
-            return value
-        except TypeError:  # unhashable (never from a spreadsheet reader)
-            return fn(raw)
+    def cells(role: str) -> list[Any]:
+        i = idx[role]
+        return raw[i][live].tolist() if i >= 0 else [""] * len(live)
 
-    def source_code(raw: Any) -> tuple[str, str | None]:
-        text = cell_text(raw)
-        # An empty source cell means all sources together (the sheet does not split them).
-        return text, (source_of(fold(text)) if text else "ALL")
-
-    def unit_of(raw: Any) -> str:
-        return " ".join(cell_text(raw).split()) or meta.unit
-
-    for r in range(table.first_data, end):
-        row = grid.rows[r]
-        if not row:
-            continue
-        praw = row[pidx] if pidx < len(row) else ""
-        if praw in ("", None):
-            if any(isinstance(v, str) and catalogue.classify_label(v).kind == "footer" for v in row):
-                break
-            continue
-        p = memo(ints, _int_of, praw)
-        label = memo(texts, cell_text, cell(row, idx["label"])) if idx["label"] >= 0 else ""
-        sraw = cell(row, idx["sub_project"]) if idx["sub_project"] >= 0 else ""
-        s = memo(ints, _int_of, sraw) if sraw not in ("", None) else None
-        if p is None or p not in catalogue.PROJECTS or (s is not None and s not in catalogue.PROJECTS[p][1]):
+    p = _memo_map(cells("project"), _int_of)
+    labels = _memo_map(cells("label"), cell_text)
+    s = _memo_map(cells("sub_project"), _sub_of)
+    by = _memo_map(cells("budget_year"), _int_of)
+    ey = _memo_map(cells("exec_year"), _int_of)
+    fallback = meta.title_year or ((meta.period.year, meta.period.year) if meta.period else None)
+    if fallback is not None:
+        by = [fallback[0] if y is None else y for y in by]
+    sources = _memo_map(cells("source"), _source_code)
+    known = {
+        pair: pair[0] is not None
+        and pair[0] in catalogue.PROJECTS
+        and (pair[1] is None or pair[1] in catalogue.PROJECTS[pair[0]][1])
+        for pair in dict.fromkeys(zip(p, s, strict=True))
+    }
+    keep: list[int] = []
+    if all(known.values()) and None not in by and all(src is not None for _, src in set(sources)):
+        keep = list(range(len(live)))  # the common case: every row is an item
+    for j, (pj, sj, yj, (text, src)) in enumerate([] if keep else zip(p, s, by, sources, strict=True)):
+        if not known[(pj, sj)]:
+            r = first + int(live[j])
+            label = labels[j] or cell_text(projects[live[j]])
             ctx.findings.append(
-                Finding(
-                    "unknown_item",
-                    ctx.rel,
-                    grid.name,
-                    cell_ref(r, pidx),
-                    params={"label": label or cell_text(praw)},
-                )
+                Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, pidx), {"label": label})
             )
-            continue
-        by = memo(ints, _int_of, cell(row, idx["budget_year"])) if idx["budget_year"] >= 0 else None
-        ey = memo(ints, _int_of, cell(row, idx["exec_year"])) if idx["exec_year"] >= 0 else None
-        if by is None and fallback_year:
-            by = fallback_year[0]
-        if by is None:
-            continue
-        source_text, src = memo(sources, source_code, cell(row, idx["source"]) if idx["source"] >= 0 else "")
-        if src is None:
-            where = cell_ref(r, idx["source"] if idx["source"] >= 0 else pidx)
-            ctx.findings.append(
-                Finding("unknown_item", ctx.rel, grid.name, where, params={"label": source_text})
-            )
-            continue
-        amounts: dict[str, float | None] = {"a": None, "d": None, "m": None}
-        for k, c in amount_cols:
-            if c < 0:
-                continue
-            raw = row[c] if c < len(row) else ""
-            if exact and type(raw) is float and raw >= 0:
-                amounts[k] = to_trieu(raw, factor)
-            else:
-                amounts[k] = _amount(grid, r, c, ctx, factor)
-        unit = memo(units, unit_of, cell(row, idx["unit"]) if idx["unit"] >= 0 else "")
-        n = r + 1
-        cols["unit"].append(unit)
-        cols["budget_year"].append(by)
-        cols["execution_year"].append(ey or by)
-        cols["project"].append(p)
-        cols["sub_project"].append(s)
-        cols["source"].append(src)
-        cols["period"].append(meta.period)
-        cols["allocated"].append(amounts["a"])
-        cols["disbursed"].append(amounts["d"])
-        cols["disbursed_in_month"].append(amounts["m"])
-        cols["label"].append(label)
-        cols["file"].append(ctx.rel)
-        cols["sheet"].append(grid.name)
-        cols["row"].append(n)
-        cols["allocated_cell"].append(f"{letters['alloc']}{n}" if idx["alloc"] >= 0 else None)
-        cols["disbursed_cell"].append(f"{letters['disb']}{n}" if idx["disb"] >= 0 else None)
-        cols["in_month_cell"].append(f"{letters['in_month']}{n}" if idx["in_month"] >= 0 else None)
+        elif yj is None:
+            continue  # no budget year in the row nor in the title: nothing to file it under
+        elif src is None:
+            where = cell_ref(first + int(live[j]), idx["source"] if idx["source"] >= 0 else pidx)
+            ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, where, params={"label": text}))
+        else:
+            keep.append(j)
+    kept = live[keep]
+    amounts = {
+        role: _amount_column(
+            grid, raw[idx[role]][kept] if idx[role] >= 0 else None, kept + first, idx[role], factor
+        )
+        for role in ("alloc", "disb", "in_month")
+    }
+    _slow_amounts(grid, amounts, kept + first, idx, ctx, factor)
+    units = _memo_map(raw[idx["unit"]][kept].tolist(), _unit_text) if idx["unit"] >= 0 else []
+
+    def pick(values: list[Any]) -> list[Any]:
+        return list(map(values.__getitem__, keep))
+
+    numbers = (kept + (first + 1)).tolist()
+    cols: dict[str, Any] = {
+        "unit": [u or meta.unit for u in units] if units else [meta.unit] * len(keep),
+        "budget_year": np.array(pick(by), dtype=np.float64),
+        "execution_year": np.array([e or b for e, b in zip(pick(ey), pick(by), strict=True)], np.float64),
+        "project": np.array(pick(p), dtype=np.float64),
+        "sub_project": np.array(pick(s), dtype=np.float64),  # None becomes NaN
+        "source": [src for _, src in pick(sources)],
+        "allocated": amounts["alloc"][0],
+        "disbursed": amounts["disb"][0],
+        "disbursed_in_month": amounts["in_month"][0],
+        "label": pick(labels),
+        "row": np.array(numbers, dtype=np.int64),
+    }
+    for name, role in (
+        ("allocated_cell", "alloc"),
+        ("disbursed_cell", "disb"),
+        ("in_month_cell", "in_month"),
+    ):
+        if idx[role] >= 0:
+            letters = cell_ref(0, idx[role])[:-1]
+            cols[name] = [f"{letters}{n}" for n in numbers]
+        else:
+            cols[name] = [None] * len(numbers)
     sheet.columns = cols
+
+
+def _columns(rows: list[list[Any]], wanted: list[int]) -> dict[int, np.ndarray]:
+    """The ``wanted`` columns of ``rows`` as object arrays ('' where a row is short)."""
+    out: dict[int, np.ndarray] = {}
+    width = max(wanted, default=-1) + 1
+    rectangular = bool(rows) and min(map(len, rows)) >= width
+    for i in wanted:
+        a = np.empty(len(rows), dtype=object)
+        a[:] = [row[i] for row in rows] if rectangular else [row[i] if i < len(row) else "" for row in rows]
+        out[i] = a
+    return out
+
+
+def _amount_column(
+    grid: Grid, raw: np.ndarray | None, rows: np.ndarray, col: int, factor: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The amounts of one column in triệu đồng (NaN where empty) and which cells need a closer look.
+
+    Plain non-negative numbers, nearly every cell of a file saved by a spreadsheet program, convert
+    in one pass; the others (text, negative, formulas without a value) are left to _slow_amounts.
+    """
+    if raw is None:
+        return np.full(len(rows), np.nan), np.zeros(len(rows), dtype=bool)
+    fast = np.array([type(v) is float for v in raw.tolist()], dtype=bool)
+    values = np.full(len(rows), np.nan)
+    values[fast] = raw[fast].astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        fast &= values >= 0
+    if grid.missing:  # a formula cell without a value reads as a number here; _amount reports it
+        fast &= np.array([(int(r), col) not in grid.missing for r in rows.tolist()], dtype=bool)
+    values[fast] = to_trieu_array(values[fast], factor)
+    values[~fast] = np.nan
+    return values, ~fast
+
+
+def _slow_amounts(
+    grid: Grid,
+    amounts: dict[str, tuple[np.ndarray, np.ndarray]],
+    rows: np.ndarray,
+    idx: dict[str, int],
+    ctx: _Context,
+    factor: str,
+) -> None:
+    """:func:`_amount` for the cells the fast pass left, in row order and then column order, so that
+    the findings (and which ambiguous number is reported first) are those of a row-by-row reading."""
+    slow = sorted(
+        (j, order, role)
+        for order, role in enumerate(("alloc", "disb", "in_month"))
+        if idx[role] >= 0
+        for j in np.flatnonzero(amounts[role][1]).tolist()
+    )
+    for j, _order, role in slow:
+        v = _amount(grid, int(rows[j]), idx[role], ctx, factor)
+        amounts[role][0][j] = np.nan if v is None else v
+
+
+_B_ROLES = (
+    "budget_year",
+    "exec_year",
+    "project",
+    "sub_project",
+    "source",
+    "alloc",
+    "disb",
+    "in_month",
+    "unit",
+    "label",
+)
+
+
+def _sub_of(raw: Any) -> int | None:
+    return None if raw == "" or raw is None else _int_of(raw)
+
+
+def _source_code(raw: Any) -> tuple[str, str | None]:
+    text = cell_text(raw)
+    # An empty source cell means all sources together (the sheet does not split them).
+    return text, (source_of(fold(text)) if text else "ALL")
+
+
+def _unit_text(raw: Any) -> str:
+    return " ".join(cell_text(raw).split())
 
 
 def relative_name(path: Path, root: Path) -> str:

@@ -89,19 +89,23 @@ def _csv_field(text: str) -> str:
 
 
 def _number_strings(series: pd.Series) -> list[str]:
-    """:func:`fmt_decimal` of every value of a numeric column."""
+    """:func:`fmt_decimal` of every value of a numeric column, each distinct value formatted once (a
+    million amounts in tenths of a triệu hold a few tens of thousands of distinct values)."""
     if series.dtype.kind not in "fiu":
         return [fmt_decimal(v) for v in series.tolist()]
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    out = np.full(len(values), "", dtype=object)
-    rows = np.flatnonzero(np.isfinite(values))
-    out[rows] = [_decimal(x) for x in values[rows].tolist()]
-    return out.tolist()  # type: ignore[no-any-return]
+    values = np.where(np.isfinite(values), values, np.nan)  # inf and -inf are written as missing
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([*(_decimal(x) for x in uniques.tolist()), ""], dtype=object)
+    return table[codes].tolist()  # type: ignore[no-any-return]  # code -1 (missing) picks ""
 
 
 def _text_strings(series: pd.Series) -> list[str]:
     """:func:`_cell` of every value of a text, date or integer column, quoted for the CSV; each
     distinct value is formatted once (a column of a million rows holds few distinct values)."""
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu" and not (series < 0).any():
+        # Row numbers are all distinct: str() of a whole number needs no quoting or neutralising.
+        return list(map(str, series.tolist()))
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     table = np.array([*(_csv_field(_cell(u, False)) for u in uniques), ""], dtype=object)
     return table[codes].tolist()  # type: ignore[no-any-return]  # code -1 (missing) picks ""
