@@ -14,9 +14,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from .formulas import Unsupported, evaluate
+from .safety import Checked
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")
 
@@ -53,14 +54,21 @@ class Loaded:
     hidden: list[str]
 
 
-def load(path: Path) -> Loaded:
-    """Read every sheet of ``path``; raises the reader's own exceptions for unreadable files."""
+def load(path: Path, checked: Checked | None = None) -> Loaded:
+    """Read every sheet of ``path``; raises the reader's own exceptions for unreadable files.
+
+    ``checked`` is what :func:`reconcile.safety.check` kept of the file: when it holds the file's
+    bytes, those are parsed (the file is not read again) and its open zip serves the formula check.
+    """
     if path.suffix.lower() == ".csv":
         return Loaded([_load_csv(path)], [])
     from python_calamine import CalamineWorkbook
 
-    with open(path, "rb") as fh:
-        wb = CalamineWorkbook.from_filelike(fh)
+    if checked is not None and checked.data is not None:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+    else:
+        with open(path, "rb") as fh:
+            wb = CalamineWorkbook.from_filelike(fh)
     grids: list[Grid] = []
     hidden: list[str] = []
     try:
@@ -82,7 +90,7 @@ def load(path: Path) -> Loaded:
     finally:
         wb.close()
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        _resolve_formulas(path, grids)
+        _resolve_formulas(path, grids, checked)
     return Loaded(grids, hidden)
 
 
@@ -111,17 +119,23 @@ def _load_csv(path: Path) -> Grid:
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+_WORKBOOK = "xl/workbook.xml"
+
+
+def _sheet_parts(zf: zipfile.ZipFile, checked: Checked | None) -> tuple[dict[str, str], bool]:
     """Sheet name -> XML part path, and whether the workbook asks for a full recalculation on load."""
     from defusedxml import ElementTree as ET
 
-    wb_xml = zf.read("xl/workbook.xml")
+    kept = checked.parts.get(_WORKBOOK) if checked is not None else None
+    wb_xml = kept if kept is not None else zf.read(_WORKBOOK)
     full_calc = b'fullCalcOnLoad="1"' in wb_xml or b"fullCalcOnLoad='1'" in wb_xml
     ns = {
         "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
         "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     }
-    root = ET.fromstring(wb_xml)
+    # The safety check parsed the workbook part already (with defusedxml, DTDs refused).
+    tree = checked.trees.get(_WORKBOOK) if checked is not None and kept is not None else None
+    root = tree if tree is not None else ET.fromstring(wb_xml)
     rels_root = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target") for rel in rels_root}
     parts: dict[str, str] = {}
@@ -135,31 +149,40 @@ def _sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     return parts, full_calc
 
 
-def _resolve_formulas(path: Path, grids: list[Grid]) -> None:
+def _resolve_formulas(path: Path, grids: list[Grid], checked: Checked | None = None) -> None:
     """Replace untrusted cached values of formula cells by evaluated ones, or mark them missing; put
     back the error values (#REF!, #DIV/0!, #N/A) that calamine reads as empty cells."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            parts, full_calc = _sheet_parts(zf)
-            suspect: list[Grid] = []
-            for grid in grids:
-                part = parts.get(grid.name)
-                if not part:
-                    continue
-                xml = zf.read(part)
-                if b't="e"' in xml:
-                    _restore_errors(grid, xml)
-                if b"<f" not in xml:
-                    continue
-                if full_calc or _has_formula_without_value(xml):
-                    suspect.append(grid)
+        if checked is not None and checked.zip is not None:
+            suspect, full_calc = _suspects(checked.zip, grids, checked)
+        else:
+            with zipfile.ZipFile(path) as zf:
+                suspect, full_calc = _suspects(zf, grids, None)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return
     if not suspect:
         return
-    formulas = _read_formulas(path, {g.name for g in suspect})
+    formulas = _read_formulas(path, {g.name for g in suspect}, checked)
     for grid in suspect:
         _evaluate_grid(grid, formulas.get(grid.name, {}), full_calc)
+
+
+def _suspects(zf: zipfile.ZipFile, grids: list[Grid], checked: Checked | None) -> tuple[list[Grid], bool]:
+    """Grids whose formula values cannot be trusted (error cells restored on the way), and fullCalcOnLoad."""
+    parts, full_calc = _sheet_parts(zf, checked)
+    suspect: list[Grid] = []
+    for grid in grids:
+        part = parts.get(grid.name)
+        if not part:
+            continue
+        xml = zf.read(part)
+        if b't="e"' in xml:
+            _restore_errors(grid, xml)
+        if b"<f" not in xml:
+            continue
+        if full_calc or _has_formula_without_value(xml):
+            suspect.append(grid)
+    return suspect, full_calc
 
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*?(?<!/)>(.*?)</c>', re.S)
@@ -188,12 +211,14 @@ def _has_formula_without_value(xml: bytes) -> bool:
     return False
 
 
-def _read_formulas(path: Path, names: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+def _read_formulas(
+    path: Path, names: set[str], checked: Checked | None = None
+) -> dict[str, dict[tuple[int, int], str]]:
     """Formula text of every formula cell of the named sheets (shared formulas expanded by openpyxl)."""
     import openpyxl
 
     out: dict[str, dict[tuple[int, int], str]] = {}
-    with open(path, "rb") as fh:
+    with _source(path, checked) as fh:
         wb = openpyxl.load_workbook(fh, read_only=True, data_only=False, keep_links=False)
         try:
             for name in names:
@@ -209,6 +234,13 @@ def _read_formulas(path: Path, names: set[str]) -> dict[str, dict[tuple[int, int
         finally:
             wb.close()
     return out
+
+
+def _source(path: Path, checked: Checked | None) -> BinaryIO:
+    """The file's checked bytes when preflight kept them, else the file itself."""
+    if checked is not None and checked.data is not None:
+        return io.BytesIO(checked.data)
+    return open(path, "rb")
 
 
 def _evaluate_grid(grid: Grid, formulas: dict[tuple[int, int], str], full_calc: bool) -> None:

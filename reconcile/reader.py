@@ -32,7 +32,7 @@ from .numbers import (
     to_trieu_array,
 )
 from .periods import is_period_statement, period_from_filename, period_from_text
-from .safety import preflight
+from .safety import check
 from .text import cell_text, fold
 
 #: Sums of children may differ from a written parent by rounding of the figures as displayed.
@@ -82,14 +82,14 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
     except OSError:
         mtime = 0.0
     result = FileResult(path=path, rel=rel, mtime=mtime)
-    refused = preflight(path)
-    if refused is not None:
-        reason_key, params = refused
+    checked = check(path)
+    if isinstance(checked, tuple):
+        reason_key, params = checked
         result.readable = False
         result.findings.append(Finding("unreadable_file", rel, params={"reason_key": reason_key, **params}))
         return result
     try:
-        loaded = load(path)
+        loaded = load(path, checked)
     except Exception as exc:  # any parser failure of a bad file is a finding, never a crash
         result.readable = False
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__

@@ -12,16 +12,23 @@ caller turns into a finding::
 
 Params may hold ``detail_key`` (a ``detail.*`` key) besides raw values; the message catalogue
 renders both keys in the reader's language.
+
+:func:`check` is the same verdict for a reader that goes on to parse the file: a passed file comes
+back as :class:`Checked`, holding the bytes that were checked (read once, then parsed from memory, so
+nothing can change between the check and the parse) and the parts the checks already parsed.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import stat
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO
 from xml.etree.ElementTree import Element, ParseError
@@ -43,6 +50,9 @@ HEAD_BYTES = 4096
 MAX_PROLOG = 64 << 10
 #: Parts parsed in full with defusedxml are read up to this size.
 MAX_PARSED_PART = 32 << 20
+#: Zip containers up to this size are read into memory once; the checks and the reader then work on
+#: those bytes. Larger ones (refused by MAX_UNCOMPRESSED unless they hold stored data) stay on disk.
+MAX_IN_MEMORY = 256 << 20
 
 Refusal = tuple[str, dict[str, object]]
 
@@ -54,6 +64,22 @@ _ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)
 _BINARY_PARTS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin", ".svgz")
 
 
+@dataclass(slots=True, eq=False)
+class Checked:
+    """A file that passed the checks, with what they read, so that the reader need not read it again.
+
+    ``data`` is the whole file and ``zip`` a :class:`zipfile.ZipFile` over it for a zip container
+    read into memory; both are None for CSV and OLE2 files and for zips over MAX_IN_MEMORY.
+    ``parts`` holds the raw bytes and ``trees`` the defusedxml parse of the members the checks read
+    in full (``[Content_Types].xml``, ``_rels/.rels``, the workbook part), by member name.
+    """
+
+    data: bytes | None = None
+    zip: zipfile.ZipFile | None = None
+    parts: dict[str, bytes] = field(default_factory=dict)
+    trees: dict[str, Element] = field(default_factory=dict)
+
+
 def preflight(path: Path) -> Refusal | None:
     """None when ``path`` may be handed to a reader, else ``(reason_key, params)``.
 
@@ -63,6 +89,12 @@ def preflight(path: Path) -> Refusal | None:
     sound OLE2 file with a workbook stream and no encryption. CSV files are only checked for
     emptiness (decoding is the reader's job). Never raises, never modifies the file.
     """
+    verdict = check(path)
+    return verdict if isinstance(verdict, tuple) else None
+
+
+def check(path: Path) -> Refusal | Checked:
+    """:func:`preflight`'s verdict, with a passed file's bytes and parsed parts kept for the reader."""
     try:
         return _preflight(Path(path))
     except PermissionError:
@@ -77,7 +109,7 @@ def _corrupt(detail_key: str, **params: object) -> Refusal:
     return ("reason.corrupt", {"detail_key": detail_key, **params})
 
 
-def _preflight(path: Path) -> Refusal | None:
+def _preflight(path: Path) -> Refusal | Checked:
     st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
         # Opening a pipe named x.xlsx would block for ever.
@@ -86,13 +118,16 @@ def _preflight(path: Path) -> Refusal | None:
         return ("reason.empty_file", {})
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return None
+        return Checked()
     with open(path, "rb") as f:
         head = f.read(512)
         if head[:8] == OLE2_MAGIC:
-            return _check_ole2(f, st.st_size, suffix)
+            return _check_ole2(f, st.st_size, suffix) or Checked()
         if head[:4] in _ZIP_MAGICS:
-            return _check_zip(f, st.st_size, suffix)
+            if st.st_size > MAX_IN_MEMORY:
+                return _check_zip(f, st.st_size, suffix, None)
+            data = head + f.read()
+            return _check_zip(io.BytesIO(data), len(data), suffix, data)
     if _looks_like_markup(head):
         return _corrupt("detail.html_page")
     if _looks_like_text(head):
@@ -120,7 +155,8 @@ def _looks_like_text(head: bytes) -> bool:
 # ---- zip containers (.xlsx, .xlsm, .ods) -------------------------------------------------------
 
 
-def _check_zip(f: BinaryIO, size: int, suffix: str) -> Refusal | None:
+def _check_zip(f: BinaryIO, size: int, suffix: str, data: bytes | None) -> Refusal | Checked:
+    """Check a zip container; ``f`` reads ``data`` from memory when the file was read whole."""
     directory = _zip_directory(f, size)
     if directory is None:
         return _corrupt("detail.truncated")
@@ -133,14 +169,18 @@ def _check_zip(f: BinaryIO, size: int, suffix: str) -> Refusal | None:
         return _corrupt("detail.truncated")
     except (ValueError, NotImplementedError, struct.error, UnicodeDecodeError, OverflowError):
         return _corrupt("detail.not_zip")
-    with zf:
+    kept = Checked(data, zf if data is not None else None)
+    try:
         infos = zf.infolist()
         refused = _check_sizes(infos)
         if refused is None:
-            refused = _check_entities(zf, infos)
+            refused = _check_entities(zf, infos, data)
         if refused is None:
-            refused = _check_package(zf, infos, suffix)
-        return refused
+            refused = _check_package(zf, infos, suffix, kept)
+    finally:
+        if data is None:
+            zf.close()  # it reads the open file, which the caller closes
+    return refused if refused is not None else kept
 
 
 def _zip_directory(f: BinaryIO, size: int) -> tuple[int, int] | None:
@@ -193,11 +233,14 @@ def _mib(n: int) -> int:
     return -(-n // (1 << 20))
 
 
-def _check_entities(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> Refusal | None:
+def _check_entities(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes | None = None
+) -> Refusal | None:
     """Refuse any member whose XML prolog holds a DOCTYPE: the entity attacks live there.
 
     Every member that is not obviously binary is looked at, whatever its name, because a part's
-    name is chosen by the file's author; only the prolog is decompressed.
+    name is chosen by the file's author; only the prolog is decompressed. ``data``, the whole
+    file when it is in memory, lets the common members skip zipfile's per-member machinery.
     """
     for info in infos:
         if info.is_dir() or info.file_size == 0 or info.filename.lower().endswith(_BINARY_PARTS):
@@ -205,12 +248,88 @@ def _check_entities(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> Refusa
         if info.flag_bits & 0x1:
             return ("reason.encrypted", {})
         try:
-            with zf.open(info) as member:
-                verdict = _prolog_verdict(member)
+            verdict = _quick_verdict(data, info) if data is not None else None
+            if verdict is None:
+                with zf.open(info) as member:
+                    verdict = _prolog_verdict(member)
         except Exception:  # bad CRC, unknown compression, damaged deflate data...
             return _corrupt("detail.bad_part", part=info.filename)
         if verdict:
             return ("reason.xml_entity", {"part": info.filename})
+    return None
+
+
+#: A zip member's local header (APPNOTE 4.3.7): signature, versions, flags, method, time, date, CRC,
+#: sizes, name and extra-field lengths; the name and the extra field follow it.
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_MAGIC = b"PK\x03\x04"
+
+
+def _quick_verdict(data: bytes, info: zipfile.ZipInfo) -> bool | None:
+    """:func:`_prolog_verdict` of a member, from the file in memory; None: ask zipfile instead.
+
+    Gives a verdict only where zipfile's own reading is known to return the same bytes without an
+    error: the member is whole in ``data`` under a matching local header, and either it is small
+    (HEAD_BYTES at most) and decompresses to its declared size and CRC, or it is larger and its first
+    HEAD_BYTES, all zipfile would have read, settle the verdict. Everything else (a damaged member,
+    another compression, a prolog longer than HEAD_BYTES) goes the slow, exact way.
+    """
+    try:
+        head = _member_head(data, info)
+    except zlib.error:
+        return None  # zipfile raises its own error for it
+    if head is None:
+        return None
+    raw, whole = head
+    text = _decode_head(raw)
+    verdict = _scan_prolog(text, complete=False)
+    if verdict is None and whole:
+        verdict = _scan_prolog(text, complete=True)
+    return verdict
+
+
+def _member_head(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bool] | None:
+    """(first HEAD_BYTES of the member, whether that is all of it), or None when not plainly readable."""
+    offset = info.header_offset
+    if offset < 0 or offset + _LOCAL_HEADER.size > len(data) or info.flag_bits & 0x60:
+        return None
+    fields = _LOCAL_HEADER.unpack_from(data, offset)
+    if fields[0] != _LOCAL_MAGIC:
+        return None
+    name_at = offset + _LOCAL_HEADER.size
+    name = data[name_at : name_at + fields[10]]
+    try:
+        # zipfile compares the local name, decoded by the local flags, with the directory's.
+        if name.decode("utf-8" if fields[3] & 0x800 else "cp437") != info.orig_filename:
+            return None
+    except UnicodeDecodeError:
+        return None
+    start = name_at + fields[10] + fields[11]
+    end = start + info.compress_size
+    if end > len(data):
+        return None
+    packed = memoryview(data)[start:end]
+    size = info.file_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != size:
+            return None
+        if size <= HEAD_BYTES:
+            raw = bytes(packed)
+            return (raw, True) if zlib.crc32(raw) == info.CRC else None
+        return bytes(packed[:HEAD_BYTES]), False
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    inflate = zlib.decompressobj(-15)
+    if size <= HEAD_BYTES:
+        # One byte over the declared size is enough to know it lies; no more is ever inflated.
+        raw = inflate.decompress(packed, size + 1)
+        if inflate.eof and len(raw) == size and zlib.crc32(raw) == info.CRC:
+            return raw, True
+        return None
+    raw = inflate.decompress(packed, HEAD_BYTES)
+    # Compressed input left over: the stream goes on, so zipfile would not be at its end either.
+    if len(raw) == HEAD_BYTES and not inflate.eof and len(inflate.unconsumed_tail) > 16:
+        return raw, False
     return None
 
 
@@ -267,18 +386,20 @@ def _scan_prolog(text: str, complete: bool) -> bool | None:
         return text.startswith("<!", pos)
 
 
-def _check_package(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], suffix: str) -> Refusal | None:
+def _check_package(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], suffix: str, kept: Checked
+) -> Refusal | None:
     names = {info.filename for info in infos}
     is_ods = "mimetype" in names or "content.xml" in names
     is_ooxml = "[Content_Types].xml" in names
     if suffix == ".ods":
         if is_ooxml and not is_ods:
             return _corrupt("detail.format_mismatch", actual=".xlsx", suffix=suffix)
-        return _check_ods(zf, names)
+        return _check_ods(zf, names, kept)
     if suffix in _OOXML_SUFFIXES:
         if is_ods and not is_ooxml:
             return _corrupt("detail.format_mismatch", actual=".ods", suffix=suffix)
-        return _check_ooxml(zf, names)
+        return _check_ooxml(zf, names, kept)
     # A zip named .xls: calamine picks its parser by the suffix and would fail obscurely.
     if is_ooxml:
         return _corrupt("detail.format_mismatch", actual=".xlsx", suffix=suffix)
@@ -287,8 +408,8 @@ def _check_package(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], suffix: st
     return _corrupt("detail.not_ole2")
 
 
-def _parse_part(zf: zipfile.ZipFile, name: str) -> Element | Refusal:
-    """Parse one small part with defusedxml (which refuses DTDs and entities outright)."""
+def _parse_part(zf: zipfile.ZipFile, name: str, kept: Checked) -> Element | Refusal:
+    """Parse one small part with defusedxml (which refuses DTDs and entities outright); keep both forms."""
     try:
         with zf.open(name) as member:
             data = member.read(MAX_PARSED_PART + 1)
@@ -302,6 +423,8 @@ def _parse_part(zf: zipfile.ZipFile, name: str) -> Element | Refusal:
         return ("reason.xml_entity", {"part": name})
     except (ParseError, ValueError, UnicodeError):
         return _corrupt("detail.bad_part", part=name)
+    kept.parts[name] = data
+    kept.trees[name] = root
     return root
 
 
@@ -309,15 +432,15 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _check_ooxml(zf: zipfile.ZipFile, names: set[str]) -> Refusal | None:
+def _check_ooxml(zf: zipfile.ZipFile, names: set[str], kept: Checked) -> Refusal | None:
     if "[Content_Types].xml" not in names:
         return _corrupt("detail.missing_part", part="[Content_Types].xml")
-    types = _parse_part(zf, "[Content_Types].xml")
+    types = _parse_part(zf, "[Content_Types].xml", kept)
     if isinstance(types, tuple):
         return types
     workbook = "xl/workbook.xml"
     if "_rels/.rels" in names:
-        rels = _parse_part(zf, "_rels/.rels")
+        rels = _parse_part(zf, "_rels/.rels", kept)
         if isinstance(rels, tuple):
             return rels
         for rel in rels.iter():
@@ -334,18 +457,18 @@ def _check_ooxml(zf: zipfile.ZipFile, names: set[str]) -> Refusal | None:
             content_type = override.get("ContentType", "")
             if "spreadsheetml" not in content_type and "ms-excel" not in content_type:
                 return _corrupt("detail.not_workbook")
-    parsed = _parse_part(zf, workbook)
+    parsed = _parse_part(zf, workbook, kept)
     return parsed if isinstance(parsed, tuple) else None
 
 
-def _check_ods(zf: zipfile.ZipFile, names: set[str]) -> Refusal | None:
+def _check_ods(zf: zipfile.ZipFile, names: set[str], kept: Checked) -> Refusal | None:
     if "mimetype" in names:
         with zf.open("mimetype") as member:
             mimetype = member.read(200).strip()
         if not mimetype.startswith(_ODS_MIMETYPES):
             return _corrupt("detail.not_workbook")
     if "META-INF/manifest.xml" in names:
-        manifest = _parse_part(zf, "META-INF/manifest.xml")
+        manifest = _parse_part(zf, "META-INF/manifest.xml", kept)
         if isinstance(manifest, tuple):
             return manifest
         # A password-protected .ods is a normal zip whose parts are encrypted one by one.

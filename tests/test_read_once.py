@@ -1,0 +1,196 @@
+"""Each input file is read from disk once: the safety check keeps the bytes it checked for the reader.
+
+The quick prolog check reads zip members straight from those bytes; these tests hold it to the
+verdict (or the error) that zipfile's own reading gives, on good, hostile and damaged members.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconcile import grid, safety
+from reconcile.reader import read_file
+from tests import hostile
+
+Writer = Callable[[Path], Path]
+
+
+def _big_xlsx() -> bytes:
+    """A workbook whose sheet, shared strings and theme are all over HEAD_BYTES unpacked."""
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    sheet = book.add_worksheet("T9")
+    sheet.write_row(0, 0, ["STT", "Nội dung", "Kế hoạch vốn", "Giải ngân"])
+    for r in range(1, 400):
+        sheet.write_row(r, 0, [r, f"Hoạt động số {r} của dự án", r * 1.5, r * 0.5])
+    book.close()
+    return buf.getvalue()
+
+
+def _stored(data: bytes) -> bytes:
+    """The same members, stored without compression."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        for info in source.infolist():
+            zf.writestr(info.filename, source.read(info))
+    return out.getvalue()
+
+
+_BIG = _big_xlsx()
+_SAMPLES = {
+    "small": hostile.good_xlsx_bytes(),
+    "openpyxl": hostile.good_xlsx_bytes("openpyxl"),
+    "big": _BIG,
+    "stored": _stored(_BIG),
+}
+
+
+def _slow_verdict(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool | str:
+    try:
+        with zf.open(info) as member:
+            return safety._prolog_verdict(member)
+    except Exception:
+        return "error"
+
+
+def _members(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]] | None:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:
+        return None
+    return zf, [i for i in zf.infolist() if not i.is_dir() and i.file_size and not i.flag_bits & 1]
+
+
+@pytest.mark.parametrize("name", sorted(_SAMPLES))
+def test_quick_verdict_reads_every_member_of_a_good_workbook(name: str) -> None:
+    data = _SAMPLES[name]
+    found = _members(data)
+    assert found is not None
+    zf, infos = found
+    for info in infos:
+        # The quick way must serve the ordinary member, or it saves nothing.
+        assert safety._quick_verdict(data, info) is False, info.filename
+        assert _slow_verdict(zf, info) is False
+
+
+def test_samples_hold_members_past_the_first_read() -> None:
+    for name in ("big", "stored"):
+        sheet = zipfile.ZipFile(io.BytesIO(_SAMPLES[name])).getinfo("xl/worksheets/sheet1.xml")
+        assert sheet.file_size > 4 * safety.HEAD_BYTES
+    assert zipfile.ZipFile(io.BytesIO(_SAMPLES["stored"])).getinfo("xl/workbook.xml").compress_type == 0
+
+
+@pytest.mark.parametrize(
+    ("writer", "part"),
+    [
+        (hostile.write_entity_xlsx, "xl/sharedStrings.xml"),
+        (hostile.write_external_entity_xlsx, "xl/worksheets/sheet1.xml"),
+        (hostile.write_utf16_entity_xlsx, "xl/sharedStrings.xml"),
+        (lambda folder: hostile.write_padded_entity_xlsx(folder, padding=0), "xl/worksheets/sheet1.xml"),
+        (lambda folder: hostile.write_padded_entity_xlsx(folder, padding=9000), "xl/worksheets/sheet1.xml"),
+    ],
+)
+def test_quick_verdict_agrees_on_hostile_members(tmp_path: Path, writer: Writer, part: str) -> None:
+    data = writer(tmp_path).read_bytes()
+    found = _members(data)
+    assert found is not None
+    zf, infos = found
+    for info in infos:
+        quick = safety._quick_verdict(data, info)
+        slow = _slow_verdict(zf, info)
+        assert slow is (info.filename == part), info.filename
+        assert quick is None or quick == slow, info.filename
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    sample=st.sampled_from(sorted(_SAMPLES)),
+    cuts=st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=1, max_size=8)), max_size=3
+    ),
+)
+def test_quick_verdict_matches_zipfile_on_damaged_members(
+    sample: str, cuts: list[tuple[float, bytes]]
+) -> None:
+    base = _SAMPLES[sample]
+    first_directory_entry = base.index(b"PK\x01\x02")
+    data = bytearray(base)
+    for where, junk in cuts:
+        pos = int(where * first_directory_entry)
+        data[pos : pos + len(junk)] = junk
+    raw = bytes(data)
+    found = _members(raw)
+    if found is None:
+        return
+    zf, infos = found
+    for info in infos:
+        quick = safety._quick_verdict(raw, info)
+        if quick is not None:
+            # Whatever the quick way decides, zipfile decides the same (and raises nothing).
+            assert quick == _slow_verdict(zf, info), info.filename
+
+
+def test_check_keeps_the_bytes_it_checked(tmp_path: Path) -> None:
+    path = tmp_path / "good.xlsx"
+    path.write_bytes(_BIG)
+    kept = safety.check(path)
+    assert isinstance(kept, safety.Checked)
+    assert kept.data == _BIG and kept.zip is not None
+    assert set(kept.trees) == {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml"}
+    assert kept.parts["xl/workbook.xml"] == zipfile.ZipFile(io.BytesIO(_BIG)).read("xl/workbook.xml")
+    # The reader parses what was checked: a file swapped on disk after the check is not read.
+    path.write_bytes(hostile.good_xlsx_bytes())
+    loaded = grid.load(path, kept)
+    assert len(loaded.grids[0].rows) == 400
+    assert grid.load(path).grids[0].rows[3][3] == 455.25
+
+
+def test_check_and_preflight_agree(tmp_path: Path) -> None:
+    for writer in hostile.REFUSED_WRITERS:
+        path = writer(tmp_path)
+        assert safety.check(path) == safety.preflight(path) != None  # noqa: E711
+    for writer in (hostile.write_good_xlsx, hostile.write_good_ods, hostile.write_plain_xls):
+        path = writer(tmp_path)
+        kept = safety.check(path)
+        assert safety.preflight(path) is None and isinstance(kept, safety.Checked)
+        assert (kept.data is not None) == (path.suffix != ".xls")
+    csv = tmp_path / "a.csv"
+    csv.write_text("x;y\n", encoding="utf-8")
+    kept = safety.check(csv)
+    assert isinstance(kept, safety.Checked) and kept.data is None and kept.zip is None
+
+
+def test_large_zip_stays_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "good.xlsx"
+    path.write_bytes(_BIG)
+    monkeypatch.setattr(safety, "MAX_IN_MEMORY", 1000)
+    kept = safety.check(path)
+    assert isinstance(kept, safety.Checked) and kept.data is None and kept.zip is None
+    result = read_file(path, "good.xlsx")
+    assert result.readable and len(result.sheets) == 1
+
+
+def test_file_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "good.xlsx"
+    path.write_bytes(_BIG)
+    opened: list[str] = []
+    real_open = open
+
+    def counting_open(file: object, *args: object, **kwargs: object) -> object:
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    monkeypatch.setattr("io.open", counting_open)  # what zipfile and pathlib call
+    result = read_file(path, "good.xlsx")
+    assert result.readable and result.sheets
+    assert opened.count(str(path)) == 1
