@@ -23,6 +23,10 @@ class ReconcileError(Exception):
         self.key = key
         self.params = params
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled when an output written in a child process fails: keep the parameters.
+        return (_rebuild, (type(self), self.key, self.params))
+
     def message(self, lang: str = "vi") -> str:
         """The message in the user's language."""
         from .messages import expand_keys, msg
@@ -41,3 +45,7 @@ class OutputError(ReconcileError):
 
 class InputFileError(ReconcileError):
     """One input file cannot be read; becomes an ``unreadable_file`` finding, never stops the run."""
+
+
+def _rebuild(cls: type[ReconcileError], key: str, params: dict[str, Any]) -> ReconcileError:
+    return cls(key, **params)

@@ -267,6 +267,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.alias": {"vi": "\"{label}\" phải trỏ tới \"dự án\" hoặc \"dự án.tiểu dự án\", ví dụ \"6.1\"", "en": "\"{label}\" must name \"project\" or \"project.sub_project\", e.g. \"6.1\""},
     "cli.output_readonly": {"vi": "Không ghi được vào thư mục kết quả {folder} (không có quyền ghi). Chọn thư mục khác bằng --out.", "en": "Cannot write to the output folder {folder} (no permission). Choose another with --out."},
     "cli.output_locked": {"vi": "Tệp {file} đang mở trong Excel: đóng tệp trong Excel rồi chạy lại (hoặc dùng --on-locked rename).", "en": "{file} is open in Excel: close the file in Excel and run again (or use --on-locked rename)."},
+    "output.worker_stopped": {"vi": "tiến trình ghi tệp này dừng giữa chừng (có thể do thiếu bộ nhớ)", "en": "the process writing it stopped part-way (perhaps out of memory)"},
     "cli.output_failed": {"vi": "Không ghi được {file}: {detail}. Kiểm tra dung lượng đĩa và quyền ghi rồi chạy lại.", "en": "Could not write {file}: {detail}. Check the disk space and permissions and run again."},
     "cli.output_inside_input": {"vi": "Thư mục kết quả {folder} trùng với một tệp đầu vào; chọn thư mục khác bằng --out.", "en": "The output folder {folder} would overwrite an input; choose another with --out."},
     "cli.done": {"vi": "Đã đọc {files} tệp, {items} dòng số liệu, {keys} khoản mục; {errors} lỗi, {warnings} cảnh báo. Kết quả: {out}", "en": "Read {files} files, {items} line items, {keys} keys; {errors} errors, {warnings} warnings. Output: {out}"},

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from .atomic import atomic_write, ensure_output_dir
-from .errors import InputFileError
+from .errors import InputFileError, OutputError
 from .models import Finding, Result
 
 WORKBOOK_NAME = "reconciliation.xlsx"
@@ -61,16 +67,96 @@ def write_outputs(
             extra.extend(notes)
         if extra:
             result.findings = sorted(result.findings + extra, key=lambda f: f.sort_key())
-    written.paths.append(
-        atomic_write(out / SUMMARY_NAME, lambda p: write_summary(result.summary, p), on_locked)
-    )
-    written.paths.append(
-        atomic_write(out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang), on_locked)
-    )
-    written.paths.append(
-        atomic_write(out / ITEMS_NAME, lambda p: write_line_items(result.items, p), on_locked)
-    )
-    written.paths.append(
-        atomic_write(out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang), on_locked)
-    )
+    jobs: list[tuple[Path, Callable[[Path], None]]] = [
+        (out / SUMMARY_NAME, lambda p: write_summary(result.summary, p)),
+        (out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang)),
+        (out / ITEMS_NAME, lambda p: write_line_items(result.items, p)),
+        (out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang)),
+    ]
+    written.paths.extend(_write_all(jobs, on_locked, parallel=len(result.items) >= PARALLEL_MIN_ITEMS))
     return written
+
+
+#: From this many line items on, the two big CSVs are written by forked processes while this one
+#: writes the workbook (a national run: ~2 s each). Below it a fork costs more than it saves.
+PARALLEL_MIN_ITEMS = 20_000
+
+
+def _can_fork() -> bool:
+    # Forking copies the result for free; elsewhere (Windows, macOS) the outputs are written in turn.
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _write_all(jobs: list[tuple[Path, Callable[[Path], None]]], on_locked: str, parallel: bool) -> list[Path]:
+    """Write each (target, writer) atomically, the big CSVs in child processes when ``parallel``.
+
+    The paths come back in the order of ``jobs``; when several fail, the first failing job's error
+    is raised, as if they had been written in turn.
+    """
+    if not (parallel and _can_fork()):
+        return [atomic_write(target, fn, on_locked) for target, fn in jobs]
+    background = {ITEMS_NAME, SUMMARY_NAME}
+    children = {
+        i: _Child(target, partial(atomic_write, target, fn, on_locked))
+        for i, (target, fn) in enumerate(jobs)
+        if target.name in background
+    }
+    outcomes: dict[int, tuple[Path | None, BaseException | None]] = {}
+    try:
+        for i, (target, fn) in enumerate(jobs):
+            if i not in children:
+                try:
+                    outcomes[i] = (atomic_write(target, fn, on_locked), None)
+                except Exception as exc:
+                    outcomes[i] = (None, exc)
+    finally:
+        # Even when this process is interrupted, no child is left writing behind its back.
+        for i, child in children.items():
+            outcomes[i] = child.result()
+    paths: list[Path] = []
+    for i in range(len(jobs)):
+        path, error = outcomes[i]
+        if error is not None:
+            raise error
+        assert path is not None
+        paths.append(path)
+    return paths
+
+
+class _Child:
+    """One output written by a forked copy of this process; its outcome comes back through a pipe."""
+
+    def __init__(self, target: Path, work: Callable[[], Path]) -> None:
+        self._target = target
+        ctx = multiprocessing.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_child_main, args=(target, work, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> tuple[Path | None, BaseException | None]:
+        """Wait for the child: (path written, None) or (None, the error it raised)."""
+        try:
+            status, value = self._recv.recv()
+        except EOFError:  # killed (out of memory, a signal) before it could say
+            status, value = (
+                "error",
+                OutputError("cli.output_failed", file=str(self._target), detail_key="output.worker_stopped"),
+            )
+        finally:
+            self._recv.close()
+            self._process.join()
+        return (value, None) if status == "ok" else (None, value)
+
+
+def _child_main(target: Path, work: Callable[[], Path], send: Connection) -> None:
+    try:
+        outcome: tuple[str, Any] = ("ok", work())
+    except BaseException as exc:  # everything goes back to the parent, which decides
+        outcome = ("error", exc)
+    try:
+        send.send(outcome)
+    except Exception as exc:  # an error that cannot be pickled: say what it was
+        send.send(("error", OutputError("cli.output_failed", file=str(target), detail=repr(exc))))
+    finally:
+        send.close()
