@@ -8,10 +8,12 @@ time, peak memory of the process tree and the ratios, checks the issue's targets
 ``bench/out/results.csv`` and ``bench/out/targets.csv`` (``--readme`` copies the tables into
 ``bench/README.md``).
 
-Peak memory is the largest sum of the resident set sizes of the measured process and all its
-descendants, sampled every 20 ms from ``/proc`` (pages shared by forked workers are counted in each,
-so it errs high), and at least the measured process's own high-water mark (VmHWM); where ``/proc``
-is unavailable it falls back to the largest single process (``wait4``).
+Peak memory is the largest sum of the proportional set sizes (PSS: a page shared by n processes
+counts 1/n in each) of the measured process and all its descendants, sampled every 20 ms from
+``/proc/<pid>/smaps_rollup``, and at least the measured process's own high-water mark (VmHWM). The
+tool forks workers that share most of their pages with it, so a sum of resident sizes counts those
+pages once per process; that sum is reported beside it (``rss_sum_mb``), as an upper bound. Where
+``/proc`` is unavailable it falls back to the largest single process (``wait4``).
 
 ``python -m bench.run --phases CORPUS`` times the stages of one run in-process (discovery, reading,
 reconciliation, each output); ``--profile CORPUS`` does the same under cProfile with the reading kept
@@ -99,17 +101,34 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants right now (0 where /proc is missing)."""
-    total, stack, seen = 0, [pid], set()
+def _pss(pid: int) -> int:
+    """Proportional set size of ``pid`` in bytes (its resident size where smaps_rollup is missing)."""
+    for line in _read(f"/proc/{pid}/smaps_rollup").splitlines():
+        if line.startswith(b"Pss:"):
+            return int(line.split()[1]) * 1024
+    return _rss(pid)
+
+
+def _tree(pid: int) -> list[int]:
+    out, stack, seen = [], [pid], set()
     while stack:
         p = stack.pop()
         if p in seen:
             continue
         seen.add(p)
-        total += _rss(p)
+        out.append(p)
         stack.extend(_children(p))
-    return total
+    return out
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants right now (0 where /proc is missing)."""
+    return sum(_rss(p) for p in _tree(pid))
+
+
+def tree_pss(pid: int) -> int:
+    """Proportional set size of ``pid`` and all its descendants right now: shared pages once."""
+    return sum(_pss(p) for p in _tree(pid))
 
 
 def _read(path: str) -> bytes:
@@ -139,6 +158,7 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.peak_rss = 0
         self._stop_event = threading.Event()
         self._own_cmdline = _read("/proc/self/cmdline")
 
@@ -149,7 +169,9 @@ class _Sampler(threading.Thread):
                 cmdline = _read(f"/proc/{self.pid}/cmdline")
                 started = bool(cmdline) and cmdline != self._own_cmdline
             if started:
-                self.peak = max(self.peak, tree_rss(self.pid), _high_water(self.pid))
+                hwm = _high_water(self.pid)
+                self.peak = max(self.peak, tree_pss(self.pid), hwm)
+                self.peak_rss = max(self.peak_rss, tree_rss(self.pid), hwm)
             self._stop_event.wait(SAMPLE_INTERVAL)
 
     def stop(self) -> None:
@@ -167,6 +189,7 @@ class Sample:
     stdout: str = ""
     stderr: str = ""
     cpu: float = 0.0  # user + system seconds of the process and the children it waited for
+    peak_rss: int = 0  # the largest sum of resident sizes (shared pages counted in each process)
     load: float = 0.0  # 1-minute load average when it started (other work on the machine)
 
 
@@ -203,6 +226,7 @@ def measure(argv: Sequence[str], log_dir: Path, cwd: Path = ROOT) -> Sample:
         err_path.read_text(encoding="utf-8", errors="replace"),
         cpu=usage.ru_utime + usage.ru_stime,
         load=load,
+        peak_rss=sampler.peak_rss or peak,
     )
 
 
@@ -239,6 +263,10 @@ class Case:
     @property
     def peak(self) -> int:
         return max((s.peak for s in self.samples), default=0)
+
+    @property
+    def peak_rss(self) -> int:
+        return max((s.peak_rss for s in self.samples), default=0)
 
     @property
     def failed(self) -> bool:
@@ -369,6 +397,7 @@ RESULT_COLUMNS = (
     "cpu_s",
     "load",
     "peak_mb",
+    "rss_sum_mb",
     "vs_calamine",
     "openpyxl_over_this",
     "us_per_item",
@@ -404,6 +433,7 @@ def result_rows(corpora: list[Corpus]) -> list[dict[str, Any]]:
                     "cpu_s": round(case.cpu, 2),
                     "load": round(max(s.load for s in case.samples), 1),
                     "peak_mb": round(case.peak / 2**20),
+                    "rss_sum_mb": round(case.peak_rss / 2**20),
                     "vs_calamine": round(case.median / base.median, 2)
                     if base and base.samples and not startup
                     else "",
@@ -528,6 +558,7 @@ def markdown(rows: list[dict[str, Any]], checks: list[Target], info: dict[str, s
         "cpu_s",
         "load",
         "peak_mb",
+        "rss_sum_mb",
         "vs_calamine",
         "openpyxl_over_this",
         "us_per_item",
