@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .grid import Grid
 from .text import fold
@@ -101,6 +102,31 @@ def is_header_row(cells: list[str]) -> str | None:
         if _B_PROJECT.match(t) or _B_SUB.match(t) or _B_SOURCE.match(t) or _B_BUDGET_YEAR.match(t)
     )
     return "B" if b_cols >= 2 else "A"
+
+
+@lru_cache(maxsize=65536)
+def _header_flags(value: str) -> int:
+    """For :func:`is_header_row`, of one cell's text: 1 when it names an allocation, 2 a disbursement."""
+    t = fold(value)
+    if not t or len(t) >= 120:
+        return 0
+    return (1 if _is_alloc(t) else 0) | (2 if _is_disb(t) else 0)
+
+
+def _may_be_header(row: list[object]) -> bool:
+    """False when :func:`is_header_row` would say None for this row, from each distinct text once.
+
+    Every row of a sheet is looked at (a second table may follow the first), and its texts, labels
+    and notes, repeat from file to file.
+    """
+    seen = cells = 0
+    for v in row:
+        if isinstance(v, str):
+            flags = _header_flags(v)
+            if flags:
+                seen |= flags
+                cells += 1
+    return seen == 3 and cells >= 2
 
 
 def _merge_lookup(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
@@ -228,8 +254,8 @@ def find_tables(grid: Grid, start: int = 0, limit: int | None = None) -> list[Ta
     n = len(grid.rows) if limit is None else min(limit, len(grid.rows))
     search_end = min(n, r + HEADER_SEARCH_ROWS)
     while r < search_end:
-        cells = [_text(v) for v in grid.rows[r]]
-        layout = is_header_row(cells)
+        row = grid.rows[r]
+        layout = is_header_row([_text(v) for v in row]) if _may_be_header(row) else None
         if layout is None:
             r += 1
             continue

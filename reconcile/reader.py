@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -194,35 +195,26 @@ def _read_meta(
         for c, v in enumerate(row):
             if not isinstance(v, str) or not v.strip():
                 continue
-            text = " ".join(v.split())
-            f = fold(text)
-            money = money or detect_money_unit(text)
-            if period is None and is_period_statement(text):
-                period = period_from_text(text)
-            m = _UNIT_LINE.match(f)
-            if m and "tinh" not in f.split(":")[0]:
-                unit_explicit = text.split(":", 1)[1].strip()
-            if _TITLE.match(f) or _TITLE_WORDS.search(f):
+            line = _header_line(v)
+            money = money or line.money
+            if period is None and line.stated:
+                period = line.period
+            if line.unit_explicit is not None:
+                unit_explicit = line.unit_explicit
+            if line.title:
                 title_seen = True
-                tag = year_tag(f)
-                if tag and not title_year:
-                    title_year = tag
-            elif (
-                first
-                and (f.isupper() or text.isupper() or len(f) < 80)
-                and c < left_width
-                and not title_seen
-                and not block_closed
-                and not _NOT_UNIT.match(f)
-                and not f.startswith("don vi")
-            ):
-                unit_lines.append(text)
+                if line.title_year and not title_year:
+                    title_year = line.title_year
+            elif first and line.may_name_unit and c < left_width and not title_seen and not block_closed:
+                unit_lines.append(line.text)
             first = False
     # The disbursed column often names the cut-off ("Giải ngân lũy kế đến 30/9/2023").
     for col in table.columns:
-        money = money or detect_money_unit(col.text)
-        if period is None and col.role in ("disb", "in_month") and is_period_statement(col.text):
-            period = period_from_text(col.text)
+        money = money or _money_unit(col.text)
+        if period is None and col.role in ("disb", "in_month"):
+            stated, col_period, _ = _stated_period(col.text)
+            if stated:
+                period = col_period
     if base is not None:
         return _Meta(
             unit=base.unit,
@@ -230,7 +222,7 @@ def _read_meta(
             money_unit=money or base.money_unit,
             title_year=title_year,
         )
-    sheet_period = period_from_text(grid.name) if any(ch.isdigit() for ch in grid.name) else None
+    sheet_period = _stated_period(grid.name)[2] if any(ch.isdigit() for ch in grid.name) else None
     header_period = period or sheet_period
     if header_period and name_period and header_period != name_period:
         ctx.findings.append(
@@ -243,6 +235,55 @@ def _read_meta(
     if unit and not unit_explicit and len(unit_lines) == 1 and _SUPERIOR.match(fold(unit)) and folder_unit:
         unit = folder_unit
     return _Meta(unit=unit, period=final_period, money_unit=money or "trieu", title_year=title_year)
+
+
+@dataclass(frozen=True, slots=True)
+class _HeaderLine:
+    """What one text cell above a table says, for :func:`_read_meta` (the same lines recur in every
+    month's file of a unit, so each distinct text is read once)."""
+
+    text: str  # white space collapsed
+    money: str | None  # the money unit it states
+    stated: bool  # it states the report's period...
+    period: dt.date | None  # ...which is this
+    unit_explicit: str | None  # "Đơn vị: X" -> "X"
+    title: bool  # a report title line
+    title_year: tuple[int, int] | None  # the year its title names
+    may_name_unit: bool  # short or upper case, and not a line that is known not to be the unit
+
+
+@lru_cache(maxsize=16384)
+def _header_line(value: str) -> _HeaderLine:
+    text = " ".join(value.split())
+    f = fold(text)
+    stated, period, _ = _stated_period(text)
+    m = _UNIT_LINE.match(f)
+    title = bool(_TITLE.match(f) or _TITLE_WORDS.search(f))
+    return _HeaderLine(
+        text=text,
+        money=_money_unit(text),
+        stated=stated,
+        period=period,
+        unit_explicit=text.split(":", 1)[1].strip() if m and "tinh" not in f.split(":")[0] else None,
+        title=title,
+        title_year=year_tag(f) if title else None,
+        may_name_unit=(
+            (f.isupper() or text.isupper() or len(f) < 80)
+            and not _NOT_UNIT.match(f)
+            and not f.startswith("don vi")
+        ),
+    )
+
+
+@lru_cache(maxsize=16384)
+def _stated_period(text: str) -> tuple[bool, dt.date | None, dt.date | None]:
+    """(whether the text states the report's period, that period, the date it names at all)."""
+    named = period_from_text(text)
+    stated = is_period_statement(text)
+    return stated, named if stated else None, named
+
+
+_money_unit = lru_cache(maxsize=16384)(detect_money_unit)
 
 
 # ---- amounts ---------------------------------------------------------------------------------
@@ -425,25 +466,30 @@ def _read_layout_a(
     project: int | None = None
     project_known = True
     roots: list[_Node] = []
+    label_idx = label_col.index if label_col else -1
+    stt_idx = stt_col.index if stt_col else -1
+    amounts = _RowAmounts(grid, amount_cols, ctx, factor)
     for r in range(table.first_data, end):
         row = grid.rows[r]
-        if not any(v not in ("", None) for v in row):
-            continue
-        label = cell_text(grid.value(r, label_col.index)) if label_col else ""
-        stt = cell_text(grid.value(r, stt_col.index)) if stt_col else ""
+        for v in row:
+            if v != "" and v is not None:
+                break
+        else:
+            continue  # an empty row
+        label = cell_text(row[label_idx] if label_idx < len(row) else "") if label_idx >= 0 else ""
+        stt = cell_text(row[stt_idx] if stt_idx < len(row) else "") if stt_idx >= 0 else ""
         if not label and stt and not stt.replace(".", "").isdigit() and len(stt) > 3:
             label = stt  # "Tổng cộng" merged across STT and Nội dung
-        texts = [fold(v) for v in row if isinstance(v, str) and v.strip()]
-        numeric = any(_reads_as_number(grid, r, c, ctx) for c in amount_cols)
+        numeric = amounts.numeric(row, r)
         lab = catalogue.classify_label(label, stt, aliases)
         known = lab.kind in ("project", "sub_project", "total", "year")
         # A row whose label names a project is never the signature footer, whatever note its other
         # cells hold ("Ngày 15/10 mới giao vốn" typed where the amount goes).
-        if not numeric and not known and any(catalogue.classify_label(t).kind == "footer" for t in texts):
+        if not numeric and not known and _names_footer(row):
             break
         if lab.kind in ("blank", "footer"):
             if numeric and lab.kind == "blank":
-                values = {c: _amount(grid, r, c, ctx, factor) for c in amount_cols}
+                values = amounts.read(row, r)
                 if any(v for v in values.values()):
                     ctx.findings.append(
                         Finding(
@@ -459,12 +505,7 @@ def _read_layout_a(
             continue
         # Text, but also a date or a boolean where an amount goes: unreadable, so not_a_number, never
         # a row that silently holds nothing.
-        has_other = any(_filled(grid.value(r, c)) for c in amount_cols)
-        values = (
-            {c: _amount(grid, r, c, ctx, factor) for c in amount_cols}
-            if numeric or (known and has_other)
-            else {}
-        )
+        values = amounts.read(row, r) if numeric or (known and amounts.filled(row)) else {}
         node = _Node(kind=lab.kind, row=r, label=label, values=values)
         if lab.kind == "year":
             year = (lab.budget_year or 0, lab.execution_year or 0)
@@ -544,9 +585,65 @@ def _read_layout_a(
         nodes.append(node)
     _check_rows(grid, table, nodes, groups, ctx)
     if rate_col is not None:
+        main = [g for g in groups if g.source == "ALL"] or groups
+        alloc_cols = [g.alloc.index for g in main if g.alloc]
+        disb_cols = [g.disb.index for g in main if g.disb]
         for node in nodes:
-            _check_rate(grid, node, rate_col, groups, ctx)
+            _check_rate(grid, node, rate_col, alloc_cols, disb_cols, ctx)
     _emit_items(grid, table, nodes, groups, multi_year, default_year, label_col, ctx, meta, sheet)
+
+
+def _names_footer(row: list[Any]) -> bool:
+    """True when a text cell of the row opens the signature block ("Người lập biểu", "Hà Nội, ngày...")."""
+    return any(
+        catalogue.classify_label(fold(v)).kind == "footer" for v in row if isinstance(v, str) and v.strip()
+    )
+
+
+class _RowAmounts:
+    """The amount cells of a Layout A row: whether any holds a number, and their values in triệu.
+
+    Plain non-negative numbers, nearly every amount cell, are converted here; anything else (text,
+    negative, a formula without its value) takes :func:`_amount` and its findings.
+    """
+
+    def __init__(self, grid: Grid, cols: list[int], ctx: _Context, factor: str) -> None:
+        self.grid = grid
+        self.cols = cols
+        self.ctx = ctx
+        self.factor = factor
+        self.plain = not grid.missing  # no formula cell lacks its value: cells are what they hold
+
+    def numeric(self, row: list[Any], r: int) -> bool:
+        """:func:`_reads_as_number` of any amount cell of the row."""
+        if self.plain:
+            for c in self.cols:
+                v = row[c] if c < len(row) else ""
+                if type(v) is float:
+                    return True
+                if v != "" and _reads_as_number(self.grid, r, c, self.ctx):
+                    return True
+            return False
+        return any(_reads_as_number(self.grid, r, c, self.ctx) for c in self.cols)
+
+    def filled(self, row: list[Any]) -> bool:
+        """True when any amount cell holds something (text, a date, a boolean...)."""
+        return any(_filled(row[c] if c < len(row) else "") for c in self.cols)
+
+    def read(self, row: list[Any], r: int) -> dict[int, float | None]:
+        """Column index -> :func:`_amount` of each amount cell of the row."""
+        out: dict[int, float | None] = {}
+        factor = self.factor
+        for c in self.cols:
+            v = row[c] if c < len(row) else ""
+            if self.plain and type(v) is float and v >= 0:
+                # What _amount returns for it: to_trieu, whose "trieu" case is round(v / 1.0, 6) + 0.0.
+                out[c] = round(v, 6) + 0.0 if factor == "trieu" else to_trieu(v, factor)
+            elif self.plain and v == "":
+                out[c] = None
+            else:
+                out[c] = _amount(self.grid, r, c, self.ctx, factor)
+        return out
 
 
 def _reads_as_number(grid: Grid, r: int, c: int, ctx: _Context) -> bool:
@@ -583,12 +680,18 @@ def _project_of_sub(label: str, sub: int | None, current: int | None) -> int | N
     """The project a sub-project row belongs to: the open project, else the one whose sub-project it names."""
     if sub is None:
         return None
-    f = fold(label)
-    named = [p for p, (_, subs) in catalogue.PROJECTS.items() if subs.get(sub) and fold(subs[sub]) in f]
+    named = _projects_naming(label, sub)
     if current is not None and (current in named or not named):
         return current
     # The label names another project's sub-project ("Tiểu dự án 2: Giám sát, đánh giá" under Dự án 4).
     return named[0] if len(named) == 1 else current
+
+
+@lru_cache(maxsize=4096)
+def _projects_naming(label: str, sub: int) -> tuple[int, ...]:
+    """The projects whose sub-project ``sub`` the label names by its catalogue name."""
+    f = fold(label)
+    return tuple(p for p, (_, subs) in catalogue.PROJECTS.items() if subs.get(sub) and fold(subs[sub]) in f)
 
 
 def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Group], ctx: _Context) -> None:
@@ -599,11 +702,14 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
         if not kids:
             continue
         for col in amount_cols:
-            written = node.values.get(col.index)
-            child_values = [k.values.get(col.index) for k in kids]
-            if written is None or all(v is None for v in child_values):
+            idx = col.index
+            written = node.values.get(idx)
+            if written is None:
                 continue
-            total = round(sum(v for v in child_values if v is not None), 6)
+            present = [v for k in kids if (v := k.values.get(idx)) is not None]
+            if not present:
+                continue
+            total = round(sum(present), 6)
             if abs(written - total) > TOLERANCE + 1e-9 * abs(total):
                 ctx.findings.append(
                     Finding(
@@ -626,9 +732,14 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
     for cols in by_measure.values():
         if not {"ALL", "NSTW", "NSDP"} <= cols.keys():
             continue
+        ti, ai, bi = cols["ALL"].index, cols["NSTW"].index, cols["NSDP"].index
         for node in nodes:
-            t, a, b = (node.values.get(cols[s].index) for s in ("ALL", "NSTW", "NSDP"))
-            if t is None or (a is None and b is None):
+            values = node.values
+            t = values.get(ti)
+            if t is None:
+                continue
+            a, b = values.get(ai), values.get(bi)
+            if a is None and b is None:
                 continue
             parts = round((a or 0.0) + (b or 0.0), 6)
             if abs(t - parts) > TOLERANCE + 1e-9 * abs(parts):
@@ -652,9 +763,7 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
 def _rate_written(raw: Any, ctx: _Context) -> tuple[float, float] | None:
     """The written rate and the tolerance of its display (in the same unit as written)."""
     if isinstance(raw, float | int) and not isinstance(raw, bool):
-        text = repr(float(raw))
-        decimals = len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 2
-        return float(raw), 0.5 * 10 ** (-min(decimals, 2))
+        return _number_rate(float(raw))
     if isinstance(raw, str) and raw.strip():
         p = parse_number(raw, ctx.convention)
         if p.value is None:
@@ -666,16 +775,30 @@ def _rate_written(raw: Any, ctx: _Context) -> tuple[float, float] | None:
     return None
 
 
-def _check_rate(grid: Grid, node: _Node, rate_col: Column, groups: list[_Group], ctx: _Context) -> None:
-    """A written rate against the row's disbursed / allocated (percent points or fraction)."""
+@lru_cache(maxsize=65536)
+def _number_rate(value: float) -> tuple[float, float]:
+    """A numeric rate cell and the tolerance of its display (rates repeat: read each value once)."""
+    text = repr(value)
+    decimals = len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 2
+    return value, 0.5 * 10 ** (-min(decimals, 2))
+
+
+def _check_rate(
+    grid: Grid, node: _Node, rate_col: Column, alloc_cols: list[int], disb_cols: list[int], ctx: _Context
+) -> None:
+    """A written rate against the row's disbursed / allocated (percent points or fraction).
+
+    ``alloc_cols`` and ``disb_cols``: the amount columns of the Tổng số groups (of all groups when
+    the sheet does not split sources).
+    """
     if not node.values:
         return
     written = _rate_written(grid.value(node.row, rate_col.index), ctx)
     if written is None:
         return
-    main = [g for g in groups if g.source == "ALL"] or groups
-    alloc = sum(node.values.get(g.alloc.index) or 0.0 for g in main if g.alloc)
-    disb = sum(node.values.get(g.disb.index) or 0.0 for g in main if g.disb)
+    values = node.values
+    alloc = sum(values.get(i) or 0.0 for i in alloc_cols)
+    disb = sum(values.get(i) or 0.0 for i in disb_cols)
     if alloc <= 0:
         return
     rate = disb / alloc
@@ -725,6 +848,8 @@ def _emit_items(
 ) -> None:
     cols = sorted({c.index for c in table.columns if c.role in ("alloc", "disb", "in_month")})
     split = any(g.source in ("NSTW", "NSDP") for g in groups)
+    sourced = [g for g in groups if g.source in ("NSTW", "NSDP")]
+    letters = {c: cell_ref(0, c)[:-1] for c in cols}  # column letters, for the items' cell references
     for node in nodes:
         if (
             node.kind == "sub_project"
@@ -740,14 +865,12 @@ def _emit_items(
         for g in groups:
             if split and g.source == "ALL":
                 continue
-            _emit(grid, node, g, values, row, multi_year, default_year, ctx, meta, sheet)
-        if split:
-            # A row that fills only Tổng số still counts, as all sources together.
-            sourced = [g for g in groups if g.source in ("NSTW", "NSDP")]
-            if all(_empty(values, g) for g in sourced):
-                for g in groups:
-                    if g.source == "ALL":
-                        _emit(grid, node, g, values, row, multi_year, default_year, ctx, meta, sheet)
+            _emit(grid, node, g, values, row, multi_year, default_year, ctx, meta, sheet, letters)
+        # A row that fills only Tổng số still counts, as all sources together.
+        if split and all(_empty(values, g) for g in sourced):
+            for g in groups:
+                if g.source == "ALL":
+                    _emit(grid, node, g, values, row, multi_year, default_year, ctx, meta, sheet, letters)
 
 
 def _empty(values: dict[int, float | None], g: _Group) -> bool:
@@ -765,6 +888,7 @@ def _emit(
     ctx: _Context,
     meta: _Meta,
     sheet: SheetResult,
+    letters: dict[int, str],
 ) -> None:
     alloc = values.get(g.alloc.index) if g.alloc else None
     disb = values.get(g.disb.index) if g.disb else None
@@ -778,6 +902,7 @@ def _emit(
         year = (node.budget_year, node.execution_year) if node.budget_year else (g.year or default_year)
     if not year or not year[0]:
         return
+    n = row + 1  # cell_ref(row, c) is the column's letters and this
     sheet.items.append(
         LineItem(
             unit=meta.unit,
@@ -792,11 +917,11 @@ def _emit(
             disbursed_in_month=in_month,
             file=ctx.rel,
             sheet=grid.name,
-            row=row + 1,
+            row=n,
             label=node.label,
-            allocated_cell=cell_ref(row, g.alloc.index) if g.alloc else None,
-            disbursed_cell=cell_ref(row, g.disb.index) if g.disb else None,
-            in_month_cell=cell_ref(row, g.in_month.index) if g.in_month else None,
+            allocated_cell=f"{letters[g.alloc.index]}{n}" if g.alloc else None,
+            disbursed_cell=f"{letters[g.disb.index]}{n}" if g.disb else None,
+            in_month_cell=f"{letters[g.in_month.index]}{n}" if g.in_month else None,
         )
     )
 

@@ -205,3 +205,38 @@ def test_year_tags() -> None:
     assert year_tag(fold("Vốn năm 2022 kéo dài sang năm 2023")) == (2022, 2023)
     assert year_tag(fold("Kế hoạch vốn năm trước được phép kéo dài sang năm 2023")) == (2022, 2023)
     assert year_tag(fold("Giải ngân lũy kế đến 30/9/2023")) is None
+
+
+_CELLS = st.one_of(
+    st.sampled_from(ALLOC + DISB + RATE + LABEL + STT + EXTRA + ["", " ", "Dự án", "Nguồn vốn", "Tổng số"]),
+    st.builds(lambda t: _variant(t, 1, True), st.sampled_from(ALLOC + DISB)),
+    st.text(max_size=8),
+    st.floats(allow_nan=False),
+    st.integers(-5, 5),
+    st.none(),
+    # One cell naming both measures, around the 120-character limit of a header cell.
+    st.builds(lambda n: "Kế hoạch giải ngân " + "x" * n, st.integers(0, 110)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(row=st.lists(_CELLS, max_size=8))
+def test_quick_header_check_agrees_with_is_header_row(row: list[object]) -> None:
+    from reconcile.header import _may_be_header, is_header_row
+
+    cells = [fold(v) if isinstance(v, str) else "" for v in row]
+    assert _may_be_header(row) == (is_header_row(cells) is not None)
+
+
+def test_quick_header_check_at_the_cell_length_limit() -> None:
+    from reconcile.header import _may_be_header, is_header_row
+
+    for n in range(95, 110):
+        long_alloc = "Kế hoạch vốn " + "x" * n  # folds to 13 + n characters
+        for row in ([long_alloc, "Giải ngân"], ["Nội dung", long_alloc, 5.0, "Lũy kế"]):
+            cells = [fold(v) if isinstance(v, str) else "" for v in row]
+            assert (
+                _may_be_header(row)
+                == (is_header_row(cells) is not None)
+                == (len(cells[row.index(long_alloc)]) < 120)
+            )

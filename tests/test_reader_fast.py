@@ -1,0 +1,124 @@
+"""The Layout A reader's shortcuts (plain numbers converted in place, each distinct header line and
+rate read once) give what the general path gives: values, findings and the header block, file after
+file, whatever the money unit and whatever a cell holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+from reconcile.reader import read_file
+
+
+def _write(path: Path, top: list[list[Any]], header: list[str], body: list[list[Any]]) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sheet1")
+    rows = [*top, header, *body]
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None and v != "":
+                sheet.write(r, c, v)
+    book.close()
+    return path
+
+
+HEADER = ["STT", "Nội dung", "Kế hoạch vốn", "Giải ngân lũy kế", "Tỷ lệ (%)"]
+
+
+def _body(rate: Any = 50.0, amount: Any = 100.0) -> list[list[Any]]:
+    return [
+        ["", "TỔNG CỘNG", 200.0, 150.0, 75.0],
+        ["I", "Vốn năm 2023", 200.0, 150.0, 75.0],
+        ["1", "Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo", 100.0, 50.0, rate],
+        ["2", "Dự án 5: Hỗ trợ nhà ở", 100.0, amount, 100.0],
+        ["", "Người lập biểu", "", "", ""],
+    ]
+
+
+def _items(result: Any) -> list[tuple[Any, ...]]:
+    return [
+        (i.project, i.budget_year, i.allocated, i.disbursed, i.allocated_cell, i.disbursed_cell, i.row)
+        for s in result.sheets
+        for i in s.items
+    ]
+
+
+def _codes(result: Any) -> list[tuple[str, str | None]]:
+    return [(f.code, f.cell) for f in result.findings]
+
+
+def test_period_named_only_by_the_disbursed_column(tmp_path: Path) -> None:
+    header = [*HEADER[:3], "Giải ngân lũy kế đến 30/9/2023", HEADER[4]]
+    top: list[list[Any]] = [["UBND XÃ AN BÌNH"], ["Đơn vị tính: triệu đồng"]]
+    result = read_file(_write(tmp_path / "bc.xlsx", top, header, _body()), "bc.xlsx")
+    assert [(s.unit, s.period) for s in result.sheets] == [("UBND XÃ AN BÌNH", dt.date(2023, 9, 30))]
+    assert _codes(result) == []
+    # In a unit's folder, a lone superior body ("UBND ...") gives way to the folder's name.
+    result = read_file(tmp_path / "bc.xlsx", "an-binh/bc.xlsx")
+    assert [(s.unit, s.period) for s in result.sheets] == [("an-binh", dt.date(2023, 9, 30))]
+
+
+def test_header_lines_are_read_per_file(tmp_path: Path) -> None:
+    """The same lines recur from file to file; each file still gets its own unit, period and unit of money."""
+    top_a = [["Đơn vị: Xã An Bình"], ["(Số liệu đến ngày 31/8/2023)"], ["Đơn vị tính: triệu đồng"]]
+    top_b = [["Đơn vị: Xã An Bình"], ["(Số liệu đến ngày 30/9/2023)"], ["Đơn vị tính: nghìn đồng"]]
+    a = read_file(_write(tmp_path / "a.xlsx", top_a, HEADER, _body()), "a.xlsx")
+    b = read_file(_write(tmp_path / "b.xlsx", top_b, HEADER, _body()), "b.xlsx")
+    again = read_file(tmp_path / "a.xlsx", "a.xlsx")
+    assert [(s.unit, s.period, s.money_unit) for s in a.sheets] == [
+        ("Xã An Bình", dt.date(2023, 8, 31), "trieu")
+    ]
+    assert [(s.unit, s.period, s.money_unit) for s in b.sheets] == [
+        ("Xã An Bình", dt.date(2023, 9, 30), "nghin")
+    ]
+    assert (
+        _items(again)
+        == _items(a)
+        == [
+            (2, 2023, 100.0, 50.0, "C7", "D7", 7),
+            (5, 2023, 100.0, 100.0, "C8", "D8", 8),
+        ]
+    )
+    # nghìn đồng: the same figures in triệu.
+    assert [(p, al, d) for p, _, al, d, *_ in _items(b)] == [(2, 0.1, 0.05), (5, 0.1, 0.1)]
+    assert _codes(a) == _codes(b) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "disbursed", "findings"),
+    [
+        (100.0, 100.0, []),
+        ("100", 100.0, []),
+        ("1.000,5", 1000.5, [("total_mismatch", "D5"), ("rate_mismatch", "E7")]),
+        (-100.0, -100.0, [("negative_amount", "D7"), ("total_mismatch", "D5"), ("rate_mismatch", "E7")]),
+        ("-", 0.0, [("total_mismatch", "D5"), ("rate_mismatch", "E7")]),
+        ("chưa có", None, [("not_a_number", "D7"), ("total_mismatch", "D5"), ("rate_mismatch", "E7")]),
+        (True, None, [("not_a_number", "D7"), ("total_mismatch", "D5"), ("rate_mismatch", "E7")]),
+    ],
+)
+def test_amount_cells_of_every_kind(
+    tmp_path: Path, amount: Any, disbursed: Any, findings: list[tuple[str, str]]
+) -> None:
+    top: list[list[Any]] = [["Đơn vị: Xã An Bình"], ["(Số liệu đến ngày 30/9/2023)"]]
+    result = read_file(_write(tmp_path / "k.xlsx", top, HEADER, _body(amount=amount)), "k.xlsx")
+    assert _items(result) == [
+        (2, 2023, 100.0, 50.0, "C6", "D6", 6),
+        (5, 2023, 100.0, disbursed, "C7", "D7", 7),
+    ]
+    assert sorted(_codes(result)) == sorted(findings)
+
+
+def test_rates_as_written(tmp_path: Path) -> None:
+    top: list[list[Any]] = [["Đơn vị: Xã An Bình"], ["(Số liệu đến ngày 30/9/2023)"]]
+    ok = read_file(_write(tmp_path / "ok.xlsx", top, HEADER, _body(rate=50.0)), "ok.xlsx")
+    fraction = read_file(_write(tmp_path / "f.xlsx", top, HEADER, _body(rate=0.5)), "f.xlsx")
+    wrong = read_file(_write(tmp_path / "w.xlsx", top, HEADER, _body(rate=55.0)), "w.xlsx")
+    text = read_file(_write(tmp_path / "t.xlsx", top, HEADER, _body(rate="55,0%")), "t.xlsx")
+    close = read_file(_write(tmp_path / "c.xlsx", top, HEADER, _body(rate=50.004)), "c.xlsx")
+    assert _codes(ok) == _codes(fraction) == _codes(close) == []
+    assert _codes(wrong) == _codes(text) == [("rate_mismatch", "E6")]
+    assert wrong.findings[0].params == {"written_rate": 0.55, "computed_rate": 0.5}
