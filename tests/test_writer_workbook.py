@@ -23,9 +23,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from reconcile.messages import msg, status_label
@@ -674,3 +677,197 @@ def test_shortfall_cache_follows_spreadsheet_subtraction() -> None:
     assert wbmod._approx_sub(-1.0, 1.0) == -2.0
     # Cached inputs are what the cell holds after xlsxwriter writes 16 significant digits.
     assert wbmod._stored(0.1 + 0.2) == 0.3
+
+
+# ---- the column operations against the row-by-row definitions they replaced --------------------------
+
+_UNITS = st.sampled_from([UNIT_A, UNIT_B, "Z đơn vị", "a\x01", "a ", "", None, float("nan")])
+_SOURCES = st.sampled_from(["NSTW", "NSDP", "ALL", "ZZZ", "", None])
+_YEARS = st.sampled_from([2022, 2023, 2024, None])
+_PERIODS = st.sampled_from([*PERIODS, dt.date(2022, 12, 31), None])
+_FLOATS = st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False), st.just(-0.0))
+
+
+def _summary_frame(rows: list[tuple[Any, ...]], years_as: str) -> pd.DataFrame:
+    """A summary frame of ``rows`` (unit, by, ey, project, sub, source, period, rate, disbursed,
+    allocated), the year columns Int64 (missing years possible) or plain int64."""
+    cols = ["unit", "budget_year", "execution_year", "project", "sub_project", "source", "period"]
+    cols += ["rate", "disbursed", "allocated"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["unit"] = df["unit"].astype(object)
+    df["source"] = df["source"].astype(object)
+    df["period"] = df["period"].astype(object)
+    for c in ("budget_year", "execution_year"):
+        df[c] = df[c].fillna(2023).astype("int64") if years_as == "int64" else df[c].astype("Int64")
+    df["project"] = df["project"].astype("int64")
+    df["sub_project"] = df["sub_project"].astype("Int64")
+    for c in ("rate", "disbursed", "allocated"):
+        df[c] = df[c].astype("float64")
+    return df
+
+
+_KEY_FIELDS = (
+    _UNITS,
+    _YEARS,
+    _YEARS,
+    st.integers(0, 7),
+    st.sampled_from([0, 1, 2, None]),
+    _SOURCES,
+    _PERIODS,
+)
+
+
+def _with_repeats(rows: list[tuple[Any, ...]]) -> st.SearchStrategy[list[tuple[Any, ...]]]:
+    """``rows`` and copies of some of them with other figures and one key field (or none) changed:
+    the same key and period twice (the later row's rate is the one shown) and keys that differ in
+    one field only (None against 0, a listed unit against an unlisted one...)."""
+    change = st.one_of(st.none(), *(st.tuples(st.just(i), f) for i, f in enumerate(_KEY_FIELDS)))
+
+    def copy(r: tuple[Any, ...], field: tuple[int, Any] | None, figures: tuple[Any, ...]) -> tuple[Any, ...]:
+        key = list(r[:7])
+        if field is not None:
+            key[field[0]] = field[1]
+        return (*key, *figures)
+
+    again = st.lists(
+        st.tuples(st.sampled_from(rows), change, st.tuples(_FLOATS, _FLOATS, _FLOATS)), max_size=8
+    )
+    return again.map(lambda extra: rows + [copy(r, f, v) for r, f, v in extra])
+
+
+_summary_rows_strategy = st.lists(
+    st.tuples(*_KEY_FIELDS, _FLOATS, _FLOATS, _FLOATS), min_size=1, max_size=30
+).flatmap(_with_repeats)
+
+
+def _old_progress_data(result: Result) -> tuple[Any, ...]:
+    """The progress gathering as it was (an 8-column groupby and sort), for comparison."""
+    df = result.summary
+    unit_rank = {u: i for i, u in enumerate(result.units)}
+    texts = {c: df[c].map(lambda v: wbmod._text(v)) for c in ("unit", "source")}
+    keyframe = pd.DataFrame(
+        {
+            "ur": texts["unit"].map(unit_rank).fillna(len(unit_rank)).astype(np.int64),
+            "unit": texts["unit"],
+            "by": wbmod._whole(df["budget_year"], 0),
+            "ey": wbmod._whole(df["execution_year"], 0),
+            "project": wbmod._whole(df["project"], 0),
+            "sub": wbmod._whole(df["sub_project"], -1),
+            "sr": texts["source"].map(wbmod._SOURCE_RANK).fillna(len(wbmod._SOURCE_RANK)).astype(np.int64),
+            "source": texts["source"],
+        },
+        index=pd.RangeIndex(len(df)),
+    )
+    cols = list(keyframe.columns)
+    code = keyframe.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
+    firsts = keyframe.drop_duplicates()
+    shown_rows = firsts.sort_values(cols, kind="stable").index.to_numpy()[: wbmod.MAX_ROWS]
+    rank = np.full(len(firsts), -1, dtype=np.int64)
+    rank[code[shown_rows]] = np.arange(len(shown_rows))
+    period_of = [wbmod._date(v) for v in df["period"]]
+    periods = sorted({*result.periods, *(d for d in period_of if d is not None)})
+    rates: list[dict[dt.date, float]] = [{} for _ in shown_rows]
+    disbursed: dict[tuple[int | None, dt.date], list[float]] = {}
+    allocated: dict[dt.date, list[float]] = {}
+    for i, r in enumerate(df.to_dict("records")):
+        p = period_of[i]
+        if p is None:
+            continue
+        if rank[code[i]] >= 0 and math.isfinite(r["rate"]):
+            rates[rank[code[i]]][p] = r["rate"]
+        if math.isfinite(r["disbursed"]):
+            disbursed.setdefault((wbmod._int(r["budget_year"]), p), []).append(r["disbursed"])
+        if math.isfinite(r["allocated"]):
+            allocated.setdefault(p, []).append(r["allocated"])
+    return periods, len(firsts), shown_rows.tolist(), rates, disbursed, allocated
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=_summary_rows_strategy, years_as=st.sampled_from(["Int64", "int64"]), cap=st.sampled_from([3, 50])
+)
+def test_progress_gathering_matches_the_row_by_row_definition(
+    tmp_path: Path, rows: list[tuple[Any, ...]], years_as: str, cap: int
+) -> None:
+    """Keys ordered as the summary orders them (listed units first, missing sub-projects before
+    numbered ones, sources in SOURCES order), the first row of each shown key, the last rate of a key
+    and period, and the chart's values per budget year and period, whatever the mix of missing values."""
+    result = make_result(tmp_path)
+    result.summary = _summary_frame(rows, years_as)
+    result.periods = [PERIODS[0]]
+    saved = wbmod.MAX_ROWS
+    wbmod.MAX_ROWS = cap
+    try:
+        data = wbmod._progress_data(result)
+        periods, keys, shown_rows, rates, disbursed, allocated = _old_progress_data(result)
+    finally:
+        wbmod.MAX_ROWS = saved
+    assert data.periods == periods and data.keys == keys
+    expected = result.summary.iloc[shown_rows][list(data.shown.columns)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(data.shown, expected)
+    got_rates = [{p: r[j] for j, p in enumerate(periods) if not math.isnan(r[j])} for r in data.rates]
+    assert got_rates == rates
+    assert data.disbursed == disbursed and data.allocated == allocated
+
+
+def _old_plan_size(df: pd.DataFrame, per_unit: bool) -> int:
+    keys = pd.DataFrame(
+        {
+            "unit": df["unit"].map(lambda v: wbmod._text(v)) if per_unit else "",
+            "by": df["budget_year"],
+            "ey": df["execution_year"],
+            "project": df["project"],
+        }
+    )
+    units = keys["unit"].nunique() if per_unit else 0
+    years = len(keys.drop_duplicates(["unit", "by", "ey"]))
+    projects = keys.groupby(["unit", "by", "ey", "project"], dropna=False, sort=False).size()
+    return 1 + units + years + int((projects > 1).sum()) + len(df)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=_summary_rows_strategy, years_as=st.sampled_from(["Int64", "int64"]), per_unit=st.booleans())
+def test_plan_size_matches_its_groupby_definition(
+    rows: list[tuple[Any, ...]], years_as: str, per_unit: bool
+) -> None:
+    df = _summary_frame(rows, years_as)
+    assert wbmod._plan_size(df, per_unit) == _old_plan_size(df, per_unit)
+
+
+def test_combined_keys_order_like_tuples_even_when_too_wide_for_one_integer() -> None:
+    rng = np.random.default_rng(5)
+    narrow = [rng.integers(0, 4, 300) for _ in range(3)]
+    wide = [rng.integers(0, 3, 300) * 2**40, rng.integers(0, 3, 300) * 2**40, rng.integers(0, 3, 300)]
+    for parts in (narrow, wide):
+        key = wbmod._combined(parts)
+        tuples = list(zip(*(p.tolist() for p in parts), strict=True))
+        assert [tuples[i] for i in np.argsort(key, kind="stable")] == sorted(tuples)
+        assert len(np.unique(key)) == len(set(tuples))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.none() | st.floats(allow_nan=False, allow_infinity=False) | st.just(-0.0), max_size=8)
+)
+def test_widest_number_is_the_widest_cell(values: list[float | None]) -> None:
+    arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    for spec in (",.1f", ",.0f"):
+        expected = max((len(f"{v:{spec}}") for v in values if v is not None), default=1)
+        assert wbmod._widest(arr, spec) == expected
+
+
+def test_data_columns_convert_like_the_cell_by_cell_rules() -> None:
+    text = pd.Series(["a", None, "b\x01", float("nan"), "a", "", "NSTW"], dtype=object)
+    assert wbmod._data_text(text, "text", "vi") == ["a", None, "b ", None, "a", None, "NSTW"]
+    assert wbmod._data_text(text, "source", "en")[-1] == msg("source.NSTW", "en")
+    mixed = pd.Series([1, 1.0, "1", True, None], dtype=object)  # equal values, different texts
+    assert wbmod._data_text(mixed, "text", "vi") == ["1", "1.0", "1", "True", None]
+    ints = pd.Series([3, None, 5], dtype="Int64")
+    assert wbmod._data_numbers(ints, "whole").tolist()[::2] == [3.0, 5.0]
+    floats = pd.Series([1.5, math.inf, -0.0, math.nan])
+    got = wbmod._data_numbers(floats, "amount")
+    assert got[0] == 1.5 and math.isnan(got[1]) and math.copysign(1, got[2]) == -1 and math.isnan(got[3])
+    objects = pd.Series(["2.5", "x", 4, None], dtype=object)
+    assert wbmod._data_numbers(objects, "amount")[[0, 2]].tolist() == [2.5, 4.0]
+    dates = pd.Series([dt.date(2023, 9, 30), None, "2023-01-31", dt.datetime(2023, 9, 30, 5)], dtype=object)
+    assert wbmod._data_numbers(dates, "date")[[0, 2, 3]].tolist() == [45199.0, 44957.0, 45199.0]

@@ -406,3 +406,76 @@ def _info_key(info: Any) -> tuple[Any, ...] | None:
         return (info.height, info.hidden, info.level, info.collapsed)
     except AttributeError:
         return None
+
+
+class CellBuffer:
+    """Cells given one by one, like xlsxwriter's ``write_*`` methods but only stored, then written
+    as one :class:`RowBlock` covering rows ``first_row`` … ``first_row + n - 1``.
+
+    For tables whose cells are decided row by row (formats and formulas that vary along a column):
+    storing a cell costs a fraction of what xlsxwriter spends on it.
+    """
+
+    def __init__(self, ws: Worksheet, first_row: int, n: int) -> None:
+        self._block = RowBlock(ws, first_row, n)
+        self._first = first_row
+        # (col, kind) -> rows, values, formats, cached formula values
+        self._parts: dict[tuple[int, str], tuple[list[int], list[Any], list[Format], list[float]]] = {}
+
+    def _add(self, kind: str, row: int, col: int, value: Any, fmt: Format, extra: float = 0.0) -> None:
+        i = row - self._first
+        if not 0 <= i < self._block.n:
+            raise ValueError(f"row {row} is outside the buffer")
+        part = self._parts.get((col, kind))
+        if part is None:
+            part = self._parts[(col, kind)] = ([], [], [], [])
+        part[0].append(i)
+        part[1].append(value)
+        part[2].append(fmt)
+        part[3].append(extra)
+
+    def string(self, row: int, col: int, value: str, fmt: Format) -> None:
+        """A string cell (``write_string``)."""
+        self._add("string", row, col, value, fmt)
+
+    def number(self, row: int, col: int, value: float, fmt: Format) -> None:
+        """A number cell (``write_number``)."""
+        self._add("number", row, col, value, fmt)
+
+    def blank(self, row: int, col: int, fmt: Format) -> None:
+        """A formatted empty cell (``write_blank``)."""
+        self._add("blank", row, col, True, fmt)
+
+    def formula(self, row: int, col: int, formula: str, fmt: Format, value: float) -> None:
+        """A formula cell with its cached value (``write_formula``)."""
+        self._add("formula", row, col, formula, fmt, value)
+
+    def write(self) -> None:
+        """Write the stored cells."""
+        block, n = self._block, self._block.n
+        for (col, kind), (rows, values, fmts, extra) in self._parts.items():
+            full: list[Any] = [None] * n
+            for i, v in zip(rows, values, strict=True):
+                if full[i] is not None:
+                    raise ValueError(f"two cells for the same place in column {col}")
+                full[i] = v
+            fmt: FormatArg
+            if all(f is fmts[0] for f in fmts):
+                fmt = fmts[0]
+            else:
+                per_row = [fmts[0]] * n
+                for i, f in zip(rows, fmts, strict=True):
+                    per_row[i] = f
+                fmt = per_row
+            if kind == "string":
+                block.strings(col, full, fmt)
+            elif kind == "number":
+                block.numbers(col, [np.nan if v is None else v for v in full], fmt)
+            elif kind == "blank":
+                block.blanks(col, [v is not None for v in full], fmt)
+            else:
+                cached: list[float] = [0.0] * n
+                for i, v in zip(rows, extra, strict=True):
+                    cached[i] = v
+                block.formulas(col, full, cached, fmt)
+        block.write()

@@ -39,7 +39,7 @@ from ..catalogue import project_name, sub_project_name
 from ..messages import finding_message, fmt_date, fmt_number, msg, status_label
 from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result
 from . import palette
-from .bulk import RowBlock
+from .bulk import CellBuffer, RowBlock
 from .palette import hex_with_hash
 
 #: No sheet holds more table rows than this (SPEC 5); the CSVs hold everything.
@@ -635,6 +635,8 @@ def _write_summary_lines(
     widths: _Widths,
 ) -> None:
     row_of = [first_row + i for i in range(len(lines))]
+    # Stored cell by cell (the formats and formulas vary by row), written as one block.
+    buf = CellBuffer(ws, first_row, len(lines))
     for i, line in enumerate(lines):
         row = row_of[i]
         n = row + 1  # 1-based row number for formulas
@@ -642,53 +644,51 @@ def _write_summary_lines(
         height = widths.height(((_C_PROJ, line.project), (_C_SUB, line.sub_project)), bold=rk != "detail")
         if line.depth or height:
             ws.set_row(row, height, None, {"level": min(line.depth, 7)})
-        ws.write_string(row, _C_UNIT, _text(line.unit), st.cell("text", rk))
+        buf.string(row, _C_UNIT, _text(line.unit), st.cell("text", rk))
         widths.see(_C_UNIT, _display_len(line.unit))
         for col, year in ((_C_BY, line.budget_year), (_C_EY, line.execution_year)):
             if year is None:
-                ws.write_blank(row, col, None, st.cell("year", rk))
+                buf.blank(row, col, st.cell("year", rk))
             else:
-                ws.write_number(row, col, year, st.cell("year", rk))
+                buf.number(row, col, year, st.cell("year", rk))
                 widths.see(col, 4)
         for col, text, kind in (
             (_C_PROJ, line.project, "wrap"),
             (_C_SUB, line.sub_project, "wrap"),
             (_C_SRC, line.source, "text"),
         ):
-            ws.write_string(row, col, _text(text), st.cell(kind, rk))
+            buf.string(row, col, _text(text), st.cell(kind, rk))
             widths.see(col, _display_len(text))
         c = line.cached
         if rk == "detail":
             for col, value in ((_C_ALLOC, line.allocated), (_C_DISB, line.disbursed)):
                 if value is None:
-                    ws.write_blank(row, col, None, st.cell("amount", rk))
+                    buf.blank(row, col, st.cell("amount", rk))
                 else:
-                    ws.write_number(row, col, value, st.cell("amount", rk))
+                    buf.number(row, col, value, st.cell("amount", rk))
                 widths.see(col, _amount_chars(value))
-            ws.write_formula(
-                row, _C_SHORT, f"=MAX(G{n}*{target_name}-H{n},0)", st.cell("amount", rk), c[_C_SHORT]
-            )
+            buf.formula(row, _C_SHORT, f"=MAX(G{n}*{target_name}-H{n},0)", st.cell("amount", rk), c[_C_SHORT])
         else:
             for col in _SUMMED:
                 letter = xl_col_to_name(col)
                 formula = _sum_formula(letter, [row_of[j] for j in line.children])
                 if formula is None:
-                    ws.write_number(row, col, c[col], st.cell(_SUMMARY_COLUMNS[col][1], rk))
+                    buf.number(row, col, c[col], st.cell(_SUMMARY_COLUMNS[col][1], rk))
                 else:
-                    ws.write_formula(row, col, formula, st.cell(_SUMMARY_COLUMNS[col][1], rk), c[col])
+                    buf.formula(row, col, formula, st.cell(_SUMMARY_COLUMNS[col][1], rk), c[col])
                 widths.see(col, _amount_chars(c[col]))
         widths.see(_C_SHORT, _amount_chars(c[_C_SHORT]))
-        ws.write_formula(row, _C_RATE, f"=IF(G{n}>0,H{n}/G{n},0)", st.cell("rate", rk), c[_C_RATE])
+        buf.formula(row, _C_RATE, f"=IF(G{n}>0,H{n}/G{n},0)", st.cell("rate", rk), c[_C_RATE])
         widths.see(_C_RATE, 7)
         if rk == "detail":
             label = status_label(line.status, lang) if line.status else ""
             fill = STATUS_COLOURS.get(line.status)
-            ws.write_string(row, _C_STATUS, label, st.cell("text", rk, fill))
+            buf.string(row, _C_STATUS, label, st.cell("text", rk, fill))
             widths.see(_C_STATUS, _display_len(label))
             if line.deadline is None:
-                ws.write_blank(row, _C_DEADLINE, None, st.cell("date", rk))
+                buf.blank(row, _C_DEADLINE, st.cell("date", rk))
             else:
-                ws.write_number(row, _C_DEADLINE, _serial(line.deadline), st.cell("date", rk))
+                buf.number(row, _C_DEADLINE, _serial(line.deadline), st.cell("date", rk))
                 widths.see(_C_DEADLINE, 10)
             for col, value, kind in (
                 (_C_DAYS, line.days_left, "int"),
@@ -697,9 +697,9 @@ def _write_summary_lines(
                 (_C_EXPECTED, line.expected_rate, "rate"),
             ):
                 if value is None:
-                    ws.write_blank(row, col, None, st.cell(kind, rk))
+                    buf.blank(row, col, st.cell(kind, rk))
                 else:
-                    ws.write_number(row, col, value, st.cell(kind, rk))
+                    buf.number(row, col, value, st.cell(kind, rk))
                     widths.see(col, 7 if kind == "rate" else _amount_chars(float(value)))
         else:
             for col, kind in (
@@ -708,7 +708,8 @@ def _write_summary_lines(
                 (_C_DAYS, "int"),
                 (_C_EXPECTED, "rate"),
             ):
-                ws.write_blank(row, col, None, st.cell(kind, rk))
+                buf.blank(row, col, st.cell(kind, rk))
+    buf.write()
 
 
 def _data_bar(ws: Worksheet, first: int, last: int) -> None:
@@ -731,24 +732,24 @@ def _data_bar(ws: Worksheet, first: int, last: int) -> None:
     )
 
 
-def _plan_size(df: pd.DataFrame | None, per_unit: bool) -> int:
+def _plan_size(df: pd.DataFrame | None, per_unit: bool, unit_codes: np.ndarray | None = None) -> int:
     """How many lines :func:`_plan` makes of ``df``, counted without planning them: a national run
     has a million keys, and planning them only to find that they do not fit took a minute and
-    gigabytes."""
+    gigabytes. ``unit_codes``: :func:`_text_codes` of the unit column, when already known."""
     if df is None or len(df) == 0:
         return 1
-    keys = pd.DataFrame(
-        {
-            "unit": _texts(df["unit"]) if per_unit else "",
-            "by": df["budget_year"],
-            "ey": df["execution_year"],
-            "project": df["project"],
-        }
+    if per_unit:
+        unit = unit_codes if unit_codes is not None else _text_codes(df["unit"])[0]
+    else:
+        unit = np.zeros(len(df), dtype=np.int64)
+    # Raw values, missing ones a group of their own (code -1 + 1 = 0).
+    by, ey, project = (
+        pd.factorize(df[c], use_na_sentinel=True)[0] + 1 for c in ("budget_year", "execution_year", "project")
     )
-    units = keys["unit"].nunique() if per_unit else 0
-    years = len(keys.drop_duplicates(["unit", "by", "ey"]))
-    projects = keys.groupby(["unit", "by", "ey", "project"], dropna=False, sort=False).size()
-    return 1 + units + years + int((projects > 1).sum()) + len(df)
+    units = len(np.unique(unit)) if per_unit else 0
+    years = len(np.unique(_combined([unit, by, ey])))
+    _keys, counts = np.unique(_combined([unit, by, ey, project]), return_counts=True)
+    return 1 + units + years + int((counts > 1).sum()) + len(df)
 
 
 def _write_summary(
@@ -758,8 +759,9 @@ def _write_summary(
     unit_rank = {u: i for i, u in enumerate(result.units)}
     all_units = msg("wb.all_units", lang)
     latest = result.latest
-    per_unit = latest is not None and len(latest) > 0 and _texts(latest["unit"]).nunique() > 1
-    size = _plan_size(latest, per_unit)
+    unit_codes = None if latest is None or len(latest) == 0 else _text_codes(latest["unit"])[0]
+    per_unit = unit_codes is not None and len(np.unique(unit_codes)) > 1
+    size = _plan_size(latest, per_unit, unit_codes)
     if result.consolidated is not None:
         size += _plan_size(result.consolidated, False)
     note = ""
@@ -839,11 +841,32 @@ _PROGRESS_KEY_HEADERS = (
 )
 
 
-def _texts(series: pd.Series) -> pd.Series:
-    """:func:`_text` of every value, computed once per distinct value."""
+def _text_codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Per value, the number of its :func:`_text` ('' for missing values) among ``texts``, the distinct
+    texts; :func:`_text` runs once per distinct value."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    table = np.array([*(_text(u) for u in uniques), ""], dtype=object)
-    return pd.Series(table[codes], index=series.index, dtype=object)  # code -1 (missing) picks ""
+    distinct: dict[str, int] = {}
+    table = [distinct.setdefault(_text(u), len(distinct)) for u in uniques.tolist()]
+    table.append(distinct.setdefault("", len(distinct)))  # code -1 (missing) picks the last entry
+    return np.array(table, dtype=np.int64)[codes], list(distinct)
+
+
+def _combined(parts: list[np.ndarray]) -> np.ndarray:
+    """One int64 per row that orders and tells apart the rows as the tuples of ``parts`` (non-negative
+    integers) do; the rank of each row's tuple when the parts are too wide to fit in 63 bits."""
+    sizes = [int(p.max()) + 1 if len(p) else 1 for p in parts]
+    if math.prod(sizes) < 2**62:
+        key = np.zeros(len(parts[0]), dtype=np.int64)
+        for part, size in zip(parts, sizes, strict=True):
+            key = key * size + part
+        return key
+    order = np.lexsort(parts[::-1])
+    stacked = np.stack([p[order] for p in parts])
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)
+    key = np.empty(len(order), dtype=np.int64)
+    key[order] = np.cumsum(new) - 1
+    return key
 
 
 def _whole(series: pd.Series, missing: int) -> np.ndarray:
@@ -866,35 +889,30 @@ class _Progress:
     allocated: dict[dt.date, list[float]]
 
 
-def _ranks(values: pd.Series, sort_key: Callable[[Any], Any]) -> np.ndarray:
-    """Per value, its rank among the distinct values ordered by ``sort_key``."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    order = sorted(range(len(uniques)), key=lambda j: sort_key(uniques[j]))
-    rank = np.empty(len(uniques), dtype=np.int64)
-    rank[order] = np.arange(len(uniques))
+def _order_ranks(codes: np.ndarray, values: list[Any], sort_key: Callable[[Any], Any]) -> np.ndarray:
+    """Per row, the rank of its value ``values[code]`` among ``values`` ordered by ``sort_key``."""
+    order = sorted(range(len(values)), key=lambda j: sort_key(values[j]))
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values))
     return rank[codes]
 
 
-def _key_order(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys made of ``parts`` (non-negative ranks, compared left to right): their first
-    rows in key order, and each row's key number in that order. One integer per row when the ranks
-    fit in 63 bits, so sorting a million rows is one integer sort."""
-    sizes = [int(p.max()) + 1 if len(p) else 1 for p in parts]
-    if math.prod(sizes) < 2**62:
-        key = np.zeros(len(parts[0]), dtype=np.int64)
-        for p, size in zip(parts, sizes, strict=True):
-            key = key * size + p
-        _uniq, firsts, inverse = np.unique(key, return_index=True, return_inverse=True)
-        return firsts, inverse.reshape(-1)
-    frame = pd.DataFrame({str(i): p for i, p in enumerate(parts)})
-    order = np.lexsort(parts[::-1])  # stable: the first row of each key comes first
-    ordered = frame.iloc[order]
-    new = ordered.ne(ordered.shift()).any(axis=1).to_numpy()
-    new[:1] = True
-    number = np.cumsum(new) - 1
-    inverse = np.empty(len(order), dtype=np.int64)
-    inverse[order] = number
-    return order[new], inverse
+def _int_ranks(v: np.ndarray) -> np.ndarray:
+    """Non-negative integers ordered as ``v``: the offset from the smallest when the range is narrow."""
+    if len(v) == 0:
+        return v
+    low, high = int(v.min()), int(v.max())
+    if high - low <= 4 * len(v) + 1024:
+        return v - low
+    return np.unique(v, return_inverse=True)[1].reshape(-1)
+
+
+def _groups(key: np.ndarray) -> dict[int, np.ndarray]:
+    """The positions of each distinct ``key``, in row order."""
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    cuts = (np.flatnonzero(k[1:] != k[:-1]) + 1).tolist()
+    return {int(k[a]): order[a:b] for a, b in zip([0, *cuts], [*cuts, len(k)], strict=True)} if len(k) else {}
 
 
 def _progress_data(result: Result) -> _Progress:
@@ -903,38 +921,40 @@ def _progress_data(result: Result) -> _Progress:
         return _Progress(sorted(set(result.periods)), 0, pd.DataFrame(), np.empty((0, 0)), {}, {})
     unit_rank = {u: i for i, u in enumerate(result.units)}
     n_units, n_sources = len(unit_rank), len(_SOURCE_RANK)
-    # The order of _key_sort: unit (listed units first), years, project, sub-project, source.
-    unit = _texts(df["unit"])
-    source = _texts(df["source"])
-    parts = [
-        _ranks(unit, lambda u: (unit_rank.get(u, n_units), u)),
-        _ranks(pd.Series(_whole(df["budget_year"], 0)), lambda v: v),
-        _ranks(pd.Series(_whole(df["execution_year"], 0)), lambda v: v),
-        _ranks(pd.Series(_whole(df["project"], 0)), lambda v: v),
-        _ranks(pd.Series(_whole(df["sub_project"], -1)), lambda v: v),
-        _ranks(source, lambda s: (_SOURCE_RANK.get(s, n_sources), s)),
-    ]
-    firsts, key_of_row = _key_order(parts)
+    # The order of _key_sort (unit, listed units first; years; project; sub-project; source) as one
+    # integer per row, so that ordering a million rows is one integer sort.
+    unit, unit_texts = _text_codes(df["unit"])
+    source, source_texts = _text_codes(df["source"])
+    key = _combined(
+        [
+            _order_ranks(unit, unit_texts, lambda u: (unit_rank.get(u, n_units), u)),
+            _int_ranks(_whole(df["budget_year"], 0)),
+            _int_ranks(_whole(df["execution_year"], 0)),
+            _int_ranks(_whole(df["project"], 0)),
+            _int_ranks(_whole(df["sub_project"], -1)),
+            _order_ranks(source, source_texts, lambda s: (_SOURCE_RANK.get(s, n_sources), s)),
+        ]
+    )
+    _keys, firsts, key_of_row = np.unique(key, return_index=True, return_inverse=True)
     shown_rows = firsts[:MAX_ROWS]
     # Keys are numbered in sheet order, so a row belongs to a shown key when its number is small.
-    row_rank = np.where(key_of_row < len(shown_rows), key_of_row, -1)
+    row_rank = np.where(key_of_row.reshape(-1) < len(shown_rows), key_of_row.reshape(-1), -1)
 
     codes, uniques = pd.factorize(df["period"], use_na_sentinel=True)
-    dates = [_date(u) for u in uniques]
-    period_of = np.array([*dates, None], dtype=object)[codes]  # code -1 (missing) picks None
-    has_period = np.array([d is not None for d in dates] + [False], dtype=bool)[codes]
+    dates = [_date(u) for u in uniques.tolist()]
     periods = sorted({*result.periods, *(d for d in dates if d is not None)})
+    col_of = {p: j for j, p in enumerate(periods)}
+    period_col = np.array([-1 if d is None else col_of[d] for d in dates] + [-1], dtype=np.int64)[codes]
+    has_period = period_col >= 0
 
     rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    col_of = {p: j for j, p in enumerate(periods)}
-    col_of_code = np.array([col_of.get(d, -1) if d is not None else -1 for d in dates] + [-1])[codes]
     rates = np.full((len(shown_rows), len(periods)), np.nan)
     rows = np.flatnonzero((row_rank >= 0) & has_period & np.isfinite(rate))
     # A later row of the same key and period wins, as in a row-by-row loop.
-    cell = row_rank[rows] * max(len(periods), 1) + col_of_code[rows]
+    cell = row_rank[rows] * max(len(periods), 1) + period_col[rows]
     _u, last_in_reversed = np.unique(cell[::-1], return_index=True)
     keep = rows[len(rows) - 1 - last_in_reversed]
-    rates[row_rank[keep], col_of_code[keep]] = rate[keep]
+    rates[row_rank[keep], period_col[keep]] = rate[keep]
 
     # Values are listed in row order within each group, so the sums are those of a row-by-row loop.
     no_year = -(2**40)
@@ -942,16 +962,19 @@ def _progress_data(result: Result) -> _Progress:
     disbursed: dict[tuple[int | None, dt.date], list[float]] = {}
     d_values = pd.to_numeric(df["disbursed"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     rows = np.flatnonzero(has_period & np.isfinite(d_values))
-    pairs = pd.DataFrame({"y": by[rows], "p": period_of[rows]})
-    for key, idx in pairs.groupby(["y", "p"], sort=False).indices.items():
-        y, p = (int(key[0]), key[1])  # type: ignore[index]
-        disbursed[(None if y == no_year else y, p)] = d_values[rows[idx]].tolist()
+    width = len(periods)
+    for k, idx in _groups((by[rows] - no_year) * width + period_col[rows]).items():
+        y = k // width + no_year
+        disbursed[(None if y == no_year else y, periods[k % width])] = d_values[rows[idx]].tolist()
     allocated: dict[dt.date, list[float]] = {}
     a_values = pd.to_numeric(df["allocated"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     rows = np.flatnonzero(has_period & np.isfinite(a_values))
-    for p, idx in pd.Series(rows).groupby(period_of[rows], sort=False).indices.items():
-        allocated[p] = a_values[rows[idx]].tolist()  # type: ignore[index]
-    shown = df.iloc[shown_rows].reset_index(drop=True)
+    for k, idx in _groups(period_col[rows]).items():
+        allocated[periods[k]] = a_values[rows[idx]].tolist()
+    columns = [
+        c for c in ("unit", "budget_year", "execution_year", "project", "sub_project", "source") if c in df
+    ]
+    shown = df[columns].iloc[shown_rows].reset_index(drop=True)
     return _Progress(periods, len(firsts), shown, rates, disbursed, allocated)
 
 
