@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from .formulas import Unsupported, evaluate
-from .safety import Checked
+from .safety import Checked, parse_xml
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")
 
@@ -124,19 +124,18 @@ _WORKBOOK = "xl/workbook.xml"
 
 def _sheet_parts(zf: zipfile.ZipFile, checked: Checked | None) -> tuple[dict[str, str], bool]:
     """Sheet name -> XML part path, and whether the workbook asks for a full recalculation on load."""
-    from defusedxml import ElementTree as ET
-
-    kept = checked.parts.get(_WORKBOOK) if checked is not None else None
-    wb_xml = kept if kept is not None else zf.read(_WORKBOOK)
+    read = checked.read if checked is not None else zf.read
+    wb_xml = read(_WORKBOOK)
     full_calc = b'fullCalcOnLoad="1"' in wb_xml or b"fullCalcOnLoad='1'" in wb_xml
     ns = {
         "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
         "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     }
-    # The safety check parsed the workbook part already (with defusedxml, DTDs refused).
-    tree = checked.trees.get(_WORKBOOK) if checked is not None and kept is not None else None
-    root = tree if tree is not None else ET.fromstring(wb_xml)
-    rels_root = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    # The safety check parsed the workbook part already (with defusedxml, DTDs refused: a part
+    # that passed parses the same with them allowed).
+    tree = checked.trees.get(_WORKBOOK) if checked is not None else None
+    root = tree if tree is not None else parse_xml(wb_xml, forbid_dtd=False)
+    rels_root = parse_xml(read("xl/_rels/workbook.xml.rels"), forbid_dtd=False)
     targets = {rel.get("Id"): rel.get("Target") for rel in rels_root}
     parts: dict[str, str] = {}
     for sheet in root.iterfind("m:sheets/m:sheet", ns):
@@ -170,12 +169,13 @@ def _resolve_formulas(path: Path, grids: list[Grid], checked: Checked | None = N
 def _suspects(zf: zipfile.ZipFile, grids: list[Grid], checked: Checked | None) -> tuple[list[Grid], bool]:
     """Grids whose formula values cannot be trusted (error cells restored on the way), and fullCalcOnLoad."""
     parts, full_calc = _sheet_parts(zf, checked)
+    read = checked.read if checked is not None else zf.read
     suspect: list[Grid] = []
     for grid in grids:
         part = parts.get(grid.name)
         if not part:
             continue
-        xml = zf.read(part)
+        xml = read(part)
         if b't="e"' in xml:
             _restore_errors(grid, xml)
         if b"<f" not in xml:

@@ -196,7 +196,19 @@ def year_tag(t: str) -> tuple[int, int] | None:
 
 
 def _classify(levels: list[str]) -> Column:
-    """Decide a column's role from its header levels (top to bottom)."""
+    """Decide a column's role from its header levels (top to bottom): a new Column, index -1."""
+    role, source, year, text = _classified(tuple(levels))
+    return Column(index=-1, role=role, source=source, year=year, text=text)
+
+
+@lru_cache(maxsize=16384)
+def _classified(levels: tuple[str, ...]) -> tuple[str, str | None, tuple[int, int] | None, str]:
+    """(role, source, year, text) of a column's header levels; the same headers recur in every file."""
+    col = _classify_levels(list(levels))
+    return col.role, col.source, col.year, col.text
+
+
+def _classify_levels(levels: list[str]) -> Column:
     joined = " | ".join(levels)
     col = Column(index=-1, role="other", text=joined)
     last = levels[-1] if levels else ""

@@ -29,6 +29,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, BinaryIO
 from xml.etree.ElementTree import Element, ParseError
@@ -70,14 +71,51 @@ class Checked:
 
     ``data`` is the whole file and ``zip`` a :class:`zipfile.ZipFile` over it for a zip container
     read into memory; both are None for CSV and OLE2 files and for zips over MAX_IN_MEMORY.
-    ``parts`` holds the raw bytes and ``trees`` the defusedxml parse of the members the checks read
-    in full (``[Content_Types].xml``, ``_rels/.rels``, the workbook part), by member name.
+    ``parts`` holds the bytes of the members the checks read in full (the small ones), ``trees``
+    the defusedxml parse of those they parsed (``[Content_Types].xml``, ``_rels/.rels``, the
+    workbook part), by member name; trees may be shared between files: never modify them.
     """
 
     data: bytes | None = None
     zip: zipfile.ZipFile | None = None
     parts: dict[str, bytes] = field(default_factory=dict)
     trees: dict[str, Element] = field(default_factory=dict)
+
+    def read(self, name: str) -> bytes:
+        """A member of the zip in memory, exactly as ``zipfile.ZipFile.read`` gives it (or raises)."""
+        kept = self.parts.get(name)
+        if kept is not None:
+            return kept
+        if self.zip is None or self.data is None:
+            raise KeyError(name)
+        info = self.zip.getinfo(name)
+        try:
+            whole = _member_whole(self.data, info, info.file_size)
+        except zlib.error:
+            whole = None  # zipfile raises its own error for it
+        return whole if whole is not None else self.zip.read(info)
+
+
+def parse_xml(data: bytes, forbid_dtd: bool = True) -> Element:
+    """defusedxml's parse of an XML part (its exceptions included).
+
+    Small parts are parsed once per distinct content: the same ``[Content_Types].xml``,
+    relationships and workbook part recur in every file a program writes. The tree may therefore
+    be shared: never modify it.
+    """
+    if len(data) <= _PARSE_CACHE_BYTES:
+        return _parse_cached(data, forbid_dtd)
+    root: Element = SafeET.fromstring(data, forbid_dtd=forbid_dtd)
+    return root
+
+
+_PARSE_CACHE_BYTES = 64 << 10
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(data: bytes, forbid_dtd: bool) -> Element:
+    root: Element = SafeET.fromstring(data, forbid_dtd=forbid_dtd)
+    return root
 
 
 def preflight(path: Path) -> Refusal | None:
@@ -174,7 +212,7 @@ def _check_zip(f: BinaryIO, size: int, suffix: str, data: bytes | None) -> Refus
         infos = zf.infolist()
         refused = _check_sizes(infos)
         if refused is None:
-            refused = _check_entities(zf, infos, data)
+            refused = _check_entities(zf, infos, kept)
         if refused is None:
             refused = _check_package(zf, infos, suffix, kept)
     finally:
@@ -234,21 +272,23 @@ def _mib(n: int) -> int:
 
 
 def _check_entities(
-    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes | None = None
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], kept: Checked | None = None
 ) -> Refusal | None:
     """Refuse any member whose XML prolog holds a DOCTYPE: the entity attacks live there.
 
     Every member that is not obviously binary is looked at, whatever its name, because a part's
-    name is chosen by the file's author; only the prolog is decompressed. ``data``, the whole
-    file when it is in memory, lets the common members skip zipfile's per-member machinery.
+    name is chosen by the file's author; only the prolog is decompressed. When the file is in
+    memory (``kept.data``), the common members skip zipfile's per-member machinery, and the small
+    ones, read whole on the way, are kept in ``kept.parts``.
     """
+    data = kept.data if kept is not None else None
     for info in infos:
         if info.is_dir() or info.file_size == 0 or info.filename.lower().endswith(_BINARY_PARTS):
             continue
         if info.flag_bits & 0x1:
             return ("reason.encrypted", {})
         try:
-            verdict = _quick_verdict(data, info) if data is not None else None
+            verdict = _quick_verdict(data, info, kept) if data is not None else None
             if verdict is None:
                 with zf.open(info) as member:
                     verdict = _prolog_verdict(member)
@@ -265,14 +305,15 @@ _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_MAGIC = b"PK\x03\x04"
 
 
-def _quick_verdict(data: bytes, info: zipfile.ZipInfo) -> bool | None:
+def _quick_verdict(data: bytes, info: zipfile.ZipInfo, kept: Checked | None = None) -> bool | None:
     """:func:`_prolog_verdict` of a member, from the file in memory; None: ask zipfile instead.
 
     Gives a verdict only where zipfile's own reading is known to return the same bytes without an
     error: the member is whole in ``data`` under a matching local header, and either it is small
     (HEAD_BYTES at most) and decompresses to its declared size and CRC, or it is larger and its first
     HEAD_BYTES, all zipfile would have read, settle the verdict. Everything else (a damaged member,
-    another compression, a prolog longer than HEAD_BYTES) goes the slow, exact way.
+    another compression, a prolog longer than HEAD_BYTES) goes the slow, exact way. A small member
+    read whole is kept in ``kept.parts`` when it is the one its name opens in zipfile.
     """
     try:
         head = _member_head(data, info)
@@ -281,6 +322,8 @@ def _quick_verdict(data: bytes, info: zipfile.ZipInfo) -> bool | None:
     if head is None:
         return None
     raw, whole = head
+    if whole and kept is not None and kept.zip is not None and kept.zip.getinfo(info.filename) is info:
+        kept.parts[info.filename] = raw
     text = _decode_head(raw)
     verdict = _scan_prolog(text, complete=False)
     if verdict is None and whole:
@@ -290,6 +333,50 @@ def _quick_verdict(data: bytes, info: zipfile.ZipInfo) -> bool | None:
 
 def _member_head(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bool] | None:
     """(first HEAD_BYTES of the member, whether that is all of it), or None when not plainly readable."""
+    if info.file_size <= HEAD_BYTES:
+        whole = _member_whole(data, info, HEAD_BYTES)
+        return (whole, True) if whole is not None else None
+    packed = _packed(data, info)
+    if packed is None:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        return (bytes(packed[:HEAD_BYTES]), False) if info.compress_size == info.file_size else None
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    inflate = zlib.decompressobj(-15)
+    raw = inflate.decompress(packed, HEAD_BYTES)
+    # Compressed input left over: the stream goes on, so zipfile would not be at its end either.
+    if len(raw) == HEAD_BYTES and not inflate.eof and len(inflate.unconsumed_tail) > 16:
+        return raw, False
+    return None
+
+
+def _member_whole(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes | None:
+    """All of a member declared at most ``limit`` bytes, when zipfile would read exactly these bytes
+    without an error: they inflate to the declared size, end there and match the CRC. Else None."""
+    size = info.file_size
+    if size > limit:
+        return None
+    packed = _packed(data, info)
+    if packed is None:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != size:
+            return None
+        raw = bytes(packed)
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflate = zlib.decompressobj(-15)
+        # One byte over the declared size is enough to know it lies; no more is ever inflated.
+        raw = inflate.decompress(packed, size + 1)
+        if not inflate.eof or len(raw) != size:
+            return None
+    else:
+        return None
+    return raw if zlib.crc32(raw) == info.CRC else None
+
+
+def _packed(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+    """A member's compressed bytes in ``data``, when its local header is one zipfile would accept."""
     offset = info.header_offset
     if offset < 0 or offset + _LOCAL_HEADER.size > len(data) or info.flag_bits & 0x60:
         return None
@@ -308,29 +395,7 @@ def _member_head(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bool] | Non
     end = start + info.compress_size
     if end > len(data):
         return None
-    packed = memoryview(data)[start:end]
-    size = info.file_size
-    if info.compress_type == zipfile.ZIP_STORED:
-        if info.compress_size != size:
-            return None
-        if size <= HEAD_BYTES:
-            raw = bytes(packed)
-            return (raw, True) if zlib.crc32(raw) == info.CRC else None
-        return bytes(packed[:HEAD_BYTES]), False
-    if info.compress_type != zipfile.ZIP_DEFLATED:
-        return None
-    inflate = zlib.decompressobj(-15)
-    if size <= HEAD_BYTES:
-        # One byte over the declared size is enough to know it lies; no more is ever inflated.
-        raw = inflate.decompress(packed, size + 1)
-        if inflate.eof and len(raw) == size and zlib.crc32(raw) == info.CRC:
-            return raw, True
-        return None
-    raw = inflate.decompress(packed, HEAD_BYTES)
-    # Compressed input left over: the stream goes on, so zipfile would not be at its end either.
-    if len(raw) == HEAD_BYTES and not inflate.eof and len(inflate.unconsumed_tail) > 16:
-        return raw, False
-    return None
+    return memoryview(data)[start:end]
 
 
 def _decode_head(data: bytes) -> str:
@@ -410,15 +475,17 @@ def _check_package(
 
 def _parse_part(zf: zipfile.ZipFile, name: str, kept: Checked) -> Element | Refusal:
     """Parse one small part with defusedxml (which refuses DTDs and entities outright); keep both forms."""
+    data = kept.parts.get(name)
+    if data is None:
+        try:
+            with zf.open(name) as member:
+                data = member.read(MAX_PARSED_PART + 1)
+        except Exception:
+            return _corrupt("detail.bad_part", part=name)
+        if len(data) > MAX_PARSED_PART:
+            return ("reason.zip_bomb", {"size": f"{_mib(len(data))} MB"})
     try:
-        with zf.open(name) as member:
-            data = member.read(MAX_PARSED_PART + 1)
-    except Exception:
-        return _corrupt("detail.bad_part", part=name)
-    if len(data) > MAX_PARSED_PART:
-        return ("reason.zip_bomb", {"size": f"{_mib(len(data))} MB"})
-    try:
-        root: Element = SafeET.fromstring(data, forbid_dtd=True)
+        root = parse_xml(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException:
         return ("reason.xml_entity", {"part": name})
     except (ParseError, ValueError, UnicodeError):

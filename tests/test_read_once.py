@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -137,6 +138,12 @@ def test_quick_verdict_matches_zipfile_on_damaged_members(
         if quick is not None:
             # Whatever the quick way decides, zipfile decides the same (and raises nothing).
             assert quick == _slow_verdict(zf, info), info.filename
+        try:
+            whole = safety._member_whole(raw, info, 1 << 20)
+        except zlib.error:
+            whole = None
+        if whole is not None:
+            assert whole == zf.read(info), info.filename
 
 
 def test_check_keeps_the_bytes_it_checked(tmp_path: Path) -> None:
@@ -194,3 +201,32 @@ def test_file_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     result = read_file(path, "good.xlsx")
     assert result.readable and result.sheets
     assert opened.count(str(path)) == 1
+
+
+@pytest.mark.parametrize("name", sorted(_SAMPLES))
+def test_checked_read_gives_what_zipfile_gives(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(_SAMPLES[name])
+    kept = safety.check(path)
+    assert isinstance(kept, safety.Checked) and kept.zip is not None and kept.data is not None
+    zf = zipfile.ZipFile(io.BytesIO(_SAMPLES[name]))
+    for info in zf.infolist():
+        assert kept.read(info.filename) == zf.read(info)
+        assert safety._member_whole(kept.data, info, info.file_size) == zf.read(info)
+    # The small members were read whole by the prolog check and are not inflated again.
+    assert "xl/_rels/workbook.xml.rels" in kept.parts
+    with pytest.raises(KeyError):
+        kept.read("xl/missing.xml")
+
+
+def test_parse_xml_parses_each_content_once() -> None:
+    part = zipfile.ZipFile(io.BytesIO(_BIG)).read("[Content_Types].xml")
+    first = safety.parse_xml(part)
+    assert safety.parse_xml(bytes(bytearray(part))) is first
+    assert first.tag.endswith("Types")
+    entity = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "y">]><x>&e;</x>'
+    for _ in range(2):  # a refusal is never cached into a pass
+        with pytest.raises(ValueError):
+            safety.parse_xml(entity)
+        with pytest.raises(ValueError):
+            safety.parse_xml(entity, forbid_dtd=False)
