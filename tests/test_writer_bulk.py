@@ -448,3 +448,62 @@ def test_bad_arguments_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="outside"):
         RowBlock(ws, 1_048_575, 2)
     wb.close()
+
+
+# ---- CellBuffer -----------------------------------------------------------------------------------
+
+
+def test_cell_buffer_writes_what_xlsxwriter_writes(tmp_path: Path) -> None:
+    """Cells given one by one in any order, kinds and formats mixed within a column (as on the
+    summary sheet: numbers or blanks on detail rows, SUM formulas on subtotal rows)."""
+    n = 25
+
+    def build(wb: Workbook, ws: Worksheet, use_block: bool) -> None:
+        f = _formats(wb)
+        ws.write_string(0, 0, "head", f[0])
+        for i in range(0, n, 3):
+            ws.set_row(2 + i, 30, None, {"level": i % 4})
+        calls: list[tuple[int, int, str, Any, Format, float]] = []  # row, col, kind, value, format, cached
+        for i in reversed(range(n)):  # the buffer does not care about the order of its calls
+            r = 2 + i
+            kind = ("formula", "blank", "number", "number")[i % 4]
+            calls.append(
+                (r, 1, kind, f"=SUM(B{r + 2}:B{r + 4})" if i % 4 == 0 else i / 3, f[i % 5], float(i))
+            )
+            calls.append((r, 0, "string", NASTY_STRINGS[i], f[2], 0.0))
+            if i % 2:
+                calls.append((r, 3, "formula", f'=IF(B{r + 1}>0,B{r + 1}&"<x>",0)', f[1], -0.0))
+        if use_block:
+            buf = bulk.CellBuffer(ws, 2, n)
+            for r, c, kind, value, fmt, cached in calls:
+                if kind == "formula":
+                    buf.formula(r, c, value, fmt, cached)
+                elif kind == "blank":
+                    buf.blank(r, c, fmt)
+                else:
+                    getattr(buf, kind)(r, c, value, fmt)
+            buf.write()
+        else:  # xlsxwriter needs the rows in order
+            for r, c, kind, value, fmt, cached in sorted(calls, key=lambda t: (t[0], t[1])):
+                if kind == "formula":
+                    ws.write_formula(r, c, value, fmt, cached)
+                elif kind == "blank":
+                    ws.write_blank(r, c, None, fmt)
+                else:
+                    getattr(ws, f"write_{kind}")(r, c, value, fmt)
+        ws.write_number(n + 3, 2, 1, f[0])
+
+    xml = assert_same(tmp_path, build)
+    assert "<f>SUM(B4:B6)</f>" in xml and '&amp;"&lt;x&gt;"' in xml
+
+
+def test_cell_buffer_refuses_two_cells_in_one_place_and_rows_outside(tmp_path: Path) -> None:
+    wb, ws, fmt = _sheet(tmp_path)
+    buf = bulk.CellBuffer(ws, 3, 2)
+    with pytest.raises(ValueError, match="outside"):
+        buf.number(5, 0, 1.0, fmt)
+    buf.number(3, 0, 1.0, fmt)
+    buf.number(3, 0, 2.0, fmt)
+    with pytest.raises(ValueError, match="same place"):
+        buf.write()
+    wb.close()

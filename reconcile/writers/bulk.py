@@ -16,10 +16,10 @@ the xlsxwriter this was written against, every cell goes through those methods i
 from __future__ import annotations
 
 import io
-import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -198,8 +198,8 @@ class RowBlock:
         present = _present_objects(values)
         if (codes[present] < 0).any() or not all(isinstance(u, str) for u in uniques):
             raise TypeError("string cells take str values (or None for no cell)")
-        bodies = [string_body(u) for u in uniques]
-        self._parts.append(_Part(col, "string", present, f, (codes, bodies), list(values)))
+        bodies = np.array([string_body(u) for u in uniques], dtype=object)
+        self._parts.append(_Part(col, "string", present, f, (codes, bodies), values))
 
     def numbers(self, col: int, values: Sequence[float | None] | np.ndarray, fmt: FormatArg) -> None:
         """Number cells (``write_number``); None or NaN leaves the cell to another call or empty."""
@@ -208,14 +208,18 @@ class RowBlock:
         present = ~np.isnan(arr)
         if np.isinf(arr).any():
             raise ValueError("infinite numbers cannot be written")
-        raw = [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values]
-        self._parts.append(_Part(col, "number", present, f, arr, raw))
+        # Each distinct value (by its bits: -0.0 is not 0.0) formatted once.
+        codes, uniques = pd.factorize(arr.view(np.int64), use_na_sentinel=False)
+        codes[~present] = -1
+        bodies = np.array([number_body(x) for x in uniques.view(np.float64).tolist()], dtype=object)
+        self._parts.append(_Part(col, "number", present, f, (codes, bodies), values))
 
     def blanks(self, col: int, where: Sequence[bool] | np.ndarray, fmt: FormatArg) -> None:
         """Formatted empty cells (``write_blank``) on the rows where ``where`` is true."""
         f = self._check(col, len(where), fmt)
         present = np.asarray(where, dtype=bool)
-        self._parts.append(_Part(col, "blank", present, f, None, None))
+        codes = np.where(present, 0, -1)
+        self._parts.append(_Part(col, "blank", present, f, (codes, np.array(["/>"], dtype=object)), None))
 
     def formulas(
         self, col: int, formulas: Sequence[str | None], values: Sequence[float], fmt: FormatArg
@@ -225,13 +229,16 @@ class RowBlock:
         if len(values) != self.n:
             raise ValueError(f"{len(values)} values for a block of {self.n} rows")
         present = _present_objects(formulas)
-        bodies: list[str | None] = [None] * self.n
+        codes = np.full(self.n, -1, dtype=np.int64)
+        bodies: list[str | None] = []
         for i in np.flatnonzero(present).tolist():
             v = values[i]
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise TypeError("formula cells take a numeric cached value")
-            bodies[i] = formula_body(formulas[i], v)  # type: ignore[arg-type]
-        part = _Part(col, "formula", present, f, bodies, list(formulas), list(values))
+            codes[i] = len(bodies)
+            bodies.append(formula_body(formulas[i], v))  # type: ignore[arg-type]
+        table = np.array(bodies, dtype=object)
+        part = _Part(col, "formula", present, f, (codes, table), formulas, values)
         self._parts.append(part)
 
     # ---- writing ---------------------------------------------------------------------------------
@@ -256,8 +263,7 @@ class RowBlock:
         first = self.first_row + int(rows[0])
         last_i = int(rows[-1])
         slow = not _supported(ws) or any(
-            p.kind == "formula" and any(b is None for b in np.asarray(p.values, dtype=object)[p.present])
-            for p in parts
+            p.kind == "formula" and any(b is None for b in p.values[1]) for p in parts
         )
         if not slow:
             if first < ws.previous_row or (first == ws.previous_row and ws.table.get(first)):
@@ -298,7 +304,7 @@ class RowBlock:
             if p.kind == "string":
                 ws.write_string(row, p.col, p.raw[i], fmt)
             elif p.kind == "number":
-                ws.write_number(row, p.col, p.raw[i], fmt)
+                ws.write_number(row, p.col, p.raw[i], fmt)  # present: not None, not NaN
             elif p.kind == "blank":
                 ws.write_blank(row, p.col, None, fmt)
             else:
@@ -335,74 +341,82 @@ class RowBlock:
             _xf_index(fmt)
 
     def _xml(self, rows: np.ndarray) -> str:
-        """The ``<row>`` elements of block rows ``rows`` (all with at least one cell)."""
-        ws = self._ws
-        lo, hi = int(rows[0]), int(rows[-1]) + 1
-        m = hi - lo
-        numbers = [str(self.first_row + lo + k + 1) for k in range(m)]
-        columns: dict[int, list[str]] = {}
+        """The ``<row>`` elements of block rows ``rows`` (each with at least one cell)."""
+        m = len(rows)
+        numbers = [str(self.first_row + r + 1) for r in rows.tolist()]
+        by_col: dict[int, list[_Part]] = {}
         for p in self._parts:
-            present = p.present[lo:hi]
-            idx = np.flatnonzero(present).tolist()
-            if not idx:
+            if p.present[rows].any():
+                by_col.setdefault(p.col, []).append(p)
+        # Streams of pieces, one piece per row each, joined row by row in C: a column present on
+        # every row is four streams (its head, the row numbers, its format, its value), others one
+        # stream of whole cells.
+        streams: list[Iterable[str]] = [repeat('<row r="'), numbers, self._row_attributes(rows)]
+        for col in sorted(by_col):
+            head = f'<c r="{xl_col_to_name(col)}'
+            col_parts = by_col[col]
+            p = col_parts[0]
+            codes, table = p.values
+            if len(col_parts) == 1 and isinstance(p.fmt, Format) and p.present[rows].all():
+                streams += [
+                    repeat(head),
+                    numbers,
+                    repeat(f'" s="{_xf_index(p.fmt)}"'),
+                    table[codes[rows]].tolist(),
+                ]
                 continue
-            cells = columns.setdefault(p.col, [""] * m)
-            head = f'<c r="{xl_col_to_name(p.col)}'
-            if isinstance(p.fmt, Format):
-                xf = f'" s="{_xf_index(p.fmt)}"'
-                xfs: list[str] | None = None
-            else:
-                cache: dict[int, str] = {}
-                xfs = []
-                for k in idx:
-                    f = p.fmt[lo + k]
-                    s = cache.get(id(f))
-                    if s is None:
-                        s = cache[id(f)] = f'" s="{_xf_index(f)}"'
-                    xfs.append(s)
-                xf = ""
-            if p.kind == "string":
-                codes, bodies = p.values
-                body = [bodies[c] for c in codes[lo:hi][present].tolist()]
-            elif p.kind == "number":
-                body = [f"><v>{x:.16G}</v></c>" for x in p.values[lo:hi][present].tolist()]
-            elif p.kind == "blank":
-                body = ["/>"] * len(idx)
-            else:
-                body = [p.values[lo + k] for k in idx]
-            if xfs is None:
-                for k, b in zip(idx, body, strict=True):
-                    cells[k] = f"{head}{numbers[k]}{xf}{b}"
-            else:
-                for k, s, b in zip(idx, xfs, body, strict=True):
-                    cells[k] = f"{head}{numbers[k]}{s}{b}"
-        ordered = [columns[c] for c in sorted(columns)]
-        plain = _row_attributes(ws, None)
-        infos: dict[tuple[Any, ...], str] = {}
+            cells = [""] * m
+            for p in col_parts:
+                codes, table = p.values
+                sel = np.flatnonzero(p.present[rows])
+                bodies = table[codes[rows[sel]]].tolist()
+                if isinstance(p.fmt, Format):
+                    xf = f'" s="{_xf_index(p.fmt)}"'
+                    for k, b in zip(sel.tolist(), bodies, strict=True):
+                        cells[k] = f"{head}{numbers[k]}{xf}{b}"
+                else:
+                    fmts, cache = p.fmt, dict[int, str]()
+                    for k, b in zip(sel.tolist(), bodies, strict=True):
+                        f = fmts[int(rows[k])]
+                        s = cache.get(id(f))
+                        if s is None:
+                            s = cache[id(f)] = f'" s="{_xf_index(f)}"'
+                        cells[k] = f"{head}{numbers[k]}{s}{b}"
+            streams.append(cells)
+        streams.append(repeat("</row>"))
+        return "".join(chain.from_iterable(zip(*streams, strict=False)))  # repeat() is endless
+
+    def _row_attributes(self, rows: np.ndarray) -> Iterable[str]:
+        """What follows ``<row r="N`` for each of ``rows``: the quote, the attributes, the ``>``."""
+        ws = self._ws
+        plain = '"' + _row_attributes(ws, None) + ">"
+        infos = ws.row_info
+        first = self.first_row
+        if not any(first + r in infos for r in rows.tolist()):
+            return repeat(plain)
+        cache: dict[tuple[Any, ...], str] = {}
         out: list[str] = []
         for r in rows.tolist():
-            k = r - lo
-            info = ws.row_info.get(self.first_row + r)
+            info = infos.get(first + r)
             if info is None:
-                attrs = plain
-            elif getattr(info, "row_format", None) is not None:
-                attrs = _row_attributes(ws, info)
-            else:
-                key = _info_key(info)
-                cached = infos.get(key) if key is not None else None
-                if cached is None:
-                    cached = _row_attributes(ws, info)
-                    if key is not None:
-                        infos[key] = cached
-                attrs = cached
-            out.append(f'<row r="{numbers[k]}"{attrs}>')
-            out.extend(col[k] for col in ordered)
-            out.append("</row>")
-        return "".join(out)
+                out.append(plain)
+                continue
+            key = _info_key(info)
+            attrs = cache.get(key) if key is not None else None
+            if attrs is None:
+                attrs = '"' + _row_attributes(ws, info) + ">"
+                if key is not None:
+                    cache[key] = attrs
+            out.append(attrs)
+        return out
 
 
 def _info_key(info: Any) -> tuple[Any, ...] | None:
+    """What makes two rows' ``set_row`` properties give the same tag; None when they hold a row
+    format (its index is looked up as the row is written) or are not what this module knows."""
     try:
+        if info.row_format is not None:
+            return None
         return (info.height, info.hidden, info.level, info.collapsed)
     except AttributeError:
         return None
