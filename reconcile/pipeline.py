@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import fields, replace
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from .config import load_config
 from .discover import Discovered, discover
 from .errors import UsageError
-from .models import FileResult, Result, Settings
+from .models import FileResult, LineItem, Result, Settings, SheetResult
 from .reader import read_file, relative_name
 
 #: Below this many files, starting worker processes costs more than it saves.
@@ -33,6 +36,59 @@ def _read_one(args: tuple[str, str, tuple[tuple[str, int, int | None], ...]]) ->
     return read_file(Path(path), rel, aliases)
 
 
+# A worker sends its FileResult back as tuples of field values, in field order: pickling values in
+# tuples costs a fraction of pickling the same values as dataclass objects (~90 us a file less, on
+# both sides, for a ~25-item file). Every field travels, whatever fields the models gain.
+_FILE_FIELDS = tuple(f.name for f in fields(FileResult))
+_SHEET_FIELDS = tuple(f.name for f in fields(SheetResult))
+_file_values = attrgetter(*_FILE_FIELDS)
+_sheet_values = attrgetter(*_SHEET_FIELDS)
+_item_values = attrgetter(*(f.name for f in fields(LineItem)))
+_PATH = _FILE_FIELDS.index("path")
+_SHEETS = _FILE_FIELDS.index("sheets")
+_ITEMS = _SHEET_FIELDS.index("items")
+
+Packed = tuple[Any, ...]
+
+
+def _start_worker(collecting: bool) -> None:
+    """In a new worker: leave the objects it inherited from the parent out of garbage collection
+    (they live as long as the worker), and collect as the parent did before the pool started."""
+    gc.freeze()
+    if collecting:
+        gc.enable()
+
+
+def _read_packed(args: tuple[str, str, tuple[tuple[str, int, int | None], ...]]) -> Packed:
+    return _pack(_read_one(args))
+
+
+def _pack(result: FileResult) -> Packed:
+    """``result`` as tuples of field values, without its path (the parent has it)."""
+    values = list(_file_values(result))
+    values[_PATH] = None
+    sheets = []
+    for sheet in result.sheets:
+        sheet_values = list(_sheet_values(sheet))
+        sheet_values[_ITEMS] = [_item_values(item) for item in sheet.items]
+        sheets.append(tuple(sheet_values))
+    values[_SHEETS] = sheets
+    return tuple(values)
+
+
+def _unpack(packed: Packed, path: Path) -> FileResult:
+    """The FileResult that :func:`_pack` took apart, read from ``path``."""
+    values = list(packed)
+    values[_PATH] = path
+    sheets = []
+    for sheet_values in values[_SHEETS]:
+        unpacked = list(sheet_values)
+        unpacked[_ITEMS] = [LineItem(*item) for item in unpacked[_ITEMS]]
+        sheets.append(SheetResult(*unpacked))
+    values[_SHEETS] = sheets
+    return FileResult(*values)
+
+
 def read_all(
     paths: list[Path], root: Path, settings: Settings, progress: Progress | None = None
 ) -> list[FileResult]:
@@ -42,11 +98,21 @@ def read_all(
     results: list[FileResult] = []
     if len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
         chunk = max(1, min(64, len(jobs) // (workers * 8)))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for res in pool.map(_read_one, jobs, chunksize=chunk):
-                results.append(res)
-                if progress:
-                    progress(1)
+        # The results pile up here and live on: the cyclic collector would walk them again and
+        # again for nothing (the objects hold no cycles).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with ProcessPoolExecutor(
+                max_workers=workers, initializer=_start_worker, initargs=(collecting,)
+            ) as pool:
+                for path, packed in zip(paths, pool.map(_read_packed, jobs, chunksize=chunk), strict=True):
+                    results.append(_unpack(packed, path))
+                    if progress:
+                        progress(1)
+        finally:
+            if collecting:
+                gc.enable()
     else:
         for job in jobs:
             results.append(_read_one(job))

@@ -1,0 +1,79 @@
+"""Reading in worker processes gives exactly what reading in one process gives.
+
+Workers send each FileResult back as tuples of field values (cheaper to pickle than dataclass
+objects); the parent puts the objects together again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from reconcile import pipeline
+from reconcile.models import FileResult, Settings
+from reconcile.reader import read_file
+from tests import hostile
+
+
+def _plain(value: Any) -> Any:
+    """A comparable picture of a result: dataclasses by type and fields, arrays as lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        )
+    if isinstance(value, np.ndarray):
+        return ("array", str(value.dtype), [_plain(v) for v in value.tolist()])
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _folder(tmp_path: Path, examples_dir: Path) -> Path:
+    folder = tmp_path / "in"
+    for source in sorted(examples_dir.rglob("*.xlsx")):
+        target = folder / source.parent.name / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+    hostile.write_entity_xlsx(folder)
+    hostile.write_corrupt_xlsx(folder)
+    return folder
+
+
+def test_packed_results_come_back_whole(tmp_path: Path, examples_dir: Path) -> None:
+    folder = _folder(tmp_path, examples_dir)
+    paths = sorted(folder.rglob("*.xlsx"))
+    results = [read_file(p, pipeline.relative_name(p, folder)) for p in paths]
+    # Every kind of result: items, column-wise items (Layout B), findings, unreadable files.
+    assert any(s.items for r in results for s in r.sheets)
+    assert any(s.columns for r in results for s in r.sheets)
+    assert any(r.findings for r in results) and any(not r.readable for r in results)
+    for path, result in zip(paths, results, strict=True):
+        packed = pickle.loads(pickle.dumps(pipeline._pack(result)))
+        assert packed[pipeline._PATH] is None  # the parent has the path
+        back = pipeline._unpack(packed, path)
+        assert isinstance(back, FileResult)
+        assert repr(_plain(back)) == repr(_plain(result))
+
+
+def test_workers_read_what_one_process_reads(
+    tmp_path: Path, examples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path, examples_dir)
+    paths = sorted(folder.rglob("*.xlsx"))
+    serial = pipeline.read_all(paths, folder, Settings())
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    seen: list[int] = []
+    parallel = pipeline.read_all(paths, folder, Settings(), progress=seen.append)
+    assert seen == [1] * len(paths)
+    assert [r.path for r in parallel] == paths
+    assert repr(_plain(parallel)) == repr(_plain(serial))
