@@ -97,7 +97,7 @@ def formula_body(formula: str, value: float) -> str | None:
         formula = formula[1:]
     if not formula or "{" in formula or "}" in formula:
         return None
-    if any(name not in _PLAIN_FUNCTIONS for name in _FUNCTION_CALL.findall(formula)):
+    if not _PLAIN_FUNCTIONS.issuperset(_FUNCTION_CALL.findall(formula)):
         return None
     return f"><f>{_escape_text(formula)}</f><v>{value}</v></c>"
 
@@ -186,7 +186,7 @@ class RowBlock:
         if isinstance(fmt, Format):
             return fmt
         fmts = list(fmt)
-        if len(fmts) != self.n or not all(isinstance(f, Format) for f in fmts):
+        if len(fmts) != self.n or not all(issubclass(t, Format) for t in set(map(type, fmts))):
             raise ValueError("a format is needed for every row of the block")
         return fmts
 
@@ -195,8 +195,9 @@ class RowBlock:
         f = self._check(col, len(values), fmt)
         arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
-        present = _present_objects(values)
-        if (codes[present] < 0).any() or not all(isinstance(u, str) for u in uniques):
+        present = codes >= 0
+        missing = np.flatnonzero(~present).tolist()
+        if any(arr[i] is not None for i in missing) or not all(isinstance(u, str) for u in uniques):
             raise TypeError("string cells take str values (or None for no cell)")
         bodies = np.array([string_body(u) for u in uniques], dtype=object)
         self._parts.append(_Part(col, "string", present, f, (codes, bodies), values))

@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import accumulate, groupby
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from ..catalogue import project_name, sub_project_name
 from ..messages import finding_message, fmt_date, fmt_number, msg, status_label
 from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result
 from . import palette
-from .bulk import CellBuffer, RowBlock
+from .bulk import RowBlock
 from .palette import hex_with_hash
 
 #: No sheet holds more table rows than this (SPEC 5); the CSVs hold everything.
@@ -214,9 +214,21 @@ def _column(df: pd.DataFrame | None, name: str) -> list[Any]:
     return list(df[name].tolist())
 
 
-def _records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
+#: The columns of a summary frame that planning the summary sheet reads.
+_PLAN_FIELDS = (
+    *("unit", "budget_year", "execution_year", "project", "sub_project", "source", "status"),
+    *("allocated", "disbursed", "required_monthly", "projection", "deadline", "days_left", "expected_rate"),
+)
+
+
+def _records(df: pd.DataFrame | None, fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of ``df`` as dicts (only ``fields``, those it has, when given)."""
     if df is None or len(df) == 0:
         return []
+    if fields is not None:
+        df = df[[c for c in df.columns if c in fields]]
+    if all(isinstance(k, str) for k in df.columns):
+        return df.to_dict("records")  # type: ignore[return-value]
     return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
 
 
@@ -373,7 +385,15 @@ class _Widths:
         self.see(col, max(longest, math.ceil(len(text) / 3)))
 
     def width(self, col: int) -> float:
-        return min(max(self._chars.get(col, 0) + 2, 6), self._caps.get(col, 40))
+        return self.width_for(col, self._chars.get(col, 0))
+
+    def width_for(self, col: int, chars: float) -> float:
+        """The width of column ``col`` if its longest content were ``chars`` wide."""
+        return min(max(chars + 2, 6), self._caps.get(col, 40))
+
+    def seen(self, col: int) -> float:
+        """The longest content seen so far in column ``col``."""
+        return self._chars.get(col, 0)
 
     def apply(self, ws: Worksheet) -> None:
         for col in sorted(self._chars):
@@ -634,82 +654,160 @@ def _write_summary_lines(
     target_name: str,
     widths: _Widths,
 ) -> None:
-    row_of = [first_row + i for i in range(len(lines))]
-    # Stored cell by cell (the formats and formulas vary by row), written as one block.
-    buf = CellBuffer(ws, first_row, len(lines))
+    """The planned lines from ``first_row`` down, column by column into one block."""
+    n = len(lines)
+    if n == 0:
+        return
+    row_of = [first_row + i for i in range(n)]
+    kinds = [line.kind for line in lines]
+    detail = [k == "detail" for k in kinds]
+
+    def formats(kind: str) -> list[Format]:
+        by_kind = {rk: st.cell(kind, rk) for rk in dict.fromkeys(kinds)}
+        return [by_kind[rk] for rk in kinds]
+
+    # Row heights from the widths as they stand when each row is reached: a name in capitals seen
+    # on an earlier row widens its column for the rows after it.
+    caps = {
+        _C_PROJ: [_display_len(line.project) for line in lines],
+        _C_SUB: [_display_len(line.sub_project) for line in lines],
+    }
+    running = {col: list(accumulate(seen[:-1], max, initial=widths.seen(col))) for col, seen in caps.items()}
+    wraps: dict[tuple[str, float, bool], int] = {}
+
+    def wrapped(text: str, width: float, bold: bool) -> int:
+        key = (text, width, bold)
+        got = wraps.get(key)
+        if got is None:
+            got = wraps[key] = _wrap_lines(text, width, bold)
+        return got
+
     for i, line in enumerate(lines):
-        row = row_of[i]
-        n = row + 1  # 1-based row number for formulas
-        rk = line.kind
-        height = widths.height(((_C_PROJ, line.project), (_C_SUB, line.sub_project)), bold=rk != "detail")
+        bold = not detail[i]
+        lines_needed = max(
+            wrapped(line.project, widths.width_for(_C_PROJ, running[_C_PROJ][i]), bold),
+            wrapped(line.sub_project, widths.width_for(_C_SUB, running[_C_SUB][i]), bold),
+        )
+        height = None if lines_needed <= 1 else 15.0 * lines_needed
         if line.depth or height:
-            ws.set_row(row, height, None, {"level": min(line.depth, 7)})
-        buf.string(row, _C_UNIT, _text(line.unit), st.cell("text", rk))
-        widths.see(_C_UNIT, _display_len(line.unit))
-        for col, year in ((_C_BY, line.budget_year), (_C_EY, line.execution_year)):
-            if year is None:
-                buf.blank(row, col, st.cell("year", rk))
+            ws.set_row(row_of[i], height, None, {"level": min(line.depth, 7)})
+
+    block = RowBlock(ws, first_row, n)
+    texts: dict[str, str] = {}
+
+    def text_of(v: str) -> str:
+        t = texts.get(v)
+        if t is None:
+            t = texts[v] = _text(v)
+        return t
+
+    for col, values, kind in (
+        (_C_UNIT, [line.unit for line in lines], "text"),
+        (_C_PROJ, [line.project for line in lines], "wrap"),
+        (_C_SUB, [line.sub_project for line in lines], "wrap"),
+        (_C_SRC, [line.source for line in lines], "text"),
+    ):
+        block.strings(col, [text_of(v) for v in values], formats(kind))
+        widths.see(col, max(_display_len(v) for v in set(values)))
+    for col, years in (
+        (_C_BY, [line.budget_year for line in lines]),
+        (_C_EY, [line.execution_year for line in lines]),
+    ):
+        fmts = formats("year")
+        block.numbers(col, [np.nan if y is None else y for y in years], fmts)
+        block.blanks(col, [y is None for y in years], fmts)
+        if any(y is not None for y in years):
+            widths.see(col, 4)
+
+    def amounts(col: int, kind: str, own: list[float | None] | None) -> None:
+        """A summed column: the line's own figure (None: empty) on detail rows when ``own`` is given,
+        a SUM of the children on subtotal rows (their value when the formula would be too long)."""
+        fmts = formats(kind)
+        letter = xl_col_to_name(col)
+        numbers: list[float | None] = [None] * n
+        blanks = [False] * n
+        sums: list[str | None] = [None] * n
+        cached = [0.0] * n
+        for i, line in enumerate(lines):
+            if detail[i]:
+                if own is not None:
+                    numbers[i] = own[i]
+                    blanks[i] = own[i] is None
+                continue
+            formula = _sum_formula(letter, [row_of[j] for j in line.children])
+            if formula is None:
+                numbers[i] = line.cached[col]
             else:
-                buf.number(row, col, year, st.cell("year", rk))
-                widths.see(col, 4)
-        for col, text, kind in (
-            (_C_PROJ, line.project, "wrap"),
-            (_C_SUB, line.sub_project, "wrap"),
-            (_C_SRC, line.source, "text"),
-        ):
-            buf.string(row, col, _text(text), st.cell(kind, rk))
-            widths.see(col, _display_len(text))
-        c = line.cached
-        if rk == "detail":
-            for col, value in ((_C_ALLOC, line.allocated), (_C_DISB, line.disbursed)):
-                if value is None:
-                    buf.blank(row, col, st.cell("amount", rk))
-                else:
-                    buf.number(row, col, value, st.cell("amount", rk))
-                widths.see(col, _amount_chars(value))
-            buf.formula(row, _C_SHORT, f"=MAX(G{n}*{target_name}-H{n},0)", st.cell("amount", rk), c[_C_SHORT])
-        else:
-            for col in _SUMMED:
-                letter = xl_col_to_name(col)
-                formula = _sum_formula(letter, [row_of[j] for j in line.children])
-                if formula is None:
-                    buf.number(row, col, c[col], st.cell(_SUMMARY_COLUMNS[col][1], rk))
-                else:
-                    buf.formula(row, col, formula, st.cell(_SUMMARY_COLUMNS[col][1], rk), c[col])
-                widths.see(col, _amount_chars(c[col]))
-        widths.see(_C_SHORT, _amount_chars(c[_C_SHORT]))
-        buf.formula(row, _C_RATE, f"=IF(G{n}>0,H{n}/G{n},0)", st.cell("rate", rk), c[_C_RATE])
-        widths.see(_C_RATE, 7)
-        if rk == "detail":
-            label = status_label(line.status, lang) if line.status else ""
-            fill = STATUS_COLOURS.get(line.status)
-            buf.string(row, _C_STATUS, label, st.cell("text", rk, fill))
-            widths.see(_C_STATUS, _display_len(label))
-            if line.deadline is None:
-                buf.blank(row, _C_DEADLINE, st.cell("date", rk))
-            else:
-                buf.number(row, _C_DEADLINE, _serial(line.deadline), st.cell("date", rk))
-                widths.see(_C_DEADLINE, 10)
-            for col, value, kind in (
-                (_C_DAYS, line.days_left, "int"),
-                (_C_MONTHLY, line.required_monthly, "estimate"),
-                (_C_PROJECTION, line.projection, "estimate"),
-                (_C_EXPECTED, line.expected_rate, "rate"),
-            ):
-                if value is None:
-                    buf.blank(row, col, st.cell(kind, rk))
-                else:
-                    buf.number(row, col, value, st.cell(kind, rk))
-                    widths.see(col, 7 if kind == "rate" else _amount_chars(float(value)))
-        else:
-            for col, kind in (
-                (_C_STATUS, "text"),
-                (_C_DEADLINE, "date"),
-                (_C_DAYS, "int"),
-                (_C_EXPECTED, "rate"),
-            ):
-                buf.blank(row, col, st.cell(kind, rk))
-    buf.write()
+                sums[i], cached[i] = formula, line.cached[col]
+        block.numbers(col, [np.nan if v is None else v for v in numbers], fmts)
+        block.blanks(col, blanks, fmts)
+        block.formulas(col, sums, cached, fmts)
+
+    allocated = [line.allocated for line in lines]
+    disbursed = [line.disbursed for line in lines]
+    amounts(_C_ALLOC, "amount", allocated)
+    amounts(_C_DISB, "amount", disbursed)
+    amounts(_C_SHORT, "amount", None)
+    shortfall = [
+        f"=MAX(G{r + 1}*{target_name}-H{r + 1},0)" if d else None for r, d in zip(row_of, detail, strict=True)
+    ]
+    block.formulas(_C_SHORT, shortfall, [line.cached[_C_SHORT] for line in lines], formats("amount"))
+    for col, own in ((_C_ALLOC, allocated), (_C_DISB, disbursed)):
+        chars = [_amount_chars(v) for v, d in zip(own, detail, strict=True) if d]
+        chars += [_amount_chars(line.cached[col]) for line, d in zip(lines, detail, strict=True) if not d]
+        widths.see(col, max(chars))
+    widths.see(_C_SHORT, max(_amount_chars(line.cached[_C_SHORT]) for line in lines))
+    block.formulas(
+        _C_RATE,
+        [f"=IF(G{r + 1}>0,H{r + 1}/G{r + 1},0)" for r in row_of],
+        [line.cached[_C_RATE] for line in lines],
+        formats("rate"),
+    )
+    widths.see(_C_RATE, 7)
+
+    fills = {code: st.cell("text", "detail", colour) for code, colour in STATUS_COLOURS.items()}
+    plain_text = st.cell("text", "detail")
+    labels = {code: status_label(code, lang) for code in STATUSES}
+    status_text = [
+        (labels[line.status] if line.status else "") if d else None
+        for line, d in zip(lines, detail, strict=True)
+    ]
+    status_fmts = formats("text")
+    for i, line in enumerate(lines):
+        if detail[i]:
+            status_fmts[i] = fills.get(line.status, plain_text)
+    block.strings(_C_STATUS, status_text, status_fmts)
+    block.blanks(_C_STATUS, [not d for d in detail], status_fmts)
+    shown = [t for t in status_text if t is not None]
+    if shown:
+        widths.see(_C_STATUS, max(_display_len(t) for t in set(shown)))
+    deadlines = [line.deadline if d else None for line, d in zip(lines, detail, strict=True)]
+    fmts = formats("date")
+    block.numbers(_C_DEADLINE, [np.nan if v is None else _serial(v) for v in deadlines], fmts)
+    block.blanks(_C_DEADLINE, [v is None for v in deadlines], fmts)
+    if any(v is not None for v in deadlines):
+        widths.see(_C_DEADLINE, 10)
+    for col, kind, own in (
+        (_C_MONTHLY, "estimate", [line.required_monthly for line in lines]),
+        (_C_PROJECTION, "estimate", [line.projection for line in lines]),
+    ):
+        amounts(col, kind, own)
+        chars = [_amount_chars(v) for v, d in zip(own, detail, strict=True) if d and v is not None]
+        chars += [_amount_chars(line.cached[col]) for line, d in zip(lines, detail, strict=True) if not d]
+        if chars:
+            widths.see(col, max(chars))
+    for col, kind, figures in (
+        (_C_DAYS, "int", [float(line.days_left) if line.days_left is not None else None for line in lines]),
+        (_C_EXPECTED, "rate", [line.expected_rate for line in lines]),
+    ):
+        fmts = formats(kind)
+        mine = [v if d else None for v, d in zip(figures, detail, strict=True)]
+        block.numbers(col, [np.nan if v is None else v for v in mine], fmts)
+        block.blanks(col, [v is None for v in mine], fmts)
+        present = [v for v in mine if v is not None]
+        if present:
+            widths.see(col, 7 if kind == "rate" else max(_amount_chars(v) for v in present))
+    block.write()
 
 
 def _data_bar(ws: Worksheet, first: int, last: int) -> None:
@@ -769,13 +867,13 @@ def _write_summary(
     if size > MAX_ROWS:
         note = msg("wb.consolidated_only", lang, rows=fmt_number(size, 0, lang))
         if result.consolidated is not None:
-            main = _plan(_records(result.consolidated), lang, False, unit_rank, all_units)
+            main = _plan(_records(result.consolidated, _PLAN_FIELDS), lang, False, unit_rank, all_units)
         else:
-            main = _plan(_aggregate(_records(latest)), lang, False, unit_rank, all_units)
+            main = _plan(_aggregate(_records(latest, _PLAN_FIELDS)), lang, False, unit_rank, all_units)
     else:
-        main = _plan(_records(latest), lang, per_unit, unit_rank)
+        main = _plan(_records(latest, _PLAN_FIELDS), lang, per_unit, unit_rank)
         if result.consolidated is not None:
-            cons = _plan(_records(result.consolidated), lang, False, unit_rank, all_units)
+            cons = _plan(_records(result.consolidated, _PLAN_FIELDS), lang, False, unit_rank, all_units)
     _compute_cached(main, target)
     _compute_cached(cons, target)
 
