@@ -104,13 +104,21 @@ def is_header_row(cells: list[str]) -> str | None:
     return "B" if b_cols >= 2 else "A"
 
 
-@lru_cache(maxsize=65536)
 def _header_flags(value: str) -> int:
     """For :func:`is_header_row`, of one cell's text: 1 when it names an allocation, 2 a disbursement."""
-    t = fold(value)
-    if not t or len(t) >= 120:
-        return 0
-    return (1 if _is_alloc(t) else 0) | (2 if _is_disb(t) else 0)
+    flags = _FLAGS.get(value)
+    if flags is None:
+        t = fold(value)
+        flags = 0 if not t or len(t) >= 120 else (1 if _is_alloc(t) else 0) | (2 if _is_disb(t) else 0)
+        if len(_FLAGS) >= _FLAGS_MAX:
+            _FLAGS.clear()
+        _FLAGS[value] = flags
+    return flags
+
+
+#: _header_flags of each distinct cell text seen (a plain dict: cheaper to consult than lru_cache).
+_FLAGS: dict[str, int] = {}
+_FLAGS_MAX = 65536
 
 
 def _may_be_header(row: list[object]) -> bool:
@@ -121,8 +129,10 @@ def _may_be_header(row: list[object]) -> bool:
     """
     seen = cells = 0
     for v in row:
-        if isinstance(v, str):
-            flags = _header_flags(v)
+        if type(v) is not float and isinstance(v, str):
+            flags = _FLAGS.get(v)
+            if flags is None:
+                flags = _header_flags(v)
             if flags:
                 seen |= flags
                 cells += 1

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .text import fold
@@ -257,19 +258,33 @@ def detect_convention(texts: Iterable[str]) -> Convention:
     for text in texts:
         if not isinstance(text, str):
             continue
-        parts = _take_apart(text)
-        if not isinstance(parts, _Text):
-            continue
-        vi, us = _readings(parts.body)
-        if vi is not None and us is None:
+        vote = _vote(text)
+        if vote > 0:
             vi_votes += 1
-        elif us is not None and vi is None:
+        elif vote < 0:
             us_votes += 1
     if vi_votes > us_votes:
         return Convention.VI
     if us_votes > vi_votes:
         return Convention.US
     return Convention.UNKNOWN
+
+
+@lru_cache(maxsize=16384)
+def _vote(text: str) -> int:
+    """1: the text reads as a number in the VI convention only; -1: in the US one only; else 0.
+
+    The same texts (a signature line, a place and date below the table) recur in every file.
+    """
+    parts = _take_apart(text)
+    if not isinstance(parts, _Text):
+        return 0
+    vi, us = _readings(parts.body)
+    if vi is not None and us is None:
+        return 1
+    if us is not None and vi is None:
+        return -1
+    return 0
 
 
 # ---- money units ---------------------------------------------------------------------------------

@@ -144,11 +144,12 @@ def _amount_texts(tables: list[tuple[Grid, list[Table]]]) -> list[str]:
     for grid, found in tables:
         for table in found:
             cols = [c.index for c in table.columns if c.role in ("alloc", "disb", "in_month")]
-            for r in range(table.first_data, min(len(grid.rows), table.first_data + 2000)):
-                row = grid.rows[r]
+            for row in grid.rows[table.first_data : table.first_data + 2000]:
                 for c in cols:
-                    if c < len(row) and isinstance(row[c], str) and row[c].strip():
-                        texts.append(row[c])
+                    if c < len(row):
+                        v = row[c]
+                        if type(v) is not float and isinstance(v, str) and v.strip():
+                            texts.append(v)
     return texts
 
 
@@ -634,12 +635,20 @@ class _RowAmounts:
         """Column index -> :func:`_amount` of each amount cell of the row."""
         out: dict[int, float | None] = {}
         factor = self.factor
+        plain = self.plain
+        n = len(row)
         for c in self.cols:
-            v = row[c] if c < len(row) else ""
-            if self.plain and type(v) is float and v >= 0:
-                # What _amount returns for it: to_trieu, whose "trieu" case is round(v / 1.0, 6) + 0.0.
-                out[c] = round(v, 6) + 0.0 if factor == "trieu" else to_trieu(v, factor)
-            elif self.plain and v == "":
+            v = row[c] if c < n else ""
+            if plain and type(v) is float and v >= 0:
+                if factor == "trieu":
+                    # What _amount returns: to_trieu(v, "trieu"), that is round(v / 1.0, 6) + 0.0.
+                    # A figure of at most 6 decimals under 10**9 is already the double nearest to
+                    # its own rounding (half an ulp is far below 10**-6): round would return it.
+                    t = v * 1e6
+                    out[c] = v + 0.0 if t.is_integer() and t / 1e6 == v and v < 1e9 else round(v, 6) + 0.0
+                else:
+                    out[c] = to_trieu(v, factor)
+            elif plain and v == "":
                 out[c] = None
             else:
                 out[c] = _amount(self.grid, r, c, self.ctx, factor)
@@ -698,7 +707,9 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
     """Parent rows against their immediate children, and Tổng số against NSTW + NSĐP."""
     amount_cols = [c for c in table.columns if c.role in ("alloc", "disb", "in_month")]
     for node in nodes:
-        kids = [k for k in node.children if k.kind != "unknown"]
+        if not node.values:
+            continue  # nothing written to check
+        kids = [k.values for k in node.children if k.kind != "unknown"]
         if not kids:
             continue
         for col in amount_cols:
@@ -706,10 +717,10 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
             written = node.values.get(idx)
             if written is None:
                 continue
-            present = [v for k in kids if (v := k.values.get(idx)) is not None]
+            present = [v for values in kids if (v := values.get(idx)) is not None]
             if not present:
                 continue
-            total = round(sum(present), 6)
+            total = _round6(sum(present))
             if abs(written - total) > TOLERANCE + 1e-9 * abs(total):
                 ctx.findings.append(
                     Finding(
@@ -741,7 +752,7 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
             a, b = values.get(ai), values.get(bi)
             if a is None and b is None:
                 continue
-            parts = round((a or 0.0) + (b or 0.0), 6)
+            parts = _round6((a or 0.0) + (b or 0.0))
             if abs(t - parts) > TOLERANCE + 1e-9 * abs(parts):
                 ctx.findings.append(
                     Finding(
@@ -758,6 +769,18 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
                         },
                     )
                 )
+
+
+def _round6(x: float) -> float:
+    """``round(x, 6)``, bit for bit, without its cost for a figure of at most 6 decimals under 10**9.
+
+    Such a figure is the double nearest to its own 6-decimal rounding (half an ulp of it is far
+    below 10**-6), which is what ``round`` returns: ``x`` itself (the sign of a zero included).
+    """
+    t = x * 1e6
+    if t.is_integer() and t / 1e6 == x and -1e9 < x < 1e9:
+        return x
+    return round(x, 6)
 
 
 def _rate_written(raw: Any, ctx: _Context) -> tuple[float, float] | None:

@@ -5,13 +5,20 @@ file, whatever the money unit and whatever a cell holds."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+import struct
 from pathlib import Path
 from typing import Any
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reconcile.reader import read_file
+from reconcile.grid import Grid
+from reconcile.models import Finding
+from reconcile.numbers import Convention
+from reconcile.reader import _amount, _Context, _reads_as_number, _round6, _RowAmounts, read_file
 
 
 def _write(path: Path, top: list[list[Any]], header: list[str], body: list[list[Any]]) -> Path:
@@ -122,3 +129,53 @@ def test_rates_as_written(tmp_path: Path) -> None:
     assert _codes(ok) == _codes(fraction) == _codes(close) == []
     assert _codes(wrong) == _codes(text) == [("rate_mismatch", "E6")]
     assert wrong.findings[0].params == {"written_rate": 0.55, "computed_rate": 0.5}
+
+
+def _off_by_ulps(millionths: int, ulps: int) -> float:
+    x = millionths / 10**6
+    for _ in range(abs(ulps)):
+        x = math.nextafter(x, math.inf if ulps > 0 else -math.inf)
+    return x
+
+
+_FIGURES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(0, 10**12).map(lambda n: n / 10),  # tenths of a triệu, as the bench writes them
+    st.integers(-(10**15), 10**15).map(lambda n: n / 10**6),
+    st.decimals(min_value=-(10**10), max_value=10**10, places=7).map(float),
+    st.sampled_from([0.0, -0.0, 1e9, 999999999.999999, 1e9 - 1e-6, 0.1 + 0.2, 1e-7, 5e-7, 2.5e-6]),
+    # A few ulps off a 6-decimal figure: times 10**6 they may still round to a whole number.
+    st.builds(_off_by_ulps, st.integers(-(10**15), 10**15), st.integers(-3, 3)),
+    st.sampled_from([0.009651999999999999, 0.5532590000000001, 0.9984999999999999]),
+)
+
+
+def _bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(x=_FIGURES)
+def test_round6_is_round_bit_for_bit(x: float) -> None:
+    assert _bits(_round6(x)) == _bits(round(x, 6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    row=st.lists(st.one_of(_FIGURES, st.just(""), st.text(max_size=6), st.none(), st.booleans()), max_size=8),
+    factor=st.sampled_from(["trieu", "nghin", "dong", "ty"]),
+)
+def test_row_amounts_are_amount_cell_by_cell(row: list[Any], factor: str) -> None:
+    cols = list(range(len(row) + 1))  # one column past the row's end
+    grid = Grid("s", [row])
+    quick_findings: list[Finding] = []
+    slow_findings: list[Finding] = []
+    quick = _RowAmounts(grid, cols, _Context("f", Convention.UNKNOWN, quick_findings), factor)
+    slow_ctx = _Context("f", Convention.UNKNOWN, slow_findings)
+    got = quick.read(row, 0)
+    want = {c: _amount(grid, 0, c, slow_ctx, factor) for c in cols}
+    assert [(c, None if v is None else _bits(v)) for c, v in got.items()] == [
+        (c, None if v is None else _bits(v)) for c, v in want.items()
+    ]
+    assert quick_findings == slow_findings
+    assert quick.numeric(row, 0) == any(_reads_as_number(grid, 0, c, slow_ctx) for c in cols)
