@@ -164,7 +164,8 @@ def _preflight(path: Path) -> Refusal | Checked:
         if head[:4] in _ZIP_MAGICS:
             if st.st_size > MAX_IN_MEMORY:
                 return _check_zip(f, st.st_size, suffix, None)
-            data = head + f.read()
+            f.seek(0)
+            data = f.read()
             return _check_zip(io.BytesIO(data), len(data), suffix, data)
     if _looks_like_markup(head):
         return _corrupt("detail.html_page")

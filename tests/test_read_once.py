@@ -230,3 +230,29 @@ def test_parse_xml_parses_each_content_once() -> None:
             safety.parse_xml(entity)
         with pytest.raises(ValueError):
             safety.parse_xml(entity, forbid_dtd=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.lists(
+            st.sampled_from([b"<", b"f", b"t", b"=", b'"', b"e", b"<c>", b"ff" * 40, b'"e"']), max_size=200
+        ).map(b"".join),
+    ),
+    which=st.sampled_from([(b"<f", 1), (b't="e"', 3)]),
+)
+def test_contains_is_in(data: bytes, which: tuple[bytes, int]) -> None:
+    needle, key = which
+    assert grid._contains(data, needle, key) == (needle in data)
+
+
+def test_contains_past_many_false_hits() -> None:
+    noise = b"f" * 1000
+    assert grid._contains(noise + b"<f>", b"<f", 1)
+    assert not grid._contains(noise, b"<f", 1)
+    assert grid._contains(b"<" + noise, b"<f", 1)
+    assert grid._contains(b'"e"' * 100 + b't="e"', b't="e"', 3)
+    for false_hits in (63, 64, 65):  # the needle right where the plain search takes over
+        assert grid._contains(b"x" + b"f" * false_hits + b"<f", b"<f", 1)
+        assert grid._contains(b"e" * false_hits + b't="e"', b't="e"', 3)
