@@ -871,3 +871,48 @@ def test_data_columns_convert_like_the_cell_by_cell_rules() -> None:
     assert wbmod._data_numbers(objects, "amount")[[0, 2]].tolist() == [2.5, 4.0]
     dates = pd.Series([dt.date(2023, 9, 30), None, "2023-01-31", dt.datetime(2023, 9, 30, 5)], dtype=object)
     assert wbmod._data_numbers(dates, "date")[[0, 2, 3]].tolist() == [45199.0, 44957.0, 45199.0]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, -3, 2023, 2**53, 2**53 + 1, -(2**53) - 1, 10**400, 1.5, -0.0, 2.0, math.nan, math.inf, True,
+     np.int64(7), np.float64(2.5), "12", " 3 ", "x", None, pd.NA, pd.NaT, dt.date(2023, 1, 1)],
+)  # fmt: skip
+def test_number_conversions_fast_paths_agree_with_the_general_rule(value: Any) -> None:
+    """_num and _int take a shortcut for plain floats and ints; it must give what float() does."""
+
+    def general_num(v: Any) -> float | None:
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+            return None
+        try:
+            x = float(v)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        return x if math.isfinite(x) else None
+
+    try:
+        got_num, got_int = wbmod._num(value), wbmod._int(value)
+    except OverflowError:  # float() of a 400-digit int: the general rule raises too
+        with pytest.raises(OverflowError):
+            float(value)
+        return
+    expected = general_num(value)
+    assert got_num == expected and type(got_num) is type(expected)
+    assert got_int == (int(expected) if expected is not None and expected.is_integer() else None)
+
+
+def test_the_cycle_collector_is_paused_only_while_writing(tmp_path: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    _write(tmp_path, "vi")
+    assert gc.isenabled()
+    with pytest.raises(OSError):
+        write_workbook(make_result(tmp_path), tmp_path / "missing" / "x.xlsx")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _write(tmp_path, "en")
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -17,10 +17,12 @@ link injection); links to source cells are built only from validated parts.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate, groupby
 from pathlib import Path
@@ -87,8 +89,15 @@ def _isna(v: object) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 
 
+_EXACT = 2**53  # ints up to this size are exactly floats
+
+
 def _num(v: object) -> float | None:
     """A finite float, or None for anything missing or unusable."""
+    if type(v) is float:  # the common cases first: this runs for every figure of the summary
+        return v if math.isfinite(v) else None
+    if type(v) is int and -_EXACT <= v <= _EXACT:
+        return float(v)
     if _isna(v):
         return None
     try:
@@ -99,6 +108,8 @@ def _num(v: object) -> float | None:
 
 
 def _int(v: object) -> int | None:
+    if type(v) is int and -_EXACT <= v <= _EXACT:
+        return v
     x = _num(v)
     return int(x) if x is not None and x.is_integer() else None
 
@@ -1504,12 +1515,31 @@ def _write_data(ws: Worksheet, st: _Styles, result: Result, lang: str) -> None:
 # ---- entry point ------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cycle collector off while a workbook is built: building it makes a million short-lived
+    lists and tuples (none in a cycle), and each collection they trigger walks every object the
+    run holds."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def write_workbook(result: Result, path: Path, lang: str = "vi") -> None:
     """Write ``reconciliation.xlsx`` for ``result`` to exactly ``path`` in ``lang`` ("vi" or "en").
 
     The same Result gives byte-identical files. Raises OSError when the file cannot be written.
     """
     path = Path(path)
+    with _gc_paused():
+        _write_workbook(result, path, lang)
+
+
+def _write_workbook(result: Result, path: Path, lang: str) -> None:
     wb = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
     as_of = _as_of(result) or dt.date(2000, 1, 1)
     # A fixed creation date taken from the data keeps two runs byte-identical.
