@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -127,15 +128,21 @@ def _sheet_parts(zf: zipfile.ZipFile, checked: Checked | None) -> tuple[dict[str
     read = checked.read if checked is not None else zf.read
     wb_xml = read(_WORKBOOK)
     full_calc = b'fullCalcOnLoad="1"' in wb_xml or b"fullCalcOnLoad='1'" in wb_xml
+    parse_xml(wb_xml, forbid_dtd=False)  # a damaged workbook part fails here, before its relationships
+    rels_xml = read("xl/_rels/workbook.xml.rels")
+    return _parts_of(wb_xml, rels_xml), full_calc
+
+
+@lru_cache(maxsize=256)
+def _parts_of(wb_xml: bytes, rels_xml: bytes) -> dict[str, str]:
+    """Sheet name -> XML part path, from the workbook part and its relationships (the same two
+    parts recur in every file a program writes: each distinct pair is read once). Do not modify."""
     ns = {
         "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
         "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     }
-    # The safety check parsed the workbook part already (with defusedxml, DTDs refused: a part
-    # that passed parses the same with them allowed).
-    tree = checked.trees.get(_WORKBOOK) if checked is not None else None
-    root = tree if tree is not None else parse_xml(wb_xml, forbid_dtd=False)
-    rels_root = parse_xml(read("xl/_rels/workbook.xml.rels"), forbid_dtd=False)
+    root = parse_xml(wb_xml, forbid_dtd=False)
+    rels_root = parse_xml(rels_xml, forbid_dtd=False)
     targets = {rel.get("Id"): rel.get("Target") for rel in rels_root}
     parts: dict[str, str] = {}
     for sheet in root.iterfind("m:sheets/m:sheet", ns):
@@ -145,7 +152,7 @@ def _sheet_parts(zf: zipfile.ZipFile, checked: Checked | None) -> tuple[dict[str
             continue
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         parts[sheet.get("name") or ""] = part
-    return parts, full_calc
+    return parts
 
 
 def _resolve_formulas(path: Path, grids: list[Grid], checked: Checked | None = None) -> None:
@@ -176,7 +183,7 @@ def _suspects(zf: zipfile.ZipFile, grids: list[Grid], checked: Checked | None) -
         if not part:
             continue
         xml = read(part)
-        if _contains(xml, b't="e"', 3):
+        if b't="e"' in xml:  # "e" is not rare enough: rows name their "customHeight"
             _restore_errors(grid, xml)
         if not _contains(xml, b"<f", 1):
             continue
@@ -188,9 +195,9 @@ def _suspects(zf: zipfile.ZipFile, grids: list[Grid], checked: Checked | None) -
 def _contains(data: bytes, needle: bytes, key: int) -> bool:
     """``needle in data``, sought through the needle's byte at ``key`` while that byte is rare.
 
-    A sheet's XML is mostly "<", digits and quotes: "<f" or 't="e"' costs ~1 ns a byte to search
-    (megabytes in a large sheet), while "f" and "e" hardly occur in it and memchr finds them at
-    memory speed. After 64 false hits the plain search takes over from there.
+    A sheet's XML is mostly "<", digits and quotes: searching it for "<f" costs ~1 ns a byte
+    (megabytes in a large sheet), while "f" hardly occurs in it and memchr finds it at memory
+    speed. After 64 false hits the plain search takes over from there.
     """
     byte = needle[key : key + 1]
     pos = data.find(byte, key)

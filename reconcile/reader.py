@@ -98,6 +98,18 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
             Finding("unreadable_file", rel, params={"reason_key": "reason.corrupt", "detail": detail})
         )
         return result
+    if not loaded.grids and not loaded.hidden:
+        # Its workbook part names no worksheet at all (damaged, or only chart sheets): nothing to
+        # read, and a file that silently gives nothing would look read.
+        result.readable = False
+        result.findings.append(
+            Finding(
+                "unreadable_file",
+                rel,
+                params={"reason_key": "reason.corrupt", "detail_key": "detail.no_sheets"},
+            )
+        )
+        return result
     for name in loaded.hidden:
         result.findings.append(
             Finding("skipped_sheet", rel, name, params={"reason_key": "reason.hidden_sheet"})
@@ -105,7 +117,7 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
     tables = [(grid, find_tables(grid)) for grid in loaded.grids]
     convention = detect_convention(_amount_texts(tables))
     ctx = _Context(rel, convention, result.findings)
-    name_period = period_from_filename(path.name)
+    name_period = _period_of_name(path.name)
     folder_unit = _folder_unit(rel)
     for grid, found in tables:
         if not found:
@@ -120,6 +132,10 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
             base = base or meta
             result.sheets.append(_read_table(grid, table, end, meta, ctx, aliases))
     return result
+
+
+#: Every unit's folder holds files of the same names ("BC giai ngan T11-2023.xlsx"): read each once.
+_period_of_name = lru_cache(maxsize=4096)(period_from_filename)
 
 
 def _folder_unit(rel: str) -> str:

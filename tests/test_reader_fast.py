@@ -5,8 +5,10 @@ file, whatever the money unit and whatever a cell holds."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import struct
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.grid import Grid
+from reconcile.messages import finding_message
 from reconcile.models import Finding
 from reconcile.numbers import Convention
 from reconcile.reader import _amount, _Context, _reads_as_number, _round6, _RowAmounts, read_file
+from tests import hostile
 
 
 def _write(path: Path, top: list[list[Any]], header: list[str], body: list[list[Any]]) -> Path:
@@ -179,3 +183,25 @@ def test_row_amounts_are_amount_cell_by_cell(row: list[Any], factor: str) -> Non
     ]
     assert quick_findings == slow_findings
     assert quick.numeric(row, 0) == any(_reads_as_number(grid, 0, c, slow_ctx) for c in cols)
+
+
+def test_workbook_without_sheets_is_named_unreadable(tmp_path: Path) -> None:
+    """A workbook part whose sheet list was damaged into text lists no sheet: the file is named,
+    never silently read as holding nothing."""
+    source = zipfile.ZipFile(io.BytesIO(hostile.good_xlsx_bytes()))
+    path = tmp_path / "no-sheets.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                assert b"<sheets><sheet " in data
+                data = data.replace(b"<sheets><sheet ", b"<sheets>&gt;sheet ")
+            out.writestr(info.filename, data)
+    result = read_file(path, "no-sheets.xlsx")
+    assert not result.readable and result.sheets == []
+    assert [(f.code, f.params) for f in result.findings] == [
+        ("unreadable_file", {"reason_key": "reason.corrupt", "detail_key": "detail.no_sheets"})
+    ]
+    params = result.findings[0].params
+    assert "không có trang tính nào" in finding_message("unreadable_file", params, "vi")
+    assert "lists no sheet" in finding_message("unreadable_file", params, "en")
