@@ -95,7 +95,12 @@ def _settings(lang: str, as_of: str | None, target: str, strict: bool, annotate:
     return Settings(target=pct / 100, lang=lang, as_of=date, strict=strict, annotate=annotate)
 
 
-def _run_with_progress(folder: Path, settings: Any, exclude: list[Path]) -> Any:
+def _run_with_progress(
+    folder: Path,
+    settings: Any,
+    exclude: list[Path],
+    on_items: Callable[[Any, list[Path]], None] | None = None,
+) -> Any:
     from .pipeline import run_folder
 
     state: dict[str, Any] = {}
@@ -110,7 +115,9 @@ def _run_with_progress(folder: Path, settings: Any, exclude: list[Path]) -> Any:
             state["bar"].update(k)
 
     try:
-        return run_folder(folder, settings, exclude=exclude, progress=progress, on_start=on_start)
+        return run_folder(
+            folder, settings, exclude=exclude, progress=progress, on_start=on_start, on_items=on_items
+        )
     finally:
         if "bar" in state:
             state["bar"].__exit__(None, None, None)
@@ -193,16 +200,20 @@ def run(
     debug: bool,
 ) -> None:
     """Đọc, đối chiếu và ghi kết quả / read, reconcile and write the outputs."""
-    from .output import write_outputs
+    from .output import EarlyItems, write_outputs
 
     settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
-    result = _run_with_progress(folder, settings, exclude=[out])
-    if _exit_code(result, strict) == EXIT_USAGE:
-        for f in result.findings:
-            click.echo(_finding_line(f, lang), err=True)
-        click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
-        sys.exit(EXIT_USAGE)
-    write_outputs(result, out, lang=lang, annotate=not no_annotate, on_locked=on_locked)
+    early = EarlyItems(out, on_locked)
+    try:
+        result = _run_with_progress(folder, settings, exclude=[out], on_items=early.start)
+        if _exit_code(result, strict) == EXIT_USAGE:
+            for f in result.findings:
+                click.echo(_finding_line(f, lang), err=True)
+            click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
+            sys.exit(EXIT_USAGE)
+        write_outputs(result, out, lang=lang, annotate=not no_annotate, on_locked=on_locked, early=early)
+    finally:
+        early.close()
     click.echo(_done_line(result, lang, str(out)))
     sys.exit(_exit_code(result, strict))
 

@@ -35,10 +35,50 @@ def _files_to_annotate(result: Result) -> list[int]:
     return [i for i, f in enumerate(result.files) if f.readable and (f.rel in used or f.rel in flagged)]
 
 
+class EarlyItems:
+    """``line_items.csv`` started in a forked process as soon as the engine has built the item table,
+    so that it is written while the engine finishes (a national run: ~2 s of the idle core).
+
+    Pass :meth:`start` as the pipeline's ``on_items`` and the object to :func:`write_outputs`; call
+    :meth:`close` when the run ends without writing the outputs.
+    """
+
+    def __init__(self, out: Path, on_locked: str = "fail") -> None:
+        self.out = out
+        self.on_locked = on_locked
+        self.child: _Child | None = None
+
+    def start(self, items: Any, inputs: list[Path]) -> None:
+        """Start writing ``items`` when the run is big enough and this system can fork."""
+        if len(items) < PARALLEL_MIN_ITEMS or not _can_fork():
+            return
+        from .writers.csv import write_line_items
+
+        ensure_output_dir(self.out, inputs)
+        target = self.out / ITEMS_NAME
+        self.child = _Child(
+            target, partial(atomic_write, target, partial(write_line_items, items), self.on_locked)
+        )
+
+    def close(self) -> None:
+        """Wait for a writer that was started and not handed to :func:`write_outputs`."""
+        if self.child is not None:
+            self.child.result()
+            self.child = None
+
+
 def write_outputs(
-    result: Result, out: Path, lang: str = "vi", annotate: bool = True, on_locked: str = "fail"
+    result: Result,
+    out: Path,
+    lang: str = "vi",
+    annotate: bool = True,
+    on_locked: str = "fail",
+    early: EarlyItems | None = None,
 ) -> Written:
-    """Annotated copies first (their findings belong in the reports), then the CSVs and the workbook."""
+    """Annotated copies first (their findings belong in the reports), then the CSVs and the workbook.
+
+    ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`).
+    """
     from .writers.csv import write_findings, write_line_items, write_summary
     from .writers.workbook import write_workbook
 
@@ -73,7 +113,11 @@ def write_outputs(
         (out / ITEMS_NAME, lambda p: write_line_items(result.items, p)),
         (out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang)),
     ]
-    written.paths.extend(_write_all(jobs, on_locked, parallel=len(result.items) >= PARALLEL_MIN_ITEMS))
+    started: dict[str, _Child] = {}
+    if early is not None and early.child is not None and early.out == out:
+        started[ITEMS_NAME], early.child = early.child, None
+    parallel = len(result.items) >= PARALLEL_MIN_ITEMS
+    written.paths.extend(_write_all(jobs, on_locked, parallel, started))
     return written
 
 
@@ -87,19 +131,26 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _write_all(jobs: list[tuple[Path, Callable[[Path], None]]], on_locked: str, parallel: bool) -> list[Path]:
+def _write_all(
+    jobs: list[tuple[Path, Callable[[Path], None]]],
+    on_locked: str,
+    parallel: bool,
+    started: dict[str, _Child] | None = None,
+) -> list[Path]:
     """Write each (target, writer) atomically, the big CSVs in child processes when ``parallel``.
 
+    ``started`` maps output names to children already writing them (their jobs are not run again).
     The paths come back in the order of ``jobs``; when several fail, the first failing job's error
     is raised, as if they had been written in turn.
     """
-    if not (parallel and _can_fork()):
+    started = started or {}
+    if not started and not (parallel and _can_fork()):
         return [atomic_write(target, fn, on_locked) for target, fn in jobs]
-    background = {ITEMS_NAME, SUMMARY_NAME}
+    background = {ITEMS_NAME, SUMMARY_NAME} if parallel and _can_fork() else set()
     children = {
-        i: _Child(target, partial(atomic_write, target, fn, on_locked))
+        i: started.get(target.name) or _Child(target, partial(atomic_write, target, fn, on_locked))
         for i, (target, fn) in enumerate(jobs)
-        if target.name in background
+        if target.name in background or target.name in started
     }
     outcomes: dict[int, tuple[Path | None, BaseException | None]] = {}
     try:

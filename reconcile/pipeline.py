@@ -137,8 +137,13 @@ def run_folder(
     exclude: list[Path] | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_items: Callable[[Any, list[Path]], None] | None = None,
 ) -> Result:
-    """Read and reconcile every spreadsheet in ``folder``."""
+    """Read and reconcile every spreadsheet in ``folder``.
+
+    ``on_items(items, inputs)`` gets the item table as soon as the engine has built it, with the
+    input files' paths (the outputs can start while the engine finishes).
+    """
     from .engine import reconcile
 
     settings = settings_for(folder, settings)
@@ -146,7 +151,8 @@ def run_folder(
     if on_start:
         on_start(len(found.files))
     files = read_all(found.files, folder, settings, progress)
-    result = reconcile(files, settings, folder)
+    early = (lambda items: on_items(items, found.files)) if on_items else None
+    result = reconcile(files, settings, folder, on_items=early)
     for file in files:
         # Their items now live in result.items; keeping both copies doubled the memory a national
         # run needs while its outputs are written.

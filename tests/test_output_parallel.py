@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,42 @@ def test_small_runs_do_not_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(output._Child, "__init__", no_fork)
     assert _run(WORKBOOKS, tmp_path / "out")[0] == 0
     assert (tmp_path / "out" / "line_items.csv").stat().st_size > 0
+
+
+def test_line_items_start_while_the_engine_finishes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The item table goes to a writer as soon as it exists; write_outputs then reuses that writer."""
+    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 1)
+    names: list[str] = []
+    real = output._Child.__init__
+
+    def record(self: output._Child, target: Path, work: object) -> None:
+        names.append(target.name)
+        real(self, target, work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output._Child, "__init__", record)
+    from reconcile import engine
+
+    seen: list[str] = []
+    real_summarise = engine._summarise
+
+    def summarise(*args: object, **kwargs: object) -> object:
+        seen.append(",".join(names))  # what had been started when the engine got this far
+        return real_summarise(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_summarise", summarise)
+    assert _run(WORKBOOKS, tmp_path / "out")[0] == 0
+    assert seen == ["line_items.csv"]
+    assert names == ["line_items.csv", "summary.csv"]  # no second writer for the items
+    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 10**9)
+    assert _run(WORKBOOKS, tmp_path / "turn")[0] == 0
+    assert _outputs(tmp_path / "out") == _outputs(tmp_path / "turn")
+
+
+def test_an_early_writer_never_writes_over_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 1)
+    folder = tmp_path / "in"
+    shutil.copytree(WORKBOOKS, folder)
+    (folder / "line_items.csv").write_text("mine", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["run", str(folder), "--out", str(folder), "--no-annotate"])
+    assert res.exit_code == 2 and "Traceback" not in res.stderr
+    assert (folder / "line_items.csv").read_text(encoding="utf-8") == "mine"
