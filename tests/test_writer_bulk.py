@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
@@ -443,6 +444,10 @@ def test_bad_arguments_are_refused(tmp_path: Path) -> None:
         block.numbers(0, [1.0, math.inf], fmt)
     with pytest.raises(TypeError, match="numeric"):
         block.formulas(0, ["=1", None], ["x", 0], fmt)  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="outside the texts"):
+        block.coded_strings(0, np.array([0, 2]), ["a", "b"], fmt)
+    with pytest.raises(TypeError, match="str"):
+        block.coded_strings(0, np.array([0, -1]), [b"a"], fmt)  # type: ignore[list-item]
     with pytest.raises(ValueError, match="column"):
         block.numbers(16384, [1.0, 2.0], fmt)
     with pytest.raises(ValueError, match="outside"):

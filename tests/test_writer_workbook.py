@@ -857,11 +857,15 @@ def test_widest_number_is_the_widest_cell(values: list[float | None]) -> None:
 
 
 def test_data_columns_convert_like_the_cell_by_cell_rules() -> None:
+    def texts(series: pd.Series, kind: str, lang: str) -> list[str | None]:
+        codes, table = wbmod._data_text(series, kind, lang)
+        return [table[c] if c >= 0 else None for c in codes.tolist()]
+
     text = pd.Series(["a", None, "b\x01", float("nan"), "a", "", "NSTW"], dtype=object)
-    assert wbmod._data_text(text, "text", "vi") == ["a", None, "b ", None, "a", None, "NSTW"]
-    assert wbmod._data_text(text, "source", "en")[-1] == msg("source.NSTW", "en")
+    assert texts(text, "text", "vi") == ["a", None, "b ", None, "a", None, "NSTW"]
+    assert texts(text, "source", "en")[-1] == msg("source.NSTW", "en")
     mixed = pd.Series([1, 1.0, "1", True, None], dtype=object)  # equal values, different texts
-    assert wbmod._data_text(mixed, "text", "vi") == ["1", "1.0", "1", "True", None]
+    assert texts(mixed, "text", "vi") == ["1", "1.0", "1", "True", None]
     ints = pd.Series([3, None, 5], dtype="Int64")
     assert wbmod._data_numbers(ints, "whole").tolist()[::2] == [3.0, 5.0]
     floats = pd.Series([1.5, math.inf, -0.0, math.nan])
@@ -916,3 +920,50 @@ def test_the_cycle_collector_is_paused_only_while_writing(tmp_path: Path) -> Non
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+_RUN_VALUES = st.sampled_from(
+    ["a", "b", "Sở", None, float("nan"), pd.NA, 1, 1.0, True, dt.date(2023, 1, 31), dt.datetime(2023, 1, 31)]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(runs=st.lists(st.tuples(_RUN_VALUES, st.integers(1, 6)), max_size=12))
+def test_factorize_by_runs_is_pandas_factorize(runs: list[tuple[Any, int]]) -> None:
+    values = [v for v, k in runs for _ in range(k)]
+    series = pd.Series(values, dtype=object)
+    codes, uniques = wbmod._factorize(series)
+    expected_codes, expected_uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    assert codes.tolist() == expected_codes.tolist()
+    assert [type(u) for u in uniques] == [type(u) for u in expected_uniques]
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.integers(0, 40), min_size=1, max_size=60), limit=st.integers(1, 50))
+def test_first_keys_match_a_full_sort(keys: list[int], limit: int) -> None:
+    arr = np.array(keys, dtype=np.int64)
+    firsts, rank, n_keys = wbmod._first_keys(arr, limit)
+    distinct, first_rows, inverse = np.unique(arr, return_index=True, return_inverse=True)
+    assert n_keys == len(distinct)
+    assert firsts.tolist() == first_rows[:limit].tolist()
+    assert rank.tolist() == np.where(inverse < limit, inverse, -1).tolist()
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        pd.Series([2023, 2024, -5], dtype="int64"),
+        pd.Series([2**53, -(2**53)], dtype="int64"),
+        pd.Series([2**53 + 1, 3], dtype="int64"),  # not exactly a float: the general path rounds it
+        pd.Series([1, None, 7], dtype="Int64"),
+        pd.Series([None, None], dtype="Int64"),
+        pd.Series([], dtype="int64"),
+        pd.Series([1.0, 2.5, None, math.inf], dtype="float64"),
+        pd.Series(["3", "x", None, 4], dtype=object),
+    ],
+)
+def test_whole_numbers_of_a_column_are_int_of_each_value(series: pd.Series) -> None:
+    got = wbmod._whole(series, -99).tolist()
+    assert got == [-99 if (i := wbmod._int(v)) is None else i for v in series.tolist()]
+    groups = wbmod._group_codes(series)
+    assert pd.factorize(groups)[0].tolist() == pd.factorize(series, use_na_sentinel=False)[0].tolist()

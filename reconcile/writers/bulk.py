@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import Any, TypeAlias
@@ -150,10 +150,15 @@ class _Part:
     col: int
     kind: str  # string | number | blank | formula
     present: np.ndarray  # bool per row of the block
-    fmt: Format | list[Format]
-    values: Any  # per kind: string codes + bodies, float array, None, formula bodies
-    raw: Any  # what the public write_* methods take, for the fallback and the last row
-    raw_values: Any = None
+    fmts: list[Format]  # the distinct formats...
+    fmt_codes: np.ndarray  # ...and which one each row takes
+    codes: np.ndarray  # per row, which of ``bodies`` is its cell's XML (-1: no cell)
+    bodies: np.ndarray  # object array of XML after the cell's s attribute
+    raw: Callable[[int], Any]  # row -> what the public write_* method takes (the last row, the fallback)
+    raw_value: Callable[[int], Any] = lambda i: 0  # row -> a formula's cached value
+
+    def fmt(self, i: int) -> Format:
+        return self.fmts[int(self.fmt_codes[i])]
 
 
 def _present_objects(values: Sequence[Any]) -> np.ndarray:
@@ -178,29 +183,46 @@ class RowBlock:
         self.n = n
         self._parts: list[_Part] = []
 
-    def _check(self, col: int, count: int, fmt: FormatArg) -> Format | list[Format]:
+    def _check(self, col: int, count: int, fmt: FormatArg) -> tuple[list[Format], np.ndarray]:
+        """The distinct formats and each row's, after checking the call's shape."""
         if not 0 <= col < _MAX_COLS:
             raise ValueError(f"column {col} is outside the worksheet")
         if count != self.n:
             raise ValueError(f"{count} values for a block of {self.n} rows")
         if isinstance(fmt, Format):
-            return fmt
+            return [fmt], np.zeros(self.n, dtype=np.int64)
         fmts = list(fmt)
-        if len(fmts) != self.n or not all(issubclass(t, Format) for t in set(map(type, fmts))):
+        if len(fmts) != self.n:
             raise ValueError("a format is needed for every row of the block")
-        return fmts
+        ids = np.fromiter(map(id, fmts), dtype=np.int64, count=len(fmts))
+        codes, _uniques = pd.factorize(ids)
+        _codes, firsts = np.unique(codes, return_index=True)
+        distinct = [fmts[i] for i in firsts.tolist()]
+        if not all(isinstance(f, Format) for f in distinct):
+            raise ValueError("a format is needed for every row of the block")
+        return distinct, codes.astype(np.int64)
 
     def strings(self, col: int, values: Sequence[str | None], fmt: FormatArg) -> None:
         """String cells (``write_string``); None leaves the cell to another call or empty."""
-        f = self._check(col, len(values), fmt)
         arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
-        present = codes >= 0
-        missing = np.flatnonzero(~present).tolist()
-        if any(arr[i] is not None for i in missing) or not all(isinstance(u, str) for u in uniques):
+        missing = np.flatnonzero(codes < 0).tolist()
+        if any(arr[i] is not None for i in missing):
             raise TypeError("string cells take str values (or None for no cell)")
-        bodies = np.array([string_body(u) for u in uniques], dtype=object)
-        self._parts.append(_Part(col, "string", present, f, (codes, bodies), values))
+        self.coded_strings(col, codes, list(uniques), fmt)
+
+    def coded_strings(self, col: int, codes: np.ndarray, texts: Sequence[str], fmt: FormatArg) -> None:
+        """String cells given as ``texts[codes[i]]`` per row (code -1: no cell from this call), for
+        columns already reduced to their distinct values."""
+        f = self._check(col, len(codes), fmt)
+        codes = np.asarray(codes, dtype=np.int64)
+        if not all(isinstance(t, str) for t in texts):
+            raise TypeError("string cells take str values (or None for no cell)")
+        if len(codes) and (codes.max(initial=-1) >= len(texts) or codes.min(initial=0) < -1):
+            raise ValueError("a string code points outside the texts")
+        bodies = np.array([string_body(t) for t in texts], dtype=object)
+        table = list(texts)
+        self._parts.append(_Part(col, "string", codes >= 0, *f, codes, bodies, lambda i: table[codes[i]]))
 
     def numbers(self, col: int, values: Sequence[float | None] | np.ndarray, fmt: FormatArg) -> None:
         """Number cells (``write_number``); None or NaN leaves the cell to another call or empty."""
@@ -213,14 +235,15 @@ class RowBlock:
         codes, uniques = pd.factorize(arr.view(np.int64), use_na_sentinel=False)
         codes[~present] = -1
         bodies = np.array([number_body(x) for x in uniques.view(np.float64).tolist()], dtype=object)
-        self._parts.append(_Part(col, "number", present, f, (codes, bodies), values))
+        self._parts.append(_Part(col, "number", present, *f, codes, bodies, values.__getitem__))
 
     def blanks(self, col: int, where: Sequence[bool] | np.ndarray, fmt: FormatArg) -> None:
         """Formatted empty cells (``write_blank``) on the rows where ``where`` is true."""
         f = self._check(col, len(where), fmt)
         present = np.asarray(where, dtype=bool)
         codes = np.where(present, 0, -1)
-        self._parts.append(_Part(col, "blank", present, f, (codes, np.array(["/>"], dtype=object)), None))
+        blank = np.array(["/>"], dtype=object)
+        self._parts.append(_Part(col, "blank", present, *f, codes, blank, lambda i: None))
 
     def formulas(
         self, col: int, formulas: Sequence[str | None], values: Sequence[float], fmt: FormatArg
@@ -239,7 +262,7 @@ class RowBlock:
             codes[i] = len(bodies)
             bodies.append(formula_body(formulas[i], v))  # type: ignore[arg-type]
         table = np.array(bodies, dtype=object)
-        part = _Part(col, "formula", present, f, (codes, table), formulas, values)
+        part = _Part(col, "formula", present, *f, codes, table, formulas.__getitem__, values.__getitem__)
         self._parts.append(part)
 
     # ---- writing ---------------------------------------------------------------------------------
@@ -264,7 +287,7 @@ class RowBlock:
         first = self.first_row + int(rows[0])
         last_i = int(rows[-1])
         slow = not _supported(ws) or any(
-            p.kind == "formula" and any(b is None for b in p.values[1]) for p in parts
+            p.kind == "formula" and any(b is None for b in p.bodies) for p in parts
         )
         if not slow:
             if first < ws.previous_row or (first == ws.previous_row and ws.table.get(first)):
@@ -301,89 +324,73 @@ class RowBlock:
         for p in sorted(self._parts, key=lambda p: p.col):
             if not p.present[i]:
                 continue
-            fmt = p.fmt if isinstance(p.fmt, Format) else p.fmt[i]
+            fmt = p.fmt(i)
             if p.kind == "string":
-                ws.write_string(row, p.col, p.raw[i], fmt)
+                ws.write_string(row, p.col, p.raw(i), fmt)
             elif p.kind == "number":
-                ws.write_number(row, p.col, p.raw[i], fmt)  # present: not None, not NaN
+                ws.write_number(row, p.col, p.raw(i), fmt)  # present: not None, not NaN
             elif p.kind == "blank":
                 ws.write_blank(row, p.col, None, fmt)
             else:
-                ws.write_formula(row, p.col, p.raw[i], fmt, p.raw_values[i])
+                ws.write_formula(row, p.col, p.raw(i), fmt, p.raw_value(i))
 
     def _assign_formats(self, rows: np.ndarray) -> None:
         """Give formats their xf index in the order xlsxwriter would: row by row, left to right."""
         ws = self._ws
-        firsts: list[tuple[int, int, int, Format]] = []
-        order = 0
-        for r in rows.tolist():  # row formats come first in their row
-            info = ws.row_info.get(self.first_row + r)
-            fmt = getattr(info, "row_format", None)
+        firsts: list[tuple[int, int, Format]] = []
+        for r in rows.tolist():  # a row's format comes before its cells
+            fmt = getattr(ws.row_info.get(self.first_row + r), "row_format", None)
             if isinstance(fmt, Format):
-                firsts.append((r, -1, order, fmt))
-                order += 1
+                firsts.append((r, -1, fmt))
         limit = int(rows[-1]) + 1 if len(rows) else 0
         for p in self._parts:
             idx = np.flatnonzero(p.present[:limit])
-            if len(idx) == 0:
-                continue
-            if isinstance(p.fmt, Format):
-                firsts.append((int(idx[0]), p.col, order, p.fmt))
-                order += 1
-                continue
-            seen: set[int] = set()
-            for r in idx.tolist():
-                f = p.fmt[r]
-                if id(f) not in seen:
-                    seen.add(id(f))
-                    firsts.append((r, p.col, order, f))
-                    order += 1
-        for _r, _c, _o, fmt in sorted(firsts, key=lambda t: t[:3]):
+            codes, first = np.unique(p.fmt_codes[idx], return_index=True)
+            firsts += [
+                (int(idx[k]), p.col, p.fmts[c]) for c, k in zip(codes.tolist(), first.tolist(), strict=True)
+            ]
+        for _r, _c, fmt in sorted(firsts, key=lambda t: t[:2]):
             _xf_index(fmt)
 
     def _xml(self, rows: np.ndarray) -> str:
         """The ``<row>`` elements of block rows ``rows`` (each with at least one cell)."""
         m = len(rows)
-        numbers = [str(self.first_row + r + 1) for r in rows.tolist()]
+        numbers = np.array([str(self.first_row + r + 1) for r in rows.tolist()], dtype=object)
         by_col: dict[int, list[_Part]] = {}
         for p in self._parts:
-            if p.present[rows].any():
-                by_col.setdefault(p.col, []).append(p)
-        # Streams of pieces, one piece per row each, joined row by row in C: a column present on
-        # every row is four streams (its head, the row numbers, its format, its value), others one
-        # stream of whole cells.
-        streams: list[Iterable[str]] = [repeat('<row r="'), numbers, self._row_attributes(rows)]
+            by_col.setdefault(p.col, []).append(p)
+        # Streams of pieces, one piece per row each, joined row by row in C: each column is four
+        # streams (its head, the row number, its format, its value; all empty where no cell).
+        streams: list[Iterable[str]] = [repeat('<row r="'), numbers.tolist(), self._row_attributes(rows)]
+
+        number_list = numbers.tolist()
         for col in sorted(by_col):
-            head = f'<c r="{xl_col_to_name(col)}'
-            col_parts = by_col[col]
-            p = col_parts[0]
-            codes, table = p.values
-            if len(col_parts) == 1 and isinstance(p.fmt, Format) and p.present[rows].all():
-                streams += [
-                    repeat(head),
-                    numbers,
-                    repeat(f'" s="{_xf_index(p.fmt)}"'),
-                    table[codes[rows]].tolist(),
-                ]
+            parts = [(p, sel) for p in by_col[col] if (sel := p.present[rows]).any()]
+            if not parts:
                 continue
-            cells = [""] * m
-            for p in col_parts:
-                codes, table = p.values
-                sel = np.flatnonzero(p.present[rows])
-                bodies = table[codes[rows[sel]]].tolist()
-                if isinstance(p.fmt, Format):
-                    xf = f'" s="{_xf_index(p.fmt)}"'
-                    for k, b in zip(sel.tolist(), bodies, strict=True):
-                        cells[k] = f"{head}{numbers[k]}{xf}{b}"
-                else:
-                    fmts, cache = p.fmt, dict[int, str]()
-                    for k, b in zip(sel.tolist(), bodies, strict=True):
-                        f = fmts[int(rows[k])]
-                        s = cache.get(id(f))
-                        if s is None:
-                            s = cache[id(f)] = f'" s="{_xf_index(f)}"'
-                        cells[k] = f"{head}{numbers[k]}{s}{b}"
-            streams.append(cells)
+            head = f'<c r="{xl_col_to_name(col)}'
+            if len(parts) == 1 and len(parts[0][0].fmts) == 1 and parts[0][1].all():
+                p = parts[0][0]  # the common case: one kind of cell, one format, every row
+                xf = f'" s="{_xf_index(p.fmts[0])}"'
+                streams += [repeat(head), number_list, repeat(xf), p.bodies[p.codes[rows]].tolist()]
+                continue
+            here = np.zeros(m, dtype=bool)
+            xfs = np.full(m, "", dtype=object)
+            bodies = np.full(m, "", dtype=object)
+            for p, sel in parts:
+                on = rows[sel]
+                used = p.fmt_codes[on]
+                table = np.full(len(p.fmts), "", dtype=object)
+                for c in np.unique(used).tolist():  # only formats of cells: others get no index
+                    table[c] = f'" s="{_xf_index(p.fmts[c])}"'
+                xfs[sel] = table[used]
+                bodies[sel] = p.bodies[p.codes[on]]
+                here |= sel
+            if here.all():
+                streams += [repeat(head), number_list, xfs.tolist(), bodies.tolist()]
+            else:
+                heads = np.where(here, head, "").tolist()
+                streams += [heads, np.where(here, numbers, "").tolist(), xfs.tolist(), bodies.tolist()]
         streams.append(repeat("</row>"))
         return "".join(chain.from_iterable(zip(*streams, strict=False)))  # repeat() is endless
 

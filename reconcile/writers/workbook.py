@@ -841,6 +841,19 @@ def _data_bar(ws: Worksheet, first: int, last: int) -> None:
     )
 
 
+def _group_codes(series: pd.Series) -> np.ndarray:
+    """Non-negative integers equal where the raw values are equal, missing values a group of their
+    own (0): integer columns by offset, others by factorizing."""
+    if series.dtype == np.int64 or isinstance(series.dtype, pd.Int64Dtype):
+        na = series.isna().to_numpy()
+        ints = series.to_numpy(dtype=np.int64, na_value=0)
+        if len(ints) and not na.all():
+            low, high = int(ints[~na].min()), int(ints[~na].max())
+            if high - low <= 4 * len(ints) + 1024:
+                return np.where(na, 0, ints - low + 1)
+    return pd.factorize(series, use_na_sentinel=True)[0] + 1
+
+
 def _plan_size(df: pd.DataFrame | None, per_unit: bool, unit_codes: np.ndarray | None = None) -> int:
     """How many lines :func:`_plan` makes of ``df``, counted without planning them: a national run
     has a million keys, and planning them only to find that they do not fit took a minute and
@@ -851,13 +864,10 @@ def _plan_size(df: pd.DataFrame | None, per_unit: bool, unit_codes: np.ndarray |
         unit = unit_codes if unit_codes is not None else _text_codes(df["unit"])[0]
     else:
         unit = np.zeros(len(df), dtype=np.int64)
-    # Raw values, missing ones a group of their own (code -1 + 1 = 0).
-    by, ey, project = (
-        pd.factorize(df[c], use_na_sentinel=True)[0] + 1 for c in ("budget_year", "execution_year", "project")
-    )
-    units = len(np.unique(unit)) if per_unit else 0
-    years = len(np.unique(_combined([unit, by, ey])))
-    _keys, counts = np.unique(_combined([unit, by, ey, project]), return_counts=True)
+    by, ey, project = (_group_codes(df[c]) for c in ("budget_year", "execution_year", "project"))
+    units = len(pd.unique(unit)) if per_unit else 0
+    years = len(pd.unique(_combined([unit, by, ey])))
+    counts = np.bincount(pd.factorize(_combined([unit, by, ey, project]))[0])
     return 1 + units + years + int((counts > 1).sum()) + len(df)
 
 
@@ -869,7 +879,7 @@ def _write_summary(
     all_units = msg("wb.all_units", lang)
     latest = result.latest
     unit_codes = None if latest is None or len(latest) == 0 else _text_codes(latest["unit"])[0]
-    per_unit = unit_codes is not None and len(np.unique(unit_codes)) > 1
+    per_unit = unit_codes is not None and len(pd.unique(unit_codes)) > 1
     size = _plan_size(latest, per_unit, unit_codes)
     if result.consolidated is not None:
         size += _plan_size(result.consolidated, False)
@@ -950,12 +960,32 @@ _PROGRESS_KEY_HEADERS = (
 )
 
 
+def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """``pd.factorize(series)`` (codes in order of first appearance, -1 for missing values), faster
+    when equal values come in runs, as a summary's units do: only the first of each run is hashed."""
+    values = series.to_numpy(dtype=object)
+    n = len(values)
+    if n > 1:
+        try:
+            change = np.empty(n, dtype=bool)
+            change[0] = True
+            np.not_equal(values[1:], values[:-1], out=change[1:])
+        except (TypeError, ValueError):  # values whose comparison is not a plain bool
+            change = np.ones(n, dtype=bool)
+        heads = np.flatnonzero(change)
+        if len(heads) * 4 < n:
+            codes, uniques = pd.factorize(values[heads], use_na_sentinel=True)
+            return np.repeat(codes, np.diff(np.append(heads, n))), list(uniques)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
 def _text_codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Per value, the number of its :func:`_text` ('' for missing values) among ``texts``, the distinct
     texts; :func:`_text` runs once per distinct value."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = _factorize(series)
     distinct: dict[str, int] = {}
-    table = [distinct.setdefault(_text(u), len(distinct)) for u in uniques.tolist()]
+    table = [distinct.setdefault(_text(u), len(distinct)) for u in uniques]
     table.append(distinct.setdefault("", len(distinct)))  # code -1 (missing) picks the last entry
     return np.array(table, dtype=np.int64)[codes], list(distinct)
 
@@ -980,6 +1010,12 @@ def _combined(parts: list[np.ndarray]) -> np.ndarray:
 
 def _whole(series: pd.Series, missing: int) -> np.ndarray:
     """:func:`_int` of every value, ``missing`` where that gives None (vectorised)."""
+    if series.dtype == np.int64 or isinstance(series.dtype, pd.Int64Dtype):
+        # Integer columns as they are, when every value is exactly a float (what _int goes through).
+        na = series.isna().to_numpy()
+        ints = series.to_numpy(dtype=np.int64, na_value=0)
+        if len(ints) == 0 or (int(ints.min()) >= -_EXACT and int(ints.max()) <= _EXACT):
+            return np.where(na, missing, ints) if na.any() else ints.copy()
     v = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     ok = np.isfinite(v) & (v == np.round(v))
     return np.where(ok, v, missing).astype(np.int64)
@@ -1016,6 +1052,26 @@ def _int_ranks(v: np.ndarray) -> np.ndarray:
     return np.unique(v, return_inverse=True)[1].reshape(-1)
 
 
+def _first_keys(key: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The ``limit`` smallest distinct keys: the first row of each in key order, each row's rank among
+    them (-1 for a row of a larger key), and how many distinct keys there are. Only the shown keys
+    are sorted: a national summary has a million keys and shows 50,000."""
+    codes, uniques = pd.factorize(key)
+    n_keys = len(uniques)
+    # Codes count up in order of first appearance: a row is a key's first where the running
+    # maximum of the codes grows.
+    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    if n_keys > limit:
+        cut = np.partition(uniques, limit - 1)[limit - 1]
+        shown = np.flatnonzero(uniques <= cut)
+    else:
+        shown = np.arange(n_keys)
+    shown = shown[np.argsort(uniques[shown], kind="stable")]
+    rank = np.full(n_keys, -1, dtype=np.int64)
+    rank[shown] = np.arange(len(shown))
+    return firsts[shown], rank[codes], n_keys
+
+
 def _groups(key: np.ndarray) -> dict[int, np.ndarray]:
     """The positions of each distinct ``key``, in row order."""
     order = np.argsort(key, kind="stable")
@@ -1044,13 +1100,10 @@ def _progress_data(result: Result) -> _Progress:
             _order_ranks(source, source_texts, lambda s: (_SOURCE_RANK.get(s, n_sources), s)),
         ]
     )
-    _keys, firsts, key_of_row = np.unique(key, return_index=True, return_inverse=True)
-    shown_rows = firsts[:MAX_ROWS]
-    # Keys are numbered in sheet order, so a row belongs to a shown key when its number is small.
-    row_rank = np.where(key_of_row.reshape(-1) < len(shown_rows), key_of_row.reshape(-1), -1)
+    shown_rows, row_rank, n_keys = _first_keys(key, MAX_ROWS)
 
-    codes, uniques = pd.factorize(df["period"], use_na_sentinel=True)
-    dates = [_date(u) for u in uniques.tolist()]
+    codes, uniques = _factorize(df["period"])
+    dates = [_date(u) for u in uniques]
     periods = sorted({*result.periods, *(d for d in dates if d is not None)})
     col_of = {p: j for j, p in enumerate(periods)}
     period_col = np.array([-1 if d is None else col_of[d] for d in dates] + [-1], dtype=np.int64)[codes]
@@ -1084,7 +1137,7 @@ def _progress_data(result: Result) -> _Progress:
         c for c in ("unit", "budget_year", "execution_year", "project", "sub_project", "source") if c in df
     ]
     shown = df[columns].iloc[shown_rows].reset_index(drop=True)
-    return _Progress(periods, len(firsts), shown, rates, disbursed, allocated)
+    return _Progress(periods, n_keys, shown, rates, disbursed, allocated)
 
 
 def _per_value(series: pd.Series, fn: Callable[[Any], Any]) -> list[Any]:
@@ -1419,16 +1472,24 @@ def _by_distinct(series: pd.Series, fn: Callable[[Any], Any]) -> list[Any] | Non
     return [table[c] for c in codes.tolist()]
 
 
-def _data_text(series: pd.Series, kind: str, lang: str) -> list[str | None]:
-    """Cell values of a text column: str, or None for no cell."""
+def _data_text(series: pd.Series, kind: str, lang: str) -> tuple[np.ndarray, list[str]]:
+    """Cell values of a text column as codes into a list of texts (code -1: no cell), each distinct
+    value converted once when the values are all strings."""
 
     def fn(v: object) -> str | None:
         if _isna(v):
             return None
         return (_source_text(v, lang) if kind == "source" else _text(v)) or None
 
-    values = _by_distinct(series, fn)
-    return values if values is not None else [fn(v) for v in series.tolist()]
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    if all(isinstance(u, str) or _isna(u) for u in uniques):
+        results = [fn(u) for u in uniques]
+        table = np.array([-1 if r is None else j for j, r in enumerate(results)], dtype=np.int64)
+        return table[codes], [r or "" for r in results]
+    # Equal values of different types (1, 1.0, True) can have different texts: one by one.
+    values = np.array([fn(v) for v in series.tolist()], dtype=object)
+    one_by_one, texts = pd.factorize(values, use_na_sentinel=True)
+    return one_by_one, list(texts)
 
 
 def _data_numbers(series: pd.Series, kind: str) -> np.ndarray:
@@ -1492,9 +1553,9 @@ def _write_data(ws: Worksheet, st: _Styles, result: Result, lang: str) -> None:
         else:
             series = pd.Series([None] * n, dtype=object)
         if kind in ("text", "source"):
-            texts = _data_text(series, kind, lang)
-            block.strings(col, texts, st.plain("text"))
-            widths.see(col, max((_display_len(v) for v in set(texts) if v), default=0))
+            codes, texts = _data_text(series, kind, lang)
+            block.coded_strings(col, codes, texts, st.plain("text"))
+            widths.see(col, max((_display_len(t) for t in texts if t), default=0))
         else:
             numbers = _data_numbers(series, kind)
             block.numbers(col, numbers, st.plain(kind))
