@@ -129,7 +129,7 @@ def _may_be_header(row: list[object]) -> bool:
     """
     seen = cells = 0
     for v in row:
-        if type(v) is not float and isinstance(v, str):
+        if v and type(v) is not float and isinstance(v, str):  # "" names nothing
             flags = _FLAGS.get(v)
             if flags is None:
                 flags = _header_flags(v)

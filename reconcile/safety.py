@@ -325,11 +325,19 @@ def _quick_verdict(data: bytes, info: zipfile.ZipInfo, kept: Checked | None = No
     raw, whole = head
     if whole and kept is not None and kept.zip is not None and kept.zip.getinfo(info.filename) is info:
         kept.parts[info.filename] = raw
-    text = _decode_head(raw)
+    # The prolog ends within the first hundred bytes or so: decode those first. A verdict on the
+    # start of a text is the verdict on the whole (the scan says None where a cut could matter).
+    text = _decode_head(raw[:_SHORT_HEAD])
     verdict = _scan_prolog(text, complete=False)
+    if verdict is None and len(raw) > _SHORT_HEAD:
+        text = _decode_head(raw)
+        verdict = _scan_prolog(text, complete=False)
     if verdict is None and whole:
         verdict = _scan_prolog(text, complete=True)
     return verdict
+
+
+_SHORT_HEAD = 512
 
 
 def _member_head(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bool] | None:

@@ -6,6 +6,7 @@ verdict (or the error) that zipfile's own reading gives, on good, hostile and da
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 import zlib
@@ -98,6 +99,11 @@ def test_samples_hold_members_past_the_first_read() -> None:
         (hostile.write_utf16_entity_xlsx, "xl/sharedStrings.xml"),
         (lambda folder: hostile.write_padded_entity_xlsx(folder, padding=0), "xl/worksheets/sheet1.xml"),
         (lambda folder: hostile.write_padded_entity_xlsx(folder, padding=9000), "xl/worksheets/sheet1.xml"),
+        # "<!DOCTYPE" at byte padding + 64: cut by the first, short decode at 512 bytes.
+        *(
+            (functools.partial(hostile.write_padded_entity_xlsx, padding=p), "xl/worksheets/sheet1.xml")
+            for p in (440, 444, 448, 452, 4020, 4028)
+        ),
     ],
 )
 def test_quick_verdict_agrees_on_hostile_members(tmp_path: Path, writer: Writer, part: str) -> None:
