@@ -316,15 +316,40 @@ def _quick_verdict(data: bytes, info: zipfile.ZipInfo, kept: Checked | None = No
     another compression, a prolog longer than HEAD_BYTES) goes the slow, exact way. A small member
     read whole is kept in ``kept.parts`` when it is the one its name opens in zipfile.
     """
+    packed = _packed(data, info)
+    if packed is None:
+        return None
     try:
-        head = _member_head(data, info)
+        if len(packed) <= _VERDICT_CACHE_BYTES:
+            # Styles, theme, relationships, document properties: the same bytes in every file a
+            # program writes, so each distinct member is inflated and scanned once.
+            verdict, whole = _cached_head_verdict(bytes(packed), info.compress_type, info.file_size, info.CRC)
+        else:
+            verdict, whole = _head_verdict(packed, info.compress_type, info.file_size, info.CRC)
     except zlib.error:
         return None  # zipfile raises its own error for it
+    if (
+        whole is not None
+        and kept is not None
+        and kept.zip is not None
+        and kept.zip.getinfo(info.filename) is info
+    ):
+        kept.parts[info.filename] = whole
+    return verdict
+
+
+_SHORT_HEAD = 512
+_VERDICT_CACHE_BYTES = 16 << 10
+
+
+def _head_verdict(
+    packed: bytes | memoryview, method: int, size: int, crc: int
+) -> tuple[bool | None, bytes | None]:
+    """(the prolog verdict or None, the member's bytes when they were read whole) of a member."""
+    head = _inflate_head(packed, method, size, crc)
     if head is None:
-        return None
+        return None, None
     raw, whole = head
-    if whole and kept is not None and kept.zip is not None and kept.zip.getinfo(info.filename) is info:
-        kept.parts[info.filename] = raw
     # The prolog ends within the first hundred bytes or so: decode those first. A verdict on the
     # start of a text is the verdict on the whole (the scan says None where a cut could matter).
     text = _decode_head(raw[:_SHORT_HEAD])
@@ -334,23 +359,41 @@ def _quick_verdict(data: bytes, info: zipfile.ZipInfo, kept: Checked | None = No
         verdict = _scan_prolog(text, complete=False)
     if verdict is None and whole:
         verdict = _scan_prolog(text, complete=True)
-    return verdict
+    return verdict, raw if whole else None
 
 
-_SHORT_HEAD = 512
+@lru_cache(maxsize=256)
+def _cached_head_verdict(packed: bytes, method: int, size: int, crc: int) -> tuple[bool | None, bytes | None]:
+    return _head_verdict(packed, method, size, crc)
 
 
 def _member_head(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bool] | None:
     """(first HEAD_BYTES of the member, whether that is all of it), or None when not plainly readable."""
-    if info.file_size <= HEAD_BYTES:
-        whole = _member_whole(data, info, HEAD_BYTES)
-        return (whole, True) if whole is not None else None
     packed = _packed(data, info)
     if packed is None:
         return None
-    if info.compress_type == zipfile.ZIP_STORED:
-        return (bytes(packed[:HEAD_BYTES]), False) if info.compress_size == info.file_size else None
-    if info.compress_type != zipfile.ZIP_DEFLATED:
+    return _inflate_head(packed, info.compress_type, info.file_size, info.CRC)
+
+
+def _member_whole(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes | None:
+    """All of a member declared at most ``limit`` bytes, when zipfile would read exactly these bytes
+    without an error: they inflate to the declared size, end there and match the CRC. Else None."""
+    if info.file_size > limit:
+        return None
+    packed = _packed(data, info)
+    if packed is None:
+        return None
+    return _inflate_whole(packed, info.compress_type, info.file_size, info.CRC)
+
+
+def _inflate_head(packed: bytes | memoryview, method: int, size: int, crc: int) -> tuple[bytes, bool] | None:
+    """:func:`_member_head` from the member's compressed bytes and its directory entry's fields."""
+    if size <= HEAD_BYTES:
+        whole = _inflate_whole(packed, method, size, crc)
+        return (whole, True) if whole is not None else None
+    if method == zipfile.ZIP_STORED:
+        return (bytes(packed[:HEAD_BYTES]), False) if len(packed) == size else None
+    if method != zipfile.ZIP_DEFLATED:
         return None
     inflate = zlib.decompressobj(-15)
     raw = inflate.decompress(packed, HEAD_BYTES)
@@ -360,20 +403,13 @@ def _member_head(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bool] | Non
     return None
 
 
-def _member_whole(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes | None:
-    """All of a member declared at most ``limit`` bytes, when zipfile would read exactly these bytes
-    without an error: they inflate to the declared size, end there and match the CRC. Else None."""
-    size = info.file_size
-    if size > limit:
-        return None
-    packed = _packed(data, info)
-    if packed is None:
-        return None
-    if info.compress_type == zipfile.ZIP_STORED:
-        if info.compress_size != size:
+def _inflate_whole(packed: bytes | memoryview, method: int, size: int, crc: int) -> bytes | None:
+    """:func:`_member_whole` from the member's compressed bytes and its directory entry's fields."""
+    if method == zipfile.ZIP_STORED:
+        if len(packed) != size:
             return None
         raw = bytes(packed)
-    elif info.compress_type == zipfile.ZIP_DEFLATED:
+    elif method == zipfile.ZIP_DEFLATED:
         inflate = zlib.decompressobj(-15)
         # One byte over the declared size is enough to know it lies; no more is ever inflated.
         raw = inflate.decompress(packed, size + 1)
@@ -381,7 +417,7 @@ def _member_whole(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes | Non
             return None
     else:
         return None
-    return raw if zlib.crc32(raw) == info.CRC else None
+    return raw if zlib.crc32(raw) == crc else None
 
 
 def _packed(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:

@@ -262,3 +262,20 @@ def test_contains_past_many_false_hits() -> None:
     for false_hits in (63, 64, 65):  # the needle right where the plain search takes over
         assert grid._contains(b"x" + b"f" * false_hits + b"<f", b"<f", 1)
         assert grid._contains(b"e" * false_hits + b't="e"', b't="e"', 3)
+
+
+def test_repeated_members_are_inflated_once(tmp_path: Path) -> None:
+    good = [tmp_path / f"good{i}.xlsx" for i in range(3)]
+    for path in good:
+        path.write_bytes(_BIG)
+    bad = [hostile.write_entity_xlsx(tmp_path, f"laughs{i}.xlsx") for i in range(2)]
+    before = safety._cached_head_verdict.cache_info().hits
+    kept = [safety.check(path) for path in good]
+    refused = [safety.check(path) for path in bad]
+    assert safety._cached_head_verdict.cache_info().hits > before
+    for one in kept:
+        assert isinstance(one, safety.Checked)
+        assert one.parts["[Content_Types].xml"] == zipfile.ZipFile(io.BytesIO(_BIG)).read(
+            "[Content_Types].xml"
+        )
+    assert refused == [("reason.xml_entity", {"part": "xl/sharedStrings.xml"})] * 2
