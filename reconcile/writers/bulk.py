@@ -15,6 +15,7 @@ the xlsxwriter this was written against, every cell goes through those methods i
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -97,9 +98,19 @@ def formula_body(formula: str, value: float) -> str | None:
         formula = formula[1:]
     if not formula or "{" in formula or "}" in formula:
         return None
-    if not _PLAIN_FUNCTIONS.issuperset(_FUNCTION_CALL.findall(formula)):
+    if not _plain(formula.translate(_DIGITS)):
         return None
     return f"><f>{_escape_text(formula)}</f><v>{value}</v></c>"
+
+
+# Which functions a formula calls does not depend on its digits (no plain function's name has
+# one), so formulas that differ only in their row numbers are checked once.
+_DIGITS = str.maketrans("123456789", "000000000")
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain(shape: str) -> bool:
+    return _PLAIN_FUNCTIONS.issuperset(_FUNCTION_CALL.findall(shape))
 
 
 # ---- the parts of xlsxwriter's worksheet this module relies on -------------------------------------
@@ -345,6 +356,10 @@ class RowBlock:
         limit = int(rows[-1]) + 1 if len(rows) else 0
         for p in self._parts:
             idx = np.flatnonzero(p.present[:limit])
+            if len(p.fmts) == 1:
+                if len(idx):
+                    firsts.append((int(idx[0]), p.col, p.fmts[0]))
+                continue
             codes, first = np.unique(p.fmt_codes[idx], return_index=True)
             firsts += [
                 (int(idx[k]), p.col, p.fmts[c]) for c, k in zip(codes.tolist(), first.tolist(), strict=True)

@@ -730,6 +730,14 @@ def _write_summary_lines(
         if any(y is not None for y in years):
             widths.see(col, 4)
 
+    # One SUM per subtotal row, its column letter left to fill in (every summed column is one
+    # letter wide, so the length limit holds alike).
+    sum_of = {
+        i: _sum_formula("\x00", [row_of[j] for j in line.children])
+        for i, line in enumerate(lines)
+        if not detail[i]
+    }
+
     def amounts(col: int, kind: str, own: list[float | None] | None) -> None:
         """A summed column: the line's own figure (None: empty) on detail rows when ``own`` is given,
         a SUM of the children on subtotal rows (their value when the formula would be too long)."""
@@ -745,7 +753,8 @@ def _write_summary_lines(
                     numbers[i] = own[i]
                     blanks[i] = own[i] is None
                 continue
-            formula = _sum_formula(letter, [row_of[j] for j in line.children])
+            template = sum_of[i]
+            formula = None if template is None else template.replace("\x00", letter)
             if formula is None:
                 numbers[i] = line.cached[col]
             else:
