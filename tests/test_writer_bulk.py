@@ -130,7 +130,10 @@ class Cells:
         for i in range(self.n):
             for kind, col, values, fmt, extra in sorted(self.calls, key=lambda c: c[1]):
                 v = values[i]
-                f = fmt if isinstance(fmt, Format) else fmt[i]
+                if isinstance(fmt, bulk.Formats):
+                    f = fmt.formats[int(fmt.codes[i])]
+                else:
+                    f = fmt if isinstance(fmt, Format) else fmt[i]
                 if kind == "strings" and v is not None:
                     ws.write_string(first + i, col, v, f)
                 elif kind == "numbers" and v is not None and not (isinstance(v, float) and math.isnan(v)):
@@ -275,7 +278,10 @@ def test_per_row_formats_and_format_order(tmp_path: Path) -> None:
         cells.numbers(3, [float(i) if i > 5 else None for i in range(n)], per_row)
         cells.strings(1, [f"r{i}" if i % 3 else None for i in range(n)], list(reversed(per_row)))
         cells.blanks(1, [i % 3 == 0 for i in range(n)], f[4])
-        cells.numbers(0, [None] * 10 + [1.5] * (n - 10), f[2])
+        # The same per-row formats given as distinct formats and codes.
+        cells.numbers(
+            0, [None] * 10 + [1.5] * (n - 10), bulk.Formats([f[2], late], np.array([i % 2 for i in range(n)]))
+        )
         _write(ws, cells, 0, use_block)
 
     assert_same(tmp_path, build)
@@ -444,6 +450,8 @@ def test_bad_arguments_are_refused(tmp_path: Path) -> None:
         block.numbers(0, [1.0, math.inf], fmt)
     with pytest.raises(TypeError, match="numeric"):
         block.formulas(0, ["=1", None], ["x", 0], fmt)  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="format"):
+        block.numbers(0, [1.0, 2.0], bulk.Formats([fmt], np.array([0, 1])))
     with pytest.raises(ValueError, match="outside the texts"):
         block.coded_strings(0, np.array([0, 2]), ["a", "b"], fmt)
     with pytest.raises(TypeError, match="str"):

@@ -29,8 +29,17 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-#: A format for every cell of a column, or one per row of the block.
-FormatArg: TypeAlias = Format | Sequence[Format]
+
+@dataclass(frozen=True, slots=True)
+class Formats:
+    """A format per row given as the distinct ``formats`` and, per row, the index of its own."""
+
+    formats: Sequence[Format]
+    codes: np.ndarray
+
+
+#: A format for every cell of a column, or one per row of the block (as a list or as Formats).
+FormatArg: TypeAlias = Format | Formats | Sequence[Format]
 
 #: Rows turned into XML at a time: bounds the memory of a 50,000-row sheet.
 _CHUNK = 4096
@@ -167,6 +176,7 @@ class _Part:
     bodies: np.ndarray  # object array of XML after the cell's s attribute
     raw: Callable[[int], Any]  # row -> what the public write_* method takes (the last row, the fallback)
     raw_value: Callable[[int], Any] = lambda i: 0  # row -> a formula's cached value
+    tails: np.ndarray | None = None  # bodies after the format attribute, when it has one format
 
     def fmt(self, i: int) -> Format:
         return self.fmts[int(self.fmt_codes[i])]
@@ -202,6 +212,13 @@ class RowBlock:
             raise ValueError(f"{count} values for a block of {self.n} rows")
         if isinstance(fmt, Format):
             return [fmt], np.zeros(self.n, dtype=np.int64)
+        if isinstance(fmt, Formats):
+            given = np.asarray(fmt.codes, dtype=np.int64)
+            if len(given) != self.n or (self.n and (given.min() < 0 or given.max() >= len(fmt.formats))):
+                raise ValueError("a format is needed for every row of the block")
+            if not all(isinstance(f, Format) for f in fmt.formats):
+                raise ValueError("a format is needed for every row of the block")
+            return list(fmt.formats), given
         fmts = list(fmt)
         if len(fmts) != self.n:
             raise ValueError("a format is needed for every row of the block")
@@ -374,8 +391,8 @@ class RowBlock:
         by_col: dict[int, list[_Part]] = {}
         for p in self._parts:
             by_col.setdefault(p.col, []).append(p)
-        # Streams of pieces, one piece per row each, joined row by row in C: each column is four
-        # streams (its head, the row number, its format, its value; all empty where no cell).
+        # Streams of pieces, one piece per row each, joined row by row in C: each column is three
+        # streams (its head, the row number, its format and value; all empty where no cell).
         streams: list[Iterable[str]] = [repeat('<row r="'), numbers.tolist(), self._row_attributes(rows)]
 
         number_list = numbers.tolist()
@@ -386,8 +403,9 @@ class RowBlock:
             head = f'<c r="{xl_col_to_name(col)}'
             if len(parts) == 1 and len(parts[0][0].fmts) == 1 and parts[0][1].all():
                 p = parts[0][0]  # the common case: one kind of cell, one format, every row
-                xf = f'" s="{_xf_index(p.fmts[0])}"'
-                streams += [repeat(head), number_list, repeat(xf), p.bodies[p.codes[rows]].tolist()]
+                if p.tails is None:  # each distinct value once for the whole block
+                    p.tails = f'" s="{_xf_index(p.fmts[0])}"' + p.bodies
+                streams += [repeat(head), number_list, p.tails[p.codes[rows]].tolist()]
                 continue
             here = np.zeros(m, dtype=bool)
             xfs = np.full(m, "", dtype=object)
@@ -401,11 +419,11 @@ class RowBlock:
                 xfs[sel] = table[used]
                 bodies[sel] = p.bodies[p.codes[on]]
                 here |= sel
+            tails = (xfs + bodies).tolist()
             if here.all():
-                streams += [repeat(head), number_list, xfs.tolist(), bodies.tolist()]
+                streams += [repeat(head), number_list, tails]
             else:
-                heads = np.where(here, head, "").tolist()
-                streams += [heads, np.where(here, numbers, "").tolist(), xfs.tolist(), bodies.tolist()]
+                streams += [np.where(here, head, "").tolist(), np.where(here, numbers, "").tolist(), tails]
         streams.append(repeat("</row>"))
         return "".join(chain.from_iterable(zip(*streams, strict=False)))  # repeat() is endless
 

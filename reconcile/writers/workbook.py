@@ -41,7 +41,7 @@ from ..catalogue import project_name, sub_project_name
 from ..messages import finding_message, fmt_date, fmt_number, msg, status_label
 from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result
 from . import palette
-from .bulk import RowBlock
+from .bulk import Formats, RowBlock
 from .palette import hex_with_hash
 
 #: No sheet holds more table rows than this (SPEC 5); the CSVs hold everything.
@@ -673,9 +673,10 @@ def _write_summary_lines(
     kinds = [line.kind for line in lines]
     detail = [k == "detail" for k in kinds]
 
-    def formats(kind: str) -> list[Format]:
-        by_kind = {rk: st.cell(kind, rk) for rk in dict.fromkeys(kinds)}
-        return [by_kind[rk] for rk in kinds]
+    kind_codes, row_kinds = pd.factorize(pd.Series(kinds, dtype=object))
+
+    def formats(kind: str) -> Formats:
+        return Formats([st.cell(kind, rk) for rk in row_kinds], kind_codes)
 
     # Row heights from the widths as they stand when each row is reached: a name in capitals seen
     # on an earlier row widens its column for the rows after it.
@@ -792,10 +793,11 @@ def _write_summary_lines(
         (labels[line.status] if line.status else "") if d else None
         for line, d in zip(lines, detail, strict=True)
     ]
-    status_fmts = formats("text")
-    for i, line in enumerate(lines):
-        if detail[i]:
-            status_fmts[i] = fills.get(line.status, plain_text)
+    subtotal_text = formats("text")
+    status_fmts = [
+        fills.get(line.status, plain_text) if d else subtotal_text.formats[c]
+        for line, d, c in zip(lines, detail, subtotal_text.codes.tolist(), strict=True)
+    ]
     block.strings(_C_STATUS, status_text, status_fmts)
     block.blanks(_C_STATUS, [not d for d in detail], status_fmts)
     shown = [t for t in status_text if t is not None]
