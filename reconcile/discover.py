@@ -131,14 +131,15 @@ class _Walker:
 
     def __init__(self, root: Path, exclude: Iterable[Path]) -> None:
         self.root = root
-        root_real = os.path.realpath(root)
+        root_real = self.root_real = os.path.realpath(root)
         # An exclude path that holds the whole input folder cannot mean "skip everything": the
         # outputs sitting in it are recognised by name instead.
         self.exclude = [
             real for real in (os.path.realpath(p) for p in exclude) if not _is_within(root_real, real)
         ]
         self.visited: set[tuple[int, int]] = set()
-        self.candidates: list[tuple[str, Path]] = []
+        #: (relative name, path, whether a link lies between the root and the file)
+        self.candidates: list[tuple[str, Path, bool]] = []
         self.findings: list[Finding] = []
 
     def skip(self, rel: str, reason_key: str, **params: object) -> None:
@@ -148,15 +149,24 @@ class _Walker:
         # An explicit stack, not recursion: a deep tree must not hit the recursion limit. Folder
         # links wait until every real folder is walked, so that a link (not its target) is the
         # one reported when both lead to the same folder.
-        stack: list[tuple[Path, str]] = [(self.root, "")]
-        links: list[tuple[Path, str]] = []
+        stack: list[tuple[Path, str, bool]] = [(self.root, "", False)]
+        links: list[tuple[Path, str, bool]] = []
         while stack or links:
-            path, rel = stack.pop() if stack else links.pop()
-            for child, child_rel, is_link in self._visit(path, rel):
-                (links if is_link else stack).append((child, child_rel))
+            path, rel, linked = stack.pop() if stack else links.pop()
+            for child, child_rel, is_link in self._visit(path, rel, linked):
+                (links if is_link else stack).append((child, child_rel, linked or is_link))
 
-    def _visit(self, path: Path, rel: str) -> list[tuple[Path, str, bool]]:
-        """List one folder; record its files and return its sub-folders to walk."""
+    def _real(self, path: Path, rel: str, linked: bool) -> str:
+        """``os.path.realpath(path)``; where no link lies between the root and ``path`` (on POSIX),
+        the root's real path joined with ``rel``, without realpath's lstat of every component."""
+        if linked or os.name != "posix":
+            # Windows junctions are no links to DirEntry.is_symlink, yet realpath resolves them.
+            return os.path.realpath(path)
+        return os.path.join(self.root_real, *rel.split("/")) if rel else self.root_real
+
+    def _visit(self, path: Path, rel: str, linked: bool) -> list[tuple[Path, str, bool]]:
+        """List one folder (reached through a link when ``linked``); record its files and return its
+        sub-folders to walk, each with whether it is a link."""
         try:
             st = os.stat(path)
             key = (st.st_dev, st.st_ino)
@@ -184,22 +194,25 @@ class _Walker:
                 is_dir = entry.is_dir()  # follows links
             except OSError:
                 is_dir = False
+            is_link = _is_link(entry)
             if is_dir:
-                if self._skip_folder(entry, child, child_rel, output_here):
+                if self._skip_folder(entry, child, child_rel, output_here, linked or is_link):
                     continue
-                subfolders.append((child, child_rel, entry.is_symlink()))
+                subfolders.append((child, child_rel, is_link))
                 continue
-            self._file(entry, child, child_rel, output_here)
+            self._file(entry, child, child_rel, output_here, linked or is_link)
         # Reversed so that the stack pops them in name order (the final sort makes order exact).
         return subfolders[::-1]
 
-    def _skip_folder(self, entry: os.DirEntry[str], child: Path, rel: str, output_here: bool) -> bool:
+    def _skip_folder(
+        self, entry: os.DirEntry[str], child: Path, rel: str, output_here: bool, linked: bool
+    ) -> bool:
         """True (with a finding where one is due) when a sub-folder is not to be walked."""
         name = entry.name
         lower = name.lower()
         if lower in _SILENT_NAMES:
             return True
-        if self._excluded(child):
+        if self._excluded(child, rel, linked):
             if _has_entries(child):
                 self.skip(rel, "reason.output_folder")
             return True
@@ -212,14 +225,14 @@ class _Walker:
             return True
         return False
 
-    def _file(self, entry: os.DirEntry[str], child: Path, rel: str, output_here: bool) -> None:
+    def _file(self, entry: os.DirEntry[str], child: Path, rel: str, output_here: bool, linked: bool) -> None:
         name = entry.name
         reason = skip_reason(name)
         if reason == "":
             return
         if reason is None and _windows_hidden(entry):
             reason = "reason.hidden_file"
-        if reason is None and (self._excluded(child) or (output_here and is_output_name(name))):
+        if reason is None and (self._excluded(child, rel, linked) or (output_here and is_output_name(name))):
             reason = "reason.own_output"
         if reason is not None:
             params = (
@@ -234,24 +247,24 @@ class _Walker:
             return
         except OSError:
             # Unreadable metadata: let the reader's pre-flight say precisely what is wrong.
-            self.candidates.append((rel, child))
+            self.candidates.append((rel, child, linked))
             return
         if not stat.S_ISREG(st.st_mode):
             self.skip(rel, "reason.not_regular")
             return
-        self.candidates.append((rel, child))
+        self.candidates.append((rel, child, linked))
 
-    def _excluded(self, path: Path) -> bool:
+    def _excluded(self, path: Path, rel: str, linked: bool) -> bool:
         if not self.exclude:
             return False
-        real = os.path.realpath(path)
+        real = self._real(path, rel, linked)
         return any(_is_within(real, ex) for ex in self.exclude)
 
     def result(self) -> Discovered:
         files: list[Path] = []
         seen: dict[str, str] = {}
-        for rel, path in sorted(self.candidates, key=lambda c: c[0]):
-            real = os.path.normcase(os.path.realpath(path))
+        for rel, path, linked in sorted(self.candidates, key=lambda c: c[0]):
+            real = os.path.normcase(self._real(path, rel, linked))
             first = seen.get(real)
             if first is not None:
                 self.skip(rel, "reason.same_file", other=first)
@@ -281,6 +294,14 @@ def _is_output_entry(name: str) -> bool:
         or lower in _SILENT_NAMES
         or name.startswith(("~$", ".~lock."))
     )
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    """True when the entry is a link (or cannot be told apart from one)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True
 
 
 def _has_entries(folder: Path) -> bool:

@@ -255,6 +255,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "detail.ole2_damaged": {"vi": "cấu trúc tệp Excel 97-2003 bị hỏng", "en": "the Excel 97-2003 file structure is damaged"},
     "detail.unexpected": {"vi": "cấu trúc tệp bất thường", "en": "an unusual file structure"},
     "detail.no_sheets": {"vi": "tệp không có trang tính nào", "en": "the workbook lists no sheet"},
+    "detail.empty_sheets": {"vi": "các trang tính đều trống", "en": "its sheets are empty"},
     # ---- CLI and errors -------------------------------------------------------------------------
     "cli.folder_missing": {"vi": "Không tìm thấy thư mục {folder}. Tạo thư mục và đặt các tệp báo cáo vào đó, hoặc chỉ đúng đường dẫn.", "en": "Folder {folder} does not exist. Create it and put the reports in it, or give the right path."},
     "cli.folder_empty": {"vi": "Thư mục {folder} không có tệp bảng tính nào (.xlsx, .xlsm, .xls, .ods, .csv). Đặt các tệp báo cáo vào đó rồi chạy lại.", "en": "Folder {folder} holds no spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv). Put the reports in it and run again."},

@@ -98,16 +98,13 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
             Finding("unreadable_file", rel, params={"reason_key": "reason.corrupt", "detail": detail})
         )
         return result
-    if not loaded.grids and not loaded.hidden:
-        # Its workbook part names no worksheet at all (damaged, or only chart sheets): nothing to
-        # read, and a file that silently gives nothing would look read.
+    if not loaded.hidden and not any(map(_has_cells, loaded.grids)):
+        # No worksheet at all (a damaged workbook part, only chart sheets), or only empty ones (a
+        # sheet cut short): nothing to read, and a file that silently gives nothing would look read.
         result.readable = False
+        detail_key = "detail.empty_sheets" if loaded.grids else "detail.no_sheets"
         result.findings.append(
-            Finding(
-                "unreadable_file",
-                rel,
-                params={"reason_key": "reason.corrupt", "detail_key": "detail.no_sheets"},
-            )
+            Finding("unreadable_file", rel, params={"reason_key": "reason.corrupt", "detail_key": detail_key})
         )
         return result
     for name in loaded.hidden:
@@ -136,6 +133,11 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
 
 #: Every unit's folder holds files of the same names ("BC giai ngan T11-2023.xlsx"): read each once.
 _period_of_name = lru_cache(maxsize=4096)(period_from_filename)
+
+
+def _has_cells(grid: Grid) -> bool:
+    """True when any cell of the sheet holds something."""
+    return any(v != "" and v is not None for row in grid.rows for v in row)
 
 
 def _folder_unit(rel: str) -> str:

@@ -364,3 +364,50 @@ def test_hidden_folder_contents_are_not_listed(tmp_path: Path) -> None:
     found = discover(tmp_path)
     assert found.files == []
     assert _skips(found) == {(".backup", "reason.hidden_folder")}
+
+
+def _linked_tree(tmp_path: Path) -> Path:
+    """Plain files, a folder link, file links (one to a file also read directly), an output folder
+    named through a link to the root, and the root itself reached through a link."""
+    real_root = tmp_path / "real-root"
+    for rel in ("a.xlsx", "sub/b.xlsx", "sub/deeper/c.csv", "out/summary.csv", "out/findings.csv"):
+        _touch(real_root, rel)
+    _touch(tmp_path, "shared/d.xlsx")
+    _symlink(real_root / "from-shared", tmp_path / "shared", directory=True)
+    _symlink(real_root / "sub" / "again.xlsx", real_root / "a.xlsx")
+    _symlink(real_root / "z-link.xlsx", tmp_path / "shared" / "d.xlsx")
+    root = tmp_path / "root-link"
+    _symlink(root, real_root, directory=True)
+    return root
+
+
+def test_real_paths_without_realpath_give_the_same_discovery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _linked_tree(tmp_path)
+    for exclude in ([], [root / "out"], [tmp_path / "real-root" / "out"], [root / "sub" / "again.xlsx"]):
+        quick = discover(root, exclude)
+        with monkeypatch.context() as m:
+            m.setattr(
+                discover_module._Walker, "_real", lambda self, path, rel, linked: os.path.realpath(path)
+            )
+            slow = discover(root, exclude)
+        assert quick == slow, exclude
+    assert _rels(discover(root), root) == ["a.xlsx", "from-shared/d.xlsx", "sub/b.xlsx", "sub/deeper/c.csv"]
+
+
+def test_plain_tree_needs_no_realpath_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(20):
+        _touch(tmp_path, f"unit-{i}/2023-{i % 12 + 1:02d}.xlsx")
+    calls: list[str] = []
+    real = os.path.realpath
+
+    def counting(path: object, *args: object, **kwargs: object) -> str:
+        calls.append(str(path))
+        return real(path, *args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(os.path, "realpath", counting)
+    found = discover(tmp_path, exclude=[tmp_path.parent / "out"])
+    assert len(found.files) == 20
+    if os.name == "posix":
+        assert len(calls) <= 2  # the root and the excluded folder

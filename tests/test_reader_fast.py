@@ -205,3 +205,29 @@ def test_workbook_without_sheets_is_named_unreadable(tmp_path: Path) -> None:
     params = result.findings[0].params
     assert "không có trang tính nào" in finding_message("unreadable_file", params, "vi")
     assert "lists no sheet" in finding_message("unreadable_file", params, "en")
+
+
+def test_workbook_with_only_empty_sheets_is_named_unreadable(tmp_path: Path) -> None:
+    """A sheet cut short (what a damaged or half-copied file can give) reads as empty: named."""
+    source = zipfile.ZipFile(io.BytesIO(hostile.good_xlsx_bytes()))
+    path = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: data.index(b"<sheetData>")] + b"<sheetData/></worksheet>"
+            out.writestr(info.filename, data)
+    result = read_file(path, "cut.xlsx")
+    assert not result.readable and result.sheets == []
+    assert [(f.code, f.params) for f in result.findings] == [
+        ("unreadable_file", {"reason_key": "reason.corrupt", "detail_key": "detail.empty_sheets"})
+    ]
+    params = result.findings[0].params
+    assert "các trang tính đều trống" in finding_message("unreadable_file", params, "vi")
+    assert "its sheets are empty" in finding_message("unreadable_file", params, "en")
+    # A sheet of notes only is no data either, but it is not empty: it is left to the sheet rules.
+    notes = tmp_path / "notes.xlsx"
+    book = xlsxwriter.Workbook(str(notes))
+    book.add_worksheet("Hướng dẫn").write(0, 0, "Điền số liệu vào biểu 01")
+    book.close()
+    assert read_file(notes, "notes.xlsx").readable
