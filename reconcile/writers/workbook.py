@@ -516,9 +516,27 @@ class _Line:
     cached: dict[int, float] = field(default_factory=dict)
 
 
-def _detail_line(r: dict[str, Any], depth: int, unit_text: str, lang: str) -> _Line:
+def _detail_line(
+    r: dict[str, Any], depth: int, unit_text: str, lang: str, memo: dict[Any, str] | None = None
+) -> _Line:
+    """The line of one key; ``memo`` keeps the project, sub-project and source texts already made
+    (a province has thousands of keys and a handful of each)."""
+    memo = {} if memo is None else memo
     project = _int(r.get("project"))
     sub = _int(r.get("sub_project"))
+    source = r.get("source")
+    project_text = memo.get(("p", project))
+    if project_text is None:
+        project_text = memo[("p", project)] = _project_text(project, lang)
+    sub_text = memo.get(("s", project, sub))
+    if sub_text is None:
+        sub_text = memo[("s", project, sub)] = _sub_project_text(project, sub, lang)
+    # Only strings share a text: 1 and 1.0 are equal keys with different texts.
+    source_text = memo.get(("src", source)) if type(source) is str else None
+    if source_text is None:
+        source_text = _source_text(source, lang)
+        if type(source) is str:
+            memo[("src", source)] = source_text
     status = _text(r.get("status"))
     amounts = {k: _num(r.get(k)) for k in ("allocated", "disbursed", "required_monthly", "projection")}
     for k, v in amounts.items():
@@ -531,9 +549,9 @@ def _detail_line(r: dict[str, Any], depth: int, unit_text: str, lang: str) -> _L
         unit=unit_text,
         budget_year=_int(r.get("budget_year")),
         execution_year=_int(r.get("execution_year")),
-        project=_project_text(project, lang),
-        sub_project=_sub_project_text(project, sub, lang),
-        source=_source_text(r.get("source"), lang),
+        project=project_text,
+        sub_project=sub_text,
+        source=source_text,
         status=status if status in STATUSES else "",
         allocated=amounts["allocated"],
         disbursed=amounts["disbursed"],
@@ -558,6 +576,7 @@ def _plan(
     row only when it has more than one key; otherwise its single row stands for it.
     """
     lines = [_Line("total", 0, project=msg("wb.total", lang))]
+    memo: dict[Any, str] = {}
     ordered = sorted(records, key=_key_sort(unit_rank))
     for unit, unit_recs in groupby(ordered, key=lambda r: _text(r.get("unit"))):
         shown_unit = unit_text if unit_text is not None else _unit_label(unit, lang)
@@ -601,7 +620,7 @@ def _plan(
                     lines[year_idx].children.append(len(lines) - 1)
                     owner = len(lines) - 1
                 for r in recs:
-                    lines.append(_detail_line(r, lines[owner].depth + 1, shown_unit, lang))
+                    lines.append(_detail_line(r, lines[owner].depth + 1, shown_unit, lang, memo))
                     lines[owner].children.append(len(lines) - 1)
     return lines
 
