@@ -1,7 +1,8 @@
 """Cheap checks made before any parser touches an input file (SPEC 3 and 7).
 
-:func:`preflight` reads a few kilobytes and the zip directory, never a whole sheet, and refuses
-files that are empty, password-protected, corrupt, zip bombs or carry XML entity declarations. It
+:func:`preflight` reads the zip directory and inflates a few kilobytes of each part, never a
+whole sheet, and refuses files that are empty, password-protected, corrupt, zip bombs or carry XML
+entity declarations. It
 never raises and never writes: a refusal is a ``reason.*`` catalogue key with its params, which the
 caller turns into a finding::
 
@@ -15,7 +16,8 @@ renders both keys in the reader's language.
 
 :func:`check` is the same verdict for a reader that goes on to parse the file: a passed file comes
 back as :class:`Checked`, holding the bytes that were checked (read once, then parsed from memory, so
-nothing can change between the check and the parse) and the parts the checks already parsed.
+nothing can change between the check and the parse) and the parts the checks already parsed. A zip
+container is read into memory whole (up to MAX_IN_MEMORY) once its end records look sound.
 """
 
 from __future__ import annotations
@@ -51,9 +53,9 @@ HEAD_BYTES = 4096
 MAX_PROLOG = 64 << 10
 #: Parts parsed in full with defusedxml are read up to this size.
 MAX_PARSED_PART = 32 << 20
-#: Zip containers up to this size are read into memory once; the checks and the reader then work on
-#: those bytes. Larger ones (refused by MAX_UNCOMPRESSED unless they hold stored data) stay on disk.
-MAX_IN_MEMORY = 256 << 20
+#: Zip containers up to this size (on disk) are read into memory once; the checks and the reader
+#: then work on those bytes. Larger ones stay on disk (a 30,000-row sheet makes a ~1.2 MB file).
+MAX_IN_MEMORY = 64 << 20
 
 Refusal = tuple[str, dict[str, object]]
 
@@ -164,6 +166,11 @@ def _preflight(path: Path) -> Refusal | Checked:
         if head[:4] in _ZIP_MAGICS:
             if st.st_size > MAX_IN_MEMORY:
                 return _check_zip(f, st.st_size, suffix, None)
+            # The end records first, from disk: a truncated file or a huge directory is refused
+            # before the file is read whole.
+            refused = _directory_refusal(f, st.st_size)
+            if refused is not None:
+                return refused
             f.seek(0)
             data = f.read()
             return _check_zip(io.BytesIO(data), len(data), suffix, data)
@@ -196,12 +203,9 @@ def _looks_like_text(head: bytes) -> bool:
 
 def _check_zip(f: BinaryIO, size: int, suffix: str, data: bytes | None) -> Refusal | Checked:
     """Check a zip container; ``f`` reads ``data`` from memory when the file was read whole."""
-    directory = _zip_directory(f, size)
-    if directory is None:
-        return _corrupt("detail.truncated")
-    entries, directory_bytes = directory
-    if entries > MAX_MEMBERS or directory_bytes > MAX_DIRECTORY_BYTES:
-        return ("reason.zip_too_many", {"count": entries})
+    refused = _directory_refusal(f, size)
+    if refused is not None:
+        return refused
     try:
         zf = zipfile.ZipFile(f)
     except (zipfile.BadZipFile, EOFError):
@@ -220,6 +224,17 @@ def _check_zip(f: BinaryIO, size: int, suffix: str, data: bytes | None) -> Refus
         if data is None:
             zf.close()  # it reads the open file, which the caller closes
     return refused if refused is not None else kept
+
+
+def _directory_refusal(f: BinaryIO, size: int) -> Refusal | None:
+    """The refusal the zip's end records call for (none, truncated, too many members), or None."""
+    directory = _zip_directory(f, size)
+    if directory is None:
+        return _corrupt("detail.truncated")
+    entries, directory_bytes = directory
+    if entries > MAX_MEMBERS or directory_bytes > MAX_DIRECTORY_BYTES:
+        return ("reason.zip_too_many", {"count": entries})
+    return None
 
 
 def _zip_directory(f: BinaryIO, size: int) -> tuple[int, int] | None:

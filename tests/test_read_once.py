@@ -279,3 +279,32 @@ def test_repeated_members_are_inflated_once(tmp_path: Path) -> None:
             "[Content_Types].xml"
         )
     assert refused == [("reason.xml_entity", {"part": "xl/sharedStrings.xml"})] * 2
+
+
+def test_a_file_without_end_records_is_not_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(_BIG[: len(_BIG) // 2] + b"\0" * (8 << 20))  # a download cut short, padded
+    read: list[int] = []
+    real_open = open
+
+    class Counting(io.BufferedReader):
+        def read(self, size: int | None = -1) -> bytes:
+            data = super().read(size)
+            read.append(len(data))
+            return data
+
+    def counting_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if mode == "rb":
+            return Counting(real_open(file, "rb", buffering=0))  # type: ignore[call-overload]
+        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(safety, "open", counting_open, raising=False)
+    assert safety.check(path) == ("reason.corrupt", {"detail_key": "detail.truncated"})
+    assert sum(read) < 100_000
+    read.clear()
+    path.write_bytes(_BIG)
+    kept = safety.check(path)
+    assert isinstance(kept, safety.Checked) and kept.data == _BIG
+    assert sum(read) >= len(_BIG)
