@@ -125,39 +125,86 @@ def _plain(shape: str) -> bool:
 # ---- the parts of xlsxwriter's worksheet this module relies on -------------------------------------
 
 
-def _supported(ws: Worksheet) -> bool:
-    """Whether ``ws`` has the constant_memory internals this module writes through.
-
-    They are private to xlsxwriter (checked against 3.1.9 to 3.3): ``fh`` is the row file,
-    ``previous_row`` the row still pending in ``table``, ``_write_single_row(r)`` flushes it and makes
-    ``r`` pending, ``dim_*`` the used range, ``row_info`` what ``set_row`` stored, ``_write_row`` the
-    ``<row>`` tag. Anything missing and the block falls back to the public ``write_*`` methods.
+class _Sheet:
+    """Everything this module touches inside an xlsxwriter worksheet, which is private to xlsxwriter
+    (written against 3.3: ``row_info`` holds ``RowInfo`` records; older versions kept ``set_rows``
+    lists and get the fallback). In constant_memory mode a worksheet keeps one row pending in
+    ``table`` (``previous_row``) and appends finished rows to its row file ``fh``; writing a cell
+    below flushes the pending row (``_write_single_row``). ``tests/test_writer_bulk.py`` compares
+    whole files with xlsxwriter's own and pins xlsxwriter's cell XML, so a change shows there.
     """
-    needed = (
+
+    _NEEDED = (
         *("fh", "previous_row", "table", "row_info", "comments", "dim_rowmin", "dim_rowmax"),
         *("dim_colmin", "dim_colmax", "_write_single_row", "_write_row"),
     )
-    return bool(getattr(ws, "constant_memory", False)) and all(hasattr(ws, a) for a in needed)
 
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
 
-def _row_attributes(ws: Worksheet, info: Any) -> str:
-    """What xlsxwriter puts after ``<row r="N"`` for a row with ``set_row`` ``info`` (or None)."""
-    saved = ws.fh
-    buf = io.StringIO()
-    ws.fh = buf
-    try:
-        ws._write_row(0, None, info)
-    finally:
-        ws.fh = saved
-    tag = buf.getvalue()
-    head = '<row r="1"'
-    if not (tag.startswith(head) and tag.endswith(">")):
-        raise RuntimeError(f"unexpected row tag from xlsxwriter: {tag!r}")
-    return tag[len(head) : -1]
+    def usable(self) -> bool:
+        """Whether the worksheet is in constant_memory mode with the internals described above."""
+        ws = self.ws
+        return bool(getattr(ws, "constant_memory", False)) and all(hasattr(ws, a) for a in self._NEEDED)
 
+    def can_start(self, row: int) -> bool:
+        """Whether rows from ``row`` down can still be written (nothing of them written or pending)."""
+        ws = self.ws
+        return row > ws.previous_row or (row == ws.previous_row and not ws.table.get(row))
 
-def _xf_index(fmt: Format) -> int:
-    return int(fmt._get_xf_index())
+    def has_comments(self, first: int, last: int) -> bool:
+        return any(first <= r <= last for r in self.ws.comments)
+
+    def flush(self, row: int) -> None:
+        """Write out the pending row, as a cell written in ``row`` would."""
+        if row > self.ws.previous_row:
+            self.ws._write_single_row(row)
+
+    def append(self, xml: str) -> None:
+        """Finished ``<row>`` elements, after those already written."""
+        self.ws.fh.write(xml)
+
+    def cover(self, first_row: int, last_row: int, first_col: int, last_col: int) -> None:
+        """Widen the used range (the sheet's ``<dimension>``) as written cells would."""
+        ws = self.ws
+        ws.dim_rowmin = first_row if ws.dim_rowmin is None else min(ws.dim_rowmin, first_row)
+        ws.dim_rowmax = last_row if ws.dim_rowmax is None else max(ws.dim_rowmax, last_row)
+        ws.dim_colmin = first_col if ws.dim_colmin is None else min(ws.dim_colmin, first_col)
+        ws.dim_colmax = last_col if ws.dim_colmax is None else max(ws.dim_colmax, last_col)
+
+    def pend(self, row: int) -> None:
+        """Make ``row`` the pending row, empty, for its cells to come through ``write_*``."""
+        self.ws.previous_row = row
+        self.ws.table.clear()
+
+    def row_info(self, row: int) -> Any:
+        """What ``set_row`` stored for ``row``, or None."""
+        return self.ws.row_info.get(row)
+
+    def has_row_info(self, rows: Iterable[int]) -> bool:
+        infos = self.ws.row_info
+        return any(r in infos for r in rows)
+
+    def row_attributes(self, info: Any) -> str:
+        """What xlsxwriter writes after ``<row r="N"`` for a row with ``set_row`` ``info`` (or None)."""
+        ws = self.ws
+        saved = ws.fh
+        buf = io.StringIO()
+        ws.fh = buf
+        try:
+            ws._write_row(0, None, info)
+        finally:
+            ws.fh = saved
+        tag = buf.getvalue()
+        head = '<row r="1"'
+        if not (tag.startswith(head) and tag.endswith(">")):
+            raise RuntimeError(f"unexpected row tag from xlsxwriter: {tag!r}")
+        return tag[len(head) : -1]
+
+    @staticmethod
+    def xf(fmt: Format) -> int:
+        """The format's index in the styles, handed out on first use."""
+        return int(fmt._get_xf_index())
 
 
 # ---- the block -----------------------------------------------------------------------------------
@@ -200,6 +247,7 @@ class RowBlock:
         if first_row < 0 or n < 0 or first_row + n > _MAX_ROWS:
             raise ValueError(f"rows {first_row}..{first_row + n - 1} are outside the worksheet")
         self._ws = ws
+        self._sheet = _Sheet(ws)
         self.first_row = first_row
         self.n = n
         self._parts: list[_Part] = []
@@ -311,39 +359,31 @@ class RowBlock:
         rows = np.flatnonzero(any_cell)
         if len(rows) == 0:
             return
-        ws = self._ws
+        sheet = self._sheet
         first = self.first_row + int(rows[0])
         last_i = int(rows[-1])
-        slow = not _supported(ws) or any(
+        slow = not sheet.usable() or any(
             p.kind == "formula" and any(b is None for b in p.bodies) for p in parts
         )
         if not slow:
-            if first < ws.previous_row or (first == ws.previous_row and ws.table.get(first)):
+            if not sheet.can_start(first):
                 raise ValueError("a block must start below the rows already written")
-            if any(self.first_row <= r <= self.first_row + last_i for r in ws.comments):
-                slow = True
+            slow = sheet.has_comments(first, self.first_row + last_i)
         if slow:
             for i in rows.tolist():
                 self._replay(i)
             return
 
-        if first > ws.previous_row:
-            ws._write_single_row(first)  # what the block's first cell would have done
-        self._assign_formats(rows[rows < last_i])
+        sheet.flush(first)  # what the block's first cell would have done
         body_rows = rows[rows < last_i]
+        self._assign_formats(body_rows)
         for start in range(0, len(body_rows), _CHUNK):
-            ws.fh.write(self._xml(body_rows[start : start + _CHUNK]))
+            sheet.append(self._xml(body_rows[start : start + _CHUNK]))
         if len(body_rows):
-            cols = [c for c, seen in by_col.items() if seen[: last_i + 1].any()]
-            top = self.first_row + int(body_rows[-1])
-            ws.dim_rowmin = first if ws.dim_rowmin is None else min(ws.dim_rowmin, first)
-            ws.dim_rowmax = top if ws.dim_rowmax is None else max(ws.dim_rowmax, top)
-            lo, hi = min(cols), max(cols)
-            ws.dim_colmin = lo if ws.dim_colmin is None else min(ws.dim_colmin, lo)
-            ws.dim_colmax = hi if ws.dim_colmax is None else max(ws.dim_colmax, hi)
+            cols = [c for c, seen in by_col.items() if seen[:last_i].any()]
+            sheet.cover(first, self.first_row + int(body_rows[-1]), min(cols), max(cols))
         # The last row stays pending in xlsxwriter's own table, as if written cell by cell.
-        ws.previous_row = self.first_row + last_i
-        ws.table.clear()
+        sheet.pend(self.first_row + last_i)
         self._replay(last_i)
 
     def _replay(self, i: int) -> None:
@@ -364,10 +404,9 @@ class RowBlock:
 
     def _assign_formats(self, rows: np.ndarray) -> None:
         """Give formats their xf index in the order xlsxwriter would: row by row, left to right."""
-        ws = self._ws
         firsts: list[tuple[int, int, Format]] = []
         for r in rows.tolist():  # a row's format comes before its cells
-            fmt = getattr(ws.row_info.get(self.first_row + r), "row_format", None)
+            fmt = getattr(self._sheet.row_info(self.first_row + r), "row_format", None)
             if isinstance(fmt, Format):
                 firsts.append((r, -1, fmt))
         limit = int(rows[-1]) + 1 if len(rows) else 0
@@ -382,7 +421,7 @@ class RowBlock:
                 (int(idx[k]), p.col, p.fmts[c]) for c, k in zip(codes.tolist(), first.tolist(), strict=True)
             ]
         for _r, _c, fmt in sorted(firsts, key=lambda t: t[:2]):
-            _xf_index(fmt)
+            _Sheet.xf(fmt)
 
     def _xml(self, rows: np.ndarray) -> str:
         """The ``<row>`` elements of block rows ``rows`` (each with at least one cell)."""
@@ -404,7 +443,7 @@ class RowBlock:
             if len(parts) == 1 and len(parts[0][0].fmts) == 1 and parts[0][1].all():
                 p = parts[0][0]  # the common case: one kind of cell, one format, every row
                 if p.tails is None:  # each distinct value once for the whole block
-                    p.tails = f'" s="{_xf_index(p.fmts[0])}"' + p.bodies
+                    p.tails = f'" s="{_Sheet.xf(p.fmts[0])}"' + p.bodies
                 streams += [repeat(head), number_list, p.tails[p.codes[rows]].tolist()]
                 continue
             here = np.zeros(m, dtype=bool)
@@ -415,7 +454,7 @@ class RowBlock:
                 used = p.fmt_codes[on]
                 table = np.full(len(p.fmts), "", dtype=object)
                 for c in np.unique(used).tolist():  # only formats of cells: others get no index
-                    table[c] = f'" s="{_xf_index(p.fmts[c])}"'
+                    table[c] = f'" s="{_Sheet.xf(p.fmts[c])}"'
                 xfs[sel] = table[used]
                 bodies[sel] = p.bodies[p.codes[on]]
                 here |= sel
@@ -429,23 +468,21 @@ class RowBlock:
 
     def _row_attributes(self, rows: np.ndarray) -> Iterable[str]:
         """What follows ``<row r="N`` for each of ``rows``: the quote, the attributes, the ``>``."""
-        ws = self._ws
-        plain = '"' + _row_attributes(ws, None) + ">"
-        infos = ws.row_info
-        first = self.first_row
-        if not any(first + r in infos for r in rows.tolist()):
+        sheet, first = self._sheet, self.first_row
+        plain = '"' + sheet.row_attributes(None) + ">"
+        if not sheet.has_row_info(first + r for r in rows.tolist()):
             return repeat(plain)
         cache: dict[tuple[Any, ...], str] = {}
         out: list[str] = []
         for r in rows.tolist():
-            info = infos.get(first + r)
+            info = sheet.row_info(first + r)
             if info is None:
                 out.append(plain)
                 continue
             key = _info_key(info)
             attrs = cache.get(key) if key is not None else None
             if attrs is None:
-                attrs = '"' + _row_attributes(ws, info) + ">"
+                attrs = '"' + sheet.row_attributes(info) + ">"
                 if key is not None:
                     cache[key] = attrs
             out.append(attrs)
@@ -461,76 +498,3 @@ def _info_key(info: Any) -> tuple[Any, ...] | None:
         return (info.height, info.hidden, info.level, info.collapsed)
     except AttributeError:
         return None
-
-
-class CellBuffer:
-    """Cells given one by one, like xlsxwriter's ``write_*`` methods but only stored, then written
-    as one :class:`RowBlock` covering rows ``first_row`` … ``first_row + n - 1``.
-
-    For tables whose cells are decided row by row (formats and formulas that vary along a column):
-    storing a cell costs a fraction of what xlsxwriter spends on it.
-    """
-
-    def __init__(self, ws: Worksheet, first_row: int, n: int) -> None:
-        self._block = RowBlock(ws, first_row, n)
-        self._first = first_row
-        # (col, kind) -> rows, values, formats, cached formula values
-        self._parts: dict[tuple[int, str], tuple[list[int], list[Any], list[Format], list[float]]] = {}
-
-    def _add(self, kind: str, row: int, col: int, value: Any, fmt: Format, extra: float = 0.0) -> None:
-        i = row - self._first
-        if not 0 <= i < self._block.n:
-            raise ValueError(f"row {row} is outside the buffer")
-        part = self._parts.get((col, kind))
-        if part is None:
-            part = self._parts[(col, kind)] = ([], [], [], [])
-        part[0].append(i)
-        part[1].append(value)
-        part[2].append(fmt)
-        part[3].append(extra)
-
-    def string(self, row: int, col: int, value: str, fmt: Format) -> None:
-        """A string cell (``write_string``)."""
-        self._add("string", row, col, value, fmt)
-
-    def number(self, row: int, col: int, value: float, fmt: Format) -> None:
-        """A number cell (``write_number``)."""
-        self._add("number", row, col, value, fmt)
-
-    def blank(self, row: int, col: int, fmt: Format) -> None:
-        """A formatted empty cell (``write_blank``)."""
-        self._add("blank", row, col, True, fmt)
-
-    def formula(self, row: int, col: int, formula: str, fmt: Format, value: float) -> None:
-        """A formula cell with its cached value (``write_formula``)."""
-        self._add("formula", row, col, formula, fmt, value)
-
-    def write(self) -> None:
-        """Write the stored cells."""
-        block, n = self._block, self._block.n
-        for (col, kind), (rows, values, fmts, extra) in self._parts.items():
-            full: list[Any] = [None] * n
-            for i, v in zip(rows, values, strict=True):
-                if full[i] is not None:
-                    raise ValueError(f"two cells for the same place in column {col}")
-                full[i] = v
-            fmt: FormatArg
-            if all(f is fmts[0] for f in fmts):
-                fmt = fmts[0]
-            else:
-                per_row = [fmts[0]] * n
-                for i, f in zip(rows, fmts, strict=True):
-                    per_row[i] = f
-                fmt = per_row
-            if kind == "string":
-                block.strings(col, full, fmt)
-            elif kind == "number":
-                block.numbers(col, [np.nan if v is None else v for v in full], fmt)
-            elif kind == "blank":
-                block.blanks(col, [v is not None for v in full], fmt)
-            else:
-                cached: list[float] = [0.0] * n
-                for i, v in zip(rows, extra, strict=True):
-                    cached[i] = v
-                block.formulas(col, full, cached, fmt)
-        block.write()
