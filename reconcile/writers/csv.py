@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -87,44 +88,85 @@ def _csv_field(text: str) -> str:
     return buf.getvalue()[:-2]  # drop the empty second field's "," and the line end
 
 
-def _number_strings(series: pd.Series) -> list[str]:
-    """:func:`fmt_decimal` of every value of a numeric column, each distinct value formatted once (a
-    million amounts in tenths of a triệu hold a few tens of thousands of distinct values)."""
+def _number_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and the :func:`fmt_decimal` text of each distinct value of a numeric column (a million
+    amounts in tenths of a triệu hold a few tens of thousands of distinct values)."""
     if series.dtype.kind not in "fiu":
-        return [fmt_decimal(v) for v in series.tolist()]
+        table = np.array([fmt_decimal(v) for v in series.tolist()], dtype=object)
+        return np.arange(len(table), dtype=np.int64), table
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     values = np.where(np.isfinite(values), values, np.nan)  # inf and -inf are written as missing
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    table = np.array([*(_decimal(x) for x in uniques.tolist()), ""], dtype=object)
-    return table[codes].tolist()  # type: ignore[no-any-return]  # code -1 (missing) picks ""
+    return codes, np.array([*(_decimal(x) for x in uniques.tolist()), ""], dtype=object)
 
 
-def _text_strings(series: pd.Series) -> list[str]:
-    """:func:`_cell` of every value of a text, date or integer column, quoted for the CSV; each
-    distinct value is formatted once (a column of a million rows holds few distinct values)."""
-    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu" and not (series < 0).any():
-        # Row numbers are all distinct: str() of a whole number needs no quoting or neutralising.
-        return list(map(str, series.tolist()))
+#: Finds, in distinct texts joined by NUL, anything :func:`_cell` and :func:`_csv_field` would change:
+#: a character that needs quoting, a leading character that needs neutralising, a "missing" spelling.
+_NOT_PLAIN = re.compile(r'[,"\n\r]|(?:^|\x00)(?:[=+\-@\t\r]|(?:<NA>|nan|NaT|None)(?=\x00|$))')
+
+
+def _text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and the CSV text (:func:`_cell`, quoted) of each distinct value of a text, date or
+    integer column; a column of a million rows holds few distinct values, and where it holds many
+    (cell references) plain texts are recognised in one pass over them all."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    table = np.array([*(_csv_field(_cell(u, False)) for u in uniques), ""], dtype=object)
-    return table[codes].tolist()  # type: ignore[no-any-return]  # code -1 (missing) picks ""
+    values = np.asarray(uniques, dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string" and not _NOT_PLAIN.search(
+        "\x00".join(values)
+    ):
+        table = np.append(values, "")
+    else:
+        table = np.array([*(_csv_field(_cell(u, False)) for u in values.tolist()), ""], dtype=object)
+    return codes, table  # code -1 (missing) picks the trailing ""
 
 
 def _write_frame(path: Path, frame: pd.DataFrame, columns: Sequence[str], numeric: set[str]) -> None:
-    """The table as csv.writer would write it, built column by column (ten times fewer calls) and a
-    block of rows at a time, so that the text of a million-row table never sits in memory whole."""
+    """The table as csv.writer would write it: each column's distinct values formatted once, then
+    the rows joined a block at a time, so that the text of a million-row table never sits in memory
+    whole."""
+    n = len(frame)
+    coded = [
+        (_number_codes(frame[c]) if c in numeric else _text_codes(frame[c]))
+        if c in frame.columns
+        else (np.full(n, -1, dtype=np.int64), np.array([""], dtype=object))
+        for c in columns
+    ]
+    # Joined as UTF-8 bytes: one Vietnamese letter in a row made its whole str (and every join into
+    # it) two bytes a character wide, and the encoding then ran over all of it again.
+    encoded = [
+        (codes, np.array([t.encode("utf-8") for t in table.tolist()], dtype=object))
+        for codes, table in _merge_neighbours(coded, n)
+    ]
     with open(path, "wb") as fh:
         fh.write((",".join(_csv_field(c) for c in columns) + "\n").encode("utf-8"))
-        for start in range(0, len(frame), _BATCH):
-            part = frame.iloc[start : start + _BATCH]
-            n = len(part)
-            data = [
-                (_number_strings(part[c]) if c in numeric else _text_strings(part[c]))
-                if c in part.columns
-                else [""] * n
-                for c in columns
+        for start in range(0, n, _BATCH):
+            data = [table[codes[start : start + _BATCH]].tolist() for codes, table in encoded]
+            fh.write(b"\n".join(map(b",".join, zip(*data, strict=True))) + b"\n")
+
+
+def _merge_neighbours(
+    coded: list[tuple[np.ndarray, np.ndarray]], n: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Neighbouring columns with few value combinations joined into one column of their texts.
+
+    Joining the fields of a million rows costs per field; years, project, sub-project, source and
+    period (or label, file and sheet) repeat in a few thousand combinations, each joined once here.
+    """
+    limit = max(n // 4, 1024)
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for codes, table in coded:
+        codes = np.where(codes < 0, len(table) - 1, codes)  # -1 picked the trailing "": say so
+        if out and len(out[-1][1]) * len(table) <= limit:
+            left_codes, left = out[-1]
+            joint, keys = pd.factorize(left_codes * len(table) + codes)
+            pairs = np.asarray(keys, dtype=np.int64)
+            texts = [
+                f"{a},{b}" for a, b in zip(left[pairs // len(table)], table[pairs % len(table)], strict=True)
             ]
-            fh.write(("\n".join(map(",".join, zip(*data, strict=True))) + "\n").encode("utf-8"))
+            out[-1] = (joint, np.array(texts, dtype=object))
+        else:
+            out.append((codes, table))
+    return out
 
 
 def write_summary(summary: pd.DataFrame, path: Path) -> None:
