@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 from collections.abc import Callable
@@ -182,7 +183,14 @@ class _Child:
         ctx = multiprocessing.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
         self._process = ctx.Process(target=_child_main, args=(target, work, send), daemon=True)
-        self._process.start()
+        # The child shares this process's pages until either writes to one. A collection in the child
+        # would write to the header of every object it walks and so copy nearly every page: the
+        # objects that exist now are frozen out of its reach (and the child collects nothing).
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         send.close()
 
     def result(self) -> tuple[Path | None, BaseException | None]:
@@ -201,6 +209,7 @@ class _Child:
 
 
 def _child_main(target: Path, work: Callable[[], Path], send: Connection) -> None:
+    gc.disable()
     try:
         outcome: tuple[str, Any] = ("ok", work())
     except BaseException as exc:  # everything goes back to the parent, which decides

@@ -125,12 +125,12 @@ def _write_frame(path: Path, frame: pd.DataFrame, columns: Sequence[str], numeri
     the rows joined a block at a time, so that the text of a million-row table never sits in memory
     whole."""
     n = len(frame)
-    coded = [
+    coded = (  # a generator: each column's codes are merged or kept as soon as they are made
         (_number_codes(frame[c]) if c in numeric else _text_codes(frame[c]))
         if c in frame.columns
         else (np.full(n, -1, dtype=np.int64), np.array([""], dtype=object))
         for c in columns
-    ]
+    )
     # Joined as UTF-8 bytes: one Vietnamese letter in a row made its whole str (and every join into
     # it) two bytes a character wide, and the encoding then ran over all of it again.
     encoded = [
@@ -145,7 +145,7 @@ def _write_frame(path: Path, frame: pd.DataFrame, columns: Sequence[str], numeri
 
 
 def _merge_neighbours(
-    coded: list[tuple[np.ndarray, np.ndarray]], n: int
+    coded: Iterable[tuple[np.ndarray, np.ndarray]], n: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Neighbouring columns with few value combinations joined into one column of their texts.
 
@@ -155,15 +155,16 @@ def _merge_neighbours(
     limit = max(n // 4, 1024)
     out: list[tuple[np.ndarray, np.ndarray]] = []
     for codes, table in coded:
-        codes = np.where(codes < 0, len(table) - 1, codes)  # -1 picked the trailing "": say so
+        # -1 picked the trailing "": say so. int32 halves what a million-row column's codes hold.
+        codes = np.where(codes < 0, len(table) - 1, codes).astype(np.int32)
         if out and len(out[-1][1]) * len(table) <= limit:
             left_codes, left = out[-1]
-            joint, keys = pd.factorize(left_codes * len(table) + codes)
+            joint, keys = pd.factorize(left_codes.astype(np.int64) * len(table) + codes)
             pairs = np.asarray(keys, dtype=np.int64)
             texts = [
                 f"{a},{b}" for a, b in zip(left[pairs // len(table)], table[pairs % len(table)], strict=True)
             ]
-            out[-1] = (joint, np.array(texts, dtype=object))
+            out[-1] = (joint.astype(np.int32), np.array(texts, dtype=object))
         else:
             out.append((codes, table))
     return out
