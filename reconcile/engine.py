@@ -179,7 +179,11 @@ def _reconcile(
     findings += sum_findings
     findings += _missing_periods(work, t)
 
-    latest = summary[summary["is_latest"]].reset_index(drop=True)
+    is_latest = summary["is_latest"].to_numpy()
+    # A single period's summary (a national roll-up) is all latest rows: share it, not a copy.
+    latest = summary if is_latest.all() and summary.index.equals(pd.RangeIndex(len(summary))) else None
+    if latest is None:
+        latest = summary[is_latest].reset_index(drop=True)
     units = sorted(set(t.units[np.unique(work["_u"].to_numpy())].tolist()))
     consolidated = _consolidate(latest_work, as_of_ord, settings, t) if len(units) >= 2 else None
     periods = [dt.date.fromordinal(int(p)) for p in np.unique(work["_p"].to_numpy())]
