@@ -104,7 +104,8 @@ def read_all(
     workers = min(os.cpu_count() or 1, 8)
     results: list[FileResult] = []
     if len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
-        chunk = max(1, min(64, len(jobs) // (workers * 8)))
+        # Big files one at a time (the last ones then finish together); many small ones in chunks.
+        chunk = max(1, min(64, len(jobs) // (workers * 16)))
         # The results pile up here and live on: the cyclic collector would walk them again and
         # again for nothing (the objects hold no cycles).
         collecting = gc.isenabled()

@@ -39,9 +39,45 @@ def test_every_command_has_help(command: str) -> None:
 
 def test_help_does_not_import_pandas() -> None:
     """Start-up stays fast: --help and --version never import pandas."""
-    code = "import sys; from reconcile.cli import main; sys.argv=['reconcile','--help']\ntry:\n main()\nexcept SystemExit: pass\nprint('pandas' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().endswith("False")
+    # main() ends the process with os._exit: look at the modules just before it does.
+    code = (
+        "import os, sys; from reconcile.cli import main; sys.argv=['reconcile', sys.argv[1]]\n"
+        "real = os._exit\n"
+        "def report(code): print('pandas' in sys.modules, code); sys.stdout.flush(); real(code)\n"
+        "os._exit = report\n"
+        "main()"
+    )
+    for flag in ("--help", "--version"):
+        run = subprocess.run([sys.executable, "-c", code, flag], capture_output=True, text=True, check=True)
+        assert run.stdout.strip().endswith("False 0")
+
+
+def test_main_exits_with_the_commands_code_and_message(tmp_path: Path) -> None:
+    """The console entry point skips interpreter teardown but keeps exit codes and messages."""
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from reconcile.cli import main; main()",
+            "run",
+            str(ROOT / "workbooks"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert (
+        ok.returncode == 0 and "Kết quả" in ok.stdout and (tmp_path / "out" / "line_items.csv").stat().st_size
+    )
+    bad = subprocess.run(
+        [sys.executable, "-c", "from reconcile.cli import main; main()", "check", str(tmp_path / "khong-co")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert bad.returncode == 2 and "khong-co" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_missing_folder_exit_2(tmp_path: Path) -> None:
