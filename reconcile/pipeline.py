@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, replace
@@ -173,9 +174,26 @@ def run_folder(
         for sheet in file.sheets:
             sheet.items = []
             sheet.columns = None
+    _give_back_memory()
     if found.findings:
         result.findings = sorted(result.findings + found.findings, key=lambda f: f.sort_key())
     return result
+
+
+def _give_back_memory() -> None:
+    """Return the heap the reading and the engine freed to the system (glibc keeps it otherwise).
+
+    On a national run ~300 MB of freed blocks stayed in the process while the outputs were written,
+    in the process and in each writer forked from it.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        pass
 
 
 def _load_engine() -> None:
