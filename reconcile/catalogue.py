@@ -141,9 +141,3 @@ def classify_label(label: str, stt: str = "", aliases: tuple[tuple[str, int, int
         if f.startswith(name) or (len(name) > 12 and f == name):
             return Label("sub_project" if s is not None else "project", project=p, sub_project=s)
     return Label("activity")
-
-
-def stt_is_activity_marker(stt: str) -> bool:
-    """'+', '*', '•', or 'a', 'b' ... mark activity rows under a sub-project."""
-    s = stt.strip()
-    return s in {"+", "*", "•", "·"} or (len(s) == 1 and s.isalpha() and s.islower())
