@@ -34,6 +34,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -804,19 +805,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         folder = corpora_dir / name
         generate(all_specs[name], folder)
-        out = runs_dir / name / ("profile" if args.profile else "phases")
-        prof_path = args.out / "profiles" / f"{name}.prof" if args.profile else None
-        times = phases(folder, out, args.annotate, prof_path)
-        log(json.dumps({k: round(v, 3) for k, v in times.items()}))
-        if args.phases:
-            log(
-                json.dumps(
-                    {
-                        k: round(v, 3)
-                        for k, v in _output_phases(folder, runs_dir / name / "outputs", args.annotate).items()
-                    }
-                )
-            )
+        # A folder of its own, removed afterwards: two --phases runs at once used to collide.
+        (runs_dir / name).mkdir(parents=True, exist_ok=True)
+        scratch = Path(
+            tempfile.mkdtemp(prefix="profile-" if args.profile else "phases-", dir=runs_dir / name)
+        )
+        try:
+            prof_path = args.out / "profiles" / f"{name}.prof" if args.profile else None
+            times = phases(folder, scratch / "run", args.annotate, prof_path)
+            log(json.dumps({k: round(v, 3) for k, v in times.items()}))
+            if args.phases:
+                outputs = _output_phases(folder, scratch / "outputs", args.annotate)
+                log(json.dumps({k: round(v, 3) for k, v in outputs.items()}))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
         return 0
 
     started = time.perf_counter()
