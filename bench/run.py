@@ -560,24 +560,7 @@ def write_csv(path: Path, columns: Sequence[str], rows: list[dict[str, Any]]) ->
 
 def markdown(rows: list[dict[str, Any]], checks: list[Target], info: dict[str, str]) -> str:
     """The figures as Markdown tables (printed, and copied into bench/README.md with --readme)."""
-    cols = (
-        "corpus",
-        "case",
-        "files",
-        "items",
-        "runs",
-        "median_s",
-        "cpu_s",
-        "load",
-        "peak_mb",
-        "rss_sum_mb",
-        "vs_calamine",
-        "openpyxl_over_this",
-        "us_per_item",
-        "ms_per_file",
-        "verified",
-        "note",
-    )
+    cols = tuple(c for c in RESULT_COLUMNS if c not in ("min_s", "max_s"))  # the table a person reads
     lines = [
         f"Run of {info['when']} on {info['machine']}; Python {info['python']}, python-calamine {info['calamine']}, "
         f"pandas {info['pandas']}, openpyxl {info['openpyxl']}; commit {info['commit']}; command `{info['argv']}`.",

@@ -75,7 +75,8 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import project_name, sub_project_name
-from .models import KEY_COLUMNS, LINE_ITEM_COLUMNS, FileResult, Finding, Result, Settings
+from .codes import combine, dense
+from .models import KEY_COLUMNS, LINE_ITEM_COLUMNS, SUMMARY_CSV_COLUMNS, FileResult, Finding, Result, Settings
 
 #: Rounding tolerance on amounts, in triệu đồng (SPEC 4).
 TOL = 0.0005
@@ -86,13 +87,7 @@ DECIMALS = 6
 
 #: Columns of ``Result.summary`` (and of ``latest`` and ``consolidated``), in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    *KEY_COLUMNS,
-    "period",
-    "allocated",
-    "disbursed",
-    "rate",
-    "shortfall",
-    "status",
+    *SUMMARY_CSV_COLUMNS,  # what summary.csv shows, then the working figures
     "increment",
     "expected_rate",
     "run_rate",
@@ -166,7 +161,7 @@ def _reconcile(
     work, used_files, conflict_findings = _resolve_conflicts(work, t)
     findings += conflict_findings
 
-    work = _take(work, np.argsort(_combine(work["_kid"].to_numpy(), work["_p"].to_numpy()), kind="stable"))
+    work = _take(work, np.argsort(combine(work["_kid"].to_numpy(), work["_p"].to_numpy()), kind="stable"))
     if len(work):
         as_of_ord = as_of_limit if as_of_limit is not None else int(work["_p"].max())
         as_of: dt.date | None = dt.date.fromordinal(as_of_ord)
@@ -420,37 +415,6 @@ def _per_pair(a: np.ndarray, b: np.ndarray, fn: Callable[[int, int], Any], dtype
     return _per_value(code, lambda c: fn(c // 8192, c % 8192 + 1800), dtype)
 
 
-def _combine(*arrays: np.ndarray) -> np.ndarray:
-    """One int64 code per row whose order is the lexicographic order of the integer ``arrays``.
-
-    Sorting and grouping one integer column is far cheaper than several.
-    """
-    n = len(arrays[0])
-    code = np.zeros(n, dtype=np.int64)
-    if n == 0:
-        return code
-    span = 1
-    for a in arrays:
-        a = a.astype(np.int64)
-        lo = int(a.min())
-        width = int(a.max()) - lo + 1
-        if width > n:  # sparse values (never in practice): their ranks keep the same order
-            a = _dense(a)
-            lo, width = 0, int(a.max()) + 1
-        if span * width >= 2**62:  # re-rank what is combined so far to keep the code in range
-            code = _dense(code)
-            span = int(code.max()) + 1
-        code = code * width + (a - lo)
-        span *= width
-    return code
-
-
-def _dense(code: np.ndarray) -> np.ndarray:
-    """Dense ranks 0..k-1 of an integer code, in its order."""
-    ranks, _ = pd.factorize(code, sort=True)
-    return ranks.astype(np.int64)
-
-
 def _take(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """Rows (positions or mask) of a frame with a fresh 0..n-1 index."""
     if rows.dtype == bool and rows.all():
@@ -483,7 +447,7 @@ def _usable(work: pd.DataFrame, as_of_limit: int | None) -> pd.DataFrame:
     if as_of_limit is not None:
         keep &= work["_p"].to_numpy() <= as_of_limit
     work = _take(work, keep)
-    return work.assign(_kid=_dense(_combine(*(work[c].to_numpy() for c in _KEY_CODES))))
+    return work.assign(_kid=dense(combine(*(work[c].to_numpy() for c in _KEY_CODES))))
 
 
 def _first_cell(*cells: Any) -> str | None:
@@ -514,7 +478,7 @@ def _describe(t: _Tables, i: int) -> str:
 
 def _drop_duplicates(work: pd.DataFrame, t: _Tables) -> tuple[pd.DataFrame, list[Finding]]:
     """The same key twice in one file and period: the first (lowest row) counts."""
-    code = _combine(work["_fi"].to_numpy(), work["_p"].to_numpy(), work["_kid"].to_numpy())
+    code = combine(work["_fi"].to_numpy(), work["_p"].to_numpy(), work["_kid"].to_numpy())
     involved = np.flatnonzero(pd.Series(code).duplicated(keep=False).to_numpy())
     findings: list[Finding] = []
     if not len(involved):
@@ -555,7 +519,7 @@ def _resolve_conflicts(
         return work, {}, []
     files = t.files
     mtimes = np.array([f.mtime for f in files], dtype=np.float64)
-    gu = _dense(_combine(work["_u"].to_numpy(), work["_p"].to_numpy()))
+    gu = dense(combine(work["_u"].to_numpy(), work["_p"].to_numpy()))
     fi = work["_fi"].to_numpy()
     nf = len(files)
     pair = pd.unique(gu * nf + fi)  # distinct (group, file) pairs

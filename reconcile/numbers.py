@@ -361,24 +361,35 @@ def detect_money_unit(text: str) -> str | None:
     return None
 
 
+def round6(x: float) -> float:
+    """``round(x, 6)``, bit for bit, without its cost for a figure of at most 6 decimals under 10**9.
+
+    Such a figure is the double nearest to its own 6-decimal rounding (half an ulp of it is far
+    below 10**-6), which is what ``round`` returns: ``x`` itself (the sign of a zero included).
+    """
+    t = x * 1e6
+    if t.is_integer() and t / 1e6 == x and -1e9 < x < 1e9:
+        return x
+    return round(x, 6)
+
+
 def to_trieu(value: float, unit: str) -> float:
     """``value`` in ``unit`` converted to triệu đồng, rounded to 6 decimals (1 đồng) to drop binary noise."""
     if unit in _MULTIPLIERS:
-        return round(value * _MULTIPLIERS[unit], 6) + 0.0
+        return round6(value * _MULTIPLIERS[unit]) + 0.0
     try:
         divisor = _DIVISORS[unit]
     except KeyError:
         raise ValueError(f"unknown money unit {unit!r}; expected one of {sorted(MONEY_UNITS)}") from None
-    return round(value / divisor, 6) + 0.0
+    return round6(value / divisor) + 0.0
 
 
 def to_trieu_array(values: np.ndarray, unit: str) -> np.ndarray:
     """:func:`to_trieu` of every value of a float array, with the same results bit for bit.
 
-    Python's ``round(x, 6)`` is correctly rounded but costs a call per value. Where rounding with
-    NumPy (scale by 10**6, round to an integer, scale back) gives ``x`` itself and ``|x| < 10**9``, so
-    that one unit in the last place of ``x`` is far below 10**-6, ``x`` is the double nearest to its
-    own 6-decimal rounding, which is what ``round`` returns; only the other values take the slow path.
+    The rule of :func:`round6` for a whole array: where rounding with NumPy (scale by 10**6, round to
+    an integer, scale back) gives ``x`` itself and ``|x| < 10**9``, ``x`` is what ``round`` returns;
+    only the other values take the slow path.
     """
     import numpy as np
 

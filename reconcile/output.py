@@ -51,7 +51,7 @@ class EarlyItems:
 
     def start(self, items: Any, inputs: list[Path]) -> None:
         """Start writing ``items`` when the run is big enough and this system can fork."""
-        if len(items) < PARALLEL_MIN_ITEMS or not _can_fork():
+        if not _side_by_side(len(items)):
             return
         from .writers.csv import write_line_items
 
@@ -117,8 +117,7 @@ def write_outputs(
     started: dict[str, _Child] = {}
     if early is not None and early.child is not None and early.out == out:
         started[ITEMS_NAME], early.child = early.child, None
-    parallel = len(result.items) >= PARALLEL_MIN_ITEMS
-    written.paths.extend(_write_all(jobs, on_locked, parallel, started))
+    written.paths.extend(_write_all(jobs, on_locked, _side_by_side(len(result.items)), started))
     return written
 
 
@@ -132,22 +131,28 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+def _side_by_side(items: int) -> bool:
+    """Whether a run of ``items`` line items writes its big CSVs in forked processes."""
+    return items >= PARALLEL_MIN_ITEMS and _can_fork()
+
+
 def _write_all(
     jobs: list[tuple[Path, Callable[[Path], None]]],
     on_locked: str,
     parallel: bool,
     started: dict[str, _Child] | None = None,
 ) -> list[Path]:
-    """Write each (target, writer) atomically, the big CSVs in child processes when ``parallel``.
+    """Write each (target, writer) atomically, the big CSVs in child processes when ``parallel``
+    (which the caller decides with :func:`_side_by_side`).
 
     ``started`` maps output names to children already writing them (their jobs are not run again).
     The paths come back in the order of ``jobs``; when several fail, the first failing job's error
     is raised, as if they had been written in turn.
     """
     started = started or {}
-    if not started and not (parallel and _can_fork()):
+    if not started and not parallel:
         return [atomic_write(target, fn, on_locked) for target, fn in jobs]
-    background = {ITEMS_NAME, SUMMARY_NAME} if parallel and _can_fork() else set()
+    background = {ITEMS_NAME, SUMMARY_NAME} if parallel else set()
     children = {
         i: started.get(target.name) or _Child(target, partial(atomic_write, target, fn, on_locked))
         for i, (target, fn) in enumerate(jobs)

@@ -29,6 +29,7 @@ from .numbers import (
     detect_convention,
     detect_money_unit,
     parse_number,
+    round6,
     to_trieu,
     to_trieu_array,
 )
@@ -658,14 +659,7 @@ class _RowAmounts:
         for c in self.cols:
             v = row[c] if c < n else ""
             if plain and type(v) is float and v >= 0:
-                if factor == "trieu":
-                    # What _amount returns: to_trieu(v, "trieu"), that is round(v / 1.0, 6) + 0.0.
-                    # A figure of at most 6 decimals under 10**9 is already the double nearest to
-                    # its own rounding (half an ulp is far below 10**-6): round would return it.
-                    t = v * 1e6
-                    out[c] = v + 0.0 if t.is_integer() and t / 1e6 == v and v < 1e9 else round(v, 6) + 0.0
-                else:
-                    out[c] = to_trieu(v, factor)
+                out[c] = to_trieu(v, factor)  # what _amount returns for a plain number
             elif plain and v == "":
                 out[c] = None
             else:
@@ -738,7 +732,7 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
             present = [v for values in kids if (v := values.get(idx)) is not None]
             if not present:
                 continue
-            total = _round6(sum(present))
+            total = round6(sum(present))
             if abs(written - total) > TOLERANCE + 1e-9 * abs(total):
                 ctx.findings.append(
                     Finding(
@@ -770,7 +764,7 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
             a, b = values.get(ai), values.get(bi)
             if a is None and b is None:
                 continue
-            parts = _round6((a or 0.0) + (b or 0.0))
+            parts = round6((a or 0.0) + (b or 0.0))
             if abs(t - parts) > TOLERANCE + 1e-9 * abs(parts):
                 ctx.findings.append(
                     Finding(
@@ -787,18 +781,6 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
                         },
                     )
                 )
-
-
-def _round6(x: float) -> float:
-    """``round(x, 6)``, bit for bit, without its cost for a figure of at most 6 decimals under 10**9.
-
-    Such a figure is the double nearest to its own 6-decimal rounding (half an ulp of it is far
-    below 10**-6), which is what ``round`` returns: ``x`` itself (the sign of a zero included).
-    """
-    t = x * 1e6
-    if t.is_integer() and t / 1e6 == x and -1e9 < x < 1e9:
-        return x
-    return round(x, 6)
 
 
 def _rate_written(raw: Any, ctx: _Context) -> tuple[float, float] | None:

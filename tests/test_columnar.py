@@ -170,7 +170,9 @@ def test_to_trieu_array_matches_to_trieu_bit_for_bit(values: list[float], unit: 
     got = to_trieu_array(np.array(values, dtype=np.float64), unit)
     for g, v in zip(got.tolist(), values, strict=True):
         want = to_trieu(v, unit)
-        assert (math.isnan(g) and math.isnan(want)) or (g == want and math.copysign(1, g) == math.copysign(1, want))
+        assert (math.isnan(g) and math.isnan(want)) or (
+            g == want and math.copysign(1, g) == math.copysign(1, want)
+        )
 
 
 def test_to_trieu_array_refuses_an_unknown_unit() -> None:

@@ -20,7 +20,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reconcile.engine import SUMMARY_COLUMNS, _combine, expected_rate, missing_months, months_back, reconcile
+from reconcile.codes import combine as _combine
+from reconcile.engine import SUMMARY_COLUMNS, expected_rate, missing_months, months_back, reconcile
 from reconcile.models import (
     KEY_COLUMNS,
     LINE_ITEM_COLUMNS,

@@ -21,7 +21,8 @@ from reconcile.grid import Grid
 from reconcile.messages import finding_message
 from reconcile.models import Finding
 from reconcile.numbers import Convention
-from reconcile.reader import _amount, _Context, _reads_as_number, _round6, _RowAmounts, read_file
+from reconcile.numbers import round6 as _round6
+from reconcile.reader import _amount, _Context, _reads_as_number, _RowAmounts, read_file
 from tests import hostile
 
 

@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from reconcile.codes import combine
 from reconcile.messages import msg, status_label
 from reconcile.models import LINE_ITEM_COLUMNS, Finding, Result, Settings
 from reconcile.writers import palette
@@ -839,7 +840,7 @@ def test_combined_keys_order_like_tuples_even_when_too_wide_for_one_integer() ->
     narrow = [rng.integers(0, 4, 300) for _ in range(3)]
     wide = [rng.integers(0, 3, 300) * 2**40, rng.integers(0, 3, 300) * 2**40, rng.integers(0, 3, 300)]
     for parts in (narrow, wide):
-        key = wbmod._combined(parts)
+        key = combine(*parts)
         tuples = list(zip(*(p.tolist() for p in parts), strict=True))
         assert [tuples[i] for i in np.argsort(key, kind="stable")] == sorted(tuples)
         assert len(np.unique(key)) == len(set(tuples))

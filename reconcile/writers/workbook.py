@@ -38,6 +38,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..catalogue import project_name, sub_project_name
+from ..codes import combine
 from ..messages import finding_message, fmt_date, fmt_number, msg, status_label
 from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result
 from . import palette
@@ -896,8 +897,8 @@ def _plan_size(df: pd.DataFrame | None, per_unit: bool, unit_codes: np.ndarray |
         unit = np.zeros(len(df), dtype=np.int64)
     by, ey, project = (_group_codes(df[c]) for c in ("budget_year", "execution_year", "project"))
     units = len(pd.unique(unit)) if per_unit else 0
-    years = len(pd.unique(_combined([unit, by, ey])))
-    counts = np.bincount(pd.factorize(_combined([unit, by, ey, project]))[0])
+    years = len(pd.unique(combine(unit, by, ey)))
+    counts = np.bincount(pd.factorize(combine(unit, by, ey, project))[0])
     return 1 + units + years + int((counts > 1).sum()) + len(df)
 
 
@@ -1020,24 +1021,6 @@ def _text_codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     return np.array(table, dtype=np.int64)[codes], list(distinct)
 
 
-def _combined(parts: list[np.ndarray]) -> np.ndarray:
-    """One int64 per row that orders and tells apart the rows as the tuples of ``parts`` (non-negative
-    integers) do; the rank of each row's tuple when the parts are too wide to fit in 63 bits."""
-    sizes = [int(p.max()) + 1 if len(p) else 1 for p in parts]
-    if math.prod(sizes) < 2**62:
-        key = np.zeros(len(parts[0]), dtype=np.int64)
-        for part, size in zip(parts, sizes, strict=True):
-            key = key * size + part
-        return key
-    order = np.lexsort(parts[::-1])
-    stacked = np.stack([p[order] for p in parts])
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)
-    key = np.empty(len(order), dtype=np.int64)
-    key[order] = np.cumsum(new) - 1
-    return key
-
-
 def _whole(series: pd.Series, missing: int) -> np.ndarray:
     """:func:`_int` of every value, ``missing`` where that gives None (vectorised)."""
     if series.dtype == np.int64 or isinstance(series.dtype, pd.Int64Dtype):
@@ -1120,15 +1103,13 @@ def _progress_data(result: Result) -> _Progress:
     # integer per row, so that ordering a million rows is one integer sort.
     unit, unit_texts = _text_codes(df["unit"])
     source, source_texts = _text_codes(df["source"])
-    key = _combined(
-        [
-            _order_ranks(unit, unit_texts, lambda u: (unit_rank.get(u, n_units), u)),
-            _int_ranks(_whole(df["budget_year"], 0)),
-            _int_ranks(_whole(df["execution_year"], 0)),
-            _int_ranks(_whole(df["project"], 0)),
-            _int_ranks(_whole(df["sub_project"], -1)),
-            _order_ranks(source, source_texts, lambda s: (_SOURCE_RANK.get(s, n_sources), s)),
-        ]
+    key = combine(
+        _order_ranks(unit, unit_texts, lambda u: (unit_rank.get(u, n_units), u)),
+        _int_ranks(_whole(df["budget_year"], 0)),
+        _int_ranks(_whole(df["execution_year"], 0)),
+        _int_ranks(_whole(df["project"], 0)),
+        _int_ranks(_whole(df["sub_project"], -1)),
+        _order_ranks(source, source_texts, lambda s: (_SOURCE_RANK.get(s, n_sources), s)),
     )
     shown_rows, row_rank, n_keys = _first_keys(key, MAX_ROWS)
 
