@@ -167,6 +167,7 @@ def run_folder(
     from .engine import reconcile
 
     early = (lambda items: on_items(items, found.files)) if on_items else None
+    _keep_heap(True)
     result = reconcile(files, settings, folder, on_items=early)
     for file in files:
         # Their items now live in result.items; keeping both copies doubled the memory a national
@@ -180,20 +181,56 @@ def run_folder(
     return result
 
 
+def _glibc() -> Any:
+    """The C library when it is glibc (it has ``mallopt`` and ``malloc_trim``), else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.malloc_trim  # noqa: B018 (musl has no malloc_trim)
+        libc.mallopt  # noqa: B018
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+# glibc's mallopt parameters.
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
+
+
+def _keep_heap(keep: bool) -> None:
+    """While the engine runs, keep freed memory in the heap for its next arrays (``keep``), or go
+    back to glibc's defaults.
+
+    By default glibc maps each array of more than a few hundred kB afresh and unmaps it when freed;
+    the engine makes hundreds of million-element arrays, and the kernel's mapping, zeroing and
+    unmapping of their pages cost ~0.3 s of a national run's ~2 s of reconciliation.
+    """
+    libc = _glibc()
+    if libc is None:
+        return
+    if keep:
+        libc.mallopt(_M_MMAP_THRESHOLD, 1 << 30)
+        libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+        libc.mallopt(_M_TOP_PAD, 256 << 20)
+    else:
+        libc.mallopt(_M_MMAP_THRESHOLD, 128 << 10)
+        libc.mallopt(_M_TRIM_THRESHOLD, 128 << 10)
+        libc.mallopt(_M_TOP_PAD, 128 << 10)
+
+
 def _give_back_memory() -> None:
     """Return the heap the reading and the engine freed to the system (glibc keeps it otherwise).
 
     On a national run ~300 MB of freed blocks stayed in the process while the outputs were written,
     in the process and in each writer forked from it.
     """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        pass
+    libc = _glibc()
+    if libc is not None:
+        _keep_heap(False)
+        libc.malloc_trim(0)
 
 
 def _load_engine() -> None:
