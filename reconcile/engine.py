@@ -123,20 +123,21 @@ def reconcile(
     files: list[FileResult],
     settings: Settings,
     input_root: Path,
-    on_items: Callable[[pd.DataFrame], None] | None = None,
+    on_table: Callable[[str, pd.DataFrame], None] | None = None,
 ) -> Result:
     """Reconcile the line items of ``files`` (SPEC 4) into a :class:`Result` ready to render.
 
     The result does not depend on the order of ``files``: files are taken in order of their
-    relative name, and every table is sorted explicitly. ``on_items`` is called with the final item
-    table (``Result.items``) as soon as it exists, before the rest of the work.
+    relative name, and every table is sorted explicitly. ``on_table(name, table)`` is called with
+    each of the final tables ``"items"`` (``Result.items``) and ``"summary"`` (``Result.summary``)
+    as soon as it exists, before the rest of the work; neither is changed afterwards.
     """
     # Moving a million item references into arrays makes the cyclic garbage collector walk every
     # live object again and again (a third of the run time); the engine builds no cycles of its own.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _reconcile(files, settings, input_root, on_items)
+        return _reconcile(files, settings, input_root, on_table)
     finally:
         if was_enabled:
             gc.enable()
@@ -146,14 +147,14 @@ def _reconcile(
     files: list[FileResult],
     settings: Settings,
     input_root: Path,
-    on_items: Callable[[pd.DataFrame], None] | None,
+    on_table: Callable[[str, pd.DataFrame], None] | None,
 ) -> Result:
     files = sorted(files, key=lambda f: (f.rel, f.mtime))
     findings: list[Finding] = [f for fr in files for f in fr.findings]
 
     t = _build_tables(files)
-    if on_items is not None:
-        on_items(t.items)
+    if on_table is not None:
+        on_table("items", t.items)
     as_of_limit = settings.as_of.toordinal() if settings.as_of else None
     work = _usable(t.work, as_of_limit)
     work, dup_findings = _drop_duplicates(work, t)
@@ -171,6 +172,8 @@ def _reconcile(
     disb, inm_findings = _cumulative(work, t)
     findings += inm_findings
     summary, latest_work, sum_findings = _summarise(work, disb, as_of_ord, settings, t)
+    if on_table is not None:
+        on_table("summary", summary)
     findings += sum_findings
     findings += _missing_periods(work, t)
 

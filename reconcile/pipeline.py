@@ -151,12 +151,13 @@ def run_folder(
     exclude: list[Path] | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
-    on_items: Callable[[Any, list[Path]], None] | None = None,
+    on_table: Callable[[str, Any, list[Path]], None] | None = None,
 ) -> Result:
     """Read and reconcile every spreadsheet in ``folder``.
 
-    ``on_items(items, inputs)`` gets the item table as soon as the engine has built it, with the
-    input files' paths (the outputs can start while the engine finishes).
+    ``on_table(name, table, inputs)`` gets the item table and then the summary as soon as the
+    engine has built each, with the input files' paths (their outputs can start while the engine
+    finishes).
     """
     settings = settings_for(folder, settings)
     found = find_inputs(folder, exclude)
@@ -166,9 +167,9 @@ def run_folder(
     files = read_all(found.files, folder, settings, progress, while_waiting=_load_engine)
     from .engine import reconcile
 
-    early = (lambda items: on_items(items, found.files)) if on_items else None
+    early = (lambda name, table: on_table(name, table, found.files)) if on_table else None
     _keep_heap(True)
-    result = reconcile(files, settings, folder, on_items=early)
+    result = reconcile(files, settings, folder, on_table=early)
     for file in files:
         # Their items now live in result.items; keeping both copies doubled the memory a national
         # run needs while its outputs are written.
