@@ -151,15 +151,17 @@ def _high_water(pid: int) -> int:
 
 
 class _Sampler(threading.Thread):
-    """Polls the process tree's resident size until stopped, keeping the peak.
+    """Polls the process tree's resident size until stopped, keeping the peak; with ``pss``, also
+    the tree's proportional set size (shared pages counted once).
 
     Until the child has started its own program it is a copy of this process (fork), whose size
     is not the measured program's: samples start once its command line differs from ours.
     """
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, pss: bool = False) -> None:
         super().__init__(daemon=True)
         self.pid = pid
+        self.pss = pss
         self.peak = 0
         self.peak_rss = 0
         self._stop_event = threading.Event()
@@ -181,7 +183,7 @@ class _Sampler(threading.Thread):
                 # then at most every PSS_INTERVAL: reading smaps_rollup of a 1.5 GB process takes
                 # ~3.5 ms and the process's memory lock, which slowed the measured run by ~1.5 s.
                 now = time.monotonic()
-                if rss > self.peak and now - last_pss >= PSS_INTERVAL:
+                if self.pss and rss > self.peak and now - last_pss >= PSS_INTERVAL:
                     self.peak = max(self.peak, tree_pss(self.pid))
                     last_pss = now
             self._stop_event.wait(SAMPLE_INTERVAL)
@@ -205,8 +207,9 @@ class Sample:
     load: float = 0.0  # 1-minute load average when it started (other work on the machine)
 
 
-def measure(argv: Sequence[str], log_dir: Path, cwd: Path = ROOT) -> Sample:
-    """Run ``argv`` once, timing the whole process (start-up included) and sampling its memory."""
+def measure(argv: Sequence[str], log_dir: Path, cwd: Path = ROOT, pss: bool = False) -> Sample:
+    """Run ``argv`` once, timing the whole process (start-up included) and sampling its memory
+    (with ``pss``, its proportional set size too: see :class:`_Sampler`)."""
     log_dir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log_dir / "stdout.txt", log_dir / "stderr.txt"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
@@ -216,7 +219,7 @@ def measure(argv: Sequence[str], log_dir: Path, cwd: Path = ROOT) -> Sample:
         proc = subprocess.Popen(
             list(argv), stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd, env=env
         )
-        sampler = _Sampler(proc.pid)
+        sampler = _Sampler(proc.pid, pss)
         sampler.start()
         timer = threading.Timer(RUN_TIMEOUT, proc.kill)
         timer.start()
@@ -263,6 +266,9 @@ class Case:
     samples: list[Sample] = field(default_factory=list)
     verified: str = ""
     note: str = ""
+    #: The tool forks processes that share pages: its peak is the PSS of one more, untimed run.
+    shares_pages: bool = False
+    memory: Sample | None = None
 
     @property
     def median(self) -> float:
@@ -274,11 +280,13 @@ class Case:
 
     @property
     def peak(self) -> int:
+        if self.memory is not None:
+            return self.memory.peak
         return max((s.peak for s in self.samples), default=0)
 
     @property
     def peak_rss(self) -> int:
-        return max((s.peak_rss for s in self.samples), default=0)
+        return max((s.peak_rss for s in [*self.samples, *([self.memory] if self.memory else [])]), default=0)
 
     @property
     def failed(self) -> bool:
@@ -313,7 +321,9 @@ def plan_cases(corpus: Corpus, args: argparse.Namespace, runs_dir: Path) -> None
     kind = corpus.spec.kind
     out = runs_dir / corpus.name
     if args.command == "check":
-        corpus.cases.append(Case(corpus.name, "check", [*tool, "check", str(corpus.folder)], n))
+        corpus.cases.append(
+            Case(corpus.name, "check", [*tool, "check", str(corpus.folder)], n, shares_pages=True)
+        )
     else:
         corpus.cases.append(
             Case(
@@ -322,6 +332,7 @@ def plan_cases(corpus: Corpus, args: argparse.Namespace, runs_dir: Path) -> None
                 [*tool, "run", str(corpus.folder), "--out", str(out / "e2e"), "--no-annotate"],
                 n,
                 out / "e2e",
+                shares_pages=True,
             )
         )
         if kind == "department":
@@ -332,6 +343,7 @@ def plan_cases(corpus: Corpus, args: argparse.Namespace, runs_dir: Path) -> None
                     [*tool, "run", str(corpus.folder), "--out", str(out / "ann")],
                     n,
                     out / "ann",
+                    shares_pages=True,
                 )
             )
     listing = _listing(corpus, runs_dir)
@@ -369,7 +381,12 @@ def verify(case: Case, manifest: Manifest) -> str:
 
 
 def run_cases(corpora: list[Corpus], runs_dir: Path, log: Callable[[str], None]) -> None:
-    """Every case, round-robin over the runs so that drifts in machine load spread evenly."""
+    """Every case, round-robin over the runs so that drifts in machine load spread evenly; then one
+    untimed run of each case whose processes share pages, to measure its memory.
+
+    The timed runs sample only resident sizes (cheap). Reading a process's PSS walks its page
+    tables under its memory lock: sampled alongside a national run, it added ~0.9 s (9%) to it.
+    """
     rounds = max((c.runs for corpus in corpora for c in corpus.cases), default=0)
     for i in range(rounds):
         for corpus in corpora:
@@ -393,6 +410,19 @@ def run_cases(corpora: list[Corpus], runs_dir: Path, log: Callable[[str], None])
                     case.note = (
                         "pandas imported" if "PANDAS_IMPORTED" in sample.stderr else "pandas not imported"
                     )
+    for corpus in corpora:
+        for case in corpus.cases:
+            if not (case.shares_pages and case.samples):
+                continue
+            if case.out_dir is not None and case.out_dir.exists():
+                shutil.rmtree(case.out_dir)
+            case.memory = measure(
+                case.argv, runs_dir / "logs" / f"{case.corpus}.{case.name}.memory", pss=True
+            )
+            log(
+                f"  {case.corpus:<24} {case.name:<13} memory run: {case.memory.peak / 2**20:6.0f} MB"
+                f" (PSS of the process tree; {case.memory.wall:.2f} s, not counted)"
+            )
 
 
 # ---- results -----------------------------------------------------------------------------------

@@ -134,3 +134,31 @@ def test_measure_times_a_process_and_its_memory(tmp_path: Path) -> None:
     assert sample.code == 0
     assert sample.wall >= 0.3
     assert sample.peak >= 80 * 2**20
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux /proc")
+def test_memory_run_counts_pages_shared_with_a_forked_child_once(tmp_path: Path) -> None:
+    code = (
+        "import os, time\n"
+        "block = bytearray(100 * 2**20); block[::4096] = b'x' * len(block[::4096])\n"
+        "pid = os.fork()\n"
+        "time.sleep(0.8)\n"
+        "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n"
+    )
+    sample = measure([sys.executable, "-c", code], tmp_path / "log", pss=True)
+    assert sample.code == 0
+    assert sample.peak_rss >= 190 * 2**20  # the block counted in both processes
+    assert 100 * 2**20 <= sample.peak < 150 * 2**20  # and once in their PSS
+
+
+def test_timed_runs_leave_pss_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading PSS slows the process measured: timed runs sample resident sizes only."""
+    import bench.run as bench_run
+
+    calls: list[int] = []
+    monkeypatch.setattr(bench_run, "tree_pss", lambda pid: calls.append(pid) or 0)
+    code = "import time; block = bytearray(40 * 2**20); block[::4096] = b'x' * len(block[::4096]); time.sleep(0.3)"
+    assert measure([sys.executable, "-c", code], tmp_path / "a").peak >= 40 * 2**20
+    assert calls == []
+    measure([sys.executable, "-c", code], tmp_path / "b", pss=True)
+    assert calls
