@@ -99,3 +99,52 @@ def test_blocks_and_joined_columns_over_many_rows(tmp_path: Path, monkeypatch: A
     assert path.read_bytes() == _reference(frame, columns, {"amount"})
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[2] == '"UBND xã B,C",2023,1,NSĐP,0.102041' and lines[3].split(",")[3] == "'=x"
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=frames(), share=st.sampled_from([0.0, 0.2, 0.5]), batch=st.integers(1, 9))
+def test_columns_written_a_block_at_a_time_give_the_same_file(
+    case: tuple[pd.DataFrame, list[str], set[str]], share: float, batch: int, tmp_path_factory: Any
+) -> None:
+    """With small thresholds and tiny blocks, columns count as all-distinct and are formatted one
+    block at a time, between runs of joined columns: the file must be the same."""
+    frame, columns, numeric = case
+    path = Path(tmp_path_factory.mktemp("csv")) / "out.csv"
+    saved = writer._DIRECT_SHARE, writer._DIRECT_MIN, writer._BATCH
+    writer._DIRECT_SHARE, writer._DIRECT_MIN, writer._BATCH = share, 1, batch
+    try:
+        writer._write_frame(path, frame, columns, numeric)
+    finally:
+        writer._DIRECT_SHARE, writer._DIRECT_MIN, writer._BATCH = saved
+    assert path.read_bytes() == _reference(frame, columns, numeric)
+
+
+def test_cell_references_and_rates_are_formatted_a_block_at_a_time(tmp_path: Path, monkeypatch: Any) -> None:
+    """A million distinct cell references need no table of a million texts: a column with more
+    distinct values than half its rows is written block by block; amounts that repeat are not."""
+    monkeypatch.setattr(writer, "_BATCH", 500)
+    n = 2_400
+    rows = np.arange(7, 7 + n)
+    frame = pd.DataFrame(
+        {
+            "unit": pd.Series(["UBND xã A", "UBND xã B"] * (n // 2), dtype=object),
+            "cell": pd.Series([f"H{r}" for r in rows], dtype=object),
+            "rate": np.round(rows / 9973, 6),
+            "status": pd.Series(["behind"] * n, dtype=object),
+            "amount": np.arange(n) % 900 / 10,
+        }
+    )
+    blocks: list[int] = []
+    real = writer._block_texts
+
+    def spy(codes: np.ndarray, uniques: np.ndarray, numeric: bool) -> list[bytes]:
+        blocks.append(len(codes))
+        return real(codes, uniques, numeric)
+
+    monkeypatch.setattr(writer, "_block_texts", spy)
+    columns = ["unit", "cell", "rate", "status", "amount"]
+    path = tmp_path / "x.csv"
+    writer._write_frame(path, frame, columns, {"rate", "amount"})
+    assert blocks == [500] * 8 + [400] * 2  # cell and rate, five blocks each
+    assert path.read_bytes() == _reference(frame, columns, {"rate", "amount"})
+    assert path.read_text(encoding="utf-8").splitlines()[1] == "UBND xã A,H7,0.000702,behind,0"
