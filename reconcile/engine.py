@@ -124,20 +124,22 @@ def reconcile(
     settings: Settings,
     input_root: Path,
     on_table: Callable[[str, pd.DataFrame], None] | None = None,
+    consume: bool = False,
 ) -> Result:
     """Reconcile the line items of ``files`` (SPEC 4) into a :class:`Result` ready to render.
 
     The result does not depend on the order of ``files``: files are taken in order of their
     relative name, and every table is sorted explicitly. ``on_table(name, table)`` is called with
     each of the final tables ``"items"`` (``Result.items``) and ``"summary"`` (``Result.summary``)
-    as soon as it exists, before the rest of the work; neither is changed afterwards.
+    as soon as it exists, before the rest of the work; neither is changed afterwards. With
+    ``consume``, the sheets of ``files`` give up their items (``items``, ``columns``) to the tables.
     """
     # Moving a million item references into arrays makes the cyclic garbage collector walk every
     # live object again and again (a third of the run time); the engine builds no cycles of its own.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _reconcile(files, settings, input_root, on_table)
+        return _reconcile(files, settings, input_root, on_table, consume)
     finally:
         if was_enabled:
             gc.enable()
@@ -148,11 +150,12 @@ def _reconcile(
     settings: Settings,
     input_root: Path,
     on_table: Callable[[str, pd.DataFrame], None] | None,
+    consume: bool,
 ) -> Result:
     files = sorted(files, key=lambda f: (f.rel, f.mtime))
     findings: list[Finding] = [f for fr in files for f in fr.findings]
 
-    t = _build_tables(files)
+    t = _build_tables(files, consume)
     if on_table is not None:
         on_table("items", t.items)
     as_of_limit = settings.as_of.toordinal() if settings.as_of else None
@@ -308,9 +311,16 @@ def _join(parts: list[Any], n: int) -> np.ndarray:
     return out
 
 
-def _build_tables(files: Sequence[FileResult]) -> _Tables:
+def _build_tables(files: Sequence[FileResult], consume: bool = False) -> _Tables:
     """The item table in reader order (file name, sheet order, position) and its numeric working copy."""
     cols, fi, si, pos = _collect(files)
+    if consume:
+        # The items now live in the tables: the readers' copies go before the tables are built
+        # (and before writers are forked, which would keep them alive).
+        for fr in files:
+            for sh in fr.sheets:
+                sh.items = []
+                sh.columns = None
     n = len(fi)
     item_cols: dict[str, Any] = {}
     work_cols: dict[str, Any] = {"_i": np.arange(n, dtype=np.int64), "_fi": fi, "_si": si, "_pos": pos}

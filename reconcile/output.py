@@ -230,6 +230,9 @@ def _child_main(target: Path, work: Callable[[], Path], send: Connection) -> Non
     # The writers start while this process still reconciles and writes the workbook, which the run
     # waits for in any case: they take the core it leaves free, not a share of its own.
     os.nice(10)
+    from .pipeline import _give_back_memory
+
+    _give_back_memory()
     try:
         outcome: tuple[str, Any] = ("ok", work())
     except BaseException as exc:  # everything goes back to the parent, which decides

@@ -169,13 +169,9 @@ def run_folder(
 
     early = (lambda name, table: on_table(name, table, found.files)) if on_table else None
     _keep_heap(True)
-    result = reconcile(files, settings, folder, on_table=early)
-    for file in files:
-        # Their items now live in result.items; keeping both copies doubled the memory a national
-        # run needs while its outputs are written.
-        for sheet in file.sheets:
-            sheet.items = []
-            sheet.columns = None
+    # The sheets' items move into result.items: keeping both copies doubled the memory a national
+    # run needs while its outputs are written.
+    result = reconcile(files, settings, folder, on_table=early, consume=True)
     _give_back_memory()
     if found.findings:
         result.findings = sorted(result.findings + found.findings, key=lambda f: f.sort_key())
