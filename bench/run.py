@@ -49,7 +49,10 @@ OUT = ROOT / "bench" / "out"
 README = ROOT / "bench" / "README.md"
 #: No single measured run may take longer than this (seconds); the bench stops rather than hang.
 RUN_TIMEOUT = 900
+#: Resident sizes are read this often in a memory run, and TIMED_SAMPLE_INTERVAL in a timed one
+#: (even reading /proc every 20 ms beside a national run cost it ~0.3 s).
 SAMPLE_INTERVAL = 0.02
+TIMED_SAMPLE_INTERVAL = 0.2
 PSS_INTERVAL = 0.1
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -186,7 +189,7 @@ class _Sampler(threading.Thread):
                 if self.pss and rss > self.peak and now - last_pss >= PSS_INTERVAL:
                     self.peak = max(self.peak, tree_pss(self.pid))
                     last_pss = now
-            self._stop_event.wait(SAMPLE_INTERVAL)
+            self._stop_event.wait(SAMPLE_INTERVAL if self.pss else TIMED_SAMPLE_INTERVAL)
 
     def stop(self) -> None:
         self._stop_event.set()
