@@ -171,6 +171,7 @@ class _Sampler(threading.Thread):
         self._own_cmdline = _read("/proc/self/cmdline")
 
     def run(self) -> None:
+        begun = time.monotonic()
         started = False
         last_pss = -math.inf
         while not self._stop_event.is_set():
@@ -189,7 +190,9 @@ class _Sampler(threading.Thread):
                 if self.pss and rss > self.peak and now - last_pss >= PSS_INTERVAL:
                     self.peak = max(self.peak, tree_pss(self.pid))
                     last_pss = now
-            self._stop_event.wait(SAMPLE_INTERVAL if self.pss else TIMED_SAMPLE_INTERVAL)
+            # A short run (start-up: 50 ms) is sampled as closely as a memory run.
+            slow = not self.pss and time.monotonic() - begun > 1.0
+            self._stop_event.wait(TIMED_SAMPLE_INTERVAL if slow else SAMPLE_INTERVAL)
 
     def stop(self) -> None:
         self._stop_event.set()
