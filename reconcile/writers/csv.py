@@ -88,13 +88,6 @@ def _csv_field(text: str) -> str:
     return buf.getvalue()[:-2]  # drop the empty second field's "," and the line end
 
 
-def _number_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and the :func:`fmt_decimal` text of each distinct value of a numeric column (a million
-    amounts in tenths of a triệu hold a few tens of thousands of distinct values)."""
-    codes, uniques = _distinct(series, numeric=True)
-    return codes, np.append(_number_texts(uniques), "")  # code -1 (missing) picks the trailing ""
-
-
 def _distinct(series: pd.Series, numeric: bool) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct values of a column (code -1: missing). A numeric column of another dtype
     keeps every value as it is, each its own code."""
@@ -132,13 +125,6 @@ def _all_plain(texts: np.ndarray) -> bool:
     # A part's last character is sought first: it rarely occurs at all, and then the search for the
     # whole part (slow where its leading NUL recurs every few characters) is not needed.
     return not any(part[-1] in joined and part in joined for part in _NOT_PLAIN)
-
-
-def _text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and the CSV text (:func:`_cell`, quoted) of each distinct value of a text, date or
-    integer column; a column of a million rows holds few distinct values."""
-    codes, uniques = _distinct(series, numeric=False)
-    return codes, np.append(_text_texts(uniques), "")  # code -1 (missing) picks the trailing ""
 
 
 def _text_texts(values: np.ndarray) -> np.ndarray:
