@@ -100,7 +100,7 @@ def _run_with_progress(
     folder: Path,
     settings: Any,
     exclude: list[Path],
-    on_table: Callable[[str, Any, list[Path]], None] | None = None,
+    on_items: Callable[[Any, list[Path]], None] | None = None,
 ) -> Any:
     from .pipeline import run_folder
 
@@ -117,7 +117,7 @@ def _run_with_progress(
 
     try:
         return run_folder(
-            folder, settings, exclude=exclude, progress=progress, on_start=on_start, on_table=on_table
+            folder, settings, exclude=exclude, progress=progress, on_start=on_start, on_items=on_items
         )
     finally:
         if "bar" in state:
@@ -201,12 +201,12 @@ def run(
     debug: bool,
 ) -> None:
     """Đọc, đối chiếu và ghi kết quả / read, reconcile and write the outputs."""
-    from .output import EarlyOutputs, write_outputs
+    from .output import EarlyItems, write_outputs
 
     settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
-    early = EarlyOutputs(out, on_locked)
+    early = EarlyItems(out, on_locked)
     try:
-        result = _run_with_progress(folder, settings, exclude=[out], on_table=early.start)
+        result = _run_with_progress(folder, settings, exclude=[out], on_items=early.start)
         if _exit_code(result, strict) == EXIT_USAGE:
             for f in result.findings:
                 click.echo(_finding_line(f, lang), err=True)

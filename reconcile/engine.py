@@ -123,23 +123,20 @@ def reconcile(
     files: list[FileResult],
     settings: Settings,
     input_root: Path,
-    on_table: Callable[[str, pd.DataFrame], None] | None = None,
-    consume: bool = False,
+    on_items: Callable[[pd.DataFrame], None] | None = None,
 ) -> Result:
     """Reconcile the line items of ``files`` (SPEC 4) into a :class:`Result` ready to render.
 
     The result does not depend on the order of ``files``: files are taken in order of their
-    relative name, and every table is sorted explicitly. ``on_table(name, table)`` is called with
-    each of the final tables ``"items"`` (``Result.items``) and ``"summary"`` (``Result.summary``)
-    as soon as it exists, before the rest of the work; neither is changed afterwards. With
-    ``consume``, the sheets of ``files`` give up their items (``items``, ``columns``) to the tables.
+    relative name, and every table is sorted explicitly. ``on_items`` is called with the final item
+    table (``Result.items``) as soon as it exists, before the rest of the work.
     """
     # Moving a million item references into arrays makes the cyclic garbage collector walk every
     # live object again and again (a third of the run time); the engine builds no cycles of its own.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _reconcile(files, settings, input_root, on_table, consume)
+        return _reconcile(files, settings, input_root, on_items)
     finally:
         if was_enabled:
             gc.enable()
@@ -149,15 +146,14 @@ def _reconcile(
     files: list[FileResult],
     settings: Settings,
     input_root: Path,
-    on_table: Callable[[str, pd.DataFrame], None] | None,
-    consume: bool,
+    on_items: Callable[[pd.DataFrame], None] | None,
 ) -> Result:
     files = sorted(files, key=lambda f: (f.rel, f.mtime))
     findings: list[Finding] = [f for fr in files for f in fr.findings]
 
-    t = _build_tables(files, consume)
-    if on_table is not None:
-        on_table("items", t.items)
+    t = _build_tables(files)
+    if on_items is not None:
+        on_items(t.items)
     as_of_limit = settings.as_of.toordinal() if settings.as_of else None
     work = _usable(t.work, as_of_limit)
     work, dup_findings = _drop_duplicates(work, t)
@@ -175,8 +171,6 @@ def _reconcile(
     disb, inm_findings = _cumulative(work, t)
     findings += inm_findings
     summary, latest_work, sum_findings = _summarise(work, disb, as_of_ord, settings, t)
-    if on_table is not None:
-        on_table("summary", summary)
     findings += sum_findings
     findings += _missing_periods(work, t)
 
@@ -311,16 +305,9 @@ def _join(parts: list[Any], n: int) -> np.ndarray:
     return out
 
 
-def _build_tables(files: Sequence[FileResult], consume: bool = False) -> _Tables:
+def _build_tables(files: Sequence[FileResult]) -> _Tables:
     """The item table in reader order (file name, sheet order, position) and its numeric working copy."""
     cols, fi, si, pos = _collect(files)
-    if consume:
-        # The items now live in the tables: the readers' copies go before the tables are built
-        # (and before writers are forked, which would keep them alive).
-        for fr in files:
-            for sh in fr.sheets:
-                sh.items = []
-                sh.columns = None
     n = len(fi)
     item_cols: dict[str, Any] = {}
     work_cols: dict[str, Any] = {"_i": np.arange(n, dtype=np.int64), "_fi": fi, "_si": si, "_pos": pos}

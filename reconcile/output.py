@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,49 +36,36 @@ def _files_to_annotate(result: Result) -> list[int]:
     return [i for i, f in enumerate(result.files) if f.readable and (f.rel in used or f.rel in flagged)]
 
 
-class EarlyOutputs:
-    """``line_items.csv`` and ``summary.csv`` started in forked processes as soon as the engine has
-    built their tables, so that they are written while the engine finishes (a national run: ~2 s of
-    the idle core).
+class EarlyItems:
+    """``line_items.csv`` started in a forked process as soon as the engine has built the item table,
+    so that it is written while the engine finishes (a national run: ~2 s of the idle core).
 
-    Pass :meth:`start` as the pipeline's ``on_table`` and the object to :func:`write_outputs`; call
+    Pass :meth:`start` as the pipeline's ``on_items`` and the object to :func:`write_outputs`; call
     :meth:`close` when the run ends without writing the outputs.
     """
 
     def __init__(self, out: Path, on_locked: str = "fail") -> None:
         self.out = out
         self.on_locked = on_locked
-        self.children: dict[str, _Child] = {}
+        self.child: _Child | None = None
 
-    def start(self, name: str, table: Any, inputs: list[Path]) -> None:
-        """Start writing the engine's table ``name`` ("items" or "summary") when the run is big
-        enough and this system can fork."""
-        from .writers.csv import write_line_items, write_summary
-
-        target_name, write = {
-            "items": (ITEMS_NAME, write_line_items),
-            "summary": (SUMMARY_NAME, write_summary),
-        }[name]
-        if not _side_by_side(len(table)):
+    def start(self, items: Any, inputs: list[Path]) -> None:
+        """Start writing ``items`` when the run is big enough and this system can fork."""
+        if not _side_by_side(len(items)):
             return
+        from .writers.csv import write_line_items
+
         ensure_output_dir(self.out, inputs)
-        target = self.out / target_name
-        self.children[target_name] = _Child(
-            target, partial(atomic_write, target, partial(write, table), self.on_locked)
+        target = self.out / ITEMS_NAME
+        self.child = _Child(
+            target, partial(atomic_write, target, partial(write_line_items, items), self.on_locked)
         )
 
-    def take(self, out: Path) -> dict[str, _Child]:
-        """The writers started for ``out``, now the caller's to wait for."""
-        if out != self.out:
-            return {}
-        taken, self.children = self.children, {}
-        return taken
-
     def close(self) -> None:
-        """Wait for the writers that were started and not handed to :func:`write_outputs`."""
-        for child in self.children.values():
-            child.result()
-        self.children = {}
+        """Wait for a writer that was started and not handed to :func:`write_outputs`."""
+        if self.child is not None:
+            self.child.result()
+            self.child = None
 
 
 def write_outputs(
@@ -88,11 +74,11 @@ def write_outputs(
     lang: str = "vi",
     annotate: bool = True,
     on_locked: str = "fail",
-    early: EarlyOutputs | None = None,
+    early: EarlyItems | None = None,
 ) -> Written:
     """Annotated copies first (their findings belong in the reports), then the CSVs and the workbook.
 
-    ``early`` holds the CSVs already being written (see :class:`EarlyOutputs`).
+    ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`).
     """
     from .writers.csv import write_findings, write_line_items, write_summary
     from .writers.workbook import write_workbook
@@ -128,7 +114,9 @@ def write_outputs(
         (out / ITEMS_NAME, lambda p: write_line_items(result.items, p)),
         (out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang)),
     ]
-    started = early.take(out) if early is not None else {}
+    started: dict[str, _Child] = {}
+    if early is not None and early.child is not None and early.out == out:
+        started[ITEMS_NAME], early.child = early.child, None
     written.paths.extend(_write_all(jobs, on_locked, _side_by_side(len(result.items)), started))
     return written
 
@@ -227,12 +215,6 @@ class _Child:
 
 def _child_main(target: Path, work: Callable[[], Path], send: Connection) -> None:
     gc.disable()
-    # The writers start while this process still reconciles and writes the workbook, which the run
-    # waits for in any case: they take the core it leaves free, not a share of its own.
-    os.nice(10)
-    from .pipeline import _give_back_memory
-
-    _give_back_memory()
     try:
         outcome: tuple[str, Any] = ("ok", work())
     except BaseException as exc:  # everything goes back to the parent, which decides

@@ -151,13 +151,12 @@ def run_folder(
     exclude: list[Path] | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
-    on_table: Callable[[str, Any, list[Path]], None] | None = None,
+    on_items: Callable[[Any, list[Path]], None] | None = None,
 ) -> Result:
     """Read and reconcile every spreadsheet in ``folder``.
 
-    ``on_table(name, table, inputs)`` gets the item table and then the summary as soon as the
-    engine has built each, with the input files' paths (their outputs can start while the engine
-    finishes).
+    ``on_items(items, inputs)`` gets the item table as soon as the engine has built it, with the
+    input files' paths (the outputs can start while the engine finishes).
     """
     settings = settings_for(folder, settings)
     found = find_inputs(folder, exclude)
@@ -167,55 +166,18 @@ def run_folder(
     files = read_all(found.files, folder, settings, progress, while_waiting=_load_engine)
     from .engine import reconcile
 
-    early = (lambda name, table: on_table(name, table, found.files)) if on_table else None
-    _keep_heap(True)
-    # The sheets' items move into result.items: keeping both copies doubled the memory a national
-    # run needs while its outputs are written.
-    result = reconcile(files, settings, folder, on_table=early, consume=True)
+    early = (lambda items: on_items(items, found.files)) if on_items else None
+    result = reconcile(files, settings, folder, on_items=early)
+    for file in files:
+        # Their items now live in result.items; keeping both copies doubled the memory a national
+        # run needs while its outputs are written.
+        for sheet in file.sheets:
+            sheet.items = []
+            sheet.columns = None
     _give_back_memory()
     if found.findings:
         result.findings = sorted(result.findings + found.findings, key=lambda f: f.sort_key())
     return result
-
-
-def _glibc() -> Any:
-    """The C library when it is glibc (it has ``mallopt`` and ``malloc_trim``), else None."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None)
-        libc.malloc_trim  # noqa: B018 (musl has no malloc_trim)
-        libc.mallopt  # noqa: B018
-    except (OSError, AttributeError):
-        return None
-    return libc
-
-
-# glibc's mallopt parameters.
-_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
-
-
-def _keep_heap(keep: bool) -> None:
-    """While the engine runs, keep freed memory in the heap for its next arrays (``keep``), or go
-    back to glibc's defaults.
-
-    By default glibc maps each array of more than a few hundred kB afresh and unmaps it when freed;
-    the engine makes hundreds of million-element arrays, and the kernel's mapping, zeroing and
-    unmapping of their pages cost ~0.3 s of a national run's ~2 s of reconciliation.
-    """
-    libc = _glibc()
-    if libc is None:
-        return
-    if keep:
-        libc.mallopt(_M_MMAP_THRESHOLD, 1 << 30)
-        libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30)
-        libc.mallopt(_M_TOP_PAD, 256 << 20)
-    else:
-        libc.mallopt(_M_MMAP_THRESHOLD, 128 << 10)
-        libc.mallopt(_M_TRIM_THRESHOLD, 128 << 10)
-        libc.mallopt(_M_TOP_PAD, 128 << 10)
 
 
 def _give_back_memory() -> None:
@@ -224,10 +186,14 @@ def _give_back_memory() -> None:
     On a national run ~300 MB of freed blocks stayed in the process while the outputs were written,
     in the process and in each writer forked from it.
     """
-    libc = _glibc()
-    if libc is not None:
-        _keep_heap(False)
-        libc.malloc_trim(0)
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        pass
 
 
 def _load_engine() -> None:

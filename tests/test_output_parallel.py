@@ -117,9 +117,8 @@ def test_small_runs_do_not_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert (tmp_path / "out" / "line_items.csv").stat().st_size > 0
 
 
-def test_csvs_start_while_the_engine_finishes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The item table and then the summary go to a writer as soon as each exists; write_outputs then
-    reuses those writers."""
+def test_line_items_start_while_the_engine_finishes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The item table goes to a writer as soon as it exists; write_outputs then reuses that writer."""
     monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 1)
     names: list[str] = []
     real = output._Child.__init__
@@ -132,40 +131,19 @@ def test_csvs_start_while_the_engine_finishes(tmp_path: Path, monkeypatch: pytes
     from reconcile import engine
 
     seen: list[str] = []
+    real_summarise = engine._summarise
 
-    def spy(name: str) -> None:
-        real_step = getattr(engine, name)
+    def summarise(*args: object, **kwargs: object) -> object:
+        seen.append(",".join(names))  # what had been started when the engine got this far
+        return real_summarise(*args, **kwargs)  # type: ignore[arg-type]
 
-        def step(*args: object, **kwargs: object) -> object:
-            seen.append(f"{name}: {','.join(names)}")  # what had been started when the engine got here
-            return real_step(*args, **kwargs)
-
-        monkeypatch.setattr(engine, name, step)
-
-    spy("_summarise")
-    spy("_missing_periods")  # the step after the summary is made
+    monkeypatch.setattr(engine, "_summarise", summarise)
     assert _run(WORKBOOKS, tmp_path / "out")[0] == 0
-    assert seen == ["_summarise: line_items.csv", "_missing_periods: line_items.csv,summary.csv"]
-    assert names == ["line_items.csv", "summary.csv"]  # no second writer for either
+    assert seen == ["line_items.csv"]
+    assert names == ["line_items.csv", "summary.csv"]  # no second writer for the items
     monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 10**9)
     assert _run(WORKBOOKS, tmp_path / "turn")[0] == 0
     assert _outputs(tmp_path / "out") == _outputs(tmp_path / "turn")
-
-
-def test_writers_yield_the_cpu_to_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A forked writer runs at a lower priority than the process that waits for it."""
-    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 1)
-    from reconcile.writers import csv as csv_writer
-
-    real_write = csv_writer.write_line_items
-
-    def write(items: object, path: Path) -> None:
-        (tmp_path / "niceness").write_text(str(os.nice(0)))
-        real_write(items, path)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(csv_writer, "write_line_items", write)
-    assert _run(WORKBOOKS, tmp_path / "out")[0] == 0
-    assert int((tmp_path / "niceness").read_text()) == min(os.nice(0) + 10, 19)
 
 
 def test_an_early_writer_never_writes_over_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

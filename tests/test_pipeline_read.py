@@ -77,18 +77,3 @@ def test_workers_read_what_one_process_reads(
     assert seen == [1] * len(paths)
     assert [r.path for r in parallel] == paths
     assert repr(_plain(parallel)) == repr(_plain(serial))
-
-
-def test_the_engine_takes_the_items_over_from_the_readers() -> None:
-    """A run keeps one copy of its items: the sheets give theirs up to the engine's tables, and
-    the result is the one the engine gives from sheets it leaves alone."""
-    from reconcile.engine import reconcile
-
-    root = Path(__file__).resolve().parent.parent / "workbooks"
-    result = pipeline.run_folder(root, Settings())
-    assert len(result.items) > 0
-    assert all(not sheet.items and sheet.columns is None for f in result.files for sheet in f.sheets)
-    files = pipeline.read_all(pipeline.find_inputs(root).files, root, Settings())
-    kept = reconcile(files, Settings(), root)
-    assert any(sheet.items or sheet.columns for f in files for sheet in f.sheets)
-    assert kept.items.equals(result.items) and kept.summary.equals(result.summary)

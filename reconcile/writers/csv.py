@@ -11,8 +11,8 @@ import csv
 import datetime as dt
 import io
 import math
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,142 +88,60 @@ def _csv_field(text: str) -> str:
     return buf.getvalue()[:-2]  # drop the empty second field's "," and the line end
 
 
-def _distinct(series: pd.Series, numeric: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and distinct values of a column (code -1: missing). A numeric column of another dtype
-    keeps every value as it is, each its own code."""
-    if not numeric:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        return codes, np.asarray(uniques, dtype=object)
+def _number_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and the :func:`fmt_decimal` text of each distinct value of a numeric column (a million
+    amounts in tenths of a triệu hold a few tens of thousands of distinct values)."""
     if series.dtype.kind not in "fiu":
-        return np.arange(len(series), dtype=np.int64), series.to_numpy(dtype=object)
+        table = np.array([fmt_decimal(v) for v in series.tolist()], dtype=object)
+        return np.arange(len(table), dtype=np.int64), table
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     values = np.where(np.isfinite(values), values, np.nan)  # inf and -inf are written as missing
-    return pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, np.array([*(_decimal(x) for x in uniques.tolist()), ""], dtype=object)
 
 
-def _number_texts(values: np.ndarray) -> np.ndarray:
-    """:func:`fmt_decimal` of each of ``values`` (distinct finite floats, or anything else)."""
-    if values.dtype.kind == "f":
-        return np.array([_decimal(x) for x in values.tolist()], dtype=object)
-    return np.array([fmt_decimal(v) for v in values.tolist()], dtype=object)
+#: Finds, in distinct texts joined by NUL, anything :func:`_cell` and :func:`_csv_field` would change:
+#: a character that needs quoting, a leading character that needs neutralising, a "missing" spelling.
+_NOT_PLAIN = re.compile(r'[,"\n\r]|(?:^|\x00)(?:[=+\-@\t\r]|(?:<NA>|nan|NaT|None)(?=\x00|$))')
 
 
-#: What :func:`_cell` and :func:`_csv_field` would change in a text, sought in texts joined by NUL
-#: (and wrapped in NULs): a character that needs quoting, a leading character that needs
-#: neutralising, a spelling of "missing". Each is a plain substring search (memchr speed); one
-#: regular expression for them all took ~20 ns a character.
-_NOT_PLAIN = (
-    *(",", '"', "\n", "\r"),
-    *(f"\x00{c}" for c in _DANGEROUS),
-    *(f"\x00{word}\x00" for word in ("<NA>", "nan", "NaT", "None")),
-)
-
-
-def _all_plain(texts: np.ndarray) -> bool:
-    """Whether every one of ``texts`` (all str) is written as it is."""
-    joined = "\x00" + "\x00".join(texts) + "\x00"
-    # A part's last character is sought first: it rarely occurs at all, and then the search for the
-    # whole part (slow where its leading NUL recurs every few characters) is not needed.
-    return not any(part[-1] in joined and part in joined for part in _NOT_PLAIN)
-
-
-def _text_texts(values: np.ndarray) -> np.ndarray:
-    """The CSV text (:func:`_cell`, quoted) of each of ``values`` (an object array); where they are
-    many (cell references) plain texts are recognised in one pass over them all."""
-    if pd.api.types.infer_dtype(values, skipna=False) == "string" and _all_plain(values):
-        return values
-    return np.array([_csv_field(_cell(u, False)) for u in values.tolist()], dtype=object)
+def _text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and the CSV text (:func:`_cell`, quoted) of each distinct value of a text, date or
+    integer column; a column of a million rows holds few distinct values, and where it holds many
+    (cell references) plain texts are recognised in one pass over them all."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = np.asarray(uniques, dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string" and not _NOT_PLAIN.search(
+        "\x00".join(values)
+    ):
+        table = np.append(values, "")
+    else:
+        table = np.array([*(_csv_field(_cell(u, False)) for u in values.tolist()), ""], dtype=object)
+    return codes, table  # code -1 (missing) picks the trailing ""
 
 
 def _write_frame(path: Path, frame: pd.DataFrame, columns: Sequence[str], numeric: set[str]) -> None:
     """The table as csv.writer would write it: each column's distinct values formatted once, then
     the rows joined a block at a time, so that the text of a million-row table never sits in memory
-    whole. A column of nearly all-distinct values (cell references, rates) is formatted a block at
-    a time instead: a table of its texts would hold nearly a text per row."""
+    whole."""
     n = len(frame)
-    # Each part gives the UTF-8 texts of a block of rows of one column, or of a run of neighbouring
-    # columns joined.
-    parts: list[Callable[[slice], list[bytes]]] = []
-    run: list[tuple[np.ndarray, np.ndarray]] = []
-
-    def end_run() -> None:
-        # Joined as UTF-8 bytes: one Vietnamese letter in a row made its whole str (and every join
-        # into it) two bytes a character wide, and the encoding then ran over all of it again.
-        for codes, table in _merge_neighbours(run, n):
-            parts.append(partial(_picked, codes, _encoded(table)))
-        run.clear()
-
-    for c in columns:
-        if c not in frame.columns:
-            run.append((np.full(n, -1, dtype=np.int64), np.array([""], dtype=object)))
-            continue
-        series, is_number = frame[c], c in numeric
-        if n >= _DIRECT_MIN and series.dtype == object and _mostly_distinct(series.iloc[:_SAMPLE]):
-            # Distinct texts are costly to count: their first rows decide.
-            end_run()
-            parts.append(partial(_raw_block, series, is_number))
-            continue
-        codes, uniques = _distinct(series, is_number)
-        if n >= _DIRECT_MIN and len(uniques) > _DIRECT_SHARE * n:
-            end_run()
-            parts.append(partial(_coded_block, codes, uniques, is_number))
-        else:
-            texts = _number_texts(uniques) if is_number else _text_texts(uniques)
-            run.append((codes, np.append(texts, "")))  # code -1 (missing) picks the trailing ""
-    end_run()
+    coded = (  # a generator: each column's codes are merged or kept as soon as they are made
+        (_number_codes(frame[c]) if c in numeric else _text_codes(frame[c]))
+        if c in frame.columns
+        else (np.full(n, -1, dtype=np.int64), np.array([""], dtype=object))
+        for c in columns
+    )
+    # Joined as UTF-8 bytes: one Vietnamese letter in a row made its whole str (and every join into
+    # it) two bytes a character wide, and the encoding then ran over all of it again.
+    encoded = [
+        (codes, np.array([t.encode("utf-8") for t in table.tolist()], dtype=object))
+        for codes, table in _merge_neighbours(coded, n)
+    ]
     with open(path, "wb") as fh:
         fh.write((",".join(_csv_field(c) for c in columns) + "\n").encode("utf-8"))
         for start in range(0, n, _BATCH):
-            block = slice(start, start + _BATCH)
-            data = [part(block) for part in parts]
+            data = [table[codes[start : start + _BATCH]].tolist() for codes, table in encoded]
             fh.write(b"\n".join(map(b",".join, zip(*data, strict=True))) + b"\n")
-
-
-#: A column with more distinct values than this share of its rows (and at least _DIRECT_MIN rows)
-#: is formatted a block at a time; a text column is judged by its first _SAMPLE rows.
-_DIRECT_SHARE = 0.5
-_DIRECT_MIN = 1000
-_SAMPLE = 1000
-
-
-def _mostly_distinct(head: pd.Series) -> bool:
-    return bool(head.nunique(dropna=False) > _DIRECT_SHARE * len(head))
-
-
-def _picked(codes: np.ndarray, table: np.ndarray, block: slice) -> list[bytes]:
-    return table[codes[block]].tolist()  # type: ignore[no-any-return]
-
-
-def _raw_block(series: pd.Series, numeric: bool, block: slice) -> list[bytes]:
-    """The CSV text (UTF-8) of a block of an object column of mostly distinct values, each
-    formatted (a table of distinct values would save next to nothing)."""
-    values = series.iloc[block].to_numpy(dtype=object)
-    codes = np.where(pd.isna(values), -1, np.arange(len(values)))
-    return _block_texts(codes, values, numeric)
-
-
-def _coded_block(codes: np.ndarray, uniques: np.ndarray, numeric: bool, block: slice) -> list[bytes]:
-    """The CSV text (UTF-8) of a block of a column, from its codes and distinct values."""
-    return _block_texts(codes[block], uniques, numeric)
-
-
-def _block_texts(codes: np.ndarray, uniques: np.ndarray, numeric: bool) -> list[bytes]:
-    """The CSV text (UTF-8) of one block of a column, from its codes and distinct values."""
-    present = codes >= 0
-    texts = np.full(len(codes), b"", dtype=object)
-    values = uniques[codes[present]]
-    texts[present] = _encoded(_number_texts(values) if numeric else _text_texts(values))
-    return texts.tolist()
-
-
-def _encoded(table: np.ndarray) -> np.ndarray:
-    """The texts as UTF-8 bytes: joined, encoded and split again in one go when no text holds the
-    separator (a call per text costs more)."""
-    texts = table.tolist()
-    joined = "\x00".join(texts)
-    if texts and joined.count("\x00") == len(texts) - 1:
-        return np.array(joined.encode("utf-8").split(b"\x00"), dtype=object)
-    return np.array([t.encode("utf-8") for t in texts], dtype=object)
 
 
 def _merge_neighbours(
