@@ -364,7 +364,7 @@ def write_encrypted_xlsx(folder: Path, name: str = "password.xlsx") -> Path:
 # ---- XML entity attacks -----------------------------------------------------------------------
 
 
-def _rewrite_xlsx(path: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
+def rewrite_xlsx(path: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
     """Write a copy of the good workbook with one part changed."""
     source = zipfile.ZipFile(io.BytesIO(good_xlsx_bytes()))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
@@ -389,7 +389,7 @@ def write_entity_xlsx(folder: Path, name: str = "laughs.xlsx") -> Path:
     def change(data: bytes) -> bytes:
         return _after_declaration(data, doctype).replace(b"<t>STT</t>", b"<t>&lol3;</t>")
 
-    return _rewrite_xlsx(folder / name, "xl/sharedStrings.xml", change)
+    return rewrite_xlsx(folder / name, "xl/sharedStrings.xml", change)
 
 
 def write_external_entity_xlsx(folder: Path, name: str = "xxe.xlsx") -> Path:
@@ -404,7 +404,7 @@ def write_external_entity_xlsx(folder: Path, name: str = "xxe.xlsx") -> Path:
             1,
         )
 
-    return _rewrite_xlsx(folder / name, "xl/worksheets/sheet1.xml", change)
+    return rewrite_xlsx(folder / name, "xl/worksheets/sheet1.xml", change)
 
 
 def write_padded_entity_xlsx(
@@ -420,7 +420,7 @@ def write_padded_entity_xlsx(
     def change(data: bytes) -> bytes:
         return _after_declaration(data, comment + declaration)
 
-    return _rewrite_xlsx(folder / name, "xl/worksheets/sheet1.xml", change)
+    return rewrite_xlsx(folder / name, "xl/worksheets/sheet1.xml", change)
 
 
 def write_utf16_entity_xlsx(folder: Path, name: str = "utf16.xlsx") -> Path:
@@ -431,7 +431,7 @@ def write_utf16_entity_xlsx(folder: Path, name: str = "utf16.xlsx") -> Path:
         text = _after_declaration(text.encode("utf-8"), b'\n<!DOCTYPE sst [<!ENTITY a "aaaa">]>').decode()
         return text.encode("utf-16")
 
-    return _rewrite_xlsx(folder / name, "xl/sharedStrings.xml", change)
+    return rewrite_xlsx(folder / name, "xl/sharedStrings.xml", change)
 
 
 # ---- zip bombs --------------------------------------------------------------------------------

@@ -5,10 +5,8 @@ file, whatever the money unit and whatever a cell holds."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import struct
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -189,15 +187,12 @@ def test_row_amounts_are_amount_cell_by_cell(row: list[Any], factor: str) -> Non
 def test_workbook_without_sheets_is_named_unreadable(tmp_path: Path) -> None:
     """A workbook part whose sheet list was damaged into text lists no sheet: the file is named,
     never silently read as holding nothing."""
-    source = zipfile.ZipFile(io.BytesIO(hostile.good_xlsx_bytes()))
-    path = tmp_path / "no-sheets.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/workbook.xml":
-                assert b"<sheets><sheet " in data
-                data = data.replace(b"<sheets><sheet ", b"<sheets>&gt;sheet ")
-            out.writestr(info.filename, data)
+
+    def damage(data: bytes) -> bytes:
+        assert b"<sheets><sheet " in data
+        return data.replace(b"<sheets><sheet ", b"<sheets>&gt;sheet ")
+
+    path = hostile.rewrite_xlsx(tmp_path / "no-sheets.xlsx", "xl/workbook.xml", damage)
     result = read_file(path, "no-sheets.xlsx")
     assert not result.readable and result.sheets == []
     assert [(f.code, f.params) for f in result.findings] == [
@@ -210,14 +205,11 @@ def test_workbook_without_sheets_is_named_unreadable(tmp_path: Path) -> None:
 
 def test_workbook_with_only_empty_sheets_is_named_unreadable(tmp_path: Path) -> None:
     """A sheet cut short (what a damaged or half-copied file can give) reads as empty: named."""
-    source = zipfile.ZipFile(io.BytesIO(hostile.good_xlsx_bytes()))
-    path = tmp_path / "cut.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data[: data.index(b"<sheetData>")] + b"<sheetData/></worksheet>"
-            out.writestr(info.filename, data)
+    path = hostile.rewrite_xlsx(
+        tmp_path / "cut.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda data: data[: data.index(b"<sheetData>")] + b"<sheetData/></worksheet>",
+    )
     result = read_file(path, "cut.xlsx")
     assert not result.readable and result.sheets == []
     assert [(f.code, f.params) for f in result.findings] == [

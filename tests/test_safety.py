@@ -235,14 +235,9 @@ def test_missing_workbook_part(tmp_path: Path) -> None:
 
 
 def test_damaged_workbook_xml(tmp_path: Path) -> None:
-    source = zipfile.ZipFile(io.BytesIO(hostile.good_xlsx_bytes()))
-    path = tmp_path / "damaged.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            data = source.read(info)
-            out.writestr(
-                info.filename, data[: len(data) // 2] if info.filename == "xl/workbook.xml" else data
-            )
+    path = hostile.rewrite_xlsx(
+        tmp_path / "damaged.xlsx", "xl/workbook.xml", lambda data: data[: len(data) // 2]
+    )
     assert preflight(path) == ("reason.corrupt", {"detail_key": "detail.bad_part", "part": "xl/workbook.xml"})
 
 
