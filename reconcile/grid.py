@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+import numpy as np
+
 from .formulas import Unsupported, evaluate
 from .safety import Checked, parse_xml
 
@@ -46,6 +48,24 @@ class Grid:
         """The widest row's length."""
         return max((len(r) for r in self.rows), default=0)
 
+    def row(self, r: int) -> list[Any]:
+        """Row ``r``'s cells."""
+        return self.rows[r]
+
+    def columns(self, first: int, end: int, wanted: list[int]) -> dict[int, np.ndarray]:
+        """The ``wanted`` columns of rows ``first`` to ``end`` as object arrays ('' where a row is short)."""
+        rows = self.rows[first:end]
+        out: dict[int, np.ndarray] = {}
+        width = max(wanted, default=-1) + 1
+        rectangular = bool(rows) and min(map(len, rows)) >= width
+        for i in wanted:
+            a = np.empty(len(rows), dtype=object)
+            a[:] = (
+                [row[i] for row in rows] if rectangular else [row[i] if i < len(row) else "" for row in rows]
+            )
+            out[i] = a
+        return out
+
 
 @dataclass(slots=True)
 class Loaded:
@@ -65,34 +85,52 @@ def load(path: Path, checked: Checked | None = None) -> Loaded:
         return Loaded([_load_csv(path)], [])
     from python_calamine import CalamineWorkbook
 
+    if checked is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .fastread import load as load_columns
+
+        fast = load_columns(checked)
+        if fast is not None:
+            return fast
     if checked is not None and checked.data is not None:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
     else:
         with open(path, "rb") as fh:
             wb = CalamineWorkbook.from_filelike(fh)
-    grids: list[Grid] = []
-    hidden: list[str] = []
     try:
-        for meta in wb.sheets_metadata:
-            if "WorkSheet" not in str(meta.typ):
-                continue
-            if "Visible" not in str(meta.visible) or str(meta.visible).endswith("Hidden"):
-                hidden.append(meta.name)
-                continue
-            sheet = wb.get_sheet_by_name(meta.name)
-            data = sheet.to_python()
-            r0, c0 = sheet.start or (0, 0)
-            if c0:
-                pad = [""] * c0
-                data = [pad + row for row in data]
-            rows: list[list[Any]] = [[] for _ in range(r0)] + data
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            grids.append(Grid(meta.name, rows, merged))
+        visible, hidden = worksheets(wb)
+        grids = [grid_of(wb.get_sheet_by_name(name), name) for name in visible]
     finally:
         wb.close()
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         _resolve_formulas(path, grids, checked)
     return Loaded(grids, hidden)
+
+
+def worksheets(wb: Any) -> tuple[list[str], list[str]]:
+    """Names of a calamine workbook's visible worksheets and of its hidden ones (chart sheets aside)."""
+    visible: list[str] = []
+    hidden: list[str] = []
+    for meta in wb.sheets_metadata:
+        if "WorkSheet" not in str(meta.typ):
+            continue
+        if "Visible" not in str(meta.visible) or str(meta.visible).endswith("Hidden"):
+            hidden.append(meta.name)
+        else:
+            visible.append(meta.name)
+    return visible, hidden
+
+
+def grid_of(sheet: Any, name: str, absolute: bool = True) -> Grid:
+    """A calamine sheet as a grid in absolute coordinates (rows above the used range are empty);
+    without ``absolute``, its rows start at the used range's first row (columns are absolute)."""
+    data = sheet.to_python()
+    r0, c0 = sheet.start or (0, 0)
+    if c0:
+        pad = [""] * c0
+        data = [pad + row for row in data]
+    rows: list[list[Any]] = [[] for _ in range(r0)] + data if absolute else data
+    merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+    return Grid(name, rows, merged)
 
 
 def _load_csv(path: Path) -> Grid:
@@ -123,7 +161,7 @@ _CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 _WORKBOOK = "xl/workbook.xml"
 
 
-def _sheet_parts(zf: zipfile.ZipFile, checked: Checked | None) -> tuple[dict[str, str], bool]:
+def sheet_parts(zf: zipfile.ZipFile, checked: Checked | None) -> tuple[dict[str, str], bool]:
     """Sheet name -> XML part path, and whether the workbook asks for a full recalculation on load."""
     read = checked.read if checked is not None else zf.read
     wb_xml = read(_WORKBOOK)
@@ -175,7 +213,7 @@ def _resolve_formulas(path: Path, grids: list[Grid], checked: Checked | None = N
 
 def _suspects(zf: zipfile.ZipFile, grids: list[Grid], checked: Checked | None) -> tuple[list[Grid], bool]:
     """Grids whose formula values cannot be trusted (error cells restored on the way), and fullCalcOnLoad."""
-    parts, full_calc = _sheet_parts(zf, checked)
+    parts, full_calc = sheet_parts(zf, checked)
     read = checked.read if checked is not None else zf.read
     suspect: list[Grid] = []
     for grid in grids:
@@ -185,14 +223,14 @@ def _suspects(zf: zipfile.ZipFile, grids: list[Grid], checked: Checked | None) -
         xml = read(part)
         if b't="e"' in xml:  # "e" is not rare enough: rows name their "customHeight"
             _restore_errors(grid, xml)
-        if not _contains(xml, b"<f", 1):
+        if not contains(xml, b"<f", 1):
             continue
         if full_calc or _has_formula_without_value(xml):
             suspect.append(grid)
     return suspect, full_calc
 
 
-def _contains(data: bytes, needle: bytes, key: int) -> bool:
+def contains(data: bytes, needle: bytes, key: int) -> bool:
     """``needle in data``, sought through the needle's byte at ``key`` while that byte is rare.
 
     A sheet's XML is mostly "<", digits and quotes: searching it for "<f" costs ~1 ns a byte

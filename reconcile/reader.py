@@ -996,15 +996,16 @@ def _read_layout_b(
     if pidx < 0:
         return
     first = table.first_data
-    rows = grid.rows[first:end]
-    raw = _columns(rows, [i for i in idx.values() if i >= 0])
+    raw = grid.columns(first, end, [i for i in idx.values() if i >= 0])
 
     # The table ends at the first row without a project that carries a footer (signatures, notes).
     projects = raw[pidx]
     blank = [v == "" or v is None for v in projects]
-    cut = len(rows)
+    cut = len(projects)
     for i in np.flatnonzero(np.array(blank, dtype=bool)).tolist():
-        if any(isinstance(x, str) and catalogue.classify_label(x).kind == "footer" for x in rows[i]):
+        if any(
+            isinstance(x, str) and catalogue.classify_label(x).kind == "footer" for x in grid.row(first + i)
+        ):
             cut = i
             break
     live = np.flatnonzero(~np.array(blank[:cut], dtype=bool))
@@ -1086,18 +1087,6 @@ def _read_layout_b(
         else:
             cols[name] = [None] * len(numbers)
     sheet.columns = cols
-
-
-def _columns(rows: list[list[Any]], wanted: list[int]) -> dict[int, np.ndarray]:
-    """The ``wanted`` columns of ``rows`` as object arrays ('' where a row is short)."""
-    out: dict[int, np.ndarray] = {}
-    width = max(wanted, default=-1) + 1
-    rectangular = bool(rows) and min(map(len, rows)) >= width
-    for i in wanted:
-        a = np.empty(len(rows), dtype=object)
-        a[:] = [row[i] for row in rows] if rectangular else [row[i] if i < len(row) else "" for row in rows]
-        out[i] = a
-    return out
 
 
 def _amount_column(

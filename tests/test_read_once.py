@@ -250,18 +250,18 @@ def test_parse_xml_parses_each_content_once() -> None:
 )
 def test_contains_is_in(data: bytes, which: tuple[bytes, int]) -> None:
     needle, key = which
-    assert grid._contains(data, needle, key) == (needle in data)
+    assert grid.contains(data, needle, key) == (needle in data)
 
 
 def test_contains_past_many_false_hits() -> None:
     noise = b"f" * 1000
-    assert grid._contains(noise + b"<f>", b"<f", 1)
-    assert not grid._contains(noise, b"<f", 1)
-    assert grid._contains(b"<" + noise, b"<f", 1)
-    assert grid._contains(b'"e"' * 100 + b't="e"', b't="e"', 3)
+    assert grid.contains(noise + b"<f>", b"<f", 1)
+    assert not grid.contains(noise, b"<f", 1)
+    assert grid.contains(b"<" + noise, b"<f", 1)
+    assert grid.contains(b'"e"' * 100 + b't="e"', b't="e"', 3)
     for false_hits in (63, 64, 65):  # the needle right where the plain search takes over
-        assert grid._contains(b"x" + b"f" * false_hits + b"<f", b"<f", 1)
-        assert grid._contains(b"e" * false_hits + b't="e"', b't="e"', 3)
+        assert grid.contains(b"x" + b"f" * false_hits + b"<f", b"<f", 1)
+        assert grid.contains(b"e" * false_hits + b't="e"', b't="e"', 3)
 
 
 def test_repeated_members_are_inflated_once(tmp_path: Path) -> None:
