@@ -119,6 +119,8 @@ def _load(checked: Checked) -> Loaded | None:
     if zf.getinfo(part).file_size < MIN_SHEET_BYTES:
         return None
     xml = checked.read(part)
+    # Kept while this path may still give up: the usual path's formula check then finds it unzipped.
+    checked.parts[part] = xml
     if contains(xml, b"<f", 1) or b't="e"' in xml:
         return None  # formulas and error cells get the usual path's care
     cut = _cut(xml)
@@ -153,6 +155,7 @@ def _load(checked: Checked) -> Loaded | None:
     rows += [[""] * width for _ in range(tail_first, tail.top)]
     rows += [_padded(r, width) for r in tail.grid.rows]
     grid = ColumnGrid(name, rows, head.grid.merged, body_first=first, body_left=left, body=columns)
+    del checked.parts[part]  # taken: nothing reads the sheet's XML again
     return Loaded([grid], [])
 
 

@@ -258,3 +258,25 @@ def test_a_run_writes_the_same_outputs_either_way(
         outputs[name] = {p.name: p.read_bytes() for p in out.glob("*.csv")}
     assert outputs["fast"] == outputs["usual"]
     assert "line_items.csv" in outputs["fast"] and outputs["fast"]["line_items.csv"].count(b"\n") > 2 * ROWS
+
+
+def test_a_sheet_that_falls_back_is_unzipped_once(
+    small: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The column path gives up after unzipping the sheet; the usual path's formula check reuses it."""
+    from reconcile import safety
+
+    path = tmp_path / "tong-hop-2023-06.xlsx"
+    write(path, _with(body(), 100, H="1.234,5"), engine="xlsxwriter")
+    inflated: list[str] = []
+    original = safety._member_whole
+
+    def spy(data: bytes, info: Any, limit: int) -> Any:
+        inflated.append(info.filename)
+        return original(data, info, limit)
+
+    monkeypatch.setattr(safety, "_member_whole", spy)
+    fast, usual, taken = both(path, monkeypatch)
+    assert not taken and fast == usual
+    # Read once with the column path allowed (then given up), once with it turned off.
+    assert inflated.count("xl/worksheets/sheet1.xml") == 2
