@@ -76,7 +76,17 @@ import pandas as pd
 
 from .catalogue import project_name, sub_project_name
 from .codes import combine, dense
-from .models import KEY_COLUMNS, LINE_ITEM_COLUMNS, SUMMARY_CSV_COLUMNS, FileResult, Finding, Result, Settings
+from .models import (
+    KEY_COLUMNS,
+    LINE_ITEM_COLUMNS,
+    SUMMARY_CSV_COLUMNS,
+    CellRefs,
+    Coded,
+    FileResult,
+    Finding,
+    Result,
+    Settings,
+)
 
 #: Rounding tolerance on amounts, in triệu đồng (SPEC 4).
 TOL = 0.0005
@@ -229,11 +239,12 @@ class _Tables:
         return None if v is None or (isinstance(v, float) and v != v) else v
 
 
-def _collect(files: Sequence[FileResult]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+def _collect(files: Sequence[FileResult]) -> tuple[dict[str, Any], np.ndarray, np.ndarray, np.ndarray]:
     """Item fields as one array per column, with file rank, sheet order and position in the sheet.
 
-    Readers hand over LineItem objects or columns (lists or NumPy arrays); columns a reader leaves
-    out are the same on every row of its sheet (file, sheet, unit, period).
+    Readers hand over LineItem objects or columns (lists, NumPy arrays, Coded, CellRefs); columns a
+    reader leaves out are the same on every row of its sheet (file, sheet, unit, period). Text and
+    cell columns come back as Categoricals (see :func:`_join_text`), the others as arrays.
     """
     parts: dict[str, list[Any]] = {c: [] for c in LINE_ITEM_COLUMNS}
     fi_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
@@ -269,7 +280,11 @@ def _collect(files: Sequence[FileResult]) -> tuple[dict[str, np.ndarray], np.nda
             si_parts.append(np.full(n, si, dtype=np.int64))
             pos_parts.append(np.arange(n, dtype=np.int64))
     file_rank = np.concatenate(fi_parts)
-    cols = {name: _join(p, len(file_rank)) for name, p in parts.items()}
+    n = len(file_rank)
+    cols = {
+        name: _join_text(p, n) if name in _TEXT_COLUMNS or name in _CELL_COLUMNS else _join(p, n)
+        for name, p in parts.items()
+    }
     return cols, file_rank, np.concatenate(si_parts), np.concatenate(pos_parts)
 
 
@@ -288,7 +303,15 @@ def _join(parts: list[Any], n: int) -> np.ndarray:
     out = np.empty(n, dtype=object)
     at = 0
     for p in parts:
-        if isinstance(p, _Same):
+        if isinstance(p, Coded):
+            k = len(p)
+            table = np.empty(len(p.values) + 1, dtype=object)
+            table[: len(p.values)] = p.values
+            out[at : at + k] = table[p.codes]  # code -1 picks the trailing None
+        elif isinstance(p, CellRefs):
+            k = len(p)
+            out[at : at + k] = p.texts()
+        elif isinstance(p, _Same):
             k = p.count
             one = np.empty(1, dtype=object)
             one[0] = p.value
@@ -305,6 +328,70 @@ def _join(parts: list[Any], n: int) -> np.ndarray:
     return out
 
 
+def _join_text(parts: list[Any], n: int) -> pd.Categorical | np.ndarray:
+    """A text column from its parts as a Categorical (code -1 where missing), or as an object array
+    when it holds other than strings.
+
+    A reader's :class:`Coded` and :class:`CellRefs` columns merge through their distinct values, the
+    other parts (lists of a sheet's items, one value for a whole sheet) are found distinct in one
+    pass: a million rows of a few hundred units or labels then cost no Python object per row, here
+    or in the writers, which find a Categorical's distinct values without hashing every row.
+    """
+    codes = np.full(n, -1, dtype=np.int64)
+    candidates: list[Any] = []  # distinct within each group of parts; merged at the end
+    plain: list[tuple[int, Any]] = []
+    cells: dict[str, list[tuple[int, np.ndarray]]] = {}
+    at = 0
+    for p in parts:
+        k = p.count if isinstance(p, _Same) else len(p)
+        if isinstance(p, Coded):
+            table = np.full(len(p.values) + 1, -1, dtype=np.int64)  # code -1 picks the trailing -1
+            for j, v in enumerate(p.values):
+                if not _missing(v):
+                    table[j] = len(candidates)
+                    candidates.append(v)
+            codes[at : at + k] = table[p.codes]
+        elif isinstance(p, CellRefs):
+            cells.setdefault(p.letters, []).append((at, np.asarray(p.rows, dtype=np.int64)))
+        elif isinstance(p, _Same):
+            if not _missing(p.value):
+                codes[at : at + k] = len(candidates)
+                candidates.append(p.value)
+        else:
+            plain.append((at, p))
+        at += k
+    if plain:
+        values = np.empty(sum(len(p) for _, p in plain), dtype=object)
+        places = np.empty(len(values), dtype=np.int64)
+        i = 0
+        for start, p in plain:
+            values[i : i + len(p)] = (
+                p if not isinstance(p, np.ndarray) or p.dtype == object else p.astype(object)
+            )
+            places[i : i + len(p)] = np.arange(start, start + len(p))
+            i += len(p)
+        found, uniques = pd.factorize(values, use_na_sentinel=True)
+        codes[places] = np.where(found < 0, -1, found + len(candidates))
+        candidates.extend(uniques.tolist())
+    for letters, runs in cells.items():
+        rows = np.concatenate([r for _, r in runs])
+        distinct, inverse = np.unique(rows, return_inverse=True)
+        places = np.concatenate([np.arange(start, start + len(r)) for start, r in runs])
+        codes[places] = inverse + len(candidates)
+        candidates.extend(f"{letters}{r}" for r in distinct.tolist())
+    if not all(type(c) is str for c in candidates):
+        return _join(parts, n)
+    # Equal texts from different parts become one category; categories in sorted order, which
+    # factorize(sort=True) of the column then follows.
+    merged, categories = pd.factorize(np.array(candidates, dtype=object), sort=True)
+    codes = np.append(merged.astype(np.int64), -1)[codes]  # -1 picks the trailing -1
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value) or value is pd.NaT
+
+
 def _build_tables(files: Sequence[FileResult]) -> _Tables:
     """The item table in reader order (file name, sheet order, position) and its numeric working copy."""
     cols, fi, si, pos = _collect(files)
@@ -314,7 +401,9 @@ def _build_tables(files: Sequence[FileResult]) -> _Tables:
     bad = np.zeros(n, dtype=bool)
     for name in LINE_ITEM_COLUMNS:
         raw = cols[name]
-        if name in _TEXT_COLUMNS or name in _CELL_COLUMNS:
+        if isinstance(raw, pd.Categorical):
+            item_cols[name] = pd.Series(_filled(raw, "") if name in _TEXT_COLUMNS else raw)
+        elif name in _TEXT_COLUMNS or name in _CELL_COLUMNS:
             item_cols[name] = pd.Series(
                 _text_array(raw, empty="" if name in _TEXT_COLUMNS else None), dtype=object
             )
@@ -348,6 +437,20 @@ def _build_tables(files: Sequence[FileResult]) -> _Tables:
     work_cols["_bad"] = bad
     work = pd.DataFrame(work_cols, index=pd.RangeIndex(n), copy=False)
     return _Tables(items, work, np.asarray(units, dtype=object), np.asarray(sources, dtype=object), files)
+
+
+def _filled(values: pd.Categorical, empty: str) -> pd.Categorical:
+    """``values`` with ``empty`` where missing."""
+    codes = values.codes
+    if not (codes < 0).any():
+        return values
+    categories = list(values.categories)
+    if empty not in categories:
+        categories.append(empty)
+    at = categories.index(empty)
+    return pd.Categorical.from_codes(
+        np.where(codes < 0, at, codes), categories=pd.Index(categories, dtype=object)
+    )
 
 
 def _text_array(values: np.ndarray, empty: str | None) -> np.ndarray:

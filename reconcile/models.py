@@ -169,6 +169,33 @@ SUMMARY_CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """A column of a reader's ``SheetResult.columns`` given as its distinct values and, per row, the
+    number of its value among them (-1: missing). A 30,000-row file repeats a few hundred units and
+    labels: they travel and merge as codes, not as a Python object per row."""
+
+    codes: Any  #: NumPy integer array
+    values: list[Any]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+@dataclass(frozen=True, slots=True)
+class CellRefs:
+    """A column of cell references ("H7") given as the column's letters and each row's number."""
+
+    letters: str
+    rows: Any  #: NumPy integer array of 1-based row numbers
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def texts(self) -> list[str]:
+        return [f"{self.letters}{r}" for r in self.rows.tolist()]
+
+
 @dataclass(slots=True)
 class SheetResult:
     """What was read from one table of one sheet."""
@@ -181,8 +208,9 @@ class SheetResult:
     money_unit: str  # "trieu" | "nghin" | "dong"
     items: list[LineItem] = field(default_factory=list)
     #: Column-oriented items for large tidy sheets (same columns as LINE_ITEM_COLUMNS); the
-    #: reader may fill this instead of ``items`` when building objects per row would be slow.
-    columns: dict[str, list[Any]] | None = None
+    #: reader may fill this instead of ``items`` when building objects per row would be slow. A
+    #: column is a list, a NumPy array, a :class:`Coded` or a :class:`CellRefs`.
+    columns: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ import numpy as np
 from . import catalogue
 from .grid import Grid, load
 from .header import Column, Table, find_tables, source_of, year_tag
-from .models import FileResult, Finding, LineItem, SheetResult, cell_ref
+from .models import CellRefs, Coded, FileResult, Finding, LineItem, SheetResult, cell_ref
 from .numbers import (
     Convention,
     Parsed,
@@ -961,6 +961,30 @@ def _int_of(value: Any) -> int | None:
     return int(m.group()) if m else None
 
 
+def _coded(values: list[Any], fn: Callable[[Any], Any]) -> Coded | list[Any]:
+    """``fn`` of every value as a :class:`Coded` column, computed once per distinct value (as a
+    plain list when booleans are among the values: True == 1 as a dict key)."""
+    if bool in set(map(type, values)):
+        return _memo_map(values, fn)
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    return Coded(codes, [fn(v) for v in index])
+
+
+def _coded_value(column: Coded | list[Any], j: int) -> Any:
+    """Row ``j`` of a column made by :func:`_coded`."""
+    return column.values[column.codes[j]] if isinstance(column, Coded) else column[j]
+
+
+def _coded_pick(column: Coded | list[Any], keep: list[int], n: int) -> Coded | list[Any]:
+    """Rows ``keep`` of a column of ``n`` rows made by :func:`_coded`."""
+    if len(keep) == n:
+        return column
+    if isinstance(column, Coded):
+        return Coded(column.codes[keep], column.values)
+    return list(map(column.__getitem__, keep))
+
+
 def _memo_map(values: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
     """``fn`` of every value, computed once per distinct value (a consolidated file repeats a few
     units, keys and sources over tens of thousands of rows; equal results share one object)."""
@@ -1018,7 +1042,7 @@ def _read_layout_b(
         return raw[i][live].tolist() if i >= 0 else [""] * len(live)
 
     p = _memo_map(cells("project"), _int_of)
-    labels = _memo_map(cells("label"), cell_text)
+    labels = _coded(cells("label"), cell_text)
     s = _memo_map(cells("sub_project"), _sub_of)
     by = _memo_map(cells("budget_year"), _int_of)
     ey = _memo_map(cells("exec_year"), _int_of)
@@ -1038,7 +1062,7 @@ def _read_layout_b(
     for j, (pj, sj, yj, (text, src)) in enumerate([] if keep else zip(p, s, by, sources, strict=True)):
         if not known[(pj, sj)]:
             r = first + int(live[j])
-            label = labels[j] or cell_text(projects[live[j]])
+            label = _coded_value(labels, j) or cell_text(projects[live[j]])
             ctx.findings.append(
                 Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, pidx), {"label": label})
             )
@@ -1057,24 +1081,28 @@ def _read_layout_b(
         for role in ("alloc", "disb", "in_month")
     }
     _slow_amounts(grid, amounts, kept + first, idx, ctx, factor)
-    units = _memo_map(raw[idx["unit"]][kept].tolist(), _unit_text) if idx["unit"] >= 0 else []
+    count = len(keep)
+    if idx["unit"] >= 0:
+        units = _coded(raw[idx["unit"]][kept].tolist(), lambda v: _unit_text(v) or meta.unit)
+    else:
+        units = Coded(np.zeros(count, dtype=np.int64), [meta.unit])
 
     def pick(values: list[Any]) -> list[Any]:
         return list(map(values.__getitem__, keep))
 
-    numbers = (kept + (first + 1)).tolist()
+    numbers = kept + (first + 1)
     cols: dict[str, Any] = {
-        "unit": [u or meta.unit for u in units] if units else [meta.unit] * len(keep),
+        "unit": units,
         "budget_year": np.array(pick(by), dtype=np.float64),
         "execution_year": np.array([e or b for e, b in zip(pick(ey), pick(by), strict=True)], np.float64),
         "project": np.array(pick(p), dtype=np.float64),
         "sub_project": np.array(pick(s), dtype=np.float64),  # None becomes NaN
-        "source": [src for _, src in pick(sources)],
+        "source": _coded([src for _, src in pick(sources)], lambda v: v),
         "allocated": amounts["alloc"][0],
         "disbursed": amounts["disb"][0],
         "disbursed_in_month": amounts["in_month"][0],
-        "label": pick(labels),
-        "row": np.array(numbers, dtype=np.int64),
+        "label": _coded_pick(labels, keep, len(live)),
+        "row": numbers.astype(np.int64),
     }
     for name, role in (
         ("allocated_cell", "alloc"),
@@ -1082,10 +1110,9 @@ def _read_layout_b(
         ("in_month_cell", "in_month"),
     ):
         if idx[role] >= 0:
-            letters = cell_ref(0, idx[role])[:-1]
-            cols[name] = [f"{letters}{n}" for n in numbers]
+            cols[name] = CellRefs(cell_ref(0, idx[role])[:-1], cols["row"])
         else:
-            cols[name] = [None] * len(numbers)
+            cols[name] = Coded(np.full(count, -1, dtype=np.int64), [])
     sheet.columns = cols
 
 

@@ -25,6 +25,8 @@ from reconcile.engine import SUMMARY_COLUMNS, expected_rate, missing_months, mon
 from reconcile.models import (
     KEY_COLUMNS,
     LINE_ITEM_COLUMNS,
+    CellRefs,
+    Coded,
     FileResult,
     Finding,
     LineItem,
@@ -616,6 +618,71 @@ def test_column_sheets_equal_item_sheets() -> None:
     by_cols = run([FileResult(Path("a.xlsx"), "a.xlsx", 0.0, sheets=[sheet])])
     pd.testing.assert_frame_equal(by_items.summary, by_cols.summary)
     pd.testing.assert_frame_equal(by_items.items, by_cols.items)
+
+
+def _coded(values: list[Any]) -> Coded:
+    distinct = list(dict.fromkeys(values))
+    return Coded(np.array([-1 if v is None else distinct.index(v) for v in values]), distinct)
+
+
+def test_coded_columns_equal_item_sheets_and_keys_sort_by_text() -> None:
+    """A reader's Coded and CellRefs columns give the tables plain values give, merged with other
+    files' items; units and sources sort by their text, not by the order they were met in."""
+    rows = [
+        ("Sở B", "NSTW", 10, 100.0, None),
+        ("Sở B", "NSDP", 11, 80.0, 5.0),
+        ("Sở A", "NSTW", 12, 60.0, None),
+        ("Sở B", "NSTW", 13, 40.0, 1.0),  # a duplicate key of row 10
+    ]
+    items = [
+        item(
+            SEP30,
+            a,
+            1.0,
+            unit=u,
+            source=s,
+            row=r,
+            file="b.xlsx",
+            label="Nhãn",
+            allocated_cell=f"H{r}",
+            disbursed_cell=f"I{r}",
+            disbursed_in_month=m,
+            in_month_cell=None if m is None else f"G{r}",
+        )
+        for u, s, r, a, m in rows
+    ]
+    other = [item(SEP30, 7.0, 1.0, unit="Sở C", file="c.xlsx", allocated_cell="H10", label="Khác")]
+
+    def column_sheet(coded: bool) -> FileResult:
+        cols: dict[str, Any] = {c: [getattr(it, c) for it in items] for c in LINE_ITEM_COLUMNS}
+        if coded:
+            for c in ("unit", "source", "label", "in_month_cell"):
+                cols[c] = _coded(cols[c])
+            cols["row"] = np.array(cols["row"], dtype=np.int64)
+            cols["allocated_cell"] = CellRefs("H", cols["row"])
+            cols["disbursed_cell"] = CellRefs("I", cols["row"])
+        sheet = SheetResult("b.xlsx", "T", "B", "", SEP30, "trieu", columns=cols)
+        return FileResult(Path("b.xlsx"), "b.xlsx", 0.0, sheets=[sheet])
+
+    plain = run([column_sheet(False), file_of("c.xlsx", other)])
+    coded = run([column_sheet(True), file_of("c.xlsx", other)])
+    pd.testing.assert_frame_equal(plain.items, coded.items)
+    pd.testing.assert_frame_equal(plain.summary, coded.summary)
+    assert coded.items["allocated_cell"].tolist() == ["H10", "H11", "H12", "H13", "H10"]
+    assert coded.items["in_month_cell"].isna().tolist() == [True, False, True, False, True]
+    assert [(u, s) for u, s in zip(coded.latest["unit"], coded.latest["source"], strict=True)] == [
+        ("Sở A", "NSTW"),
+        ("Sở B", "NSDP"),
+        ("Sở B", "NSTW"),
+        ("Sở C", "NSTW"),
+    ]
+    assert "duplicate_line" in codes(coded)
+
+
+def test_a_text_column_of_other_values_stays_as_given() -> None:
+    """A label that is not text (a number a reader passed through) is kept as it is, not as a category."""
+    r = run([file_of("a.xlsx", [item(SEP30, 100.0, 50.0, label=2023), item(SEP30, 1.0, 1.0, row=11)])])
+    assert r.items["label"].tolist() == [2023, "Tiểu dự án 1"]
 
 
 def test_empty_input() -> None:
