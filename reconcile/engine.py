@@ -282,7 +282,11 @@ def _collect(files: Sequence[FileResult]) -> tuple[dict[str, Any], np.ndarray, n
     file_rank = np.concatenate(fi_parts)
     n = len(file_rank)
     cols = {
-        name: _join_text(p, n) if name in _TEXT_COLUMNS or name in _CELL_COLUMNS else _join(p, n)
+        name: _join_text(p, n)
+        if name in _TEXT_COLUMNS or name in _CELL_COLUMNS
+        else _coded_parts(p, n)
+        if name == "period"
+        else _join(p, n)
         for name, p in parts.items()
     }
     return cols, file_rank, np.concatenate(si_parts), np.concatenate(pos_parts)
@@ -337,8 +341,21 @@ def _join_text(parts: list[Any], n: int) -> pd.Categorical | np.ndarray:
     pass: a million rows of a few hundred units or labels then cost no Python object per row, here
     or in the writers, which find a Categorical's distinct values without hashing every row.
     """
+    codes, candidates = _coded_parts(parts, n)
+    if not all(type(c) is str for c in candidates):
+        return _join(parts, n)
+    # Equal texts from different parts become one category; categories in sorted order, which
+    # factorize(sort=True) of the column then follows.
+    merged, categories = pd.factorize(np.array(candidates, dtype=object), sort=True)
+    codes = np.append(merged.astype(np.int64), -1)[codes]  # -1 picks the trailing -1
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+
+
+def _coded_parts(parts: list[Any], n: int) -> tuple[np.ndarray, list[Any]]:
+    """A column from its parts as codes (-1 where missing) into candidate values, distinct within
+    each part or group of parts (equal values of different parts may each have a code)."""
     codes = np.full(n, -1, dtype=np.int64)
-    candidates: list[Any] = []  # distinct within each group of parts; merged at the end
+    candidates: list[Any] = []
     plain: list[tuple[int, Any]] = []
     cells: dict[str, list[tuple[int, np.ndarray]]] = {}
     at = 0
@@ -375,17 +392,14 @@ def _join_text(parts: list[Any], n: int) -> pd.Categorical | np.ndarray:
         candidates.extend(uniques.tolist())
     for letters, runs in cells.items():
         rows = np.concatenate([r for _, r in runs])
-        distinct, inverse = np.unique(rows, return_inverse=True)
+        # Sheet row numbers are small: their distinct values by a table, not by sorting.
+        seen = np.zeros(int(rows.max()) + 1, dtype=bool)
+        seen[rows] = True
+        rank = np.cumsum(seen) - 1
         places = np.concatenate([np.arange(start, start + len(r)) for start, r in runs])
-        codes[places] = inverse + len(candidates)
-        candidates.extend(f"{letters}{r}" for r in distinct.tolist())
-    if not all(type(c) is str for c in candidates):
-        return _join(parts, n)
-    # Equal texts from different parts become one category; categories in sorted order, which
-    # factorize(sort=True) of the column then follows.
-    merged, categories = pd.factorize(np.array(candidates, dtype=object), sort=True)
-    codes = np.append(merged.astype(np.int64), -1)[codes]  # -1 picks the trailing -1
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+        codes[places] = rank[rows] + len(candidates)
+        candidates.extend(f"{letters}{r}" for r in np.flatnonzero(seen).tolist())
+    return codes, candidates
 
 
 def _missing(value: Any) -> bool:
@@ -424,10 +438,8 @@ def _build_tables(files: Sequence[FileResult]) -> _Tables:
                     bad |= ~ok
             if name in ("budget_year", "execution_year"):
                 bad |= (v < _MIN_YEAR) | (v > _MAX_YEAR)
-            # -1 marks "no sub-project" (and unreadable integers): nan_to_num alone would turn NaN into 0.
-            work_cols["_sub" if name == "sub_project" else name] = np.where(
-                ok & ~np.isnan(v), np.nan_to_num(v), -1
-            ).astype(np.int64)
+            # -1 marks "no sub-project" and unreadable integers (ok holds only finite whole numbers).
+            work_cols["_sub" if name == "sub_project" else name] = np.where(ok, v, -1).astype(np.int64)
     items = pd.DataFrame(item_cols, index=pd.RangeIndex(n), columns=list(LINE_ITEM_COLUMNS), copy=False)
     u_codes, units = pd.factorize(items["unit"], sort=True)
     s_codes, sources = pd.factorize(items["source"], sort=True)
@@ -473,12 +485,10 @@ def _nullable_int(v: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.where(mask, 0, np.nan_to_num(v)).astype(np.int64), mask)
 
 
-def _ordinals(values: np.ndarray) -> np.ndarray:
-    """Date ordinals of a period column (-1 where it is missing or not a date)."""
-    if len(values) == 0:
-        return np.zeros(0, dtype=np.int64)
-    codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=True)
-    table = np.array([_to_ordinal(u) for u in uniques] + [_NO_DATE], dtype=np.int64)
+def _ordinals(coded: tuple[np.ndarray, list[Any]]) -> np.ndarray:
+    """Date ordinals of a period column given as codes and values (-1 where missing or not a date)."""
+    codes, values = coded
+    table = np.array([_to_ordinal(u) for u in values] + [_NO_DATE], dtype=np.int64)
     return table[codes]  # code -1 picks the trailing _NO_DATE
 
 
