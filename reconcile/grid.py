@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from .formulas import Unsupported, evaluate
+from .models import Coded
 from .safety import Checked, parse_xml
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")
@@ -52,19 +53,33 @@ class Grid:
         """Row ``r``'s cells."""
         return self.rows[r]
 
-    def columns(self, first: int, end: int, wanted: list[int]) -> dict[int, np.ndarray]:
-        """The ``wanted`` columns of rows ``first`` to ``end`` as object arrays ('' where a row is short)."""
+    def columns(self, first: int, end: int, wanted: list[int]) -> dict[int, Coded]:
+        """The ``wanted`` columns of rows ``first`` to ``end`` ('' where a row is short), each as the
+        distinct values of its cells and, per row, the number of its value (see :func:`coded`)."""
         rows = self.rows[first:end]
-        out: dict[int, np.ndarray] = {}
+        out: dict[int, Coded] = {}
         width = max(wanted, default=-1) + 1
         rectangular = bool(rows) and min(map(len, rows)) >= width
         for i in wanted:
-            a = np.empty(len(rows), dtype=object)
-            a[:] = (
+            out[i] = coded(
                 [row[i] for row in rows] if rectangular else [row[i] if i < len(row) else "" for row in rows]
             )
-            out[i] = a
         return out
+
+
+def coded(values: list[Any]) -> Coded:
+    """``values`` as codes into their distinct values, the first of equal values standing for them
+    all, as a dict keyed by them would (1 and 1.0 are one value), except that a boolean never shares
+    a code with a number (True == 1 as a dict key, but a boolean cell reads differently)."""
+    index: dict[Any, int] = {}
+    if bool in set(map(type, values)):
+        keys = [(bool, v) if type(v) is bool else v for v in values]
+        codes = [index.setdefault(k, len(index)) for k in keys]
+        distinct = [k[1] if type(k) is tuple else k for k in index]
+    else:
+        codes = [index.setdefault(v, len(index)) for v in values]
+        distinct = list(index)
+    return Coded(np.array(codes, dtype=np.int64), distinct)
 
 
 @dataclass(slots=True)

@@ -961,47 +961,13 @@ def _int_of(value: Any) -> int | None:
     return int(m.group()) if m else None
 
 
-def _coded(values: list[Any], fn: Callable[[Any], Any]) -> Coded | list[Any]:
-    """``fn`` of every value as a :class:`Coded` column, computed once per distinct value (as a
-    plain list when booleans are among the values: True == 1 as a dict key)."""
-    if bool in set(map(type, values)):
-        return _memo_map(values, fn)
-    index: dict[Any, int] = {}
-    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
-    return Coded(codes, [fn(v) for v in index])
+def _rows_of(column: Coded) -> list[Any]:
+    """A coded column's value on each row."""
+    return list(map(column.values.__getitem__, column.codes.tolist()))
 
 
-def _coded_value(column: Coded | list[Any], j: int) -> Any:
-    """Row ``j`` of a column made by :func:`_coded`."""
-    return column.values[column.codes[j]] if isinstance(column, Coded) else column[j]
-
-
-def _coded_pick(column: Coded | list[Any], keep: list[int], n: int) -> Coded | list[Any]:
-    """Rows ``keep`` of a column of ``n`` rows made by :func:`_coded`."""
-    if len(keep) == n:
-        return column
-    if isinstance(column, Coded):
-        return Coded(column.codes[keep], column.values)
-    return list(map(column.__getitem__, keep))
-
-
-def _memo_map(values: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
-    """``fn`` of every value, computed once per distinct value (a consolidated file repeats a few
-    units, keys and sources over tens of thousands of rows; equal results share one object)."""
-    if bool in set(map(type, values)):
-        # True == 1 == 1.0 as dict keys, but a boolean cell reads differently from a number.
-        cache: dict[Any, Any] = {}
-        out = []
-        for v in values:
-            if type(v) is bool:
-                out.append(fn(v))
-            else:
-                if v not in cache:
-                    cache[v] = fn(v)
-                out.append(cache[v])
-        return out
-    table = {v: fn(v) for v in dict.fromkeys(values)}
-    return list(map(table.__getitem__, values))
+def _value_at(column: Coded, k: int) -> Any:
+    return column.values[column.codes[k]]
 
 
 def _read_layout_b(
@@ -1024,45 +990,50 @@ def _read_layout_b(
 
     # The table ends at the first row without a project that carries a footer (signatures, notes).
     projects = raw[pidx]
-    blank = [v == "" or v is None for v in projects]
-    cut = len(projects)
-    for i in np.flatnonzero(np.array(blank, dtype=bool)).tolist():
+    blank = np.array([v == "" or v is None for v in projects.values], dtype=bool)[projects.codes]
+    cut = len(blank)
+    for i in np.flatnonzero(blank).tolist():
         if any(
             isinstance(x, str) and catalogue.classify_label(x).kind == "footer" for x in grid.row(first + i)
         ):
             cut = i
             break
-    live = np.flatnonzero(~np.array(blank[:cut], dtype=bool))
+    live = np.flatnonzero(~blank[:cut])
     if not len(live):
         sheet.columns = {}
         return
 
-    def cells(role: str) -> list[Any]:
+    def each(role: str, fn: Callable[[Any], Any]) -> Coded:
+        """``fn`` of each live row's cell of the role's column, computed once per distinct value."""
         i = idx[role]
-        return raw[i][live].tolist() if i >= 0 else [""] * len(live)
+        if i < 0:
+            return Coded(np.zeros(len(live), dtype=np.int64), [fn("")])
+        return Coded(raw[i].codes[live], [fn(v) for v in raw[i].values])
 
-    p = _memo_map(cells("project"), _int_of)
-    labels = _coded(cells("label"), cell_text)
-    s = _memo_map(cells("sub_project"), _sub_of)
-    by = _memo_map(cells("budget_year"), _int_of)
-    ey = _memo_map(cells("exec_year"), _int_of)
+    p = _rows_of(each("project", _int_of))
+    labels = each("label", cell_text)
+    s = _rows_of(each("sub_project", _sub_of))
+    by = _rows_of(each("budget_year", _int_of))
+    ey = _rows_of(each("exec_year", _int_of))
     fallback = meta.title_year or ((meta.period.year, meta.period.year) if meta.period else None)
     if fallback is not None:
         by = [fallback[0] if y is None else y for y in by]
-    sources = _memo_map(cells("source"), _source_code)
+    sources = each("source", _source_code)
     known = {
         pair: pair[0] is not None
         and pair[0] in catalogue.PROJECTS
         and (pair[1] is None or pair[1] in catalogue.PROJECTS[pair[0]][1])
         for pair in dict.fromkeys(zip(p, s, strict=True))
     }
+    used_sources = [sources.values[c] for c in np.unique(sources.codes).tolist()]
     keep: list[int] = []
-    if all(known.values()) and None not in by and all(src is not None for _, src in set(sources)):
+    if all(known.values()) and None not in by and all(src is not None for _, src in used_sources):
         keep = list(range(len(live)))  # the common case: every row is an item
-    for j, (pj, sj, yj, (text, src)) in enumerate([] if keep else zip(p, s, by, sources, strict=True)):
+    source_rows = [] if keep else _rows_of(sources)
+    for j, (pj, sj, yj, (text, src)) in enumerate([] if keep else zip(p, s, by, source_rows, strict=True)):
         if not known[(pj, sj)]:
             r = first + int(live[j])
-            label = _coded_value(labels, j) or cell_text(projects[live[j]])
+            label = labels.values[labels.codes[j]] or cell_text(_value_at(projects, int(live[j])))
             ctx.findings.append(
                 Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, pidx), {"label": label})
             )
@@ -1073,17 +1044,17 @@ def _read_layout_b(
             ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, where, params={"label": text}))
         else:
             keep.append(j)
-    kept = live[keep]
+    at = np.array(keep, dtype=np.int64)
+    kept = live[at]
     amounts = {
-        role: _amount_column(
-            grid, raw[idx[role]][kept] if idx[role] >= 0 else None, kept + first, idx[role], factor
-        )
+        role: _amount_column(grid, raw[idx[role]] if idx[role] >= 0 else None, kept, first, idx[role], factor)
         for role in ("alloc", "disb", "in_month")
     }
     _slow_amounts(grid, amounts, kept + first, idx, ctx, factor)
     count = len(keep)
     if idx["unit"] >= 0:
-        units = _coded(raw[idx["unit"]][kept].tolist(), lambda v: _unit_text(v) or meta.unit)
+        column = raw[idx["unit"]]
+        units = Coded(column.codes[kept], [_unit_text(v) or meta.unit for v in column.values])
     else:
         units = Coded(np.zeros(count, dtype=np.int64), [meta.unit])
 
@@ -1097,11 +1068,11 @@ def _read_layout_b(
         "execution_year": np.array([e or b for e, b in zip(pick(ey), pick(by), strict=True)], np.float64),
         "project": np.array(pick(p), dtype=np.float64),
         "sub_project": np.array(pick(s), dtype=np.float64),  # None becomes NaN
-        "source": _coded([src for _, src in pick(sources)], lambda v: v),
+        "source": Coded(sources.codes[at], [src for _, src in sources.values]),
         "allocated": amounts["alloc"][0],
         "disbursed": amounts["disb"][0],
         "disbursed_in_month": amounts["in_month"][0],
-        "label": _coded_pick(labels, keep, len(live)),
+        "label": Coded(labels.codes[at], labels.values),
         "row": numbers.astype(np.int64),
     }
     for name, role in (
@@ -1117,20 +1088,28 @@ def _read_layout_b(
 
 
 def _amount_column(
-    grid: Grid, raw: np.ndarray | None, rows: np.ndarray, col: int, factor: str
+    grid: Grid, column: Coded | None, at: np.ndarray, first: int, col: int, factor: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The amounts of one column in triệu đồng (NaN where empty) and which cells need a closer look.
+    """The amounts of one column's rows ``at`` (counted from row ``first``) in triệu đồng (NaN where
+    empty), and which cells need a closer look.
 
     Plain non-negative numbers, nearly every cell of a file saved by a spreadsheet program, convert
     in one pass; the others (text, negative, formulas without a value) are left to _slow_amounts.
     """
-    if raw is None:
-        return np.full(len(rows), np.nan), np.zeros(len(rows), dtype=bool)
-    fast = np.array([type(v) is float for v in raw.tolist()], dtype=bool)
-    values = np.full(len(rows), np.nan)
-    values[fast] = raw[fast].astype(np.float64)
+    if column is None:
+        return np.full(len(at), np.nan), np.zeros(len(at), dtype=bool)
+    if set(map(type, column.values)) == {float}:
+        numbers = np.array(column.values, dtype=np.float64)
+        is_float = np.ones(len(numbers), dtype=bool)
+    else:
+        is_float = np.array([type(v) is float for v in column.values], dtype=bool)
+        numbers = np.array([v if type(v) is float else np.nan for v in column.values], dtype=np.float64)
+    codes = column.codes[at]
+    fast = is_float[codes]
+    values = numbers[codes]
     with np.errstate(invalid="ignore"):
         fast &= values >= 0
+    rows = at + first
     if grid.missing:  # a formula cell without a value reads as a number here; _amount reports it
         fast &= np.array([(int(r), col) not in grid.missing for r in rows.tolist()], dtype=bool)
     values[fast] = to_trieu_array(values[fast], factor)

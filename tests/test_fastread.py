@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from reconcile import fastread, pipeline, reader
 from reconcile.cli import cli
+from reconcile.models import CellRefs, Coded
 from tests.test_columnar import TOP
 
 ROWS = 300
@@ -77,7 +78,12 @@ def write(path: Path, rows: list[list[Any]], engine: str = "openpyxl", at: tuple
 
 
 def _plain(value: Any) -> Any:
-    """A packed reading as plain, comparable values (arrays as lists, NaN as a marker)."""
+    """A packed reading as plain, comparable values (arrays as lists, NaN as a marker, a coded column
+    as its value on each row: the two paths may number the distinct values differently)."""
+    if isinstance(value, Coded):
+        return ("column", [_plain(value.values[c] if c >= 0 else None) for c in value.codes.tolist()])
+    if isinstance(value, CellRefs):
+        return ("column", value.texts())
     if isinstance(value, np.ndarray):
         return ("array", value.dtype.str, [_plain(v) for v in value.tolist()])
     if isinstance(value, list | tuple):
