@@ -71,15 +71,18 @@ def coded(values: list[Any]) -> Coded:
     """``values`` as codes into their distinct values, the first of equal values standing for them
     all, as a dict keyed by them would (1 and 1.0 are one value), except that a boolean never shares
     a code with a number (True == 1 as a dict key, but a boolean cell reads differently)."""
-    index: dict[Any, int] = {}
     if bool in set(map(type, values)):
-        keys = [(bool, v) if type(v) is bool else v for v in values]
-        codes = [index.setdefault(k, len(index)) for k in keys]
-        distinct = [k[1] if type(k) is tuple else k for k in index]
-    else:
-        codes = [index.setdefault(v, len(index)) for v in values]
-        distinct = list(index)
-    return Coded(np.array(codes, dtype=np.int64), distinct)
+        codes, keys = codes_of([(bool, v) if type(v) is bool else v for v in values])
+        return Coded(codes, [k[1] if type(k) is tuple else k for k in keys])
+    codes, distinct = codes_of(values)
+    return Coded(codes, distinct)
+
+
+def codes_of(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Per value, the number of its first occurrence among the distinct values; and those values."""
+    index: dict[Any, int] = {}
+    codes = [index.setdefault(v, len(index)) for v in values]
+    return np.array(codes, dtype=np.int64), list(index)
 
 
 @dataclass(slots=True)
