@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -541,6 +542,21 @@ def test_english_chart_and_labels(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
     assert "Cumulative disbursement against the target" in chart and "Million VND" in chart
+
+
+def test_members_are_deflated_at_the_workbook_level_and_zipfile_keeps_its_default(vi_book: Path) -> None:
+    """The sheets are deflated at DEFLATE_LEVEL (faster than zipfile's default, a little larger), and
+    only while the workbook closes: zipfile's own default is untouched afterwards."""
+    with zipfile.ZipFile(vi_book) as z:
+        info = z.getinfo("xl/worksheets/sheet4.xml")
+        xml = z.read(info)
+    assert info.compress_type == zipfile.ZIP_DEFLATED and len(xml) > 4096
+    for level, same in ((wbmod.DEFLATE_LEVEL, True), (9, False)):
+        deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
+        assert (len(deflate.compress(xml) + deflate.flush()) == info.compress_size) is same
+    import xlsxwriter.workbook
+
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
 
 
 # ---- data ---------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import gc
 import math
 import os
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1601,6 +1602,33 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: Deflate level of the workbook's zip. xlsxwriter leaves zipfile's default (6); level 5 deflates a
+#: national workbook's 63 MB of sheet XML in 0.31 s instead of 0.52 s, for a file 4% larger.
+DEFLATE_LEVEL = 5
+
+
+class _LevelledZip(zipfile.ZipFile):
+    """zipfile.ZipFile deflating at DEFLATE_LEVEL unless told otherwise (xlsxwriter names no level)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("compresslevel", DEFLATE_LEVEL)
+        super().__init__(*args, **kwargs)
+
+
+@contextmanager
+def _deflate_level() -> Iterator[None]:
+    """xlsxwriter zipping the workbook with :class:`_LevelledZip` while it closes."""
+    module = xlsxwriter.workbook
+    if getattr(module, "ZipFile", None) is not zipfile.ZipFile:
+        yield  # not the xlsxwriter this was written against: its own default
+        return
+    module.ZipFile = _LevelledZip  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        module.ZipFile = zipfile.ZipFile  # type: ignore[misc]
+
+
 def write_workbook(result: Result, path: Path, lang: str = "vi") -> None:
     """Write ``reconciliation.xlsx`` for ``result`` to exactly ``path`` in ``lang`` ("vi" or "en").
 
@@ -1630,7 +1658,8 @@ def _write_workbook(result: Result, path: Path, lang: str) -> None:
     _write_findings(sheets["findings"], st, result, path.parent, lang)
     _write_data(sheets["data"], st, result, lang)
     try:
-        wb.close()
+        with _deflate_level():
+            wb.close()
     except FileCreateError as exc:
         cause = exc.args[0] if exc.args else None
         if isinstance(cause, OSError):
