@@ -961,9 +961,18 @@ def _int_of(value: Any) -> int | None:
     return int(m.group()) if m else None
 
 
-def _rows_of(column: Coded) -> list[Any]:
-    """A coded column's value on each row."""
-    return list(map(column.values.__getitem__, column.codes.tolist()))
+def _floats(column: Coded) -> np.ndarray:
+    """A coded column of whole numbers or None as floats on each row (NaN for None)."""
+    return np.array([np.nan if v is None else v for v in column.values], dtype=np.float64)[column.codes]
+
+
+def _known(project: int | None, sub_project: int | None) -> bool:
+    """Whether the catalogue has this project and sub-project (None: the project as a whole)."""
+    return (
+        project is not None
+        and project in catalogue.PROJECTS
+        and (sub_project is None or sub_project in catalogue.PROJECTS[project][1])
+    )
 
 
 def _value_at(column: Coded, k: int) -> Any:
@@ -1010,41 +1019,38 @@ def _read_layout_b(
             return Coded(np.zeros(len(live), dtype=np.int64), [fn("")])
         return Coded(raw[i].codes[live], [fn(v) for v in raw[i].values])
 
-    p = _rows_of(each("project", _int_of))
+    p = each("project", _int_of)
     labels = each("label", cell_text)
-    s = _rows_of(each("sub_project", _sub_of))
-    by = _rows_of(each("budget_year", _int_of))
-    ey = _rows_of(each("exec_year", _int_of))
+    sub = each("sub_project", _sub_of)
+    by = each("budget_year", _int_of)
+    ey = each("exec_year", _int_of)
     fallback = meta.title_year or ((meta.period.year, meta.period.year) if meta.period else None)
     if fallback is not None:
-        by = [fallback[0] if y is None else y for y in by]
+        by = Coded(by.codes, [fallback[0] if y is None else y for y in by.values])
     sources = each("source", _source_code)
-    known = {
-        pair: pair[0] is not None
-        and pair[0] in catalogue.PROJECTS
-        and (pair[1] is None or pair[1] in catalogue.PROJECTS[pair[0]][1])
-        for pair in dict.fromkeys(zip(p, s, strict=True))
-    }
-    used_sources = [sources.values[c] for c in np.unique(sources.codes).tolist()]
-    keep: list[int] = []
-    if all(known.values()) and None not in by and all(src is not None for _, src in used_sources):
-        keep = list(range(len(live)))  # the common case: every row is an item
-    source_rows = [] if keep else _rows_of(sources)
-    for j, (pj, sj, yj, (text, src)) in enumerate([] if keep else zip(p, s, by, source_rows, strict=True)):
-        if not known[(pj, sj)]:
-            r = first + int(live[j])
+    # Whether each row's (project, sub-project) is in the catalogue, decided once per distinct pair.
+    width = max(len(sub.values), 1)
+    pairs, pair_of_row = np.unique(p.codes * width + sub.codes, return_inverse=True)
+    known = np.array(
+        [_known(p.values[c // width], sub.values[c % width]) for c in pairs.tolist()], dtype=bool
+    )[pair_of_row.ravel()]
+    has_year = np.array([y is not None for y in by.values], dtype=bool)[by.codes]
+    has_source = np.array([src is not None for _, src in sources.values], dtype=bool)[sources.codes]
+    # Row by row only where a row is not an item and says why, so that the findings come in row order.
+    for j in np.flatnonzero(~known | (has_year & ~has_source)).tolist():
+        r = first + int(live[j])
+        if not known[j]:
             label = labels.values[labels.codes[j]] or cell_text(_value_at(projects, int(live[j])))
             ctx.findings.append(
                 Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, pidx), {"label": label})
             )
-        elif yj is None:
-            continue  # no budget year in the row nor in the title: nothing to file it under
-        elif src is None:
-            where = cell_ref(first + int(live[j]), idx["source"] if idx["source"] >= 0 else pidx)
-            ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, where, params={"label": text}))
         else:
-            keep.append(j)
-    at = np.array(keep, dtype=np.int64)
+            text = sources.values[sources.codes[j]][0]
+            where = cell_ref(r, idx["source"] if idx["source"] >= 0 else pidx)
+            ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, where, params={"label": text}))
+    # A row without a budget year in the row or the title is not an item either: nothing to file it under.
+    keep = np.flatnonzero(known & has_year & has_source)
+    at = keep
     kept = live[at]
     amounts = {
         role: _amount_column(grid, raw[idx[role]] if idx[role] >= 0 else None, kept, first, idx[role], factor)
@@ -1058,16 +1064,17 @@ def _read_layout_b(
     else:
         units = Coded(np.zeros(count, dtype=np.int64), [meta.unit])
 
-    def pick(values: list[Any]) -> list[Any]:
-        return list(map(values.__getitem__, keep))
-
+    budget_year, execution_year = _floats(by)[at], _floats(ey)[at]
     numbers = kept + (first + 1)
     cols: dict[str, Any] = {
         "unit": units,
-        "budget_year": np.array(pick(by), dtype=np.float64),
-        "execution_year": np.array([e or b for e, b in zip(pick(ey), pick(by), strict=True)], np.float64),
-        "project": np.array(pick(p), dtype=np.float64),
-        "sub_project": np.array(pick(s), dtype=np.float64),  # None becomes NaN
+        "budget_year": budget_year,
+        # No execution year (or 0): the budget year's.
+        "execution_year": np.where(
+            np.isnan(execution_year) | (execution_year == 0), budget_year, execution_year
+        ),
+        "project": _floats(p)[at],
+        "sub_project": _floats(sub)[at],  # None becomes NaN
         "source": Coded(sources.codes[at], [src for _, src in sources.values]),
         "allocated": amounts["alloc"][0],
         "disbursed": amounts["disb"][0],
