@@ -919,12 +919,14 @@ def _evaluate(
     }
 
 
-def _frame(t: _Tables, keys: pd.DataFrame, unit: np.ndarray, cols: dict[str, Any]) -> pd.DataFrame:
+def _frame(
+    t: _Tables, keys: pd.DataFrame, unit: np.ndarray | pd.Categorical, cols: dict[str, Any]
+) -> pd.DataFrame:
     """A summary-shaped frame (SUMMARY_COLUMNS) from key codes and computed columns."""
     n = len(keys)
     sub = keys["_sub"].to_numpy()
     data: dict[str, Any] = {
-        "unit": pd.Series(unit, dtype=object),
+        "unit": pd.Series(unit) if isinstance(unit, pd.Categorical) else pd.Series(unit, dtype=object),
         **{
             name: keys[name].to_numpy(dtype=np.int64) for name in ("budget_year", "execution_year", "project")
         },
@@ -986,7 +988,10 @@ def _summarise(
     increment = np.round(disb - _shift(disb, first, 0.0), DECIMALS)
 
     cols = _figure_columns(p, alloc, disb, increment, run, ev, is_latest, work["_i"].to_numpy(dtype=np.int64))
-    summary = _frame(t, work, t.units[work["_u"].to_numpy()], cols)
+    # The units as codes into the sorted distinct units: a national summary has a million rows of
+    # twenty thousand units, which the writers then find distinct without hashing every row.
+    units = pd.Categorical.from_codes(work["_u"].to_numpy(), categories=pd.Index(t.units, dtype=object))
+    summary = _frame(t, work, units, cols)
     latest_work = work.loc[
         is_latest, ["_u", "budget_year", "execution_year", "project", "_sub", "_src", "_p"]
     ]

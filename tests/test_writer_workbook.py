@@ -956,6 +956,20 @@ def test_factorize_by_runs_is_pandas_factorize(runs: list[tuple[Any, int]]) -> N
 
 
 @settings(max_examples=200, deadline=None)
+@given(runs=st.lists(st.tuples(st.sampled_from(["a", "b", "Sở", "", None]), st.integers(1, 6)), max_size=12))
+def test_factorize_of_a_categorical_is_that_of_its_values(runs: list[tuple[Any, int]]) -> None:
+    """A summary's units come as a Categorical (sorted categories, some unused): the same codes, in
+    order of first appearance, and the same texts as the plain values give."""
+    values = [v for v, k in runs for _ in range(k)]
+    categories = sorted({v for v in values if v is not None} | {"zz unused"})
+    series = pd.Series(pd.Categorical(values, categories=categories))
+    codes, uniques = wbmod._factorize(series)
+    plain_codes, plain_uniques = wbmod._factorize(pd.Series(values, dtype=object))
+    assert codes.tolist() == plain_codes.tolist()
+    assert uniques == plain_uniques
+
+
+@settings(max_examples=200, deadline=None)
 @given(keys=st.lists(st.integers(0, 40), min_size=1, max_size=60), limit=st.integers(1, 50))
 def test_first_keys_match_a_full_sort(keys: list[int], limit: int) -> None:
     arr = np.array(keys, dtype=np.int64)

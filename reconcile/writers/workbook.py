@@ -994,7 +994,11 @@ _PROGRESS_KEY_HEADERS = (
 
 def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """``pd.factorize(series)`` (codes in order of first appearance, -1 for missing values), faster
-    when equal values come in runs, as a summary's units do: only the first of each run is hashed."""
+    when equal values come in runs, as a summary's units do: only the first of each run is hashed.
+    A Categorical's codes are its distinct values already."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        found, distinct = pd.factorize(series, use_na_sentinel=True)
+        return found, list(distinct)
     values = series.to_numpy(dtype=object)
     n = len(values)
     if n > 1:
