@@ -167,6 +167,7 @@ def run_folder(
     from .engine import reconcile
 
     early = (lambda items: on_items(items, found.files)) if on_items else None
+    _keep_freed_memory()
     result = reconcile(files, settings, folder, on_items=early)
     for file in files:
         # Their items now live in result.items; keeping both copies doubled the memory a national
@@ -178,6 +179,31 @@ def run_folder(
     if found.findings:
         result.findings = sorted(result.findings + found.findings, key=lambda f: f.sort_key())
     return result
+
+
+#: glibc's mallopt parameters (malloc.h) and the values the engine runs with: blocks up to 32 MB (the
+#: most glibc allows) come from the heap, and up to 1 GB of freed heap stays in the process.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_KEEP = ((_M_MMAP_THRESHOLD, 32 << 20), (_M_TRIM_THRESHOLD, 1 << 30))
+
+
+def _keep_freed_memory() -> None:
+    """Keep the memory the engine frees for its next arrays (glibc; elsewhere nothing changes).
+
+    The engine makes and drops hundreds of arrays of a few megabytes. By default glibc maps each one
+    afresh and unmaps it when freed, so that every new array faults its pages in again: a national
+    run spent ~0.2 s doing so. :func:`_give_back_memory` returns what is left once the engine is done.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return
+    for param, value in _KEEP:
+        mallopt(param, value)
 
 
 def _give_back_memory() -> None:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import platform
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +80,51 @@ def test_workers_read_what_one_process_reads(
     assert seen == [1] * len(paths)
     assert [r.path for r in parallel] == paths
     assert repr(_plain(parallel)) == repr(_plain(serial))
+
+
+_REFAULTS = """
+import resource, sys
+import numpy as np
+from reconcile import pipeline
+if sys.argv[1] == "keep":
+    pipeline._keep_freed_memory()
+blocks = [np.ones(3_000_000) for _ in range(4)]  # 4 x 24 MB, as the engine's arrays come and go
+del blocks
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+blocks = [np.ones(3_000_000) for _ in range(4)]
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_memory_freed_while_the_engine_works_is_used_again_without_faults() -> None:
+    """Arrays made again after others were freed reuse their memory: no page is faulted in afresh.
+    By default glibc gives such blocks back to the system, and thousands of pages fault in again."""
+
+    def refaults(mode: str) -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", _REFAULTS, mode], capture_output=True, text=True, check=True
+        )
+        return int(done.stdout)
+
+    assert refaults("keep") < 256
+    assert refaults("default") > 1000
+
+
+def test_freed_memory_is_kept_before_the_engine_and_given_back_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reconcile import engine
+
+    calls: list[str] = []
+    real_reconcile = engine.reconcile
+
+    def reconcile(*args: Any, **kwargs: Any) -> Any:
+        calls.append("engine")
+        return real_reconcile(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_keep_freed_memory", lambda: calls.append("keep"))
+    monkeypatch.setattr(pipeline, "_give_back_memory", lambda: calls.append("give back"))
+    monkeypatch.setattr(engine, "reconcile", reconcile)
+    pipeline.run_folder(Path(__file__).resolve().parents[1] / "workbooks", Settings())
+    assert calls == ["keep", "engine", "give back"]
