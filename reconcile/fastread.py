@@ -72,13 +72,13 @@ class ColumnGrid(Grid):
     def value(self, r: int, c: int) -> Any:
         if self.body_first <= r < self._body_end():
             i = c - self.body_left
-            return _cell(self.body[i], r - self.body_first) if 0 <= i < len(self.body) else ""
+            return self.body[i].at(r - self.body_first) if 0 <= i < len(self.body) else ""
         return Grid.value(self, r, c)
 
     def row(self, r: int) -> list[Any]:
         if self.body_first <= r < self._body_end():
             k = r - self.body_first
-            return [""] * self.body_left + [_cell(col, k) for col in self.body]
+            return [""] * self.body_left + [col.at(k) for col in self.body]
         return self.rows[r]
 
     def columns(self, first: int, end: int, wanted: list[int]) -> dict[int, Coded]:
@@ -103,10 +103,6 @@ class ColumnGrid(Grid):
                 at += len(part.values)
             out[c] = Coded(np.concatenate(codes), values)
         return out
-
-
-def _cell(column: Coded, k: int) -> Any:
-    return column.values[column.codes[k]]
 
 
 def load(checked: Checked) -> Loaded | None:
@@ -312,7 +308,7 @@ def _left_column(head: _Peek, tail: _Peek, columns: list[Coded], first: int) -> 
         width = left + len(columns)
         if max(len(r) for r in head.grid.rows) > width or max(len(r) for r in tail.grid.rows) > width:
             continue
-        if all(_same_row(row, [_cell(col, k) for col in columns], left) for k, row in enumerate(rows)):
+        if all(_same_row(row, [col.at(k) for col in columns], left) for k, row in enumerate(rows)):
             found.append(left)
     return found[0] if len(found) == 1 else None
 

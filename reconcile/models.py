@@ -181,6 +181,10 @@ class Coded:
     def __len__(self) -> int:
         return len(self.codes)
 
+    def at(self, k: int) -> Any:
+        """The value on row ``k``."""
+        return self.values[self.codes[k]]
+
 
 @dataclass(frozen=True, slots=True)
 class CellRefs:

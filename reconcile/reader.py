@@ -975,10 +975,6 @@ def _known(project: int | None, sub_project: int | None) -> bool:
     )
 
 
-def _value_at(column: Coded, k: int) -> Any:
-    return column.values[column.codes[k]]
-
-
 def _read_layout_b(
     grid: Grid, table: Table, end: int, ctx: _Context, factor: str, meta: _Meta, sheet: SheetResult
 ) -> None:
@@ -986,8 +982,9 @@ def _read_layout_b(
 
     The row-by-row rules (a footer row ends the table, a row without a project is skipped, an unknown
     project or source is a finding, a missing budget year falls back to the title's) are applied to
-    whole columns, so that a 30,000-row consolidated file costs a few passes over lists rather than
-    a Python loop of many calls per row. The columns come back as lists and NumPy arrays, without the
+    whole columns, each cell's meaning found once per distinct value, so that a 30,000-row
+    consolidated file costs a few array operations rather than a Python loop of many calls per row.
+    The columns come back as NumPy arrays, :class:`Coded` texts and :class:`CellRefs`, without the
     file, sheet and period that are the same on every row (SheetResult carries them).
     """
     idx = {role: (c.index if (c := table.one(role)) is not None else -1) for role in _B_ROLES}
@@ -1040,18 +1037,17 @@ def _read_layout_b(
     for j in np.flatnonzero(~known | (has_year & ~has_source)).tolist():
         r = first + int(live[j])
         if not known[j]:
-            label = labels.values[labels.codes[j]] or cell_text(_value_at(projects, int(live[j])))
+            label = labels.at(j) or cell_text(projects.at(int(live[j])))
             ctx.findings.append(
                 Finding("unknown_item", ctx.rel, grid.name, cell_ref(r, pidx), {"label": label})
             )
         else:
-            text = sources.values[sources.codes[j]][0]
+            text = sources.at(j)[0]
             where = cell_ref(r, idx["source"] if idx["source"] >= 0 else pidx)
             ctx.findings.append(Finding("unknown_item", ctx.rel, grid.name, where, params={"label": text}))
     # A row without a budget year in the row or the title is not an item either: nothing to file it under.
     keep = np.flatnonzero(known & has_year & has_source)
-    at = keep
-    kept = live[at]
+    kept = live[keep]
     amounts = {
         role: _amount_column(grid, raw[idx[role]] if idx[role] >= 0 else None, kept, first, idx[role], factor)
         for role in ("alloc", "disb", "in_month")
@@ -1064,7 +1060,7 @@ def _read_layout_b(
     else:
         units = Coded(np.zeros(count, dtype=np.int64), [meta.unit])
 
-    budget_year, execution_year = _floats(by)[at], _floats(ey)[at]
+    budget_year, execution_year = _floats(by)[keep], _floats(ey)[keep]
     numbers = kept + (first + 1)
     cols: dict[str, Any] = {
         "unit": units,
@@ -1073,13 +1069,13 @@ def _read_layout_b(
         "execution_year": np.where(
             np.isnan(execution_year) | (execution_year == 0), budget_year, execution_year
         ),
-        "project": _floats(p)[at],
-        "sub_project": _floats(sub)[at],  # None becomes NaN
-        "source": Coded(sources.codes[at], [src for _, src in sources.values]),
+        "project": _floats(p)[keep],
+        "sub_project": _floats(sub)[keep],  # None becomes NaN
+        "source": Coded(sources.codes[keep], [src for _, src in sources.values]),
         "allocated": amounts["alloc"][0],
         "disbursed": amounts["disb"][0],
         "disbursed_in_month": amounts["in_month"][0],
-        "label": Coded(labels.codes[at], labels.values),
+        "label": Coded(labels.codes[keep], labels.values),
         "row": numbers.astype(np.int64),
     }
     for name, role in (
