@@ -392,6 +392,8 @@ def _coded_parts(parts: list[Any], n: int) -> tuple[np.ndarray, list[Any]]:
         candidates.extend(uniques.tolist())
     for letters, runs in cells.items():
         rows = np.concatenate([r for _, r in runs])
+        if not len(rows):
+            continue  # sheets whose rows were all left out (every project unknown)
         # Sheet row numbers are small: their distinct values by a table, not by sorting.
         seen = np.zeros(int(rows.max()) + 1, dtype=bool)
         seen[rows] = True

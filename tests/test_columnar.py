@@ -157,6 +157,22 @@ def test_layout_a_and_layout_b_files_join_in_one_item_table(tmp_path: Path) -> N
     assert a["file"].notna().all() and a["period"].notna().all() and a["label"].map(bool).all()
 
 
+def test_a_sheet_whose_every_row_is_left_out_beside_one_with_items(tmp_path: Path) -> None:
+    """Every project unknown: the sheet gives findings and no item, and the run goes on with the
+    other file's items (its empty cell-reference columns merge with theirs)."""
+    _book(tmp_path / "tong-hop-a.xlsx", [ROWS[3], ROWS[3][:3] + [8] + ROWS[3][4:]])
+    _book(tmp_path / "tong-hop-b.xlsx", ROWS[:1])
+    result = run_folder(tmp_path, Settings())
+    assert result.items["file"].tolist() == ["tong-hop-b.xlsx"]
+    assert result.items["allocated_cell"].tolist() == ["H7"]
+    unknown = [(f.file, f.cell) for f in result.findings if f.code == "unknown_item"]
+    assert unknown == [("tong-hop-a.xlsx", "D7"), ("tong-hop-a.xlsx", "D8")]
+    (tmp_path / "tong-hop-b.xlsx").unlink()
+    alone = run_folder(tmp_path, Settings())
+    assert len(alone.items) == 0
+    assert [f.cell for f in alone.findings if f.code == "unknown_item"] == ["D7", "D8"]
+
+
 finite = st.floats(allow_nan=True, allow_infinity=True)
 money = st.one_of(
     finite,
