@@ -182,7 +182,8 @@ def run_folder(
 
 
 #: glibc's mallopt parameters (malloc.h) and the values the engine runs with: blocks up to 32 MB (the
-#: most glibc allows) come from the heap, and up to 1 GB of freed heap stays in the process.
+#: ceiling glibc's own adjustment of the threshold stops at) come from the heap, and up to 1 GB of
+#: freed heap stays in the process.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 _KEEP = ((_M_MMAP_THRESHOLD, 32 << 20), (_M_TRIM_THRESHOLD, 1 << 30))
 
