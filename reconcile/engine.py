@@ -86,6 +86,7 @@ from .models import (
     Finding,
     Result,
     Settings,
+    is_missing,
 )
 
 #: Rounding tolerance on amounts, in triệu đồng (SPEC 4).
@@ -236,7 +237,7 @@ class _Tables:
     def text(self, i: int, column: str) -> Any:
         """A value of ``items`` (for the few rows that become findings)."""
         v = self.items[column].iat[i]
-        return None if v is None or (isinstance(v, float) and v != v) else v
+        return None if is_missing(v) else v
 
 
 def _collect(files: Sequence[FileResult]) -> tuple[dict[str, Any], np.ndarray, np.ndarray, np.ndarray]:
@@ -364,14 +365,14 @@ def _coded_parts(parts: list[Any], n: int) -> tuple[np.ndarray, list[Any]]:
         if isinstance(p, Coded):
             table = np.full(len(p.values) + 1, -1, dtype=np.int64)  # code -1 picks the trailing -1
             for j, v in enumerate(p.values):
-                if not _missing(v):
+                if not is_missing(v):
                     table[j] = len(candidates)
                     candidates.append(v)
             codes[at : at + k] = table[p.codes]
         elif isinstance(p, CellRefs):
             cells.setdefault(p.letters, []).append((at, np.asarray(p.rows, dtype=np.int64)))
         elif isinstance(p, _Same):
-            if not _missing(p.value):
+            if not is_missing(p.value):
                 codes[at : at + k] = len(candidates)
                 candidates.append(p.value)
         else:
@@ -402,10 +403,6 @@ def _coded_parts(parts: list[Any], n: int) -> tuple[np.ndarray, list[Any]]:
         codes[places] = rank[rows] + len(candidates)
         candidates.extend(f"{letters}{r}" for r in np.flatnonzero(seen).tolist())
     return codes, candidates
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value) or value is pd.NaT
 
 
 def _build_tables(files: Sequence[FileResult]) -> _Tables:

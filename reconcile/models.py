@@ -169,6 +169,15 @@ SUMMARY_CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
+def is_missing(value: Any) -> bool:
+    """Whether a cell or table value stands for nothing: None, NaN, pandas' NA or NaT."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 @dataclass(frozen=True, slots=True)
 class Coded:
     """A column of a reader's ``SheetResult.columns`` given as its distinct values and, per row, the

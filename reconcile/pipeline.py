@@ -195,16 +195,10 @@ def _keep_freed_memory() -> None:
     afresh and unmaps it when freed, so that every new array faults its pages in again: a national
     run spent ~0.2 s doing so. :func:`_give_back_memory` returns what is left once the engine is done.
     """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
-        return
-    for param, value in _KEEP:
-        mallopt(param, value)
+    mallopt = _glibc("mallopt")
+    if mallopt is not None:
+        for param, value in _KEEP:
+            mallopt(param, value)
 
 
 def _give_back_memory() -> None:
@@ -213,14 +207,22 @@ def _give_back_memory() -> None:
     On a national run ~300 MB of freed blocks stayed in the process while the outputs were written,
     in the process and in each writer forked from it.
     """
+    malloc_trim = _glibc("malloc_trim")
+    if malloc_trim is not None:
+        malloc_trim(0)
+
+
+def _glibc(name: str) -> Callable[..., int] | None:
+    """The C library's function ``name`` on Linux with glibc; None elsewhere (musl has neither
+    mallopt nor malloc_trim; other systems manage their heaps their own way)."""
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
         import ctypes
 
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        pass
+        return getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
+        return None
 
 
 def _load_engine() -> None:

@@ -48,7 +48,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputFileError, OutputError
 from ..messages import finding_message, fmt_amount, fmt_date, fmt_number, fmt_rate, msg, status_label
-from ..models import KEY_COLUMNS, SEVERITY_ORDER, FileResult, Finding, Result
+from ..models import KEY_COLUMNS, SEVERITY_ORDER, FileResult, Finding, Result, is_missing
 from .palette import SEVERITY_COLOURS, STATUS_COLOURS
 
 AUTHOR = "reconcile"
@@ -494,7 +494,7 @@ def _key(rec: dict[str, Any]) -> tuple[Any, ...]:
 
 def _plain(value: Any) -> Any:
     """A pandas/numpy cell value as a plain, comparable Python value (None for missing)."""
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -503,14 +503,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -41,7 +41,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..catalogue import project_name, sub_project_name
 from ..codes import combine
 from ..messages import finding_message, fmt_date, fmt_number, msg, status_label
-from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result
+from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result, is_missing
 from . import palette
 from .bulk import Formats, RowBlock
 from .palette import hex_with_hash
@@ -87,10 +87,6 @@ _MAX_SUM_ARGS = 200  # Excel allows 255 arguments per function
 # ---- small helpers ---------------------------------------------------------------------------------
 
 
-def _isna(v: object) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
-
-
 _EXACT = 2**53  # ints up to this size are exactly floats
 
 
@@ -100,7 +96,7 @@ def _num(v: object) -> float | None:
         return v if math.isfinite(v) else None
     if type(v) is int and -_EXACT <= v <= _EXACT:
         return float(v)
-    if _isna(v):
+    if is_missing(v):
         return None
     try:
         x = float(v)  # type: ignore[arg-type]
@@ -117,7 +113,7 @@ def _int(v: object) -> int | None:
 
 
 def _date(v: object) -> dt.date | None:
-    if _isna(v):
+    if is_missing(v):
         return None
     if isinstance(v, dt.datetime):
         return v.date()
@@ -136,7 +132,7 @@ def _date(v: object) -> dt.date | None:
 
 def _text(v: object) -> str:
     """User or catalogue text made safe for XML; '' for missing values."""
-    if _isna(v):
+    if is_missing(v):
         return ""
     s = v if isinstance(v, str) else str(v)
     return _XML_BAD.sub(" ", s)
@@ -650,7 +646,7 @@ def _aggregate(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for r in records:
         key = tuple(r.get(k) for k in ("budget_year", "execution_year", "project", "sub_project", "source"))
-        key = tuple(None if _isna(v) else v for v in key)
+        key = tuple(None if is_missing(v) else v for v in key)
         groups.setdefault(key, []).append(r)
     out = []
     for (by, ey, p, s, src), recs in groups.items():
@@ -1482,7 +1478,7 @@ def _by_distinct(series: pd.Series, fn: Callable[[Any], Any]) -> list[Any] | Non
     """``fn`` of every value, computed once per distinct value; None when the values are not all
     strings or missing (equal numbers of different types could then share a result they should not)."""
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    if not all(isinstance(u, str) or _isna(u) for u in uniques):
+    if not all(isinstance(u, str) or is_missing(u) for u in uniques):
         return None
     table = [fn(u) for u in uniques]
     return [table[c] for c in codes.tolist()]
@@ -1493,12 +1489,12 @@ def _data_text(series: pd.Series, kind: str, lang: str) -> tuple[np.ndarray, lis
     value converted once when the values are all strings."""
 
     def fn(v: object) -> str | None:
-        if _isna(v):
+        if is_missing(v):
             return None
         return (_source_text(v, lang) if kind == "source" else _text(v)) or None
 
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    if all(isinstance(u, str) or _isna(u) for u in uniques):
+    if all(isinstance(u, str) or is_missing(u) for u in uniques):
         results = [fn(u) for u in uniques]
         table = np.array([-1 if r is None else j for j, r in enumerate(results)], dtype=np.int64)
         return table[codes], [r or "" for r in results]
