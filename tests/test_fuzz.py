@@ -527,10 +527,17 @@ def test_mutated_workbook_is_read_or_refused(index: int, changes: list[Mutation]
         assert res.findings[0].params.get("reason_key")
 
 
-GOOD = (
-    EXAMPLES / "layout_b_single" / "mau-tong-hop-2023-10.xlsx",
-    EXAMPLES / "messy_text_numbers" / "Bao cao giai ngan thang 8 nam 2023.xlsx",
-    EXAMPLES / "layout_a_monthly" / "2023-09.xlsx",
+# Good files to put beside the mutated one: the shared examples where ../shared is beside the
+# checkout, and always a shipped workbook, so the test runs (and can fail) in a clone alone too.
+GOOD = tuple(
+    p
+    for p in (
+        EXAMPLES / "layout_b_single" / "mau-tong-hop-2023-10.xlsx",
+        EXAMPLES / "messy_text_numbers" / "Bao cao giai ngan thang 8 nam 2023.xlsx",
+        EXAMPLES / "layout_a_monthly" / "2023-09.xlsx",
+        ROOT / "workbooks" / "2023-07.xlsx",
+    )
+    if p.is_file()
 )
 
 
