@@ -151,6 +151,7 @@ def test_memory_run_counts_pages_shared_with_a_forked_child_once(tmp_path: Path)
     assert 100 * 2**20 <= sample.peak < 150 * 2**20  # and once in their PSS
 
 
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux /proc")
 def test_timed_runs_leave_pss_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading PSS slows the process measured: timed runs sample resident sizes only."""
     import bench.run as bench_run
