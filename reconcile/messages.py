@@ -321,6 +321,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "template.dv_amount": {"vi": "Ghi số không âm theo đơn vị tính ở ô A4 (ví dụ 1571,6), không gõ dưới dạng chữ.", "en": "A number of at least 0 in the unit named in cell A4 (e.g. 1571.6), never typed as text."},
     "cli.internal_error": {"vi": "Lỗi không mong đợi khi xử lý {where}: {detail}. Chạy lại với --debug và gửi kết quả cho nhóm phát triển.", "en": "Unexpected error while processing {where}: {detail}. Run again with --debug and send the output to the developers."},
     "cli.progress": {"vi": "Đang đọc tệp", "en": "Reading files"},
+    # ---- the one-file program, double-clicked (frozen.py) --------------------------------------
+    "exe.reading": {"vi": "Đang đối chiếu các báo cáo trong thư mục {folder} ...", "en": "Reconciling the reports in {folder} ..."},
+    "exe.opening": {"vi": "Đang mở {file}.", "en": "Opening {file}."},
+    "exe.open_failed": {"vi": "Không mở được {file} ({detail}); hãy tự mở tệp này.", "en": "Could not open {file} ({detail}); open it yourself."},
+    "exe.see_findings": {"vi": "Xem các lỗi và cảnh báo ở trang Cảnh báo của tệp kết quả.", "en": "See the errors and warnings on the Findings sheet of the workbook."},
+    "exe.press_key": {"vi": "Nhấn phím bất kỳ để đóng cửa sổ này.", "en": "Press any key to close this window."},
     # ---- reconciliation workbook (writers/workbook.py) -----------------------------------------
     "wb.sheet.summary": {"vi": "Tổng hợp", "en": "Summary"},
     "wb.sheet.progress": {"vi": "Tiến độ theo tháng", "en": "Monthly progress"},
