@@ -236,6 +236,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.broken_link": {"vi": "lối tắt (liên kết) trỏ tới tệp không còn tồn tại", "en": "a link to a file that no longer exists"},
     "reason.link_loop": {"vi": "liên kết thư mục trỏ về thư mục đã đọc; bỏ qua để không đọc hai lần", "en": "a folder link pointing to a folder already read; skipped so nothing is read twice"},
     "reason.same_file": {"vi": "cùng một tệp với {other} (qua liên kết); chỉ đọc một lần", "en": "the same file as {other} (through a link); read once"},
+    "reason.same_name": {"vi": "cùng tên và cùng nội dung với {other} (tên chỉ khác cách ghi dấu tiếng Việt, như máy Mac ghi); chỉ đọc một lần", "en": "the same name and content as {other} (the names differ only in how the accents are encoded, as a Mac writes them); read once"},
     "reason.not_regular": {"vi": "không phải tệp thông thường (thiết bị, ống dẫn hoặc socket)", "en": "not a regular file (a device, pipe or socket)"},
     "reason.unsupported_spreadsheet": {"vi": "định dạng {suffix} chưa được hỗ trợ; mở trong Excel và lưu lại dạng .xlsx", "en": "the {suffix} format is not supported; open it in Excel and save it as .xlsx"},
     "reason.file_denied": {"vi": "không có quyền đọc tệp; kiểm tra quyền truy cập rồi chạy lại", "en": "no permission to read the file; check its permissions and run again"},
