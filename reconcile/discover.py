@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .models import Finding
-from .names import nfc
+from .names import long_path, name_order, nfc, short_path
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -191,7 +191,7 @@ class _Walker:
         subfolders: list[tuple[Path, str, bool]] = []
         for entry in entries:
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
-            child = Path(entry.path)
+            child = Path(long_path(entry.path))  # Windows: a deep folder's files stay reachable
             try:
                 is_dir = entry.is_dir()  # follows links
             except OSError:
@@ -266,9 +266,9 @@ class _Walker:
         files: list[Path] = []
         seen: dict[str, str] = {}
         named: dict[str, tuple[str, Path]] = {}
-        # Sorted by the composed (NFC) name: the order, and so which file wins a tie, is the same
-        # whether macOS (NFD) or Windows (NFC) wrote the names.
-        for rel, path, linked in sorted(self.candidates, key=lambda c: (nfc(c[0]), c[0])):
+        # Sorted by the composed (NFC) name, the composed twin first: the order, and so which file
+        # wins a tie, is the same whether macOS (NFD) or Windows (NFC) wrote the names.
+        for rel, path, linked in sorted(self.candidates, key=lambda c: name_order(c[0])):
             real = os.path.normcase(self._real(path, rel, linked))
             first = seen.get(real)
             if first is not None:
@@ -297,7 +297,7 @@ def _same_bytes(a: Path, b: Path) -> bool:
 
 def _is_within(path: str, ancestor: str) -> bool:
     """True when real path ``path`` is ``ancestor`` or lies under it."""
-    path, ancestor = os.path.normcase(path), os.path.normcase(ancestor)
+    path, ancestor = os.path.normcase(short_path(path)), os.path.normcase(short_path(ancestor))
     try:
         return os.path.commonpath([path, ancestor]) == ancestor
     except ValueError:  # different drives on Windows

@@ -8,7 +8,9 @@ where the system would take two of them for one (by case or by normalisation).
 
 from __future__ import annotations
 
+import ntpath
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePosixPath
@@ -25,6 +27,13 @@ _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..
 def nfc(name: str) -> str:
     """``name`` composed (NFC), as Windows and most editors write Vietnamese."""
     return unicodedata.normalize("NFC", name)
+
+
+def name_order(name: str) -> tuple[str, bool, str]:
+    """A sort key that orders names by their NFC form, the composed one first among twins: the same
+    order whichever system wrote them."""
+    composed = nfc(name)
+    return composed, composed != name, name
 
 
 def same_name_key(name: str) -> str:
@@ -62,7 +71,7 @@ def annotated_names(rels: Iterable[str]) -> dict[str, str]:
     keeps its old extension in the name (``a (csv).xlsx`` beside ``a.xlsx``); other twins (by case,
     by normalisation, by a replaced character) are numbered in name order: ``Báo cáo (2).xlsx``.
     """
-    unique = sorted(set(rels), key=lambda r: (nfc(r), r))
+    unique = sorted(set(rels), key=name_order)
     paths = {rel: safe_rel(rel) for rel in unique}
     groups: dict[str, list[str]] = {}
     for rel in unique:
@@ -87,3 +96,28 @@ def annotated_names(rels: Iterable[str]) -> dict[str, str]:
             name = name.with_name(f"{name.stem} ({count}){name.suffix}")
         result[rel] = name.as_posix()
     return result
+
+
+#: Windows' MAX_PATH less room for a file name: longer folder paths need the extended form.
+_WINDOWS_LONG = 240
+_EXTENDED = "\\\\?\\"
+
+
+def long_path(path: str, platform: str = sys.platform) -> str:
+    """``path`` in Windows' extended form (``\\\\?\\C:\\...``) when it is too long for the classic
+    one (260 characters; Windows without the long-path setting refuses it); unchanged elsewhere."""
+    if platform != "win32" or len(path) < _WINDOWS_LONG or path.startswith(_EXTENDED):
+        return path
+    full = ntpath.abspath(path) if platform == sys.platform else ntpath.normpath(path)
+    if full.startswith("\\\\"):  # \\server\share\... -> \\?\UNC\server\share\...
+        return _EXTENDED + "UNC\\" + full[2:]
+    return _EXTENDED + full
+
+
+def short_path(path: str) -> str:
+    """``path`` without the extended prefix :func:`long_path` adds (for names shown and compared)."""
+    if path.startswith(_EXTENDED + "UNC\\"):
+        return "\\\\" + path[len(_EXTENDED) + 4 :]
+    if path.startswith(_EXTENDED):
+        return path[len(_EXTENDED) :]
+    return path

@@ -86,7 +86,7 @@ def write_outputs(
     ensure_output_dir(out, [f.path for f in result.files])
     written = Written()
     if annotate:
-        from .names import annotated_names
+        from .names import annotated_names, long_path
         from .writers.annotate import annotate_to
 
         extra: list[Finding] = []
@@ -94,7 +94,7 @@ def write_outputs(
         copy_names = annotated_names(f.rel for f in result.files)
         for i in _files_to_annotate(result):
             file = result.files[i]
-            target = out / ANNOTATED_DIR / copy_names[file.rel]
+            target = Path(long_path(str(out / ANNOTATED_DIR / copy_names[file.rel])))
             target.parent.mkdir(parents=True, exist_ok=True)
             notes: list[Finding] = []
 
