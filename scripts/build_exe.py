@@ -19,9 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "reconcile"
 
-#: Installed beside the tool for its tests or by other packages, never imported by it: left out so
+#: Installed beside the tool for its tests or by other packages (Pillow: openpyxl keeps images with it,
+#: the installed command has none), never needed by it: left out so
 #: that the program stays small (PyInstaller would otherwise follow pandas' optional imports).
-EXCLUDED = ("pytest", "_pytest", "hypothesis", "mypy", "IPython", "tkinter", "matplotlib", "pyarrow")
+EXCLUDED = ("pytest", "_pytest", "hypothesis", "mypy", "IPython", "tkinter", "matplotlib", "pyarrow", "PIL")
 
 #: Imported by name at run time (safety.py loads isal's zlib with importlib).
 HIDDEN = ("isal.isal_zlib",)
