@@ -109,9 +109,15 @@ def _copy(dst: Path, names: dict[str, str]) -> None:
         shutil.copy(WORKBOOKS / src, dst / name)
 
 
+def _skip_if_one_name(folder: Path) -> None:
+    if len(list(folder.iterdir())) < 2:
+        pytest.skip("this file system takes the NFC and NFD names for one (macOS): no twins to find")
+
+
 def test_an_nfd_twin_with_the_same_bytes_is_read_once(tmp_path: Path) -> None:
     _copy(tmp_path, {MAY: MAY})
     _copy(tmp_path, {MAY: nfd(MAY)})
+    _skip_if_one_name(tmp_path)
     found = discover(tmp_path)
     assert [p.name for p in found.files] == [MAY]  # the composed twin is read, the other skipped
     assert len(found.findings) == 1
@@ -122,6 +128,7 @@ def test_an_nfd_twin_with_the_same_bytes_is_read_once(tmp_path: Path) -> None:
 
 def test_an_nfd_twin_with_other_bytes_is_read_too(tmp_path: Path) -> None:
     _copy(tmp_path, {MAY: MAY, "BC giai ngan T4-2023.xlsx": nfd(MAY)})
+    _skip_if_one_name(tmp_path)
     found = discover(tmp_path)
     assert len(found.files) == 2
     assert found.findings == []
