@@ -256,6 +256,9 @@ def main() -> None:
     and every writer process joined, and freeing a national run's million objects one by one only
     delayed the prompt (~0.2 s).
     """
+    from .console import setup
+
+    setup()  # before the first word: no console or pipe encoding can make a message fail
     try:
         cli(prog_name="reconcile")
         code: int = 0

@@ -7,6 +7,7 @@ a reader touches one). Every skipped file becomes a ``skipped_file`` finding who
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import stat
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .models import Finding
+from .names import long_path, name_order, nfc, short_path
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -189,7 +191,7 @@ class _Walker:
         subfolders: list[tuple[Path, str, bool]] = []
         for entry in entries:
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
-            child = Path(entry.path)
+            child = Path(long_path(entry.path))  # Windows: a deep folder's files stay reachable
             try:
                 is_dir = entry.is_dir()  # follows links
             except OSError:
@@ -263,21 +265,39 @@ class _Walker:
     def result(self) -> Discovered:
         files: list[Path] = []
         seen: dict[str, str] = {}
-        for rel, path, linked in sorted(self.candidates, key=lambda c: c[0]):
+        named: dict[str, tuple[str, Path]] = {}
+        # Sorted by the composed (NFC) name, the composed twin first: the order, and so which file
+        # wins a tie, is the same whether macOS (NFD) or Windows (NFC) wrote the names.
+        for rel, path, linked in sorted(self.candidates, key=lambda c: name_order(c[0])):
             real = os.path.normcase(self._real(path, rel, linked))
             first = seen.get(real)
             if first is not None:
                 self.skip(rel, "reason.same_file", other=first)
                 continue
+            # The same name written twice, composed and decomposed (a folder copied from a Mac
+            # beside its original): one report when the bytes are the same too, read once.
+            twin = named.get(nfc(rel))
+            if twin is not None and _same_bytes(twin[1], path):
+                self.skip(rel, "reason.same_name", other=twin[0])
+                continue
             seen[real] = rel
+            named.setdefault(nfc(rel), (rel, path))
             files.append(path)
         findings = sorted(self.findings, key=lambda f: (f.file or "", f.params.get("reason_key", "")))
         return Discovered(files=files, findings=findings)
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    """True when files ``a`` and ``b`` hold the same bytes (False when either cannot be read)."""
+    try:
+        return os.stat(a).st_size == os.stat(b).st_size and filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
+
+
 def _is_within(path: str, ancestor: str) -> bool:
     """True when real path ``path`` is ``ancestor`` or lies under it."""
-    path, ancestor = os.path.normcase(path), os.path.normcase(ancestor)
+    path, ancestor = os.path.normcase(short_path(path)), os.path.normcase(short_path(ancestor))
     try:
         return os.path.commonpath([path, ancestor]) == ancestor
     except ValueError:  # different drives on Windows

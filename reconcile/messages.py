@@ -236,6 +236,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.broken_link": {"vi": "lối tắt (liên kết) trỏ tới tệp không còn tồn tại", "en": "a link to a file that no longer exists"},
     "reason.link_loop": {"vi": "liên kết thư mục trỏ về thư mục đã đọc; bỏ qua để không đọc hai lần", "en": "a folder link pointing to a folder already read; skipped so nothing is read twice"},
     "reason.same_file": {"vi": "cùng một tệp với {other} (qua liên kết); chỉ đọc một lần", "en": "the same file as {other} (through a link); read once"},
+    "reason.same_name": {"vi": "cùng tên và cùng nội dung với {other} (tên chỉ khác cách ghi dấu tiếng Việt, như máy Mac ghi); chỉ đọc một lần", "en": "the same name and content as {other} (the names differ only in how the accents are encoded, as a Mac writes them); read once"},
     "reason.not_regular": {"vi": "không phải tệp thông thường (thiết bị, ống dẫn hoặc socket)", "en": "not a regular file (a device, pipe or socket)"},
     "reason.unsupported_spreadsheet": {"vi": "định dạng {suffix} chưa được hỗ trợ; mở trong Excel và lưu lại dạng .xlsx", "en": "the {suffix} format is not supported; open it in Excel and save it as .xlsx"},
     "reason.file_denied": {"vi": "không có quyền đọc tệp; kiểm tra quyền truy cập rồi chạy lại", "en": "no permission to read the file; check its permissions and run again"},
@@ -321,6 +322,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "template.dv_amount": {"vi": "Ghi số không âm theo đơn vị tính ở ô A4 (ví dụ 1571,6), không gõ dưới dạng chữ.", "en": "A number of at least 0 in the unit named in cell A4 (e.g. 1571.6), never typed as text."},
     "cli.internal_error": {"vi": "Lỗi không mong đợi khi xử lý {where}: {detail}. Chạy lại với --debug và gửi kết quả cho nhóm phát triển.", "en": "Unexpected error while processing {where}: {detail}. Run again with --debug and send the output to the developers."},
     "cli.progress": {"vi": "Đang đọc tệp", "en": "Reading files"},
+    # ---- the one-file program, double-clicked (frozen.py) --------------------------------------
+    "exe.reading": {"vi": "Đang đối chiếu các báo cáo trong thư mục {folder} ...", "en": "Reconciling the reports in {folder} ..."},
+    "exe.opening": {"vi": "Đang mở {file}.", "en": "Opening {file}."},
+    "exe.open_failed": {"vi": "Không mở được {file} ({detail}); hãy tự mở tệp này.", "en": "Could not open {file} ({detail}); open it yourself."},
+    "exe.see_findings": {"vi": "Xem các lỗi và cảnh báo ở trang Cảnh báo của tệp kết quả.", "en": "See the errors and warnings on the Findings sheet of the workbook."},
+    "exe.press_key": {"vi": "Nhấn phím bất kỳ để đóng cửa sổ này.", "en": "Press any key to close this window."},
     # ---- reconciliation workbook (writers/workbook.py) -----------------------------------------
     "wb.sheet.summary": {"vi": "Tổng hợp", "en": "Summary"},
     "wb.sheet.progress": {"vi": "Tiến độ theo tháng", "en": "Monthly progress"},

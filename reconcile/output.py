@@ -86,12 +86,15 @@ def write_outputs(
     ensure_output_dir(out, [f.path for f in result.files])
     written = Written()
     if annotate:
-        from .writers.annotate import annotate_to, annotated_name
+        from .names import annotated_names, long_path
+        from .writers.annotate import annotate_to
 
         extra: list[Finding] = []
+        # Named together: two inputs Windows or macOS would take for one name get two copies.
+        copy_names = annotated_names(f.rel for f in result.files)
         for i in _files_to_annotate(result):
             file = result.files[i]
-            target = out / ANNOTATED_DIR / annotated_name(file.rel)
+            target = Path(long_path(str(out / ANNOTATED_DIR / copy_names[file.rel])))
             target.parent.mkdir(parents=True, exist_ok=True)
             notes: list[Finding] = []
 
