@@ -58,7 +58,8 @@ def _handle_errors(f: F) -> F:
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             # Outputs are renamed into place only at the end of a run: nothing of it was kept.
-            click.echo("", err=True)
+            if sys.stderr.isatty():
+                click.echo("", err=True)  # past the ^C the terminal printed
             click.echo(msg("cli.interrupted", lang), err=True)
             sys.exit(EXIT_INTERRUPTED)
         except Exception as exc:

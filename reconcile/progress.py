@@ -87,7 +87,9 @@ class ConsolePhases(Phases):
         if self.tty and total:
             import click
 
-            self._bar = click.progressbar(length=total, label=label, file=self.stream).__enter__()
+            self._bar = click.progressbar(
+                length=total, label=label, file=self.stream, show_pos=True
+            ).__enter__()
             return
         self.stream.write(label + "\n")
         self.stream.flush()
