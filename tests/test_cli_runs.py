@@ -163,7 +163,7 @@ def test_a_terminal_gets_a_bar_for_counted_phases() -> None:
         stream.flush()
         text = os.read(master, 65536).decode("utf-8")
     os.close(master)
-    assert "Đang ghi 4 bản sao có ghi chú" in text and "0/4" in text and "#] 4/4" in text
+    assert "Đang ghi 4 bản sao có ghi chú" in text and "0/4" in text and "#]  4/4" in text
     assert text.rstrip().endswith("Đang ghi bảng đối chiếu và các tệp CSV...")
 
 
