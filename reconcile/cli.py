@@ -307,7 +307,7 @@ def run(
     finally:
         early.close()
         lock.release()
-        if made_out and lock.path.parent.is_dir() and not any(out.iterdir()):
+        if made_out and out.is_dir() and not any(out.iterdir()):
             out.rmdir()  # made for a run that wrote nothing: not left behind empty
     click.echo(_done_line(result, lang, str(out)))
     sys.exit(_exit_code(result, strict))
