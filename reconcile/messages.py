@@ -82,12 +82,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Cell holds \"{value}\" (a number with words); read as {used}, and the cells computed from it ({dependents}) were recomputed with it (the spreadsheet left it out of its sums). Keep only the number in an amount cell and put the note in the Ghi chú column.",
     },
     "finding.implausible_amount": {
-        "vi": "Ô chứa {value}, không phải là một số tiền hợp lý (lớn hơn một triệu tỷ đồng); số liệu này không được tính. Sửa lại ô rồi chạy lại.",
-        "en": "Cell holds {value}, which is not a plausible amount (over a billion million VND); it is not counted. Correct the cell and run again.",
+        "vi": "Ô chứa {value}, không phải là một số tiền hợp lý (lớn hơn 10 triệu tỷ đồng); số liệu này không được tính. Sửa lại ô rồi chạy lại.",
+        "en": "Cell holds {value}, which is not a plausible amount (over 10^16 VND); it is not counted. Correct the cell and run again.",
     },
     "finding.implausible_amount_dependents": {
-        "vi": "Ô chứa {value}, không phải là một số tiền hợp lý (lớn hơn một triệu tỷ đồng); số liệu này và các ô tính từ ô này ({dependents}) không được tính. Sửa lại ô rồi chạy lại.",
-        "en": "Cell holds {value}, which is not a plausible amount (over a billion million VND); neither it nor the cells computed from it ({dependents}) are counted. Correct the cell and run again.",
+        "vi": "Ô chứa {value}, không phải là một số tiền hợp lý (lớn hơn 10 triệu tỷ đồng); số liệu này và các ô tính từ ô này ({dependents}) không được tính. Sửa lại ô rồi chạy lại.",
+        "en": "Cell holds {value}, which is not a plausible amount (over 10^16 VND); neither it nor the cells computed from it ({dependents}) are counted. Correct the cell and run again.",
     },
     "finding.ambiguous_number": {
         "vi": "Số \"{value}\" có thể đọc là {as_vi} (kiểu Việt Nam) hoặc {as_us} (kiểu Mỹ); đã đọc là {used}. Kiểm tra lại.",

@@ -99,8 +99,8 @@ _UNIT_SUFFIX = re.compile(
 _UNIT_PREFIX = re.compile(r"^(?:vnd|d)\s*")
 
 _DIGITS = re.compile(r"[0-9]+")
-# A letter on folded text, other than the lone "e" of a scientific number ("1,5e3").
-_WORD = re.compile(r"[a-df-z]|e[a-z]|[a-z]e")
+# A letter on folded text, other than the "e" of a scientific number ("1,5e3", "2e-3").
+_WORD = re.compile(r"[a-df-z]|(?<![0-9])e|e(?![0-9+-])")
 # One number inside words: digits with "." / "," marks, not glued to a letter or another digit run.
 _NUMBER_IN_WORDS = re.compile(r"(?<![a-z0-9])[0-9]+(?:[.,][0-9]+)*(?![a-z0-9])")
 _SPACE_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?: [0-9]{3})+(?:[.,][0-9]+)?|0(?:[.,][0-9]+)?")
@@ -455,10 +455,11 @@ def to_trieu_array(values: np.ndarray, unit: str) -> np.ndarray:
 
 # ---- the amount rule ------------------------------------------------------------------------------
 
-#: The largest amount, in triệu đồng, taken as a figure: a million times the programme's national
-#: budget. Beyond it a cell holds a typing accident (1e308, a pasted account number), not money, and
-#: scaling or summing it would overflow.
-MAX_AMOUNT = 1e12
+#: The largest amount, in triệu đồng, taken as a figure: 10 triệu tỷ đồng (10^16 đồng), about the
+#: country's whole yearly GDP and thousands of times this programme's national budget. Beyond it a
+#: cell holds a typing accident (1e308, a pasted account number), not money, and scaling or summing
+#: it would overflow.
+MAX_AMOUNT = 1e10
 
 
 @dataclass(frozen=True, slots=True)

@@ -372,7 +372,9 @@ def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: str) -> float | N
         _found(ctx, "not_a_number", grid, key, {"value": cell_text(raw)}, named)
         return UNKNOWN
     if a.kind == "implausible":
-        _found(ctx, "implausible_amount", grid, key, {"value": cell_text(raw)}, named)
+        # 1e308 written out would be 309 digits: the short scientific form says it as well.
+        shown = f"{raw:.6g}" if isinstance(raw, float) else cell_text(raw)
+        _found(ctx, "implausible_amount", grid, key, {"value": shown}, named)
         return UNKNOWN
     p = a.parsed
     if a.kind == "with_text" and p is not None and key not in (deps.values if deps else {}):
