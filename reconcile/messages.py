@@ -78,8 +78,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Cell holds \"{value}\" (a number with words); read as {used}. Keep only the number in an amount cell and put the note in the Ghi chú column.",
     },
     "finding.number_with_text_dependents": {
-        "vi": "Ô chứa \"{value}\" (số kèm chữ); đã đọc là {used}, và các ô tính từ ô này ({dependents}) được tính lại theo số đó (bảng tính đã bỏ qua ô này khi cộng). Nên chỉ ghi số trong ô số liệu, ghi chú để sang cột Ghi chú.",
-        "en": "Cell holds \"{value}\" (a number with words); read as {used}, and the cells computed from it ({dependents}) were recomputed with it (the spreadsheet left it out of its sums). Keep only the number in an amount cell and put the note in the Ghi chú column.",
+        "vi": "Ô chứa \"{value}\" (số kèm chữ); đã đọc là {used}, và các ô tính từ ô này ({dependents}) được tính lại theo số đó (bảng tính không cộng được ô này). Nên chỉ ghi số trong ô số liệu, ghi chú để sang cột Ghi chú.",
+        "en": "Cell holds \"{value}\" (a number with words); read as {used}, and the cells computed from it ({dependents}) were recomputed with it (the spreadsheet could not count it). Keep only the number in an amount cell and put the note in the Ghi chú column.",
     },
     "finding.implausible_amount": {
         "vi": "Ô chứa {value}, không phải là một số tiền hợp lý (lớn hơn 10 triệu tỷ đồng); số liệu này không được tính. Sửa lại ô rồi chạy lại.",
@@ -183,8 +183,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Disbursed {disbursed} / {allocated} million VND ({rate}), {shortfall} million VND short of the {target} target due by {deadline}. At the current pace the target will be met in time.",
     },
     "ann.incomplete": {
-        "vi": "Chưa đủ số liệu: có ô số liệu của dòng này không đọc được (xem ghi chú ở ô đó), nên chưa tính tỷ lệ giải ngân kỳ này. Kế hoạch vốn {allocated}, giải ngân {disbursed} triệu đồng (\"-\": chưa biết).",
-        "en": "Incomplete: an amount of this line could not be read (see the note at that cell), so no rate is computed for this period. Allocated {allocated}, disbursed {disbursed} million VND (\"-\": not known).",
+        "vi": "Chưa đủ số liệu: có ô số liệu của dòng này không đọc được (xem ghi chú ở ô đó), nên chưa tính tỷ lệ giải ngân kỳ này. Kế hoạch vốn: {allocated}; giải ngân: {disbursed} (triệu đồng; \"-\" là chưa biết).",
+        "en": "Incomplete: an amount of this line could not be read (see the note at that cell), so no rate is computed for this period. Allocated: {allocated}; disbursed: {disbursed} (million VND; \"-\" is not known).",
     },
     "ann.header": {"vi": "{status} (kỳ {period})", "en": "{status} (period {period})"},
     "ann.finding": {"vi": "{severity} [{code}]: {message}", "en": "{severity} [{code}]: {message}"},

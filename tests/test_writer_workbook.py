@@ -250,11 +250,12 @@ def test_summary_title_and_header(tmp_path: Path, lang: str, expected: list[str]
         assert titles[2] == "Figures as of 2023-09-30"
     assert ws["B5"].value == 1.0 and ws["B5"].number_format == "0%"
     # The colour legend: every status in its own colour, most urgent first.
-    legend = [ws["K2"], ws["K3"], ws["K4"], ws["K5"], ws["M2"], ws["M3"], ws["M4"]]
+    legend = [ws["K2"], ws["K3"], ws["K4"], ws["K5"], ws["M2"], ws["M3"], ws["M4"], ws["M5"]]
     assert [c.value for c in legend] == [
         status_label(s, lang)
-        for s in ("over", "no_allocation", "missed", "behind", "at_risk", "met", "on_track")
+        for s in ("over", "no_allocation", "missed", "behind", "at_risk", "met", "on_track", "incomplete")
     ]
+    assert ws["M5"].fill.fgColor.rgb == "FF" + palette.STATUS_COLOURS["incomplete"]
     assert [c.fill.fgColor.rgb for c in legend[:3]] == [
         "FF" + palette.STATUS_COLOURS[s] for s in ("over", "no_allocation", "missed")
     ]

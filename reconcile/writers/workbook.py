@@ -57,7 +57,16 @@ STATUS_COLOURS: dict[str, str] = {code: hex_with_hash(c) for code, c in palette.
 SEVERITY_COLOURS: dict[str, str] = {level: hex_with_hash(c) for level, c in palette.SEVERITY_COLOURS.items()}
 
 #: The colour legend beside the title rows, most urgent first, in two columns of four rows at most.
-_LEGEND: tuple[str, ...] = ("over", "no_allocation", "missed", "behind", "at_risk", "met", "on_track")
+_LEGEND: tuple[str, ...] = (
+    "over",
+    "no_allocation",
+    "missed",
+    "behind",
+    "at_risk",
+    "met",
+    "on_track",
+    "incomplete",
+)
 
 #: Blue-grey fills that tell the subtotal levels apart without competing with the status colours.
 _ROW_FILLS: dict[str, str] = {"total": "#C9D3E3", "unit": "#DAE1EC", "year": "#E6EBF2", "project": "#F2F5F9"}
