@@ -13,7 +13,9 @@ Conventions of the frames in the returned :class:`~reconcile.models.Result`:
 - ``sub_project`` is nullable ``Int64`` (NA where the project has none); the other key integers
   (``budget_year``, ``execution_year``, ``project``) and ``row`` are ``int64``.
 - Amounts are floats in triệu đồng; NaN where a cell was empty. ``allocated`` stays NaN where the
-  file left it empty; ``disbursed`` in ``summary`` is 0.0 where empty (nothing disbursed). Derived
+  file left it empty; ``disbursed`` in ``summary`` is 0.0 where empty (nothing disbursed), NaN where
+  it is not known (status ``incomplete``: an amount was written but could not be read, see
+  ``LineItem.unknown``; rate, shortfall, projection and required_monthly are then NaN too). Derived
   amounts (``shortfall``, ``increment``, ``projection``, ``required_monthly``, cumulative figures
   built from in-month amounts) are rounded to 6 decimals so that binary noise never shows.
 - Text columns (``unit``, ``source``, ``label``, ``file``, ``sheet``, ``status``, the ``*_cell``
@@ -58,6 +60,11 @@ Rules decided here where SPEC 4 leaves room (each is tested in tests/test_engine
   gives ``missing_period``; a series whose reports all fall in quarter-end months is quarterly and
   only a missing quarter is reported.
 - With a pace profile, the expected rate after the execution year is 1.
+- An ``incomplete`` period (an amount could not be read) takes part in no comparison between periods
+  (``cumulative_decrease`` and ``allocation_changed`` compare the latest known period before it with
+  the next), gives no run-rate, raises no ``over_disbursed``, and makes a consolidated total over it
+  unknown; a cumulative figure built from an unreadable in-month amount is unknown until the next
+  written cumulative figure.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 from reconcile.cli import cli
 from reconcile.messages import finding_message
-from reconcile.models import UNKNOWN_DISBURSED
+from reconcile.models import UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH
 from reconcile.numbers import MAX_AMOUNT, Convention, parse_number, read_amount
 from reconcile.reader import read_file
 from tests import lo
@@ -405,3 +405,29 @@ def test_an_implausible_amount_is_a_finding_and_no_warning_text(tmp_path: Path) 
         ("6", "1", "2023", "incomplete", ""),
         ("2", "", "2023", "incomplete", ""),
     }
+
+
+def test_a_formula_without_value_is_one_finding_naming_its_dependents(tmp_path: Path) -> None:
+    """A formula the tool cannot evaluate in a file never recalculated: it gave ten
+    formula_without_value (one per formula over it) and a disbursement of 0; now one finding at the
+    cause naming the nine cells over it, and the key incomplete."""
+    summary, findings = _run(
+        _folder(tmp_path, _edited(tmp_path, "=VLOOKUP(1,A1:B2,2,FALSE)")), tmp_path / "out"
+    )
+    row = _september(summary)
+    assert (row["allocated"], row["disbursed"], row["status"]) == ("6595", "", "incomplete")
+    assert [(f["code"], f["cell"]) for f in findings] == [("formula_without_value", "G21")]
+    assert DEPENDENTS in findings[0]["message"]
+
+
+def test_a_running_sum_over_an_unreadable_in_month_amount_is_unknown() -> None:
+    """Only in-month amounts: the cumulative figure is their running sum, so one that could not be
+    read leaves every later cumulative figure unknown, never the sum of the others."""
+    jul, aug, sep = month_end(2023, 7), month_end(2023, 8), month_end(2023, 9)
+    files = []
+    for p, amount, unknown in ((jul, 10.0, 0), (aug, None, UNKNOWN_IN_MONTH), (sep, 5.0, 0)):
+        files += series([(p, 100.0, None)], disbursed_in_month=amount, in_month_cell="G10", unknown=unknown)
+    summary = run(files).summary
+    assert summary["disbursed"].tolist()[0] == 10.0
+    assert all(math.isnan(v) for v in summary["disbursed"].tolist()[1:])
+    assert summary["status"].tolist()[1:] == ["incomplete", "incomplete"]

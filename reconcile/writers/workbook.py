@@ -677,6 +677,8 @@ def _aggregate(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         groups.setdefault(key, []).append(r)
     out = []
     for (by, ey, p, s, src), recs in groups.items():
+        # A unit whose figure is not known makes the total not known: never the sum of the others.
+        incomplete = [r for r in recs if r.get("status") == "incomplete"]
         out.append(
             {
                 "unit": "",
@@ -685,8 +687,11 @@ def _aggregate(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "project": p,
                 "sub_project": s,
                 "source": src,
-                "allocated": _sum(_num(r.get("allocated")) or 0.0 for r in recs),
-                "disbursed": _sum(_num(r.get("disbursed")) or 0.0 for r in recs),
+                "allocated": None
+                if any(_num(r.get("allocated")) is None for r in incomplete)
+                else _sum(_num(r.get("allocated")) or 0.0 for r in recs),
+                "disbursed": None if incomplete else _sum(_num(r.get("disbursed")) or 0.0 for r in recs),
+                **({"status": "incomplete"} if incomplete else {}),
             }
         )
     return out
