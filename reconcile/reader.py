@@ -1034,6 +1034,8 @@ def _check_rate(
     """
     if not node.values:
         return
+    if ctx.deps is not None and (node.row, rate_col.index) in ctx.deps.values:
+        return  # computed by the spreadsheet from a cell it could not count: the cause has its finding
     written = _rate_written(grid.value(node.row, rate_col.index), ctx)
     if written is None:
         return

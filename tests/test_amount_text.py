@@ -431,3 +431,47 @@ def test_a_running_sum_over_an_unreadable_in_month_amount_is_unknown() -> None:
     assert summary["disbursed"].tolist()[0] == 10.0
     assert all(math.isnan(v) for v in summary["disbursed"].tolist()[1:])
     assert summary["status"].tolist()[1:] == ["incomplete", "incomplete"]
+
+
+def _sheet_with_a_rate(path: Path, amount: str) -> Path:
+    """Layout A without a source split: Dự án 5's disbursement is ``amount``; the parents are SUMs
+    and the rates formulas, cached as Excel computes them (SUM skips the text, "/" over it gives
+    #VALUE!)."""
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("T9")
+    ws.write_string(0, 0, "Đơn vị: Xã An Bình")
+    ws.write_string(1, 0, "(Số liệu đến ngày 30/9/2023)")
+    for c, h in enumerate(["STT", "Nội dung", "Kế hoạch vốn", "Giải ngân lũy kế", "Tỷ lệ (%)"]):
+        ws.write_string(2, c, h)
+    ws.write_row(3, 0, ["", "TỔNG CỘNG"])
+    ws.write_formula(3, 2, "=SUM(C5)", None, 200)
+    ws.write_formula(3, 3, "=SUM(D5)", None, 50)
+    ws.write_formula(3, 4, "=IF(C4>0,D4/C4*100,0)", None, 25)
+    ws.write_row(4, 0, ["I", "Vốn năm 2023"])
+    ws.write_formula(4, 2, "=SUM(C6:C7)", None, 200)
+    ws.write_formula(4, 3, "=SUM(D6:D7)", None, 50)
+    ws.write_formula(4, 4, "=IF(C5>0,D5/C5*100,0)", None, 25)
+    ws.write_row(5, 0, ["1", "Dự án 2: Đa dạng hóa sinh kế", 100, 50])
+    ws.write_formula(5, 4, "=IF(C6>0,D6/C6*100,0)", None, 50)
+    ws.write_row(6, 0, ["2", "Dự án 5: Hỗ trợ nhà ở", 100, amount])
+    ws.write_formula(6, 4, "=IF(C7>0,D7/C7*100,0)", None, "#VALUE!")
+    book.close()
+    return path
+
+
+def test_rates_over_a_text_are_no_rate_mismatch(tmp_path: Path) -> None:
+    """The rate of a parent a spreadsheet summed without the text (25% instead of 70%) is no
+    rate_mismatch: it is one of the cells computed from the cause, which has the one finding."""
+    result = read_file(_sheet_with_a_rate(tmp_path / "a.xlsx", "40 (tạm tính)"), "a.xlsx")
+    assert [(f.code, f.cell, f.params.get("dependents")) for f in result.findings] == [
+        ("number_with_text", "D7", ["D4", "D5"])
+    ]
+    assert [(i.project, i.disbursed) for i in result.sheets[0].items] == [(2, 50.0), (5, 40.0)]
+    result = read_file(_sheet_with_a_rate(tmp_path / "b.xlsx", "chưa có"), "b.xlsx")
+    assert [(f.code, f.cell, f.params.get("dependents")) for f in result.findings] == [
+        ("not_a_number", "D7", ["D4", "D5"])
+    ]
+    assert [(i.project, i.disbursed, i.unknown) for i in result.sheets[0].items] == [
+        (2, 50.0, 0),
+        (5, None, UNKNOWN_DISBURSED),
+    ]
