@@ -357,6 +357,8 @@ def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: str) -> float | N
     if deps is not None and key in deps.values:
         recomputed = deps.values[key]
         if recomputed is None:
+            if key in deps.failed:
+                _found(ctx, "formula_without_value", grid, key, {"formula": deps.failed[key]}, [])
             return UNKNOWN
         a: Amount = read_amount(recomputed, ctx.convention, factor)
     elif key in grid.missing:
@@ -420,6 +422,9 @@ class _Deps:
 
     values: dict[tuple[int, int], float | None]
     named: dict[tuple[int, int], list[str]]
+    #: Formula cells that could not be recomputed from a number among words (a function the
+    #: evaluator does not do): their own formula_without_value, once at the first of a chain.
+    failed: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _formula_reader(path: Path, checked: Any) -> Callable[[str], dict[tuple[int, int], str]]:
@@ -477,17 +482,21 @@ def _dependents(grid: Grid, rows: range, cols: list[int], ctx: _Context, factor:
     causes: dict[tuple[int, int], float | None] = {}  # cell -> its number (None: no figure)
     for r in rows:
         row = grid.rows[r]
+        here: dict[tuple[int, int], float | None] = {}
         for c in cols:
             v = row[c] if c < len(row) else ""
             if v == "" or v is None or is_plain(v, factor):
                 if (r, c) in grid.missing:
-                    causes[(r, c)] = None
+                    here[(r, c)] = None
                 continue
             a = read_amount(v, ctx.convention, factor)
             if a.kind in ("unreadable", "implausible"):
-                causes[(r, c)] = None
+                here[(r, c)] = None
             elif a.kind == "with_text":
-                causes[(r, c)] = a.written
+                here[(r, c)] = a.written
+        if here and _names_footer(row):
+            break  # the signature block below the table ("Lạng Sơn, ngày 5 tháng 10...") is no amount
+        causes.update(here)
     if not causes:
         return None
     formulas = ctx.formulas(grid.name)
@@ -547,7 +556,9 @@ def _dependents(grid: Grid, rows: range, cols: list[int], ctx: _Context, factor:
         except (Unsupported, RecursionError, TypeError, ValueError, OverflowError):
             done[key] = None
         values[key] = done.get(key)
-    return _Deps(values, named)
+    lost = {key for key in recompute if values[key] is None}
+    failed = {key: formulas[key] for key in lost if not (_precedents(formulas[key]) or set()) & lost}
+    return _Deps(values, named, failed)
 
 
 # ---- Layout A --------------------------------------------------------------------------------

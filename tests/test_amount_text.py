@@ -475,3 +475,18 @@ def test_rates_over_a_text_are_no_rate_mismatch(tmp_path: Path) -> None:
         (2, 50.0, 0),
         (5, None, UNKNOWN_DISBURSED),
     ]
+
+
+def test_a_formula_that_cannot_be_recomputed_says_so(tmp_path: Path) -> None:
+    """Over a number among words, a parent the evaluator cannot recompute (VLOOKUP) is unknown, and
+    says so at its own cell: never silently."""
+    path = _sheet_with_a_rate(tmp_path / "a.xlsx", "40 (tạm tính)")
+    book = openpyxl.load_workbook(path)
+    book["T9"]["D5"] = "=SUM(D6:D7)+VLOOKUP(1,A1:B2,2,FALSE)*0"
+    book.save(path)
+    result = read_file(path, "a.xlsx")
+    assert sorted((f.code, f.cell) for f in result.findings) == [
+        ("formula_without_value", "D5"),
+        ("number_with_text", "D7"),
+    ]
+    assert [(i.project, i.disbursed) for i in result.sheets[0].items] == [(2, 50.0), (5, 40.0)]
