@@ -379,7 +379,7 @@ def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: str) -> float | N
         _found(ctx, "implausible_amount", grid, key, {"value": shown}, named)
         return UNKNOWN
     p = a.parsed
-    if a.kind == "with_text" and p is not None and key not in (deps.values if deps else {}):
+    if a.kind == "with_text" and p is not None:  # (a recomputed dependent is a plain number)
         _found(ctx, "number_with_text", grid, key, {"value": cell_text(raw), "used": p.value}, named)
     if p is not None and p.ambiguous and not ctx.ambiguous_reported:
         ctx.ambiguous_reported = True
