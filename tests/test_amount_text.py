@@ -490,3 +490,19 @@ def test_a_formula_that_cannot_be_recomputed_says_so(tmp_path: Path) -> None:
         ("number_with_text", "D7"),
     ]
     assert [(i.project, i.disbursed) for i in result.sheets[0].items] == [(2, 50.0), (5, 40.0)]
+
+
+@pytest.mark.parametrize(("text", "september"), [("640 (đang cập nhật)", "1026.5"), ("đang cập nhật", "")])
+def test_no_false_cumulative_decrease(tmp_path: Path, text: str, september: str) -> None:
+    """The issue's case: August already counted 640 at G21 (1026.5 in all); September's G21 became a
+    text. Read as the SUM that skipped it (386.5) the figure fell, a false cumulative_decrease."""
+    folder = _folder(tmp_path, _recalculated_directly(tmp_path, text))
+    august = folder / "BC giai ngan T8-2023.xlsx"
+    book = openpyxl.load_workbook(august)
+    book.active["G21"] = 640
+    book.save(august)
+    summary, findings = _run(folder, tmp_path / "out")
+    assert _september_before(summary)["disbursed"] == "1026.5"
+    assert _september(summary)["disbursed"] == september
+    assert "cumulative_decrease" not in {f["code"] for f in findings}
+    assert len(findings) == 1 and findings[0]["cell"] == "G21"
