@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pytest
 import xlsxwriter
@@ -34,7 +35,15 @@ from hypothesis import strategies as st
 from reconcile.cli import cli
 from reconcile.messages import finding_message
 from reconcile.models import UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH
-from reconcile.numbers import MAX_AMOUNT, Convention, parse_number, read_amount
+from reconcile.numbers import (
+    MAX_AMOUNT,
+    Convention,
+    is_plain,
+    parse_number,
+    plain_mask,
+    read_amount,
+    to_trieu_array,
+)
 from reconcile.reader import read_file
 from tests import lo
 from tests.conftest import ROOT
@@ -506,3 +515,18 @@ def test_no_false_cumulative_decrease(tmp_path: Path, text: str, september: str)
     assert _september(summary)["disbursed"] == september
     assert "cumulative_decrease" not in {f["code"] for f in findings}
     assert len(findings) == 1 and findings[0]["cell"] == "G21"
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=30))
+def test_the_vector_rule_is_the_scalar_rule(values: list[float]) -> None:
+    """The reader's fast path (plain_mask over a column) and read_amount decide alike which cells
+    are plain amounts, and convert them alike: the amount rule is one rule."""
+    array = np.array(values, dtype=np.float64)
+    for unit in ("trieu", "nghin", "dong", "ty"):
+        mask = plain_mask(array, unit)
+        for v, plain in zip(values, mask.tolist(), strict=True):
+            assert plain == is_plain(v, unit)
+            if plain:
+                assert (
+                    read_amount(v, Convention.UNKNOWN, unit).value == to_trieu_array(np.array([v]), unit)[0]
+                )
