@@ -13,7 +13,9 @@ Conventions of the frames in the returned :class:`~reconcile.models.Result`:
 - ``sub_project`` is nullable ``Int64`` (NA where the project has none); the other key integers
   (``budget_year``, ``execution_year``, ``project``) and ``row`` are ``int64``.
 - Amounts are floats in triệu đồng; NaN where a cell was empty. ``allocated`` stays NaN where the
-  file left it empty; ``disbursed`` in ``summary`` is 0.0 where empty (nothing disbursed). Derived
+  file left it empty; ``disbursed`` in ``summary`` is 0.0 where empty (nothing disbursed), NaN where
+  it is not known (status ``incomplete``: an amount was written but could not be read, see
+  ``LineItem.unknown``; rate, shortfall, projection and required_monthly are then NaN too). Derived
   amounts (``shortfall``, ``increment``, ``projection``, ``required_monthly``, cumulative figures
   built from in-month amounts) are rounded to 6 decimals so that binary noise never shows.
 - Text columns (``unit``, ``source``, ``label``, ``file``, ``sheet``, ``status``, the ``*_cell``
@@ -58,6 +60,11 @@ Rules decided here where SPEC 4 leaves room (each is tested in tests/test_engine
   gives ``missing_period``; a series whose reports all fall in quarter-end months is quarterly and
   only a missing quarter is reported.
 - With a pace profile, the expected rate after the execution year is 1.
+- An ``incomplete`` period (an amount could not be read) takes part in no comparison between periods
+  (``cumulative_decrease`` and ``allocation_changed`` compare the latest known period before it with
+  the next), gives no run-rate, raises no ``over_disbursed``, and makes a consolidated total over it
+  unknown; a cumulative figure built from an unreadable in-month amount is unknown until the next
+  written cumulative figure.
 """
 
 from __future__ import annotations
@@ -80,6 +87,8 @@ from .models import (
     KEY_COLUMNS,
     LINE_ITEM_COLUMNS,
     SUMMARY_CSV_COLUMNS,
+    UNKNOWN_DISBURSED,
+    UNKNOWN_IN_MONTH,
     CellRefs,
     Coded,
     FileResult,
@@ -119,8 +128,10 @@ _INT_COLUMNS = ("budget_year", "execution_year", "project", "row")
 _KEY_CODES = ("_u", "budget_year", "execution_year", "project", "_sub", "_src")
 #: Status codes in the order they are tested (the first that holds is the key's status).
 _STATUS_BY_PRECEDENCE = np.array(
-    ["no_allocation", "over", "met", "missed", "behind", "at_risk", "on_track"], dtype=object
+    ["no_allocation", "over", "met", "missed", "behind", "at_risk", "on_track", "incomplete"], dtype=object
 )
+#: The code of ``incomplete`` in _STATUS_BY_PRECEDENCE: it overrides every other status.
+_INCOMPLETE = 7
 _NO_DATE = -1  # ordinal standing for "no period"
 _MIN_YEAR, _MAX_YEAR = 1900, 2999
 
@@ -240,17 +251,21 @@ class _Tables:
         return None if is_missing(v) else v
 
 
-def _collect(files: Sequence[FileResult]) -> tuple[dict[str, Any], np.ndarray, np.ndarray, np.ndarray]:
+def _collect(
+    files: Sequence[FileResult],
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Item fields as one array per column, with file rank, sheet order and position in the sheet.
 
     Readers hand over LineItem objects or columns (lists, NumPy arrays, Coded, CellRefs); columns a
     reader leaves out are the same on every row of its sheet (file, sheet, unit, period). Text and
-    cell columns come back as Categoricals (see :func:`_join_text`), the others as arrays.
+    cell columns come back as Categoricals (see :func:`_join_text`), the others as arrays. Last: the
+    :attr:`LineItem.unknown` bits of every item.
     """
     parts: dict[str, list[Any]] = {c: [] for c in LINE_ITEM_COLUMNS}
     fi_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     si_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     pos_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    unknown_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     getter = attrgetter(*LINE_ITEM_COLUMNS)
     for fi, fr in enumerate(files):
         for si, sh in enumerate(fr.sheets):
@@ -260,6 +275,7 @@ def _collect(files: Sequence[FileResult]) -> tuple[dict[str, Any], np.ndarray, n
                 rows = zip(*map(getter, sh.items), strict=True)
                 for name, values in zip(LINE_ITEM_COLUMNS, rows, strict=True):
                     parts[name].append(values)
+                unknown_parts.append(np.array([it.unknown for it in sh.items], dtype=np.int64))
             if sh.columns:
                 m = max((len(v) for v in sh.columns.values()), default=0)
                 fallback = {
@@ -276,6 +292,11 @@ def _collect(files: Sequence[FileResult]) -> tuple[dict[str, Any], np.ndarray, n
                         parts[name].append(given)
                         if len(given) < m:
                             parts[name].append(_Same(None, m - len(given)))
+                bits = np.zeros(m, dtype=np.int64)
+                given_bits = sh.columns.get("unknown")
+                if given_bits is not None:
+                    bits[: len(given_bits)] = np.asarray(given_bits, dtype=np.int64)
+                unknown_parts.append(bits)
                 n += m
             fi_parts.append(np.full(n, fi, dtype=np.int64))
             si_parts.append(np.full(n, si, dtype=np.int64))
@@ -290,7 +311,13 @@ def _collect(files: Sequence[FileResult]) -> tuple[dict[str, Any], np.ndarray, n
         else _join(p, n)
         for name, p in parts.items()
     }
-    return cols, file_rank, np.concatenate(si_parts), np.concatenate(pos_parts)
+    return (
+        cols,
+        file_rank,
+        np.concatenate(si_parts),
+        np.concatenate(pos_parts),
+        np.concatenate(unknown_parts),
+    )
 
 
 @dataclass(slots=True, frozen=True)
@@ -407,10 +434,16 @@ def _coded_parts(parts: list[Any], n: int) -> tuple[np.ndarray, list[Any]]:
 
 def _build_tables(files: Sequence[FileResult]) -> _Tables:
     """The item table in reader order (file name, sheet order, position) and its numeric working copy."""
-    cols, fi, si, pos = _collect(files)
+    cols, fi, si, pos, unknown = _collect(files)
     n = len(fi)
     item_cols: dict[str, Any] = {}
-    work_cols: dict[str, Any] = {"_i": np.arange(n, dtype=np.int64), "_fi": fi, "_si": si, "_pos": pos}
+    work_cols: dict[str, Any] = {
+        "_i": np.arange(n, dtype=np.int64),
+        "_fi": fi,
+        "_si": si,
+        "_pos": pos,
+        "_unk": unknown,
+    }
     bad = np.zeros(n, dtype=bool)
     for name in LINE_ITEM_COLUMNS:
         raw = cols[name]
@@ -555,6 +588,7 @@ def _usable(work: pd.DataFrame, as_of_limit: int | None) -> pd.DataFrame:
         _is_empty(work["allocated"].to_numpy())
         & _is_empty(work["disbursed"].to_numpy())
         & _is_empty(work["disbursed_in_month"].to_numpy())
+        & (work["_unk"].to_numpy() == 0)  # an amount written but unreadable makes a key, incomplete
     )
     if as_of_limit is not None:
         keep &= work["_p"].to_numpy() <= as_of_limit
@@ -726,14 +760,23 @@ def _month_index(ordinals: np.ndarray) -> np.ndarray:
 
 
 def _cumulative(work: pd.DataFrame, t: _Tables) -> tuple[np.ndarray, list[Finding]]:
-    """Cumulative disbursed per row (rows sorted by key and period) and in-month mismatches."""
+    """Cumulative disbursed per row (rows sorted by key and period; NaN where it is not known) and
+    in-month mismatches."""
     kid = work["_kid"].to_numpy()
     raw = work["disbursed"].to_numpy(dtype=np.float64)
     inm = work["disbursed_in_month"].to_numpy(dtype=np.float64)
+    unk = work["_unk"].to_numpy()
     first, _ = _key_starts(kid)
 
     known = ~np.isnan(raw)
-    need = ~known & (~np.isnan(inm) | work["_imc"].to_numpy())
+    d_unknown = (unk & UNKNOWN_DISBURSED) != 0
+    m_unknown = (unk & UNKNOWN_IN_MONTH) != 0
+    need = ~known & ~d_unknown & (~np.isnan(inm) | work["_imc"].to_numpy() | m_unknown)
+    if m_unknown.any():
+        # A running sum over an unknown in-month amount is unknown until the next written cumulative.
+        segment = pd.Series(known | d_unknown).groupby(kid).cumsum().to_numpy()
+        poisoned = pd.Series(m_unknown).groupby([kid, segment]).cummax().to_numpy(dtype=bool)
+        d_unknown = d_unknown | (need & poisoned)
     disb = raw.copy()
     if need.any():
         # Running sum of in-month amounts since the key's last written cumulative figure.
@@ -744,6 +787,7 @@ def _cumulative(work: pd.DataFrame, t: _Tables) -> tuple[np.ndarray, list[Findin
         filled = np.where(np.isnan(base_d), cum_in, base_d + cum_in - base_c)
         disb = np.where(need, np.round(filled, DECIMALS), raw)
     disb = np.nan_to_num(disb, nan=0.0)  # an empty cumulative cell: nothing disbursed
+    disb[d_unknown] = np.nan  # ...but one that could not be read is not known
 
     findings: list[Finding] = []
     both = known & ~np.isnan(inm)
@@ -823,10 +867,13 @@ def months_back(on: dt.date, months: int) -> dt.date:
     return dt.date(y, m0 + 1, day)
 
 
-def _run_rates(kid: np.ndarray, p: np.ndarray, disb: np.ndarray, ey: np.ndarray) -> np.ndarray:
+def _run_rates(
+    kid: np.ndarray, p: np.ndarray, disb: np.ndarray, ey: np.ndarray, known: np.ndarray
+) -> np.ndarray:
     """Run-rate (average monthly increase) at each row; rows sorted by key and period.
 
-    From the key's reports dated on or after 1 January of its execution year, up to the row: with
+    From the key's ``known`` reports (not incomplete) dated on or after 1 January of its execution
+    year, up to the row (NaN at an incomplete row): with
     one report, cumulative / months elapsed; else the increase since the latest report at least
     three months earlier (the first report if none is that old) per month between them.
     """
@@ -836,7 +883,7 @@ def _run_rates(kid: np.ndarray, p: np.ndarray, disb: np.ndarray, ey: np.ndarray)
         return run
     start = _per_value(ey, lambda y: dt.date(y, 1, 1).toordinal(), np.int64)
     mpd = 12 / _per_value(ey, _days_in_year, np.float64)  # months per day
-    active = p >= start
+    active = (p >= start) & known
     first, _ = _key_starts(kid)
     idx = np.arange(n)
     key_start = np.maximum.accumulate(np.where(first, idx, 0))
@@ -979,11 +1026,12 @@ def _summarise(
     ey = work["execution_year"].to_numpy()
     alloc = work["allocated"].to_numpy(dtype=np.float64)
     first, is_latest = _key_starts(kid)
+    incomplete = (work["_unk"].to_numpy() != 0) | np.isnan(disb)
 
-    run = _run_rates(kid, p, disb, ey)
+    run = _run_rates(kid, p, disb, ey, ~incomplete)
     # Every row is judged at its own period, the latest at as_of (later than it with --as-of).
     on = np.where(is_latest, as_of_ord, p)
-    ev = _evaluate(alloc, disb, run, on, ey, settings)
+    ev = _incomplete(_evaluate(alloc, disb, run, on, ey, settings), incomplete)
     increment = np.round(disb - _shift(disb, first, 0.0), DECIMALS)
 
     cols = _figure_columns(p, alloc, disb, increment, run, ev, is_latest, work["_i"].to_numpy(dtype=np.int64))
@@ -999,24 +1047,61 @@ def _summarise(
         disbursed=disb[is_latest],
         run_rate=run[is_latest],
         increment=increment[is_latest],
+        _inc=incomplete[is_latest],
     )
-    return summary, latest_work, _figure_findings(work, disb, first, ev["status_code"], t)
+    return summary, latest_work, _figure_findings(work, disb, first, ev["status_code"], incomplete, t)
+
+
+def _incomplete(ev: dict[str, np.ndarray], incomplete: np.ndarray) -> dict[str, np.ndarray]:
+    """``ev`` with the rows whose figure is not known marked ``incomplete``: no rate, shortfall,
+    projection or required amount is computed from a figure that is not known."""
+    if not incomplete.any():
+        return ev
+    out = dict(ev)
+    for name in ("rate", "shortfall", "projection", "required_monthly"):
+        out[name] = np.where(incomplete, np.nan, ev[name])
+    out["status_code"] = np.where(incomplete, _INCOMPLETE, ev["status_code"])
+    out["status"] = _STATUS_BY_PRECEDENCE[out["status_code"]]
+    return out
+
+
+def _previous_known(known: np.ndarray, kid: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Per row, the latest earlier row of its key whose figures are known (-1: none); rows sorted
+    by key and period."""
+    n = len(known)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    latest = np.maximum.accumulate(np.where(known, np.arange(n), -1))
+    latest = np.where((latest >= 0) & (kid[np.maximum(latest, 0)] == kid), latest, -1)
+    return _shift(latest, first, -1)
 
 
 def _figure_findings(
-    work: pd.DataFrame, disb: np.ndarray, first: np.ndarray, status_code: np.ndarray, t: _Tables
+    work: pd.DataFrame,
+    disb: np.ndarray,
+    first: np.ndarray,
+    status_code: np.ndarray,
+    incomplete: np.ndarray,
+    t: _Tables,
 ) -> list[Finding]:
-    """over_disbursed (at every period where it happens), cumulative_decrease, allocation_changed."""
+    """over_disbursed (at every period where it happens), cumulative_decrease, allocation_changed.
+
+    A period whose figures are not known (``incomplete``) takes part in no comparison between
+    periods: a later period is compared with the latest known one before it.
+    """
     p = work["_p"].to_numpy()
     items_i = work["_i"].to_numpy()
     alloc0 = np.nan_to_num(work["allocated"].to_numpy(dtype=np.float64))
-    prev_d = _shift(disb, first, np.nan)
-    prev_a = _shift(alloc0, first, np.nan)
-    prev_p = _shift(p, first, _NO_DATE)
+    before = _previous_known(~incomplete, work["_kid"].to_numpy(), first)
+    has_before = (before >= 0) & ~incomplete
+    at = np.maximum(before, 0)
+    prev_d = np.where(has_before, disb[at], np.nan)
+    prev_a = np.where(has_before, alloc0[at], np.nan)
+    prev_p = np.where(has_before, p[at], _NO_DATE)
     over = status_code <= 1  # no_allocation or over
     with np.errstate(invalid="ignore"):
-        fell = ~first & (prev_d - disb > TOL)
-        changed = ~first & (np.abs(alloc0 - prev_a) > TOL)
+        fell = has_before & (prev_d - disb > TOL)
+        changed = has_before & (np.abs(alloc0 - prev_a) > TOL)
     money_cells = ("disbursed_cell", "in_month_cell", "allocated_cell")
 
     def before_after(k: int, before: float, after: float) -> dict[str, Any]:
@@ -1103,20 +1188,24 @@ def _consolidate(latest: pd.DataFrame, as_of_ord: int, settings: Settings, t: _T
             run_rate=("run_rate", lambda s: s.sum(min_count=1)),
             increment=("increment", "sum"),
             _p=("_p", "max"),
+            _inc=("_inc", "any"),
         )
         .reset_index()
     )
     n = len(agg)
-    alloc = agg["allocated"].to_numpy(dtype=np.float64)
-    disb = np.round(agg["disbursed"].to_numpy(dtype=np.float64), DECIMALS)
+    # A unit whose figure is not known makes the total not known: never the sum of the others.
+    incomplete = agg["_inc"].to_numpy(dtype=bool)
+    alloc = np.where(incomplete, np.nan, agg["allocated"].to_numpy(dtype=np.float64))
+    disb = np.where(incomplete, np.nan, np.round(agg["disbursed"].to_numpy(dtype=np.float64), DECIMALS))
     run = agg["run_rate"].to_numpy(dtype=np.float64)
     ey = agg["execution_year"].to_numpy(dtype=np.int64)
-    ev = _evaluate(alloc, disb, run, np.full(n, as_of_ord, dtype=np.int64), ey, settings)
+    on = np.full(n, as_of_ord, dtype=np.int64)
+    ev = _incomplete(_evaluate(alloc, disb, run, on, ey, settings), incomplete)
     cols = _figure_columns(
         agg["_p"].to_numpy(dtype=np.int64),
         np.round(alloc, DECIMALS),
         disb,
-        np.round(agg["increment"].to_numpy(dtype=np.float64), DECIMALS),
+        np.where(incomplete, np.nan, np.round(agg["increment"].to_numpy(dtype=np.float64), DECIMALS)),
         run,
         ev,
         np.ones(n, dtype=bool),

@@ -21,8 +21,12 @@ SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 #: Source codes of a line item key. ``ALL`` where the sheet does not split sources.
 SOURCES = ("NSTW", "NSDP", "ALL")
 
-#: Status codes, in the order of precedence used to pick one (SPEC 4).
-STATUSES = ("over", "no_allocation", "met", "missed", "behind", "at_risk", "on_track")
+#: Status codes, in the order of precedence used to pick one (SPEC 4). ``incomplete``: an amount of
+#: the key at that period could not be read, so its figure is not known.
+STATUSES = ("incomplete", "over", "no_allocation", "met", "missed", "behind", "at_risk", "on_track")
+
+#: Bits of :attr:`LineItem.unknown`: which amounts were written but could not be read.
+UNKNOWN_ALLOCATED, UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH = 1, 2, 4
 
 #: Finding codes and their default severity (SPEC 4).
 FINDING_SEVERITY: dict[str, Severity] = {
@@ -34,6 +38,8 @@ FINDING_SEVERITY: dict[str, Severity] = {
     "duplicate_line": "warning",
     "unknown_item": "warning",
     "not_a_number": "error",
+    "number_with_text": "warning",
+    "implausible_amount": "error",
     "formula_without_value": "error",
     "negative_amount": "error",
     "missing_period": "warning",
@@ -119,6 +125,8 @@ class LineItem:
     Amounts are in triệu đồng (already normalised from the file's money unit). ``disbursed`` is
     cumulative from the start of the funds' execution; where a sheet gives only the month's amount,
     ``disbursed`` is None and ``disbursed_in_month`` holds it (the engine accumulates).
+    ``unknown``: bits (UNKNOWN_ALLOCATED, UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH) of the amounts that were
+    written but could not be read; such an amount is None here and its key is ``incomplete``.
     """
 
     unit: str  # reporting unit as read; "" when none could be read
@@ -138,6 +146,7 @@ class LineItem:
     disbursed_cell: str | None = None
     disbursed_in_month: float | None = None
     in_month_cell: str | None = None
+    unknown: int = 0
 
 
 #: Key of a line item (SPEC 4).

@@ -6,7 +6,9 @@ periods. Planted in it:
 - unit "SỞ Y TẾ": carried-over 2022 funds (Dự án 3 / TDA 1 and 2, NSTW) and 2023 funds (Dự án 2 ALL,
   Dự án 6 / TDA 1 split NSTW + NSĐP, Dự án 7 / TDA 2 ALL), and a 2022 key past its deadline;
 - unit "UBND HUYỆN MÙ CANG CHẢI": 2023 funds, Dự án 4 / TDA 3 and Dự án 5;
-- every status code once at least: met, over, no_allocation, missed, behind, at_risk, on_track;
+- every status code once at least: met, over, no_allocation, missed, behind, at_risk, on_track
+  (and incomplete, with ``keys=WITH_INCOMPLETE``: Dự án 7 / TDA 1 of the district, whose September
+  disbursement could not be read);
 - line items whose labels are injection attempts (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(1)``)
   and a control character;
 - findings of every severity: a total_mismatch at D12 of "2023-09.xlsx" sheet "T9", an unknown_item
@@ -62,6 +64,8 @@ KEYS: list[tuple[str, int, int, int, int | None, str, float | None, tuple[float,
     (UNIT_B, 2023, 2023, 4, 3, "ALL", 6616.0, (4000.0, 4500.0, 5200.0), "on_track"),
     (UNIT_B, 2023, 2023, 5, None, "ALL", 2450.0, (1000.0, 1100.0, 1200.0), "behind"),
 ]
+#: KEYS and a key whose September disbursement could not be read (status incomplete).
+WITH_INCOMPLETE = [*KEYS, (UNIT_B, 2023, 2023, 7, 1, "ALL", 900.0, (100.0, 200.0, math.nan), "incomplete")]
 
 
 def _summary_row(key: tuple[Any, ...], i: int, target: float) -> dict[str, Any]:
@@ -69,7 +73,8 @@ def _summary_row(key: tuple[Any, ...], i: int, target: float) -> dict[str, Any]:
     period = PERIODS[i]
     d = disbursed[i]
     deadline = dt.date(ey, 12, 31)
-    shortfall = max((allocated or 0.0) * target - d, 0.0)
+    # An incomplete period: its disbursement is not known, so neither is anything computed from it.
+    shortfall = max((allocated or 0.0) * target - d, 0.0) if d == d else math.nan
     days_left = (deadline - period).days
     months_left = max(days_left / 30.4375, 1.0) if days_left > 0 else None
     return {
@@ -119,9 +124,11 @@ def _item(i: int, label: str, file: str = "2023-09.xlsx", sheet: str = "T9") -> 
     }
 
 
-def make_result(root: Path, *, items: pd.DataFrame | None = None, target: float = 1.0) -> Result:
+def make_result(
+    root: Path, *, items: pd.DataFrame | None = None, target: float = 1.0, keys: list[Any] = KEYS
+) -> Result:
     """A realistic two-unit Result (see the module docstring for what is planted)."""
-    rows = [_summary_row(k, i, target) for k in KEYS for i in range(len(PERIODS))]
+    rows = [_summary_row(k, i, target) for k in keys for i in range(len(PERIODS))]
     summary = pd.DataFrame(rows)
     latest = summary[summary["is_latest"]].reset_index(drop=True)
     group = ["budget_year", "execution_year", "project", "sub_project", "source"]
@@ -243,11 +250,12 @@ def test_summary_title_and_header(tmp_path: Path, lang: str, expected: list[str]
         assert titles[2] == "Figures as of 2023-09-30"
     assert ws["B5"].value == 1.0 and ws["B5"].number_format == "0%"
     # The colour legend: every status in its own colour, most urgent first.
-    legend = [ws["K2"], ws["K3"], ws["K4"], ws["K5"], ws["M2"], ws["M3"], ws["M4"]]
+    legend = [ws["K2"], ws["K3"], ws["K4"], ws["K5"], ws["M2"], ws["M3"], ws["M4"], ws["M5"]]
     assert [c.value for c in legend] == [
         status_label(s, lang)
-        for s in ("over", "no_allocation", "missed", "behind", "at_risk", "met", "on_track")
+        for s in ("over", "no_allocation", "missed", "behind", "at_risk", "met", "on_track", "incomplete")
     ]
+    assert ws["M5"].fill.fgColor.rgb == "FF" + palette.STATUS_COLOURS["incomplete"]
     assert [c.fill.fgColor.rgb for c in legend[:3]] == [
         "FF" + palette.STATUS_COLOURS[s] for s in ("over", "no_allocation", "missed")
     ]
@@ -354,8 +362,8 @@ def test_subtotal_rows_are_bold_and_outlined(vi_book: Path) -> None:
     assert ws.sheet_properties.outlinePr.summaryBelow is False
 
 
-def test_status_cells_are_filled_in_their_status_colour(vi_book: Path) -> None:
-    ws, _ = _summary_rows(vi_book)
+def test_status_cells_are_filled_in_their_status_colour(tmp_path: Path) -> None:
+    ws, _ = _summary_rows(_write(tmp_path, "vi", make_result(tmp_path, keys=WITH_INCOMPLETE)))
     label_to_code = {status_label(code): code for code in STATUS_COLOURS}
     seen = set()
     for r in _detail_rows(ws):
@@ -365,6 +373,39 @@ def test_status_cells_are_filled_in_their_status_colour(vi_book: Path) -> None:
     assert seen == set(STATUS_COLOURS)
     # The workbook speaks the annotated copies' palette.
     assert {code: "#" + colour for code, colour in palette.STATUS_COLOURS.items()} == STATUS_COLOURS
+
+
+def test_an_incomplete_key_shows_no_figure_and_no_total_over_it(tmp_path: Path) -> None:
+    """SPEC 4 ``incomplete``: the figure that could not be read is empty, so are the rate and the
+    shortfall computed from it, and every total over it, never the sum of the figures that are known."""
+    path = _write(tmp_path, "vi", make_result(tmp_path, keys=WITH_INCOMPLETE))
+    ws, cached = _summary_rows(path)
+    details = _detail_rows(ws)
+    [r] = [r for r in details if ws.cell(r, 11).value == status_label("incomplete")]
+    assert ws.cell(r, 11).fill.fgColor.rgb == "FF" + STATUS_COLOURS["incomplete"][1:]
+    assert cached[r - 1][6] == 900.0  # the allocation was read
+    assert [cached[r - 1][c] for c in (7, 8, 9)] == ["", "", ""]  # disbursed, rate, shortfall
+    assert ws.cell(r, 9).value is None and ws.cell(r, 10).value is None  # no formula computes them
+    # The subtotals above it (its year, its unit, the grand total) know the allocation, not the
+    # disbursement; the other unit's subtotal is whole.
+    unit_b = next(
+        i for i in range(8, r) if ws.cell(i, 1).value == UNIT_B and ws.cell(i, 4).value == "Cộng đơn vị"
+    )
+    unit_a = next(
+        i for i in range(8, r) if ws.cell(i, 1).value == UNIT_A and ws.cell(i, 4).value == "Cộng đơn vị"
+    )
+    for total in (8, unit_b):
+        assert ws.cell(total, 7).value.startswith("=SUM(")
+        assert cached[total - 1][7] == "" and ws.cell(total, 8).value is None
+        assert cached[total - 1][8] == ""  # no rate from a partial sum
+    a_keys = [k for k in KEYS if k[0] == UNIT_A]
+    assert cached[unit_a - 1][7] == pytest.approx(sum(k[7][2] for k in a_keys))
+    assert cached[7][6] == pytest.approx(sum(k[6] or 0.0 for k in WITH_INCOMPLETE))
+    # The chart's total for September is a gap, not the total of the other keys; August is whole.
+    progress = openpyxl.load_workbook(path)["Tiến độ theo tháng"]
+    top = next(i for i in range(6, 60) if progress.cell(i, 1).value == "Số liệu biểu đồ (triệu đồng)")
+    assert progress.cell(top + 4, 4).value is None
+    assert progress.cell(top + 3, 4).value == pytest.approx(sum(k[7][1] for k in WITH_INCOMPLETE))
 
 
 def test_summary_numbers_dates_and_formats_are_real_numbers(vi_book: Path) -> None:

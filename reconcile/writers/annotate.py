@@ -60,8 +60,9 @@ NATIVE_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 MAX_UNPACKED_BYTES = 1 << 30
 _MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell or note
 
-# Which status colour wins when two items share a cell: the more urgent one.
-_URGENCY = ("over", "no_allocation", "missed", "behind", "at_risk", "on_track", "met")
+# Which status colour wins when two items share a cell: the more urgent one (a figure that could not
+# be read first: nothing else about the key can be told until it is corrected).
+_URGENCY = ("incomplete", "over", "no_allocation", "missed", "behind", "at_risk", "on_track", "met")
 _STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(_URGENCY)}
 _SHAPE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:sp|grpSp|cxnSp)[\s>/]")
 _COORD_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")

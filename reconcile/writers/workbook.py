@@ -57,7 +57,16 @@ STATUS_COLOURS: dict[str, str] = {code: hex_with_hash(c) for code, c in palette.
 SEVERITY_COLOURS: dict[str, str] = {level: hex_with_hash(c) for level, c in palette.SEVERITY_COLOURS.items()}
 
 #: The colour legend beside the title rows, most urgent first, in two columns of four rows at most.
-_LEGEND: tuple[str, ...] = ("over", "no_allocation", "missed", "behind", "at_risk", "met", "on_track")
+_LEGEND: tuple[str, ...] = (
+    "over",
+    "no_allocation",
+    "missed",
+    "behind",
+    "at_risk",
+    "met",
+    "on_track",
+    "incomplete",
+)
 
 #: Blue-grey fills that tell the subtotal levels apart without competing with the status colours.
 _ROW_FILLS: dict[str, str] = {"total": "#C9D3E3", "unit": "#DAE1EC", "year": "#E6EBF2", "project": "#F2F5F9"}
@@ -512,6 +521,9 @@ class _Line:
     children: list[int] = field(default_factory=list)
     #: Cached values of the summed columns and the rate, as a spreadsheet computes them.
     cached: dict[int, float] = field(default_factory=dict)
+    #: Columns whose figure is not known (an ``incomplete`` key, or a subtotal over one): left
+    #: empty, never a sum of the figures that are known.
+    unknown: frozenset[int] = frozenset()
 
 
 def _detail_line(
@@ -558,7 +570,21 @@ def _detail_line(
         deadline=_date(r.get("deadline")),
         days_left=None if days is None else round(days),
         expected_rate=None if expected is None else _stored(expected),
+        unknown=_unknown_columns(status, amounts["allocated"], amounts["disbursed"]),
     )
+
+
+#: What an ``incomplete`` key cannot show: the figures computed from the one that is not known.
+_DERIVED = frozenset({_C_RATE, _C_SHORT, _C_MONTHLY, _C_PROJECTION})
+
+
+def _unknown_columns(status: str, allocated: float | None, disbursed: float | None) -> frozenset[int]:
+    """The columns of a key's line that are not known: none unless it is ``incomplete``; then its
+    empty amounts (one of them could not be read) and everything computed from them."""
+    if status != "incomplete":
+        return frozenset()
+    empty = {col for col, v in ((_C_ALLOC, allocated), (_C_DISB, disbursed)) if v is None}
+    return _DERIVED | empty
 
 
 def _plan(
@@ -637,6 +663,7 @@ def _compute_cached(lines: list[_Line], target: float) -> None:
         else:
             for col in _SUMMED:
                 c[col] = _sum(lines[i].cached[col] for i in line.children)
+            line.unknown = frozenset().union(*(lines[i].unknown for i in line.children))
         g, h = c[_C_ALLOC], c[_C_DISB]
         c[_C_RATE] = h / g if g > 0 else 0.0
 
@@ -650,6 +677,8 @@ def _aggregate(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         groups.setdefault(key, []).append(r)
     out = []
     for (by, ey, p, s, src), recs in groups.items():
+        # A unit whose figure is not known makes the total not known: never the sum of the others.
+        incomplete = [r for r in recs if r.get("status") == "incomplete"]
         out.append(
             {
                 "unit": "",
@@ -658,8 +687,11 @@ def _aggregate(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "project": p,
                 "sub_project": s,
                 "source": src,
-                "allocated": _sum(_num(r.get("allocated")) or 0.0 for r in recs),
-                "disbursed": _sum(_num(r.get("disbursed")) or 0.0 for r in recs),
+                "allocated": None
+                if any(_num(r.get("allocated")) is None for r in incomplete)
+                else _sum(_num(r.get("allocated")) or 0.0 for r in recs),
+                "disbursed": None if incomplete else _sum(_num(r.get("disbursed")) or 0.0 for r in recs),
+                **({"status": "incomplete"} if incomplete else {}),
             }
         )
     return out
@@ -770,6 +802,11 @@ def _write_summary_lines(
                 if own is not None:
                     numbers[i] = own[i]
                     blanks[i] = own[i] is None
+                elif col in line.unknown:
+                    blanks[i] = True
+                continue
+            if col in line.unknown:
+                blanks[i] = True  # a subtotal over a figure that is not known is not known
                 continue
             template = sum_of[i]
             formula = None if template is None else template.replace("\x00", letter)
@@ -787,20 +824,25 @@ def _write_summary_lines(
     amounts(_C_DISB, "amount", disbursed)
     amounts(_C_SHORT, "amount", None)
     shortfall = [
-        f"=MAX(G{r + 1}*{target_name}-H{r + 1},0)" if d else None for r, d in zip(row_of, detail, strict=True)
+        f"=MAX(G{r + 1}*{target_name}-H{r + 1},0)" if d and _C_SHORT not in line.unknown else None
+        for r, d, line in zip(row_of, detail, lines, strict=True)
     ]
     block.formulas(_C_SHORT, shortfall, [line.cached[_C_SHORT] for line in lines], formats("amount"))
     for col, own in ((_C_ALLOC, allocated), (_C_DISB, disbursed)):
         chars = [_amount_chars(v) for v, d in zip(own, detail, strict=True) if d]
         chars += [_amount_chars(line.cached[col]) for line, d in zip(lines, detail, strict=True) if not d]
-        widths.see(col, max(chars))
+        widths.see(col, max(chars, default=1))
     widths.see(_C_SHORT, max(_amount_chars(line.cached[_C_SHORT]) for line in lines))
     block.formulas(
         _C_RATE,
-        [f"=IF(G{r + 1}>0,H{r + 1}/G{r + 1},0)" for r in row_of],
+        [
+            None if _C_RATE in line.unknown else f"=IF(G{r + 1}>0,H{r + 1}/G{r + 1},0)"
+            for r, line in zip(row_of, lines, strict=True)
+        ],
         [line.cached[_C_RATE] for line in lines],
         formats("rate"),
     )
+    block.blanks(_C_RATE, [_C_RATE in line.unknown for line in lines], formats("rate"))
     widths.see(_C_RATE, 7)
 
     fills = {code: st.cell("text", "detail", colour) for code, colour in STATUS_COLOURS.items()}
@@ -1135,14 +1177,19 @@ def _progress_data(result: Result) -> _Progress:
     by = _whole(df["budget_year"], no_year)
     disbursed: dict[tuple[int | None, dt.date], list[float]] = {}
     d_values = pd.to_numeric(df["disbursed"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    rows = np.flatnonzero(has_period & np.isfinite(d_values))
+    # An incomplete key's empty figure is not known: it makes the period's total not known (NaN),
+    # never the total of the others.
+    incomplete = (
+        (df["status"] == "incomplete").to_numpy(dtype=bool) if "status" in df else np.zeros(len(df), bool)
+    )
+    rows = np.flatnonzero(has_period & (np.isfinite(d_values) | incomplete))
     width = len(periods)
     for k, idx in _groups((by[rows] - no_year) * width + period_col[rows]).items():
         y = k // width + no_year
         disbursed[(None if y == no_year else y, periods[k % width])] = d_values[rows[idx]].tolist()
     allocated: dict[dt.date, list[float]] = {}
     a_values = pd.to_numeric(df["allocated"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    rows = np.flatnonzero(has_period & np.isfinite(a_values))
+    rows = np.flatnonzero(has_period & (np.isfinite(a_values) | incomplete))
     for k, idx in _groups(period_col[rows]).items():
         allocated[periods[k]] = a_values[rows[idx]].tolist()
     columns = [
@@ -1308,6 +1355,9 @@ def _write_chart(
     for i, (p, values) in enumerate(zip(periods, table.rows, strict=True)):
         ws.write_number(head + 1 + i, 0, _serial(p), st.cell("date"))
         for col, value in enumerate(values, start=1):
+            if math.isnan(value):  # a total over a figure that is not known: a gap in the line
+                ws.write_blank(head + 1 + i, col, None, st.cell("amount"))
+                continue
             ws.write_number(head + 1 + i, col, value, st.cell("amount"))
             widths.see(col, _amount_chars(value))
     first, last = head + 1, head + len(periods)
