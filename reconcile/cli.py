@@ -136,19 +136,12 @@ def _finding_line(f: Any, lang: str) -> str:
 
 
 def _done_line(result: Any, lang: str, out: str) -> str:
-    """The closing line of a run: files, items, keys, errors, warnings and where the output went."""
-    errors = sum(1 for f in result.findings if f.level == "error")
-    warnings = sum(1 for f in result.findings if f.level == "warning")
-    return msg(
-        "cli.done",
-        lang,
-        files=len(result.files),
-        items=len(result.items),
-        keys=len(result.latest),
-        errors=errors,
-        warnings=warnings,
-        out=out,
-    )
+    """The console summary's closing lines: the grand total (when there is one), then the counts."""
+    from .writers.console import done_line, totals_line
+
+    total = totals_line(result, lang)
+    done = done_line(result, lang, out)
+    return done if total is None else f"{total}\n{done}"
 
 
 def _exit_code(result: Any, strict: bool) -> int:
@@ -212,7 +205,10 @@ def run(
                 click.echo(_finding_line(f, lang), err=True)
             click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
             sys.exit(EXIT_USAGE)
-        write_outputs(result, out, lang=lang, annotate=not no_annotate, on_locked=on_locked, early=early)
+        written = write_outputs(
+            result, out, lang=lang, annotate=not no_annotate, on_locked=on_locked, early=early
+        )
+        result = written.result or result  # with the findings the annotated copies added
     finally:
         early.close()
     click.echo(_done_line(result, lang, str(out)))

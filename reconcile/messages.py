@@ -273,6 +273,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.output_failed": {"vi": "Không ghi được {file}: {detail}. Kiểm tra dung lượng đĩa và quyền ghi rồi chạy lại.", "en": "Could not write {file}: {detail}. Check the disk space and permissions and run again."},
     "cli.output_inside_input": {"vi": "Thư mục kết quả {folder} trùng với một tệp đầu vào; chọn thư mục khác bằng --out.", "en": "The output folder {folder} would overwrite an input; choose another with --out."},
     "cli.done": {"vi": "Đã đọc {files} tệp, {items} dòng số liệu, {keys} khoản mục; {errors} lỗi, {warnings} cảnh báo. Kết quả: {out}", "en": "Read {files} files, {items} line items, {keys} keys; {errors} errors, {warnings} warnings. Output: {out}"},
+    "cli.totals": {"vi": "Tổng cộng: kế hoạch vốn {allocated}, đã giải ngân {disbursed} triệu đồng ({rate}); còn thiếu so với mục tiêu {shortfall} triệu đồng.", "en": "Grand total: allocated {allocated}, disbursed {disbursed} million VND ({rate}); {shortfall} million VND short of the target."},
     "cli.template_written": {"vi": "Đã tạo biểu mẫu {path}.", "en": "Template written to {path}."},
     "cli.template_exists": {"vi": "Tệp {path} đã có; chọn tên khác để không ghi đè.", "en": "{path} already exists; choose another name so nothing is overwritten."},
     # ---- Layout B template (reconcile template): instructions sheet and data-validation prompts ----

@@ -28,6 +28,8 @@ class Written:
     """The paths actually written (a locked workbook may have been written under another name)."""
 
     paths: list[Path] = field(default_factory=list)
+    #: The result as written: with the findings the annotated copies added.
+    result: Result | None = None
 
 
 def _files_to_annotate(result: Result) -> list[int]:
@@ -107,7 +109,8 @@ def write_outputs(
                 )
             extra.extend(notes)
         if extra:
-            result.findings = sorted(result.findings + extra, key=lambda f: f.sort_key())
+            result = result.with_findings(extra)
+    written.result = result
     jobs: list[tuple[Path, Callable[[Path], None]]] = [
         (out / SUMMARY_NAME, lambda p: write_summary(result.summary, p)),
         (out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang)),

@@ -177,7 +177,7 @@ def run_folder(
             sheet.columns = None
     _give_back_memory()
     if found.findings:
-        result.findings = sorted(result.findings + found.findings, key=lambda f: f.sort_key())
+        result = result.with_findings(found.findings)
     return result
 
 

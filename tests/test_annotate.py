@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -295,7 +296,7 @@ def test_item_joined_by_key_when_summary_has_no_item_index(
     case: tuple[Result, FileResult, Path], tmp_path: Path
 ) -> None:
     result, fr, _ = case
-    result.summary = result.summary.drop(columns=["item_index"])
+    result = dataclasses.replace(result, summary=result.summary.drop(columns=["item_index"]))
     out, _ = annotate_file(result, fr, tmp_path / "out")
     ws = load_workbook(out)["T10"]
     assert fill_of(ws["G6"]) == STATUS_COLOURS["behind"]
@@ -305,7 +306,7 @@ def test_item_joined_by_key_when_summary_has_no_item_index(
 def test_unused_item_is_not_painted(case: tuple[Result, FileResult, Path], tmp_path: Path) -> None:
     """An item no summary row points at (lost a period conflict) gets no colour and no note."""
     result, fr, _ = case
-    result.summary = result.summary[result.summary["item_index"] != 2]
+    result = dataclasses.replace(result, summary=result.summary[result.summary["item_index"] != 2])
     out, _ = annotate_file(result, fr, tmp_path / "out")
     ws = load_workbook(out)["T10"]
     assert fill_of(ws["G7"]) is None and ws["G7"].comment is None

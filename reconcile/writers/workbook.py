@@ -25,9 +25,9 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import accumulate, groupby
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -39,15 +39,22 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..catalogue import project_name, sub_project_name
-from ..codes import combine
 from ..messages import finding_message, fmt_date, fmt_number, msg, status_label
-from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result, is_missing
+from ..models import LINE_ITEM_COLUMNS, MAX_ROWS, STATUSES, Finding, Result, is_missing
+from ..monthly import chart_years
+from ..totals import sheet_order
+from ..values import SOURCE_RANK as _SOURCE_RANK
+from ..values import XML_BAD as _XML_BAD
+from ..values import approx_sub as _approx_sub
+from ..values import date as _date
+from ..values import num as _num
+from ..values import serial as _serial
+from ..values import stored as _stored
+from ..values import text as _text
+from ..values import whole as _int
 from . import palette
 from .bulk import Formats, RowBlock
 from .palette import hex_with_hash
-
-#: No sheet holds more table rows than this (SPEC 5); the CSVs hold everything.
-MAX_ROWS = 50_000
 
 #: Fill colour of each status code, ``#RRGGBB`` (the form xlsxwriter takes). The colours come from
 #: :mod:`reconcile.writers.palette`, shared with the annotated copies so both speak the same colours.
@@ -72,94 +79,12 @@ _WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_numbers": False,
 }
 
-_SOURCE_RANK = {s: i for i, s in enumerate(SOURCES)}
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-#: LibreOffice's approxSub treats a difference below 2**-48 of its operands as zero (Excel does alike).
-_APPROX_EPS = 2.0**-48
-#: Characters XML 1.0 cannot hold. xlsxwriter would escape the control characters as _xHHHH_, but
-#: a spreadsheet cell is better off with a space; surrogates and U+FFFE/U+FFFF it would not handle.
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CELL_RE = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
 _MAX_FORMULA_LEN = 8000  # Excel refuses formulas over 8,192 characters
 _MAX_SUM_ARGS = 200  # Excel allows 255 arguments per function
 
 
 # ---- small helpers ---------------------------------------------------------------------------------
-
-
-_EXACT = 2**53  # ints up to this size are exactly floats
-
-
-def _num(v: object) -> float | None:
-    """A finite float, or None for anything missing or unusable."""
-    if type(v) is float:  # the common cases first: this runs for every figure of the summary
-        return v if math.isfinite(v) else None
-    if type(v) is int and -_EXACT <= v <= _EXACT:
-        return float(v)
-    if is_missing(v):
-        return None
-    try:
-        x = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
-
-
-def _int(v: object) -> int | None:
-    if type(v) is int and -_EXACT <= v <= _EXACT:
-        return v
-    x = _num(v)
-    return int(x) if x is not None and x.is_integer() else None
-
-
-def _date(v: object) -> dt.date | None:
-    if is_missing(v):
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, str):
-        try:
-            return dt.date.fromisoformat(v[:10])
-        except ValueError:
-            return None
-    if isinstance(v, np.datetime64):
-        ts = pd.Timestamp(v)
-        return None if pd.isna(ts) else ts.date()
-    return None
-
-
-def _text(v: object) -> str:
-    """User or catalogue text made safe for XML; '' for missing values."""
-    if is_missing(v):
-        return ""
-    s = v if isinstance(v, str) else str(v)
-    return _XML_BAD.sub(" ", s)
-
-
-def _stored(x: float) -> float:
-    """The value a spreadsheet reads back: xlsxwriter writes numbers with 16 significant digits."""
-    return float(f"{x:.16G}")
-
-
-def _serial(d: dt.date) -> int:
-    return (d - _EXCEL_EPOCH).days
-
-
-def _approx_sub(a: float, b: float) -> float:
-    """``a - b`` as a spreadsheet computes it: a near-cancellation becomes exactly 0."""
-    if (a < 0.0 < b) or (b < 0.0 < a):
-        return a - b
-    d = a - b
-    if a == b or (a != 0.0 and b != 0.0 and abs(d) < abs(a) * _APPROX_EPS and abs(d) < abs(b) * _APPROX_EPS):
-        return 0.0
-    return d
-
-
-def _sum(values: Iterable[float]) -> float:
-    # Spreadsheets sum with compensated arithmetic; fsum gives the same correctly rounded total.
-    return math.fsum(values)
 
 
 def _sum_formula(col: str, rows: Sequence[int]) -> str | None:
@@ -207,9 +132,7 @@ def _units_text(result: Result, lang: str) -> str:
 
 
 def _as_of(result: Result) -> dt.date | None:
-    if result.as_of is not None:
-        return result.as_of
-    return max(result.periods) if result.periods else None
+    return result.evaluated_on
 
 
 def _as_of_text(result: Result, lang: str) -> str:
@@ -260,25 +183,6 @@ def _sub_project_text(project: int | None, sub: int | None, lang: str, with_name
 def _source_text(source: object, lang: str) -> str:
     s = _text(source)
     return msg(f"source.{s}", lang) if s in _SOURCE_RANK else s
-
-
-def _key_sort(unit_rank: dict[str, int]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    def key(r: dict[str, Any]) -> tuple[Any, ...]:
-        unit = _text(r.get("unit"))
-        sub = _int(r.get("sub_project"))
-        source = _text(r.get("source"))
-        return (
-            unit_rank.get(unit, len(unit_rank)),
-            unit,
-            _int(r.get("budget_year")) or 0,
-            _int(r.get("execution_year")) or 0,
-            _int(r.get("project")) or 0,
-            -1 if sub is None else sub,
-            _SOURCE_RANK.get(source, len(_SOURCE_RANK)),
-            source,
-        )
-
-    return key
 
 
 # ---- formats and widths -----------------------------------------------------------------------------
@@ -562,30 +466,47 @@ def _detail_line(
 
 
 def _plan(
-    records: list[dict[str, Any]],
+    totals: pd.DataFrame,
+    details: list[dict[str, Any]],
     lang: str,
     per_unit: bool,
-    unit_rank: dict[str, int],
+    target: float,
     unit_text: str | None = None,
 ) -> list[_Line]:
     """The summary rows in sheet order: grand total, then unit, year and project groups, parents first.
 
-    ``unit_text`` overrides the unit shown (the consolidated block). A project gets its own subtotal
-    row only when it has more than one key; otherwise its single row stands for it.
+    ``totals``: one scope's rows of ``Result.totals`` (their figures are the subtotals' cached values);
+    ``details``: that scope's keys in sheet order, each project's keys after its row. ``unit_text``
+    overrides the unit shown (the consolidated block). Unit rows show only with ``per_unit``; a
+    project gets its own subtotal row only when it has more than one key, otherwise its single row
+    stands for it.
     """
-    lines = [_Line("total", 0, project=msg("wb.total", lang))]
+    lines: list[_Line] = []
     memo: dict[Any, str] = {}
-    ordered = sorted(records, key=_key_sort(unit_rank))
-    for unit, unit_recs in groupby(ordered, key=lambda r: _text(r.get("unit"))):
-        shown_unit = unit_text if unit_text is not None else _unit_label(unit, lang)
-        parent = 0
-        if per_unit:
-            lines.append(_Line("unit", 1, unit=shown_unit, project=msg("wb.unit_total", lang)))
-            lines[0].children.append(len(lines) - 1)
-            parent = len(lines) - 1
-        for (by, ey), year_recs in groupby(
-            unit_recs, key=lambda r: (_int(r.get("budget_year")), _int(r.get("execution_year")))
-        ):
+    parent = year_idx = 0
+    shown_unit = ""
+    at = 0
+    for t in _records(totals):
+        level = t["level"]
+        if level == "total":
+            lines.append(_subtotal(_Line("total", 0, project=msg("wb.total", lang)), t))
+            continue
+        if level == "unit":
+            shown_unit = unit_text if unit_text is not None else _unit_label(_text(t["unit"]), lang)
+            parent = 0
+            if per_unit:
+                lines.append(
+                    _subtotal(_Line("unit", 1, unit=shown_unit, project=msg("wb.unit_total", lang)), t)
+                )
+                lines[0].children.append(len(lines) - 1)
+                parent = len(lines) - 1
+            continue
+        by, ey = _int(t["budget_year"]), _int(t["execution_year"])
+        if level == "year":
+            if unit_text is not None:
+                shown_unit = unit_text
+            elif not per_unit:
+                shown_unit = _unit_label(_text(t["unit"]), lang)
             if by is not None and ey is not None and ey != by:
                 label = msg("wb.year_funds_carried", lang, budget=by, execution=ey)
             else:
@@ -598,71 +519,63 @@ def _plan(
                 execution_year=ey,
                 project=label,
             )
-            lines.append(year)
+            lines.append(_subtotal(year, t))
             year_idx = len(lines) - 1
             lines[parent].children.append(year_idx)
-            for project, proj_recs in groupby(year_recs, key=lambda r: _int(r.get("project"))):
-                recs = list(proj_recs)
-                owner = year_idx
-                if len(recs) > 1:
-                    lines.append(
-                        _Line(
-                            "project",
-                            year.depth + 1,
-                            unit=shown_unit,
-                            budget_year=by,
-                            execution_year=ey,
-                            project=_project_text(project, lang),
-                        )
-                    )
-                    lines[year_idx].children.append(len(lines) - 1)
-                    owner = len(lines) - 1
-                for r in recs:
-                    lines.append(_detail_line(r, lines[owner].depth + 1, shown_unit, lang, memo))
-                    lines[owner].children.append(len(lines) - 1)
+            continue
+        keys = int(t["keys"])
+        owner = year_idx
+        if keys > 1:
+            project = _Line(
+                "project",
+                lines[year_idx].depth + 1,
+                unit=shown_unit,
+                budget_year=by,
+                execution_year=ey,
+                project=_project_text(_int(t["project"]), lang),
+            )
+            lines.append(_subtotal(project, t))
+            lines[year_idx].children.append(len(lines) - 1)
+            owner = len(lines) - 1
+        for r in details[at : at + keys]:
+            lines.append(
+                _detail_cached(_detail_line(r, lines[owner].depth + 1, shown_unit, lang, memo), target)
+            )
+            lines[owner].children.append(len(lines) - 1)
+        at += keys
     return lines
 
 
-def _compute_cached(lines: list[_Line], target: float) -> None:
-    """Fill ``cached`` bottom-up exactly as the sheet's formulas will compute it."""
-    for line in reversed(lines):  # children always come after their parent
-        c = line.cached
-        if line.kind == "detail":
-            g = line.allocated or 0.0
-            h = line.disbursed or 0.0
-            c[_C_ALLOC], c[_C_DISB] = g, h
-            c[_C_SHORT] = max(_approx_sub(g * target, h), 0.0)
-            c[_C_MONTHLY] = line.required_monthly or 0.0
-            c[_C_PROJECTION] = line.projection or 0.0
-        else:
-            for col in _SUMMED:
-                c[col] = _sum(lines[i].cached[col] for i in line.children)
-        g, h = c[_C_ALLOC], c[_C_DISB]
-        c[_C_RATE] = h / g if g > 0 else 0.0
+#: Where each summed column's cached value comes from in a row of ``Result.totals``.
+_TOTAL_FIGURES = {
+    _C_ALLOC: "allocated",
+    _C_DISB: "disbursed",
+    _C_SHORT: "shortfall",
+    _C_MONTHLY: "required_monthly",
+    _C_PROJECTION: "projection",
+}
 
 
-def _aggregate(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Latest figures summed across units, for when the per-unit table would be too long."""
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for r in records:
-        key = tuple(r.get(k) for k in ("budget_year", "execution_year", "project", "sub_project", "source"))
-        key = tuple(None if is_missing(v) else v for v in key)
-        groups.setdefault(key, []).append(r)
-    out = []
-    for (by, ey, p, s, src), recs in groups.items():
-        out.append(
-            {
-                "unit": "",
-                "budget_year": by,
-                "execution_year": ey,
-                "project": p,
-                "sub_project": s,
-                "source": src,
-                "allocated": _sum(_num(r.get("allocated")) or 0.0 for r in recs),
-                "disbursed": _sum(_num(r.get("disbursed")) or 0.0 for r in recs),
-            }
-        )
-    return out
+def _subtotal(line: _Line, t: dict[str, Any]) -> _Line:
+    """A subtotal line whose cached values are the figures of its row of ``Result.totals``."""
+    for col, name in _TOTAL_FIGURES.items():
+        line.cached[col] = float(t[name])
+    rate = _num(t["rate"])
+    line.cached[_C_RATE] = 0.0 if rate is None else rate  # =IF(G>0,H/G,0)
+    return line
+
+
+def _detail_cached(line: _Line, target: float) -> _Line:
+    """A key's line with the cached values of its cells: its own figures and the shortfall formula's."""
+    c = line.cached
+    g = line.allocated or 0.0
+    h = line.disbursed or 0.0
+    c[_C_ALLOC], c[_C_DISB] = g, h
+    c[_C_SHORT] = max(_approx_sub(g * target, h), 0.0)
+    c[_C_MONTHLY] = line.required_monthly or 0.0
+    c[_C_PROJECTION] = line.projection or 0.0
+    c[_C_RATE] = h / g if g > 0 else 0.0
+    return line
 
 
 def _write_summary_header(ws: Worksheet, st: _Styles, row: int, lang: str, widths: _Widths) -> None:
@@ -869,62 +782,56 @@ def _data_bar(ws: Worksheet, first: int, last: int) -> None:
     )
 
 
-def _group_codes(series: pd.Series) -> np.ndarray:
-    """Non-negative integers equal where the raw values are equal, missing values a group of their
-    own (0): integer columns by offset, others by factorizing."""
-    if series.dtype == np.int64 or isinstance(series.dtype, pd.Int64Dtype):
-        na = series.isna().to_numpy()
-        ints = series.to_numpy(dtype=np.int64, na_value=0)
-        if len(ints) and not na.all():
-            low, high = int(ints[~na].min()), int(ints[~na].max())
-            if high - low <= 4 * len(ints) + 1024:
-                return np.where(na, 0, ints - low + 1)
-    return pd.factorize(series, use_na_sentinel=True)[0] + 1
-
-
-def _plan_size(df: pd.DataFrame | None, per_unit: bool, unit_codes: np.ndarray | None = None) -> int:
-    """How many lines :func:`_plan` makes of ``df``, counted without planning them: a national run
-    has a million keys, and planning them only to find that they do not fit took a minute and
-    gigabytes. ``unit_codes``: :func:`_text_codes` of the unit column, when already known."""
-    if df is None or len(df) == 0:
-        return 1
+def _plan_size(totals: pd.DataFrame, per_unit: bool) -> int:
+    """How many lines :func:`_plan` makes of one scope of ``Result.totals``, counted without planning
+    them: a national run has a million keys, and planning them only to find that they do not fit took
+    a minute and gigabytes."""
+    level = totals["level"].to_numpy()
+    keys = totals["keys"].to_numpy()
+    total = level == "total"
+    shown = (level == "year") | ((level == "project") & (keys > 1)) | total
     if per_unit:
-        unit = unit_codes if unit_codes is not None else _text_codes(df["unit"])[0]
-    else:
-        unit = np.zeros(len(df), dtype=np.int64)
-    by, ey, project = (_group_codes(df[c]) for c in ("budget_year", "execution_year", "project"))
-    units = len(pd.unique(unit)) if per_unit else 0
-    years = len(pd.unique(combine(unit, by, ey)))
-    counts = np.bincount(pd.factorize(combine(unit, by, ey, project))[0])
-    return 1 + units + years + int((counts > 1).sum()) + len(df)
+        shown |= level == "unit"
+    return int(shown.sum()) + int(keys[total].sum())
+
+
+def _scope(result: Result, scope: str) -> pd.DataFrame:
+    totals = result.totals
+    return totals[totals["scope"].to_numpy() == scope]
+
+
+def _details(frame: pd.DataFrame | None, units: list[str]) -> list[dict[str, Any]]:
+    """The keys of a summary-shaped frame in sheet order, as the dicts :func:`_detail_line` reads."""
+    if frame is None or len(frame) == 0:
+        return []
+    return _records(frame.iloc[sheet_order(frame, units)], _PLAN_FIELDS)
 
 
 def _write_summary(
     wb: Workbook, ws: Worksheet, st: _Styles, result: Result, lang: str, sheet_name: str
 ) -> None:
     target = result.settings.target
-    unit_rank = {u: i for i, u in enumerate(result.units)}
     all_units = msg("wb.all_units", lang)
-    latest = result.latest
-    unit_codes = None if latest is None or len(latest) == 0 else _text_codes(latest["unit"])[0]
-    per_unit = unit_codes is not None and len(pd.unique(unit_codes)) > 1
-    size = _plan_size(latest, per_unit, unit_codes)
-    if result.consolidated is not None:
-        size += _plan_size(result.consolidated, False)
+    unit_totals, province = _scope(result, "unit"), _scope(result, "province")
+    per_unit = int((unit_totals["level"] == "unit").sum()) > 1
+    has_province = result.consolidated is not None
+    size = _plan_size(unit_totals, per_unit) + (_plan_size(province, False) if has_province else 0)
     note = ""
     cons: list[_Line] = []
     if size > MAX_ROWS:
         note = msg("wb.consolidated_only", lang, rows=fmt_number(size, 0, lang))
-        if result.consolidated is not None:
-            main = _plan(_records(result.consolidated, _PLAN_FIELDS), lang, False, unit_rank, all_units)
+        if has_province:
+            main = _plan(
+                province, _details(result.consolidated, result.units), lang, False, target, all_units
+            )
         else:
-            main = _plan(_aggregate(_records(latest, _PLAN_FIELDS)), lang, False, unit_rank, all_units)
+            main = _plan(unit_totals, _details(result.latest, result.units), lang, False, target, all_units)
     else:
-        main = _plan(_records(latest, _PLAN_FIELDS), lang, per_unit, unit_rank)
-        if result.consolidated is not None:
-            cons = _plan(_records(result.consolidated, _PLAN_FIELDS), lang, False, unit_rank, all_units)
-    _compute_cached(main, target)
-    _compute_cached(cons, target)
+        main = _plan(unit_totals, _details(result.latest, result.units), lang, per_unit, target)
+        if has_province:
+            cons = _plan(
+                province, _details(result.consolidated, result.units), lang, False, target, all_units
+            )
 
     target_name = msg("wb.target_name", lang)
     wb.define_name(target_name, f"='{sheet_name}'!${xl_col_to_name(_TARGET_CELL[1])}${_TARGET_CELL[0] + 1}")
@@ -988,170 +895,6 @@ _PROGRESS_KEY_HEADERS = (
 )
 
 
-def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
-    """``pd.factorize(series)`` (codes in order of first appearance, -1 for missing values), faster
-    when equal values come in runs, as a summary's units do: only the first of each run is hashed.
-    A Categorical's codes are its distinct values already."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        found, distinct = pd.factorize(series, use_na_sentinel=True)
-        return found, list(distinct)
-    values = series.to_numpy(dtype=object)
-    n = len(values)
-    if n > 1:
-        try:
-            change = np.empty(n, dtype=bool)
-            change[0] = True
-            np.not_equal(values[1:], values[:-1], out=change[1:])
-        except (TypeError, ValueError):  # values whose comparison is not a plain bool
-            change = np.ones(n, dtype=bool)
-        heads = np.flatnonzero(change)
-        if len(heads) * 4 < n:
-            codes, uniques = pd.factorize(values[heads], use_na_sentinel=True)
-            return np.repeat(codes, np.diff(np.append(heads, n))), list(uniques)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return codes, list(uniques)
-
-
-def _text_codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Per value, the number of its :func:`_text` ('' for missing values) among ``texts``, the distinct
-    texts; :func:`_text` runs once per distinct value."""
-    codes, uniques = _factorize(series)
-    distinct: dict[str, int] = {}
-    table = [distinct.setdefault(_text(u), len(distinct)) for u in uniques]
-    table.append(distinct.setdefault("", len(distinct)))  # code -1 (missing) picks the last entry
-    return np.array(table, dtype=np.int64)[codes], list(distinct)
-
-
-def _whole(series: pd.Series, missing: int) -> np.ndarray:
-    """:func:`_int` of every value, ``missing`` where that gives None (vectorised)."""
-    if series.dtype == np.int64 or isinstance(series.dtype, pd.Int64Dtype):
-        # Integer columns as they are, when every value is exactly a float (what _int goes through).
-        na = series.isna().to_numpy()
-        ints = series.to_numpy(dtype=np.int64, na_value=0)
-        if len(ints) == 0 or (int(ints.min()) >= -_EXACT and int(ints.max()) <= _EXACT):
-            return np.where(na, missing, ints) if na.any() else ints.copy()
-    v = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    ok = np.isfinite(v) & (v == np.round(v))
-    return np.where(ok, v, missing).astype(np.int64)
-
-
-@dataclass(slots=True)
-class _Progress:
-    """What the progress sheet shows, gathered with column operations: a national summary has a
-    million rows, and a dict per row cost tens of seconds and gigabytes."""
-
-    periods: list[dt.date]
-    keys: int  # distinct keys in all
-    shown: pd.DataFrame  # the first summary row of each shown key, in sheet order
-    rates: np.ndarray  # per shown key and period: the rate, NaN for none
-    disbursed: dict[tuple[int | None, dt.date], list[float]]
-    allocated: dict[dt.date, list[float]]
-
-
-def _order_ranks(codes: np.ndarray, values: list[Any], sort_key: Callable[[Any], Any]) -> np.ndarray:
-    """Per row, the rank of its value ``values[code]`` among ``values`` ordered by ``sort_key``."""
-    order = sorted(range(len(values)), key=lambda j: sort_key(values[j]))
-    rank = np.empty(len(values), dtype=np.int64)
-    rank[order] = np.arange(len(values))
-    return rank[codes]
-
-
-def _int_ranks(v: np.ndarray) -> np.ndarray:
-    """Non-negative integers ordered as ``v``: the offset from the smallest when the range is narrow."""
-    if len(v) == 0:
-        return v
-    low, high = int(v.min()), int(v.max())
-    if high - low <= 4 * len(v) + 1024:
-        return v - low
-    return np.unique(v, return_inverse=True)[1].reshape(-1)
-
-
-def _first_keys(key: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """The ``limit`` smallest distinct keys: the first row of each in key order, each row's rank among
-    them (-1 for a row of a larger key), and how many distinct keys there are. Only the shown keys
-    are sorted: a national summary has a million keys and shows 50,000."""
-    codes, uniques = pd.factorize(key)
-    n_keys = len(uniques)
-    # Codes count up in order of first appearance: a row is a key's first where the running
-    # maximum of the codes grows.
-    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
-    if n_keys > limit:
-        cut = np.partition(uniques, limit - 1)[limit - 1]
-        shown = np.flatnonzero(uniques <= cut)
-    else:
-        shown = np.arange(n_keys)
-    shown = shown[np.argsort(uniques[shown], kind="stable")]
-    rank = np.full(n_keys, -1, dtype=np.int64)
-    rank[shown] = np.arange(len(shown))
-    return firsts[shown], rank[codes], n_keys
-
-
-def _groups(key: np.ndarray) -> dict[int, np.ndarray]:
-    """The positions of each distinct ``key``, in row order."""
-    order = np.argsort(key, kind="stable")
-    k = key[order]
-    cuts = (np.flatnonzero(k[1:] != k[:-1]) + 1).tolist()
-    return {int(k[a]): order[a:b] for a, b in zip([0, *cuts], [*cuts, len(k)], strict=True)} if len(k) else {}
-
-
-def _progress_data(result: Result) -> _Progress:
-    df = result.summary
-    if df is None or len(df) == 0:
-        return _Progress(sorted(set(result.periods)), 0, pd.DataFrame(), np.empty((0, 0)), {}, {})
-    unit_rank = {u: i for i, u in enumerate(result.units)}
-    n_units, n_sources = len(unit_rank), len(_SOURCE_RANK)
-    # The order of _key_sort (unit, listed units first; years; project; sub-project; source) as one
-    # integer per row, so that ordering a million rows is one integer sort.
-    unit, unit_texts = _text_codes(df["unit"])
-    source, source_texts = _text_codes(df["source"])
-    key = combine(
-        _order_ranks(unit, unit_texts, lambda u: (unit_rank.get(u, n_units), u)),
-        _int_ranks(_whole(df["budget_year"], 0)),
-        _int_ranks(_whole(df["execution_year"], 0)),
-        _int_ranks(_whole(df["project"], 0)),
-        _int_ranks(_whole(df["sub_project"], -1)),
-        _order_ranks(source, source_texts, lambda s: (_SOURCE_RANK.get(s, n_sources), s)),
-    )
-    shown_rows, row_rank, n_keys = _first_keys(key, MAX_ROWS)
-
-    codes, uniques = _factorize(df["period"])
-    dates = [_date(u) for u in uniques]
-    periods = sorted({*result.periods, *(d for d in dates if d is not None)})
-    col_of = {p: j for j, p in enumerate(periods)}
-    period_col = np.array([-1 if d is None else col_of[d] for d in dates] + [-1], dtype=np.int64)[codes]
-    has_period = period_col >= 0
-
-    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    rates = np.full((len(shown_rows), len(periods)), np.nan)
-    rows = np.flatnonzero((row_rank >= 0) & has_period & np.isfinite(rate))
-    # A later row of the same key and period wins, as in a row-by-row loop.
-    cell = row_rank[rows] * max(len(periods), 1) + period_col[rows]
-    _u, last_in_reversed = np.unique(cell[::-1], return_index=True)
-    keep = rows[len(rows) - 1 - last_in_reversed]
-    rates[row_rank[keep], period_col[keep]] = rate[keep]
-
-    # Values are listed in row order within each group, so the sums are those of a row-by-row loop.
-    no_year = -(2**40)
-    by = _whole(df["budget_year"], no_year)
-    disbursed: dict[tuple[int | None, dt.date], list[float]] = {}
-    d_values = pd.to_numeric(df["disbursed"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    rows = np.flatnonzero(has_period & np.isfinite(d_values))
-    width = len(periods)
-    for k, idx in _groups((by[rows] - no_year) * width + period_col[rows]).items():
-        y = k // width + no_year
-        disbursed[(None if y == no_year else y, periods[k % width])] = d_values[rows[idx]].tolist()
-    allocated: dict[dt.date, list[float]] = {}
-    a_values = pd.to_numeric(df["allocated"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    rows = np.flatnonzero(has_period & np.isfinite(a_values))
-    for k, idx in _groups(period_col[rows]).items():
-        allocated[periods[k]] = a_values[rows[idx]].tolist()
-    columns = [
-        c for c in ("unit", "budget_year", "execution_year", "project", "sub_project", "source") if c in df
-    ]
-    shown = df[columns].iloc[shown_rows].reset_index(drop=True)
-    return _Progress(periods, n_keys, shown, rates, disbursed, allocated)
-
-
 def _per_value(series: pd.Series, fn: Callable[[Any], Any]) -> list[Any]:
     """``fn`` of every value of a text column, once per distinct value when they are all strings."""
     values = _by_distinct(series, fn)
@@ -1168,11 +911,10 @@ def _ints(series: pd.Series) -> list[int | None]:
 def _write_progress(
     wb: Workbook, ws: Worksheet, st: _Styles, result: Result, lang: str, sheet_name: str
 ) -> None:
-    target = result.settings.target
-    data = _progress_data(result)
-    periods = data.periods
+    shown = result.monthly
+    periods = [cast(dt.date, c) for c in shown.columns.tolist() if isinstance(c, dt.date)]
+    rates = shown[periods].to_numpy(dtype=np.float64) if periods else np.empty((len(shown), 0))
     col_of_period = {p: len(_PROGRESS_KEY_HEADERS) + i for i, p in enumerate(periods)}
-    disbursed, allocated, shown = data.disbursed, data.allocated, data.shown
 
     widths = _Widths({0: 40})
     row = _title_block(
@@ -1181,8 +923,8 @@ def _write_progress(
         msg("wb.progress_title", lang),
         [msg("wb.units", lang, units=_units_text(result, lang)), _as_of_text(result, lang)],
     )
-    if data.keys > len(shown):
-        total = fmt_number(data.keys, 0, lang)
+    if result.monthly_keys > len(shown):
+        total = fmt_number(result.monthly_keys, 0, lang)
         ws.write_string(
             row,
             0,
@@ -1228,8 +970,8 @@ def _write_progress(
         if periods:
             rate_fmt = st.cell("rate")
             for j, col in enumerate(col_of_period.values()):
-                block.numbers(col, data.rates[:, j], rate_fmt)
-                block.blanks(col, np.isnan(data.rates[:, j]), rate_fmt)
+                block.numbers(col, rates[:, j], rate_fmt)
+                block.blanks(col, np.isnan(rates[:, j]), rate_fmt)
         block.write()
     last = first + len(shown) - 1
     if periods and len(shown):
@@ -1255,7 +997,7 @@ def _write_progress(
     ws.freeze_panes(header_row + 1, len(_PROGRESS_KEY_HEADERS))
 
     if periods:
-        table = _chart_table(periods, disbursed, allocated, target, lang)
+        table = _chart_table(result.chart, result.settings.target, lang)
         _write_chart(wb, ws, st, sheet_name, max(last, header_row) + 2, table, widths)
     widths.apply(ws)
     _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
@@ -1272,26 +1014,19 @@ class _ChartTable:
     with_total: bool
 
 
-def _chart_table(
-    periods: list[dt.date],
-    disbursed: dict[tuple[int | None, dt.date], list[float]],
-    allocated: dict[dt.date, list[float]],
-    target: float,
-    lang: str,
-) -> _ChartTable:
-    years = sorted({y for (y, _p) in disbursed}, key=lambda y: -1 if y is None else y)
+def _chart_table(chart: pd.DataFrame, target: float, lang: str) -> _ChartTable:
+    """The chart's data table: ``Result.chart`` with the headers of its columns."""
+    years = chart_years(chart)
     headers = [msg("wb.col.period", lang)]
     headers += [msg("wb.series_year", lang, year=y if y is not None else "") for y in years]
-    with_total = len(years) > 1
+    with_total = "disbursed_total" in chart.columns
     if with_total:
         headers.append(msg("wb.series_total", lang))
     headers.append(msg("wb.series_target", lang, target=fmt_number(target * 100, 1, lang) + "%"))
-    rows: list[list[float]] = []
-    for p in periods:
-        per_year = [_sum(disbursed.get((y, p), [])) for y in years]
-        total = [_sum(v for y in years for v in disbursed.get((y, p), []))] if with_total else []
-        rows.append([*per_year, *total, _sum(allocated.get(p, [])) * target])
-    return _ChartTable(headers, periods, rows, with_total)
+    columns = [f"disbursed_{'' if y is None else y}" for y in years]
+    columns += ["disbursed_total"] if with_total else []
+    values = chart[[*columns, "target"]].to_numpy(dtype=np.float64).tolist()
+    return _ChartTable(headers, list(chart["period"]), values, with_total)
 
 
 def _write_chart(
