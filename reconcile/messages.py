@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from typing import Any
 
 LANGS = ("vi", "en")
@@ -394,15 +395,28 @@ MESSAGES: dict[str, dict[str, str]] = {
 # fmt: on
 
 
+#: When this environment variable is set, :func:`msg` raises on a key the catalogue lacks (or lacks in
+#: the language asked) and on a template its parameters do not fill, instead of falling back.
+#: tests/conftest.py sets it, so that a missing message fails the test that shows it; a user never
+#: sees a traceback for a missing word.
+STRICT_ENV = "RECONCILE_STRICT_MESSAGES"
+
+
 def msg(key: str, lang: str = "vi", **params: Any) -> str:
-    """Render catalogue entry ``key`` in ``lang`` (falls back to Vietnamese, then to the key)."""
+    """Render catalogue entry ``key`` in ``lang`` (falls back to Vietnamese, then to the key; raises
+    KeyError instead when :data:`STRICT_ENV` is set)."""
+    strict = STRICT_ENV in os.environ
     entry = MESSAGES.get(key)
-    if entry is None:
+    if entry is None or (strict and lang not in entry):
+        if strict:
+            raise KeyError(f"message {key!r} is not in the catalogue in {lang!r}")
         return key
     template = entry.get(lang) or entry["vi"]
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
+        if strict:
+            raise
         return template
 
 

@@ -11,12 +11,14 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
+
+from .findings import FINDING_SEVERITY as _FINDING_SEVERITY
+from .findings import Severity
 
 if TYPE_CHECKING:  # pandas is imported lazily so that `reconcile --help` stays fast
     import pandas as pd
 
-Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 #: No sheet of the workbook holds more table rows than this (SPEC 5); the CSVs hold everything.
@@ -28,32 +30,8 @@ SOURCES = ("NSTW", "NSDP", "ALL")
 #: Status codes, in the order of precedence used to pick one (SPEC 4).
 STATUSES = ("over", "no_allocation", "met", "missed", "behind", "at_risk", "on_track")
 
-#: Finding codes and their default severity (SPEC 4).
-FINDING_SEVERITY: dict[str, Severity] = {
-    "total_mismatch": "error",
-    "rate_mismatch": "warning",
-    "over_disbursed": "error",
-    "cumulative_decrease": "error",
-    "allocation_changed": "info",
-    "duplicate_line": "warning",
-    "unknown_item": "warning",
-    "not_a_number": "error",
-    "formula_without_value": "error",
-    "negative_amount": "error",
-    "missing_period": "warning",
-    "period_conflict": "warning",
-    "period_unknown": "error",
-    "period_mismatch": "warning",
-    "ambiguous_number": "warning",
-    "unreadable_file": "error",
-    "skipped_file": "info",
-    "skipped_sheet": "info",
-    "no_header": "warning",
-    "parts_dropped": "info",
-    "unit_unknown": "info",
-    "in_month_mismatch": "warning",
-    "annotate_failed": "warning",
-}
+#: Finding codes and their default severity (SPEC 4): see :mod:`reconcile.findings`.
+FINDING_SEVERITY = _FINDING_SEVERITY
 
 
 @dataclass(frozen=True, slots=True)
