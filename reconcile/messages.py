@@ -323,7 +323,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "template.dv_amount": {"vi": "Ghi số không âm theo đơn vị tính ở ô A4 (ví dụ 1571,6), không gõ dưới dạng chữ.", "en": "A number of at least 0 in the unit named in cell A4 (e.g. 1571.6), never typed as text."},
     "cli.internal_error": {"vi": "Lỗi không mong đợi khi xử lý {where}: {detail}. Chạy lại với --debug và gửi kết quả cho nhóm phát triển.", "en": "Unexpected error while processing {where}: {detail}. Run again with --debug and send the output to the developers."},
     "cli.progress": {"vi": "Đang đọc tệp", "en": "Reading files"},
-    # ---- reconciliation workbook (writers/workbook.py) -----------------------------------------
+    # ---- reconciliation workbook (writers/workbook/) --------------------------------------------
     "wb.sheet.summary": {"vi": "Tổng hợp", "en": "Summary"},
     "wb.sheet.progress": {"vi": "Tiến độ theo tháng", "en": "Monthly progress"},
     "wb.sheet.findings": {"vi": "Cảnh báo", "en": "Findings"},

@@ -42,6 +42,11 @@ from reconcile.totals import build_totals
 from reconcile.writers import palette
 from reconcile.writers import workbook as wbmod
 from reconcile.writers.workbook import MAX_ROWS, STATUS_COLOURS, source_link, write_workbook
+from reconcile.writers.workbook import common as wb_common
+from reconcile.writers.workbook import data as wb_data
+from reconcile.writers.workbook import findings as wb_findings
+from reconcile.writers.workbook import summary as wb_summary
+from reconcile.writers.workbook import summary_plan as wb_summary_plan
 
 # openpyxl does not read the data-bar extension xlsxwriter writes; the rule itself is checked.
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
@@ -417,7 +422,7 @@ def test_consolidated_block_follows_the_per_unit_table(vi_book: Path) -> None:
 def test_too_many_summary_rows_shows_the_consolidated_figures(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(wbmod, "MAX_ROWS", 20)
+    monkeypatch.setattr(wb_summary, "MAX_ROWS", 20)
     path = _write(tmp_path, "vi")
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert "Số liệu đầy đủ trong các tệp CSV" in ws["A6"].value
@@ -643,7 +648,7 @@ def test_unwritable_path_raises_oserror(tmp_path: Path) -> None:
 
 
 def test_caps_on_the_progress_and_findings_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(wbmod, "MAX_ROWS", 3)
+    monkeypatch.setattr(wb_findings, "MAX_ROWS", 3)
     monkeypatch.setattr(monthly_mod, "MAX_ROWS", 3)  # the monthly table is built with the Result
     book = openpyxl.load_workbook(_write(tmp_path, "en"))
     progress = book["Monthly progress"]
@@ -685,11 +690,11 @@ def test_one_unit_has_no_unit_subtotals_and_no_consolidated_block(tmp_path: Path
 
 
 def test_sum_formula_merges_ranges_and_respects_excel_limits() -> None:
-    assert wbmod._sum_formula("G", [7, 8, 9, 11]) == "=SUM(G8:G10,G12)"
-    assert wbmod._sum_formula("G", []) == "=0"
-    many = wbmod._sum_formula("H", list(range(0, 1000, 2)))  # 500 separate cells
+    assert wb_common._sum_formula("G", [7, 8, 9, 11]) == "=SUM(G8:G10,G12)"
+    assert wb_common._sum_formula("G", []) == "=0"
+    many = wb_common._sum_formula("H", list(range(0, 1000, 2)))  # 500 separate cells
     assert many is not None and many.startswith("=SUM(SUM(H1,H3,") and many.count("SUM(") == 4
-    assert wbmod._sum_formula("H", list(range(0, 20000, 2))) is None  # longer than Excel allows
+    assert wb_common._sum_formula("H", list(range(0, 20000, 2))) is None  # longer than Excel allows
 
 
 def test_shortfall_cache_follows_spreadsheet_subtraction() -> None:
@@ -868,7 +873,7 @@ def test_plan_size_matches_its_groupby_definition(
     if not per_unit:  # a table shown without unit rows has one unit (the consolidated block: "")
         df["unit"] = ""
     totals = build_totals(df, None, [UNIT_A, UNIT_B], Settings(), None)
-    assert wbmod._plan_size(totals, per_unit) == _old_plan_size(df, per_unit)
+    assert wb_summary_plan._plan_size(totals, per_unit) == _old_plan_size(df, per_unit)
 
 
 def test_combined_keys_order_like_tuples_even_when_too_wide_for_one_integer() -> None:
@@ -890,12 +895,12 @@ def test_widest_number_is_the_widest_cell(values: list[float | None]) -> None:
     arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
     for spec in (",.1f", ",.0f"):
         expected = max((len(f"{v:{spec}}") for v in values if v is not None), default=1)
-        assert wbmod._widest(arr, spec) == expected
+        assert wb_data._widest(arr, spec) == expected
 
 
 def test_data_columns_convert_like_the_cell_by_cell_rules() -> None:
     def texts(series: pd.Series, kind: str, lang: str) -> list[str | None]:
-        codes, table = wbmod._data_text(series, kind, lang)
+        codes, table = wb_data._data_text(series, kind, lang)
         return [table[c] if c >= 0 else None for c in codes.tolist()]
 
     text = pd.Series(["a", None, "b\x01", float("nan"), "a", "", "NSTW"], dtype=object)
@@ -904,14 +909,14 @@ def test_data_columns_convert_like_the_cell_by_cell_rules() -> None:
     mixed = pd.Series([1, 1.0, "1", True, None], dtype=object)  # equal values, different texts
     assert texts(mixed, "text", "vi") == ["1", "1.0", "1", "True", None]
     ints = pd.Series([3, None, 5], dtype="Int64")
-    assert wbmod._data_numbers(ints, "whole").tolist()[::2] == [3.0, 5.0]
+    assert wb_data._data_numbers(ints, "whole").tolist()[::2] == [3.0, 5.0]
     floats = pd.Series([1.5, math.inf, -0.0, math.nan])
-    got = wbmod._data_numbers(floats, "amount")
+    got = wb_data._data_numbers(floats, "amount")
     assert got[0] == 1.5 and math.isnan(got[1]) and math.copysign(1, got[2]) == -1 and math.isnan(got[3])
     objects = pd.Series(["2.5", "x", 4, None], dtype=object)
-    assert wbmod._data_numbers(objects, "amount")[[0, 2]].tolist() == [2.5, 4.0]
+    assert wb_data._data_numbers(objects, "amount")[[0, 2]].tolist() == [2.5, 4.0]
     dates = pd.Series([dt.date(2023, 9, 30), None, "2023-01-31", dt.datetime(2023, 9, 30, 5)], dtype=object)
-    assert wbmod._data_numbers(dates, "date")[[0, 2, 3]].tolist() == [45199.0, 44957.0, 45199.0]
+    assert wb_data._data_numbers(dates, "date")[[0, 2, 3]].tolist() == [45199.0, 44957.0, 45199.0]
 
 
 @pytest.mark.parametrize(
