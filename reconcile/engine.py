@@ -84,12 +84,12 @@ from .models import (
     Coded,
     FileResult,
     Finding,
-    Result,
     Settings,
     is_missing,
 )
 from .pace import days_in_year as _days_in_year
 from .pace import deadline_of, expected_rate, months_back
+from .result import Result
 
 #: Rounding tolerance on amounts, in triệu đồng (SPEC 4).
 TOL = 0.0005

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_write, ensure_output_dir
 from .errors import InputFileError, OutputError
-from .models import Finding, Result
+from .models import Finding
+
+if TYPE_CHECKING:  # the Result brings pandas, which the readers never need
+    from .result import Result
 
 WORKBOOK_NAME = "reconciliation.xlsx"
 SUMMARY_NAME = "summary.csv"

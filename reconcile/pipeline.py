@@ -10,13 +10,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, replace
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import load_config
 from .discover import Discovered, discover
 from .errors import UsageError
-from .models import FileResult, LineItem, Result, Settings, SheetResult
+from .models import FileResult, LineItem, Settings, SheetResult
 from .reader import read_file, relative_name
+
+if TYPE_CHECKING:  # the Result brings pandas, which the readers never need
+    from .result import Result
 
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 24

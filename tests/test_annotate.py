@@ -18,7 +18,8 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from reconcile.errors import InputFileError, OutputError
-from reconcile.models import KEY_COLUMNS, LINE_ITEM_COLUMNS, FileResult, Finding, Result, Settings
+from reconcile.models import KEY_COLUMNS, LINE_ITEM_COLUMNS, FileResult, Finding, Settings
+from reconcile.result import Result
 from reconcile.writers.annotate import SEPARATOR, annotate_file, annotate_to, annotated_name, comment_size
 from reconcile.writers.palette import SEVERITY_COLOURS, STATUS_COLOURS
 

@@ -37,7 +37,8 @@ from reconcile import monthly as monthly_mod
 from reconcile import values
 from reconcile.codes import combine
 from reconcile.messages import msg, status_label
-from reconcile.models import LINE_ITEM_COLUMNS, Finding, Result, Settings
+from reconcile.models import LINE_ITEM_COLUMNS, Finding, Settings
+from reconcile.result import Result
 from reconcile.totals import build_totals
 from reconcile.writers import palette
 from reconcile.writers import workbook as wbmod

@@ -7,7 +7,8 @@ workbook's Tổng hợp sheet shows as its TỔNG CỘNG line.
 from __future__ import annotations
 
 from ..messages import fmt_amount, fmt_rate, msg
-from ..models import Finding, Result
+from ..models import Finding
+from ..result import Result
 
 
 def grand_total(result: Result) -> dict[str, float]:

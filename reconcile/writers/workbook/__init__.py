@@ -28,7 +28,8 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from ...messages import msg
-from ...models import MAX_ROWS, Result
+from ...models import MAX_ROWS
+from ...result import Result
 from .common import _WORKBOOK_OPTIONS, SEVERITY_COLOURS, STATUS_COLOURS, _as_of, _Styles
 from .data import _write_data
 from .findings import _write_findings, source_link

@@ -17,7 +17,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from ...catalogue import project_name, sub_project_name
 from ...messages import fmt_date, msg
-from ...models import Result, is_missing
+from ...models import is_missing
+from ...result import Result
 from ...values import SOURCE_RANK as _SOURCE_RANK
 from ...values import text as _text
 from .. import palette

@@ -7,7 +7,8 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ...messages import fmt_number, msg
-from ...models import LINE_ITEM_COLUMNS, MAX_ROWS, Result, is_missing
+from ...models import LINE_ITEM_COLUMNS, MAX_ROWS, is_missing
+from ...result import Result
 from ...values import date as _date
 from ...values import num as _num
 from ...values import serial as _serial

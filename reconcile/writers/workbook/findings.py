@@ -9,7 +9,8 @@ from pathlib import Path
 from xlsxwriter.worksheet import Worksheet
 
 from ...messages import finding_message, fmt_number, msg
-from ...models import MAX_ROWS, Finding, Result
+from ...models import MAX_ROWS, Finding
+from ...result import Result
 from ...values import XML_BAD as _XML_BAD
 from ...values import text as _text
 from .common import (

@@ -15,8 +15,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ...messages import fmt_number, msg
-from ...models import Result
 from ...monthly import chart_years
+from ...result import Result
 from ...values import serial as _serial
 from ...values import text as _text
 from ...values import whole as _int

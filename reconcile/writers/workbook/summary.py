@@ -13,7 +13,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ...messages import fmt_number, msg, status_label
-from ...models import MAX_ROWS, STATUSES, Result
+from ...models import MAX_ROWS, STATUSES
+from ...result import Result
 from ...values import serial as _serial
 from ...values import text as _text
 from ..bulk import Formats, RowBlock

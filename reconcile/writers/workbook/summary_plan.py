@@ -11,7 +11,8 @@ from typing import Any
 import pandas as pd
 
 from ...messages import msg
-from ...models import STATUSES, Result
+from ...models import STATUSES
+from ...result import Result
 from ...totals import sheet_order
 from ...values import approx_sub as _approx_sub
 from ...values import date as _date
