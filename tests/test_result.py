@@ -177,3 +177,36 @@ def test_result_is_frozen_and_its_done_line_counts_it(tmp_path: Path) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.latest = result.latest.head(1)  # type: ignore[misc]
     assert "4 khoản mục" in done_line(result, "vi", "-")
+
+
+def test_the_progress_sheet_draws_the_results_monthly_tables(tmp_path: Path) -> None:
+    result = make_result(tmp_path)
+    assert result.monthly_keys == len(KEYS) and len(result.monthly) == len(KEYS)
+    assert result.monthly[PERIOD].tolist() == [k[7] / k[6] for k in sorted(KEYS, key=lambda k: (k[0], k[1]))]
+    assert result.chart.columns.tolist() == [
+        "period",
+        "disbursed_2022",
+        "disbursed_2023",
+        "disbursed_total",
+        "allocated",
+        "target",
+    ]
+    path = tmp_path / "out" / "reconciliation.xlsx"
+    path.parent.mkdir()
+    write_workbook(result, path, "en")
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Monthly progress").to_python()
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Period")
+    chart = result.chart.iloc[0]
+    figures = ("disbursed_2022", "disbursed_2023", "disbursed_total", "target")
+    assert rows[head + 1][1:5] == [chart[c] for c in figures]
+
+
+def test_findings_added_later_keep_the_figures(tmp_path: Path) -> None:
+    from reconcile.models import Finding
+
+    result = make_result(tmp_path)
+    later = result.with_findings(
+        [Finding("annotate_failed", "a.xlsx", params={"reason_key": "reason.lock_file"})]
+    )
+    assert [f.code for f in later.findings] == ["annotate_failed"] and result.findings == []
+    assert later.totals is result.totals and later.monthly is result.monthly
