@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from typing import Any
 
 LANGS = ("vi", "en")
@@ -312,6 +313,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.output_failed": {"vi": "Không ghi được {file}: {detail}. Kiểm tra dung lượng đĩa và quyền ghi rồi chạy lại.", "en": "Could not write {file}: {detail}. Check the disk space and permissions and run again."},
     "cli.output_inside_input": {"vi": "Thư mục kết quả {folder} trùng với một tệp đầu vào; chọn thư mục khác bằng --out.", "en": "The output folder {folder} would overwrite an input; choose another with --out."},
     "cli.done": {"vi": "Đã đọc {files} tệp, {items} dòng số liệu, {keys} khoản mục; {errors} lỗi, {warnings} cảnh báo. Kết quả: {out}", "en": "Read {files} files, {items} line items, {keys} keys; {errors} errors, {warnings} warnings. Output: {out}"},
+    "cli.totals": {"vi": "Tổng cộng: kế hoạch vốn {allocated}, đã giải ngân {disbursed} triệu đồng ({rate}); còn thiếu so với mục tiêu {shortfall} triệu đồng.", "en": "Grand total: allocated {allocated}, disbursed {disbursed} million VND ({rate}); {shortfall} million VND short of the target."},
     "cli.template_written": {"vi": "Đã tạo biểu mẫu {path}.", "en": "Template written to {path}."},
     "cli.template_exists": {"vi": "Tệp {path} đã có; chọn tên khác để không ghi đè.", "en": "{path} already exists; choose another name so nothing is overwritten."},
     # ---- Layout B template (reconcile template): instructions sheet and data-validation prompts ----
@@ -514,15 +516,28 @@ MESSAGES: dict[str, dict[str, str]] = {
 # fmt: on
 
 
+#: When this environment variable is set, :func:`msg` raises on a key the catalogue lacks (or lacks in
+#: the language asked) and on a template its parameters do not fill, instead of falling back.
+#: tests/conftest.py sets it, so that a missing message fails the test that shows it; a user never
+#: sees a traceback for a missing word.
+STRICT_ENV = "RECONCILE_STRICT_MESSAGES"
+
+
 def msg(key: str, lang: str = "vi", **params: Any) -> str:
-    """Render catalogue entry ``key`` in ``lang`` (falls back to Vietnamese, then to the key)."""
+    """Render catalogue entry ``key`` in ``lang`` (falls back to Vietnamese, then to the key; raises
+    KeyError instead when :data:`STRICT_ENV` is set)."""
+    strict = STRICT_ENV in os.environ
     entry = MESSAGES.get(key)
-    if entry is None:
+    if entry is None or (strict and lang not in entry):
+        if strict:
+            raise KeyError(f"message {key!r} is not in the catalogue in {lang!r}")
         return key
     template = entry.get(lang) or entry["vi"]
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
+        if strict:
+            raise
         return template
 
 

@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from . import catalogue
+from . import catalogue, fastread
 from .formulas import Unsupported, evaluate, parse_ref
 from .formulas import _tokenize as formula_tokens
-from .grid import Grid, load
+from .grid import Grid, Loaded, load
 from .grid import _read_formulas as read_formulas
 from .header import Column, Table, find_tables, source_of, year_tag
 from .models import (
@@ -54,7 +54,7 @@ from .numbers import (
     to_trieu_array,
 )
 from .periods import is_period_statement, period_from_filename, period_from_text
-from .safety import check
+from .safety import Checked, check
 from .text import cell_text, fold
 
 #: Sums of children may differ from a written parent by rounding of the figures as displayed.
@@ -126,7 +126,7 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
         result.findings.append(Finding("unreadable_file", rel, params={"reason_key": reason_key, **params}))
         return result
     try:
-        loaded = load(path, checked)
+        loaded = _load(path, checked)
     except Exception as exc:  # any parser failure of a bad file is a finding, never a crash
         result.readable = False
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
@@ -169,6 +169,16 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
 
 #: Every unit's folder holds files of the same names ("BC giai ngan T11-2023.xlsx"): read each once.
 _period_of_name = lru_cache(maxsize=4096)(period_from_filename)
+
+
+def _load(path: Path, checked: Checked | None) -> Loaded:
+    """The sheets of ``path``: a big one-table sheet as whole columns (:mod:`reconcile.fastread`)
+    where that reads the same cells, every other file cell by cell (:func:`reconcile.grid.load`)."""
+    if checked is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
+        fast = fastread.load(checked)
+        if fast is not None:
+            return fast
+    return load(path, checked)
 
 
 def _has_cells(grid: Grid) -> bool:

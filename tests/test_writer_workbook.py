@@ -19,6 +19,7 @@ periods. Planted in it:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import zipfile
@@ -34,12 +35,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from reconcile import monthly as monthly_mod
+from reconcile import values
 from reconcile.codes import combine
 from reconcile.messages import msg, status_label
-from reconcile.models import LINE_ITEM_COLUMNS, Finding, Result, Settings
+from reconcile.models import LINE_ITEM_COLUMNS, Finding, Settings
+from reconcile.result import Result
+from reconcile.totals import build_totals
 from reconcile.writers import palette
 from reconcile.writers import workbook as wbmod
 from reconcile.writers.workbook import MAX_ROWS, STATUS_COLOURS, source_link, write_workbook
+from reconcile.writers.workbook import common as wb_common
+from reconcile.writers.workbook import data as wb_data
+from reconcile.writers.workbook import findings as wb_findings
+from reconcile.writers.workbook import summary as wb_summary
+from reconcile.writers.workbook import summary_plan as wb_summary_plan
 
 # openpyxl does not read the data-bar extension xlsxwriter writes; the rule itself is checked.
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
@@ -454,7 +464,7 @@ def test_consolidated_block_follows_the_per_unit_table(vi_book: Path) -> None:
 def test_too_many_summary_rows_shows_the_consolidated_figures(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(wbmod, "MAX_ROWS", 20)
+    monkeypatch.setattr(wb_summary, "MAX_ROWS", 20)
     path = _write(tmp_path, "vi")
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert "Số liệu đầy đủ trong các tệp CSV" in ws["A6"].value
@@ -680,7 +690,8 @@ def test_unwritable_path_raises_oserror(tmp_path: Path) -> None:
 
 
 def test_caps_on_the_progress_and_findings_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(wbmod, "MAX_ROWS", 3)
+    monkeypatch.setattr(wb_findings, "MAX_ROWS", 3)
+    monkeypatch.setattr(monthly_mod, "MAX_ROWS", 3)  # the monthly table is built with the Result
     book = openpyxl.load_workbook(_write(tmp_path, "en"))
     progress = book["Monthly progress"]
     assert progress["A4"].value == "Showing 3 of 9 rows. The CSV files hold everything (summary.csv)."
@@ -697,8 +708,8 @@ def test_caps_on_the_progress_and_findings_sheets(tmp_path: Path, monkeypatch: p
 
 def test_one_unit_has_no_unit_subtotals_and_no_consolidated_block(tmp_path: Path) -> None:
     result = make_result(tmp_path, target=0.9)
-    result.latest = result.latest[result.latest["unit"] == UNIT_B].reset_index(drop=True)
-    result.consolidated = None
+    latest = result.latest[result.latest["unit"] == UNIT_B].reset_index(drop=True)
+    result = dataclasses.replace(result, latest=latest, consolidated=None)
     path = _write(tmp_path, "vi", result)
     ws, cached = _summary_rows(path)
     labels = [ws.cell(r, 4).value for r in range(8, ws.max_row + 1)]
@@ -721,20 +732,20 @@ def test_one_unit_has_no_unit_subtotals_and_no_consolidated_block(tmp_path: Path
 
 
 def test_sum_formula_merges_ranges_and_respects_excel_limits() -> None:
-    assert wbmod._sum_formula("G", [7, 8, 9, 11]) == "=SUM(G8:G10,G12)"
-    assert wbmod._sum_formula("G", []) == "=0"
-    many = wbmod._sum_formula("H", list(range(0, 1000, 2)))  # 500 separate cells
+    assert wb_common._sum_formula("G", [7, 8, 9, 11]) == "=SUM(G8:G10,G12)"
+    assert wb_common._sum_formula("G", []) == "=0"
+    many = wb_common._sum_formula("H", list(range(0, 1000, 2)))  # 500 separate cells
     assert many is not None and many.startswith("=SUM(SUM(H1,H3,") and many.count("SUM(") == 4
-    assert wbmod._sum_formula("H", list(range(0, 20000, 2))) is None  # longer than Excel allows
+    assert wb_common._sum_formula("H", list(range(0, 20000, 2))) is None  # longer than Excel allows
 
 
 def test_shortfall_cache_follows_spreadsheet_subtraction() -> None:
     # A difference within 2**-48 of the operands is exactly 0 in Excel and LibreOffice.
-    assert wbmod._approx_sub(1.000000000000001, 1.0) == 0.0
-    assert wbmod._approx_sub(2150.0, 2000.5) == 149.5
-    assert wbmod._approx_sub(-1.0, 1.0) == -2.0
+    assert values.approx_sub(1.000000000000001, 1.0) == 0.0
+    assert values.approx_sub(2150.0, 2000.5) == 149.5
+    assert values.approx_sub(-1.0, 1.0) == -2.0
     # Cached inputs are what the cell holds after xlsxwriter writes 16 significant digits.
-    assert wbmod._stored(0.1 + 0.2) == 0.3
+    assert values.stored(0.1 + 0.2) == 0.3
 
 
 # ---- the column operations against the row-by-row definitions they replaced --------------------------
@@ -802,16 +813,16 @@ def _old_progress_data(result: Result) -> tuple[Any, ...]:
     """The progress gathering as it was (an 8-column groupby and sort), for comparison."""
     df = result.summary
     unit_rank = {u: i for i, u in enumerate(result.units)}
-    texts = {c: df[c].map(lambda v: wbmod._text(v)) for c in ("unit", "source")}
+    texts = {c: df[c].map(lambda v: values.text(v)) for c in ("unit", "source")}
     keyframe = pd.DataFrame(
         {
             "ur": texts["unit"].map(unit_rank).fillna(len(unit_rank)).astype(np.int64),
             "unit": texts["unit"],
-            "by": wbmod._whole(df["budget_year"], 0),
-            "ey": wbmod._whole(df["execution_year"], 0),
-            "project": wbmod._whole(df["project"], 0),
-            "sub": wbmod._whole(df["sub_project"], -1),
-            "sr": texts["source"].map(wbmod._SOURCE_RANK).fillna(len(wbmod._SOURCE_RANK)).astype(np.int64),
+            "by": monthly_mod.wholes(df["budget_year"], 0),
+            "ey": monthly_mod.wholes(df["execution_year"], 0),
+            "project": monthly_mod.wholes(df["project"], 0),
+            "sub": monthly_mod.wholes(df["sub_project"], -1),
+            "sr": texts["source"].map(values.SOURCE_RANK).fillna(len(values.SOURCE_RANK)).astype(np.int64),
             "source": texts["source"],
         },
         index=pd.RangeIndex(len(df)),
@@ -822,7 +833,7 @@ def _old_progress_data(result: Result) -> tuple[Any, ...]:
     shown_rows = firsts.sort_values(cols, kind="stable").index.to_numpy()[: wbmod.MAX_ROWS]
     rank = np.full(len(firsts), -1, dtype=np.int64)
     rank[code[shown_rows]] = np.arange(len(shown_rows))
-    period_of = [wbmod._date(v) for v in df["period"]]
+    period_of = [values.date(v) for v in df["period"]]
     periods = sorted({*result.periods, *(d for d in period_of if d is not None)})
     rates: list[dict[dt.date, float]] = [{} for _ in shown_rows]
     disbursed: dict[tuple[int | None, dt.date], list[float]] = {}
@@ -834,7 +845,7 @@ def _old_progress_data(result: Result) -> tuple[Any, ...]:
         if rank[code[i]] >= 0 and math.isfinite(r["rate"]):
             rates[rank[code[i]]][p] = r["rate"]
         if math.isfinite(r["disbursed"]):
-            disbursed.setdefault((wbmod._int(r["budget_year"]), p), []).append(r["disbursed"])
+            disbursed.setdefault((values.whole(r["budget_year"]), p), []).append(r["disbursed"])
         if math.isfinite(r["allocated"]):
             allocated.setdefault(p, []).append(r["allocated"])
     return periods, len(firsts), shown_rows.tolist(), rates, disbursed, allocated
@@ -850,28 +861,40 @@ def test_progress_gathering_matches_the_row_by_row_definition(
     """Keys ordered as the summary orders them (listed units first, missing sub-projects before
     numbered ones, sources in SOURCES order), the first row of each shown key, the last rate of a key
     and period, and the chart's values per budget year and period, whatever the mix of missing values."""
-    result = make_result(tmp_path)
-    result.summary = _summary_frame(rows, years_as)
-    result.periods = [PERIODS[0]]
+    result = dataclasses.replace(
+        make_result(tmp_path), summary=_summary_frame(rows, years_as), periods=[PERIODS[0]]
+    )
+    monthly, keys, chart = monthly_mod.monthly_table(result.summary, result.periods, result.units, 1.0, cap)
     saved = wbmod.MAX_ROWS
     wbmod.MAX_ROWS = cap
     try:
-        data = wbmod._progress_data(result)
-        periods, keys, shown_rows, rates, disbursed, allocated = _old_progress_data(result)
+        periods, n_keys, shown_rows, rates, disbursed, allocated = _old_progress_data(result)
     finally:
         wbmod.MAX_ROWS = saved
-    assert data.periods == periods and data.keys == keys
-    expected = result.summary.iloc[shown_rows][list(data.shown.columns)].reset_index(drop=True)
-    pd.testing.assert_frame_equal(data.shown, expected)
-    got_rates = [{p: r[j] for j, p in enumerate(periods) if not math.isnan(r[j])} for r in data.rates]
+    got_periods = [c for c in monthly.columns if isinstance(c, dt.date)]
+    assert got_periods == periods and keys == n_keys
+    key_columns = [c for c in monthly.columns if not isinstance(c, dt.date)]
+    expected = result.summary.iloc[shown_rows][key_columns].reset_index(drop=True)
+    pd.testing.assert_frame_equal(monthly[key_columns], expected, check_column_type=False)
+    got_rates = [
+        {p: r[j] for j, p in enumerate(periods) if not math.isnan(r[j])} for r in monthly[periods].to_numpy()
+    ]
     assert got_rates == rates
-    assert data.disbursed == disbursed and data.allocated == allocated
+    # The chart sums, per budget year and period, the values the row-by-row loop lists there.
+    years = sorted({y for (y, _p) in disbursed}, key=lambda y: -1 if y is None else y)
+    assert monthly_mod.chart_years(chart) == years
+    assert list(chart["period"]) == periods
+    for y in years:
+        column = chart[f"disbursed_{'' if y is None else y}"].tolist()
+        assert column == [math.fsum(disbursed.get((y, p), [])) for p in periods]
+    assert chart["allocated"].tolist() == [math.fsum(allocated.get(p, [])) for p in periods]
+    assert ("disbursed_total" in chart.columns) == (len(years) > 1)
 
 
 def _old_plan_size(df: pd.DataFrame, per_unit: bool) -> int:
     keys = pd.DataFrame(
         {
-            "unit": df["unit"].map(lambda v: wbmod._text(v)) if per_unit else "",
+            "unit": df["unit"].map(lambda v: values.text(v)) if per_unit else "",
             "by": df["budget_year"],
             "ey": df["execution_year"],
             "project": df["project"],
@@ -889,7 +912,10 @@ def test_plan_size_matches_its_groupby_definition(
     rows: list[tuple[Any, ...]], years_as: str, per_unit: bool
 ) -> None:
     df = _summary_frame(rows, years_as)
-    assert wbmod._plan_size(df, per_unit) == _old_plan_size(df, per_unit)
+    if not per_unit:  # a table shown without unit rows has one unit (the consolidated block: "")
+        df["unit"] = ""
+    totals = build_totals(df, None, [UNIT_A, UNIT_B], Settings(), None)
+    assert wb_summary_plan._plan_size(totals, per_unit) == _old_plan_size(df, per_unit)
 
 
 def test_combined_keys_order_like_tuples_even_when_too_wide_for_one_integer() -> None:
@@ -911,12 +937,12 @@ def test_widest_number_is_the_widest_cell(values: list[float | None]) -> None:
     arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
     for spec in (",.1f", ",.0f"):
         expected = max((len(f"{v:{spec}}") for v in values if v is not None), default=1)
-        assert wbmod._widest(arr, spec) == expected
+        assert wb_data._widest(arr, spec) == expected
 
 
 def test_data_columns_convert_like_the_cell_by_cell_rules() -> None:
     def texts(series: pd.Series, kind: str, lang: str) -> list[str | None]:
-        codes, table = wbmod._data_text(series, kind, lang)
+        codes, table = wb_data._data_text(series, kind, lang)
         return [table[c] if c >= 0 else None for c in codes.tolist()]
 
     text = pd.Series(["a", None, "b\x01", float("nan"), "a", "", "NSTW"], dtype=object)
@@ -925,14 +951,14 @@ def test_data_columns_convert_like_the_cell_by_cell_rules() -> None:
     mixed = pd.Series([1, 1.0, "1", True, None], dtype=object)  # equal values, different texts
     assert texts(mixed, "text", "vi") == ["1", "1.0", "1", "True", None]
     ints = pd.Series([3, None, 5], dtype="Int64")
-    assert wbmod._data_numbers(ints, "whole").tolist()[::2] == [3.0, 5.0]
+    assert wb_data._data_numbers(ints, "whole").tolist()[::2] == [3.0, 5.0]
     floats = pd.Series([1.5, math.inf, -0.0, math.nan])
-    got = wbmod._data_numbers(floats, "amount")
+    got = wb_data._data_numbers(floats, "amount")
     assert got[0] == 1.5 and math.isnan(got[1]) and math.copysign(1, got[2]) == -1 and math.isnan(got[3])
     objects = pd.Series(["2.5", "x", 4, None], dtype=object)
-    assert wbmod._data_numbers(objects, "amount")[[0, 2]].tolist() == [2.5, 4.0]
+    assert wb_data._data_numbers(objects, "amount")[[0, 2]].tolist() == [2.5, 4.0]
     dates = pd.Series([dt.date(2023, 9, 30), None, "2023-01-31", dt.datetime(2023, 9, 30, 5)], dtype=object)
-    assert wbmod._data_numbers(dates, "date")[[0, 2, 3]].tolist() == [45199.0, 44957.0, 45199.0]
+    assert wb_data._data_numbers(dates, "date")[[0, 2, 3]].tolist() == [45199.0, 44957.0, 45199.0]
 
 
 @pytest.mark.parametrize(
@@ -953,7 +979,7 @@ def test_number_conversions_fast_paths_agree_with_the_general_rule(value: Any) -
         return x if math.isfinite(x) else None
 
     try:
-        got_num, got_int = wbmod._num(value), wbmod._int(value)
+        got_num, got_int = values.num(value), values.whole(value)
     except OverflowError:  # float() of a 400-digit int: the general rule raises too
         with pytest.raises(OverflowError):
             float(value)
@@ -990,7 +1016,7 @@ _RUN_VALUES = st.sampled_from(
 def test_factorize_by_runs_is_pandas_factorize(runs: list[tuple[Any, int]]) -> None:
     values = [v for v, k in runs for _ in range(k)]
     series = pd.Series(values, dtype=object)
-    codes, uniques = wbmod._factorize(series)
+    codes, uniques = monthly_mod.factorize(series)
     expected_codes, expected_uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
     assert codes.tolist() == expected_codes.tolist()
     assert [type(u) for u in uniques] == [type(u) for u in expected_uniques]
@@ -1004,8 +1030,8 @@ def test_factorize_of_a_categorical_is_that_of_its_values(runs: list[tuple[Any, 
     values = [v for v, k in runs for _ in range(k)]
     categories = sorted({v for v in values if v is not None} | {"zz unused"})
     series = pd.Series(pd.Categorical(values, categories=categories))
-    codes, uniques = wbmod._factorize(series)
-    plain_codes, plain_uniques = wbmod._factorize(pd.Series(values, dtype=object))
+    codes, uniques = monthly_mod.factorize(series)
+    plain_codes, plain_uniques = monthly_mod.factorize(pd.Series(values, dtype=object))
     assert codes.tolist() == plain_codes.tolist()
     assert uniques == plain_uniques
 
@@ -1014,7 +1040,7 @@ def test_factorize_of_a_categorical_is_that_of_its_values(runs: list[tuple[Any, 
 @given(keys=st.lists(st.integers(0, 40), min_size=1, max_size=60), limit=st.integers(1, 50))
 def test_first_keys_match_a_full_sort(keys: list[int], limit: int) -> None:
     arr = np.array(keys, dtype=np.int64)
-    firsts, rank, n_keys = wbmod._first_keys(arr, limit)
+    firsts, rank, n_keys = monthly_mod.first_keys(arr, limit)
     distinct, first_rows, inverse = np.unique(arr, return_index=True, return_inverse=True)
     assert n_keys == len(distinct)
     assert firsts.tolist() == first_rows[:limit].tolist()
@@ -1035,7 +1061,5 @@ def test_first_keys_match_a_full_sort(keys: list[int], limit: int) -> None:
     ],
 )
 def test_whole_numbers_of_a_column_are_int_of_each_value(series: pd.Series) -> None:
-    got = wbmod._whole(series, -99).tolist()
-    assert got == [-99 if (i := wbmod._int(v)) is None else i for v in series.tolist()]
-    groups = wbmod._group_codes(series)
-    assert pd.factorize(groups)[0].tolist() == pd.factorize(series, use_na_sentinel=False)[0].tolist()
+    got = monthly_mod.wholes(series, -99).tolist()
+    assert got == [-99 if (i := values.whole(v)) is None else i for v in series.tolist()]

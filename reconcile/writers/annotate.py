@@ -48,8 +48,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputFileError, OutputError
 from ..messages import finding_message, fmt_amount, fmt_date, fmt_number, fmt_rate, msg, status_label
-from ..models import KEY_COLUMNS, SEVERITY_ORDER, FileResult, Finding, Result, is_missing
+from ..models import KEY_COLUMNS, SEVERITY_ORDER, FileResult, Finding, is_missing
 from ..names import annotated_names
+from ..result import Result
 from .palette import SEVERITY_COLOURS, STATUS_COLOURS
 
 AUTHOR = "reconcile"
