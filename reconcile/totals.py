@@ -281,9 +281,13 @@ def build_totals(
     settings: Settings,
     as_of: dt.date | None,
 ) -> pd.DataFrame:
-    """``Result.totals`` (TOTALS_COLUMNS): the per-unit scope from ``latest`` (a unit row per unit,
-    listed even for a single unit), then the province scope from ``consolidated`` when there is one;
-    rows in the order the summary sheet shows them. ``as_of``: the evaluation date of ``days_left``."""
+    """``Result.totals`` (TOTALS_COLUMNS): the per-unit scope from ``latest``, then the province scope
+    from ``consolidated`` when there is one; rows in the order the summary sheet shows them.
+
+    Two kinds of row are listed that the sheet leaves out: a unit row when there is only one unit
+    (the sheet shows unit rows from two units on), and a project row for a project of one key
+    (``keys`` == 1: the sheet lets the key's own row stand for it). ``as_of``: the evaluation date
+    of ``days_left``."""
     parts = []
     for scope, frame in (("unit", latest), ("province", consolidated)):
         if frame is None:
