@@ -151,6 +151,11 @@ def _done_line(result: Any, lang: str, out: str) -> str:
     )
 
 
+def _pace_line(result: Any, lang: str) -> str:
+    """Which expected pace the statuses were judged against (SPEC 9)."""
+    return msg("ledger.pace", lang, pace=msg(f"pace.{result.settings.pace_name}", lang))
+
+
 def _exit_code(result: Any, strict: bool) -> int:
     from .pipeline import nothing_readable
 
@@ -215,6 +220,7 @@ def run(
         write_outputs(result, out, lang=lang, annotate=not no_annotate, on_locked=on_locked, early=early)
     finally:
         early.close()
+    click.echo(_pace_line(result, lang))
     click.echo(_done_line(result, lang, str(out)))
     sys.exit(_exit_code(result, strict))
 
@@ -232,6 +238,7 @@ def check(folder: Path, lang: str, as_of: str | None, target: str, strict: bool,
     if _exit_code(result, strict) == EXIT_USAGE:
         click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
         sys.exit(EXIT_USAGE)
+    click.echo(_pace_line(result, lang))
     click.echo(_done_line(result, lang, "-"))
     sys.exit(_exit_code(result, strict))
 

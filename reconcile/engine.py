@@ -194,6 +194,8 @@ def _reconcile(
     consolidated = _consolidate(latest_work, as_of_ord, settings, t) if len(units) >= 2 else None
     periods = [dt.date.fromordinal(int(p)) for p in np.unique(work["_p"].to_numpy())]
 
+    from .ledger import build_ledger  # SPEC 9, from the figures above
+
     findings.sort(key=Finding.sort_key)
     return Result(
         settings=settings,
@@ -208,6 +210,7 @@ def _reconcile(
         units=units,
         consolidated=consolidated,
         used_files=used_files,
+        ledger=build_ledger(latest, summary, as_of, settings),
     )
 
 
@@ -784,8 +787,13 @@ def _days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
-def deadline_of(settings: Settings, execution_year: int) -> dt.date:
-    """``settings.deadline`` made safe: a day past the month's end (31/02) means the month's last day."""
+def deadline_of(settings: Settings, execution_year: int, budget_year: int | None = None) -> dt.date:
+    """The deadline of funds of ``budget_year`` executed in ``execution_year``: the budget year's own
+    deadline from ``[deadlines]`` when one is set (SPEC 9), else ``settings.deadline`` made safe (a
+    day past the month's end, 31/02, means the month's last day)."""
+    for year, due in settings.deadlines:
+        if year == budget_year:
+            return due
     try:
         return settings.deadline(execution_year)
     except ValueError:
@@ -876,11 +884,16 @@ def _evaluate(
     on: np.ndarray,
     execution_year: np.ndarray,
     settings: Settings,
+    budget_year: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Rate, shortfall, pace, projection and status of figures evaluated at dates ``on`` (ordinals)."""
     alloc0 = np.nan_to_num(allocated)
     years = execution_year.astype(np.int64)
-    deadline = _per_value(years, lambda y: deadline_of(settings, y).toordinal(), np.int64)
+    if settings.deadlines and budget_year is not None:  # a budget year's own deadline (SPEC 9)
+        by = budget_year.astype(np.int64)
+        deadline = _per_pair(by, years, lambda b, y: deadline_of(settings, y, b).toordinal(), np.int64)
+    else:
+        deadline = _per_value(years, lambda y: deadline_of(settings, y).toordinal(), np.int64)
     diy = _per_value(years, _days_in_year, np.float64)
     profile = settings.pace_profile
     expected = _per_pair(
@@ -983,7 +996,7 @@ def _summarise(
     run = _run_rates(kid, p, disb, ey)
     # Every row is judged at its own period, the latest at as_of (later than it with --as-of).
     on = np.where(is_latest, as_of_ord, p)
-    ev = _evaluate(alloc, disb, run, on, ey, settings)
+    ev = _evaluate(alloc, disb, run, on, ey, settings, work["budget_year"].to_numpy())
     increment = np.round(disb - _shift(disb, first, 0.0), DECIMALS)
 
     cols = _figure_columns(p, alloc, disb, increment, run, ev, is_latest, work["_i"].to_numpy(dtype=np.int64))
@@ -1111,7 +1124,8 @@ def _consolidate(latest: pd.DataFrame, as_of_ord: int, settings: Settings, t: _T
     disb = np.round(agg["disbursed"].to_numpy(dtype=np.float64), DECIMALS)
     run = agg["run_rate"].to_numpy(dtype=np.float64)
     ey = agg["execution_year"].to_numpy(dtype=np.int64)
-    ev = _evaluate(alloc, disb, run, np.full(n, as_of_ord, dtype=np.int64), ey, settings)
+    on = np.full(n, as_of_ord, dtype=np.int64)
+    ev = _evaluate(alloc, disb, run, on, ey, settings, agg["budget_year"].to_numpy())
     cols = _figure_columns(
         agg["_p"].to_numpy(dtype=np.int64),
         np.round(alloc, DECIMALS),

@@ -251,6 +251,12 @@ class Settings:
     deadline_year_offset: int = 0
     #: Optional month-by-month expected cumulative rate profile (12 fractions, Jan..Dec).
     pace_profile: tuple[float, ...] | None = None
+    #: Which pace is used: "linear" (SPEC 4), a shipped profile's name ("backloaded"), or "custom".
+    pace_name: str = "linear"
+    #: Deadlines set per budget year in ``[deadlines]`` (SPEC 9): (budget_year, date), sorted.
+    deadlines: tuple[tuple[int, dt.date], ...] = ()
+    #: ``[treasury.codes]``: Treasury programme code -> (project, sub_project), sorted by code.
+    treasury_codes: tuple[tuple[str, int, int | None], ...] = ()
     #: Extra labels for projects/sub-projects: normalised alias -> (project, sub_project).
     aliases: tuple[tuple[str, int, int | None], ...] = ()
     strict: bool = False
@@ -287,6 +293,14 @@ class Result:
     consolidated: pd.DataFrame | None = None
     #: Per unit and period: the file that was used (after period conflicts were resolved).
     used_files: dict[tuple[str, dt.date], str] = field(default_factory=dict)
+    #: Per unit, budget year and execution year: the carry-over ledger of SPEC 9 at as_of, columns
+    #: ``reconcile.ledger.LEDGER_COLUMNS`` (brought forward, allocated in the year, adjustments,
+    #: allocated, disbursed, remaining, deadline, days left, required per month, forecast unspent,
+    #: status ...); None when not built.
+    ledger: pd.DataFrame | None = None
+    #: The Treasury cross-check (SPEC 9): one row per compared key, columns
+    #: ``reconcile.treasury.TREASURY_COLUMNS``; None when the folder holds no Treasury statement.
+    treasury: pd.DataFrame | None = None
 
     @property
     def has_errors(self) -> bool:

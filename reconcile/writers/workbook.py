@@ -45,6 +45,7 @@ from ..models import LINE_ITEM_COLUMNS, SOURCES, STATUSES, Finding, Result, is_m
 from . import palette
 from .bulk import Formats, RowBlock
 from .palette import hex_with_hash
+from .sheet_ledger import write_ledger_sheet
 
 #: No sheet holds more table rows than this (SPEC 5); the CSVs hold everything.
 MAX_ROWS = 50_000
@@ -1657,6 +1658,7 @@ def _write_workbook(result: Result, path: Path, lang: str) -> None:
     _write_progress(wb, sheets["progress"], st, result, lang, names["progress"])
     _write_findings(sheets["findings"], st, result, path.parent, lang)
     _write_data(sheets["data"], st, result, lang)
+    write_ledger_sheet(wb, result, lang)  # SPEC 9
     try:
         with _deflate_level():
             wb.close()
