@@ -246,10 +246,23 @@ def check(folder: Path, lang: str, as_of: str | None, target: str, strict: bool,
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path), default="mau-bao-cao-giai-ngan.xlsx")
 @_lang_option
+@click.option(
+    "--treasury",
+    "treasury",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Tạo mẫu bảng đối chiếu dự toán Kho bạc (01-SDKP/ĐVDT) / write a Treasury statement form.",
+)
 @click.option("--debug", is_flag=True, hidden=True)
 @_handle_errors
-def template(path: Path, lang: str, debug: bool) -> None:
+def template(path: Path, lang: str, treasury: Path | None, debug: bool) -> None:
     """Tạo biểu mẫu nhập liệu (Layout B) / write the tidy input template."""
+    if treasury is not None:
+        from .treasury_template import write_statement_template
+
+        write_statement_template(treasury)
+        click.echo(msg("cli.treasury_written", lang, path=str(treasury)))
+        return
     from .template import write_template
 
     write_template(path, lang)

@@ -163,7 +163,7 @@ def _treasury_codes(table: Any, path: Path, text: str) -> tuple[tuple[str, int, 
     """``[treasury.codes]``: Treasury programme code -> (project, sub_project)."""
     codes = table.get("codes", {}) if isinstance(table, dict) else None
     if not isinstance(codes, dict) or set(table) - {"codes"}:
-        raise _bad(path, _line_of(text, "[treasury"), detail_key="config.treasury")
+        raise _bad(path, _line_of(text, "treasury"), detail_key="config.treasury")
     out = []
     for code, target in codes.items():
         m = re.fullmatch(r"\s*(\d{1,2})(?:\.(\d{1,2}))?\s*", str(target))

@@ -195,7 +195,10 @@ def _reconcile(
     periods = [dt.date.fromordinal(int(p)) for p in np.unique(work["_p"].to_numpy())]
 
     from .ledger import build_ledger  # SPEC 9, from the figures above
+    from .treasury import compare_treasury
 
+    treasury, treasury_findings = compare_treasury(files, summary, t.items, settings)
+    findings += treasury_findings
     findings.sort(key=Finding.sort_key)
     return Result(
         settings=settings,
@@ -211,6 +214,7 @@ def _reconcile(
         consolidated=consolidated,
         used_files=used_files,
         ledger=build_ledger(latest, summary, as_of, settings),
+        treasury=treasury,
     )
 
 

@@ -49,6 +49,10 @@ FINDING_SEVERITY: dict[str, Severity] = {
     "unit_unknown": "info",
     "in_month_mismatch": "warning",
     "annotate_failed": "warning",
+    "treasury_mismatch": "warning",
+    "treasury_missing": "warning",
+    "treasury_unmapped": "info",
+    "treasury_combined": "info",
 }
 
 
@@ -236,6 +240,8 @@ class FileResult:
     sheets: list[SheetResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
+    #: Treasury statements found in the file (``reconcile.treasury.Statement``); they make no line item.
+    statements: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ from . import palette
 from .bulk import Formats, RowBlock
 from .palette import hex_with_hash
 from .sheet_ledger import write_ledger_sheet
+from .sheet_treasury import write_treasury_sheet
 
 #: No sheet holds more table rows than this (SPEC 5); the CSVs hold everything.
 MAX_ROWS = 50_000
@@ -1659,6 +1660,7 @@ def _write_workbook(result: Result, path: Path, lang: str) -> None:
     _write_findings(sheets["findings"], st, result, path.parent, lang)
     _write_data(sheets["data"], st, result, lang)
     write_ledger_sheet(wb, result, lang)  # SPEC 9
+    write_treasury_sheet(wb, result, lang, path.parent)  # SPEC 9, only with a Treasury statement
     try:
         with _deflate_level():
             wb.close()
