@@ -96,7 +96,8 @@ AMOUNT_ROLES = ("brought_forward", "allocated", "total", "used_period", "used", 
 
 _TITLE = re.compile(r"doi chieu du toan|\b01[ab]?\s*-\s*sdkp")
 _UNIT = re.compile(r"^(?:ten don vi|don vi(?: su dung ngan sach)?|don vi du toan)\s*:\s*(.+)$")
-_HEADER_SCAN = 40  # rows searched for the title and the header
+_HEADER_SCAN = 40  # rows searched for the header
+_TITLE_SCAN = 12  # rows searched for the title
 
 
 @dataclass(slots=True)
@@ -149,9 +150,11 @@ def split_statements(
 
 
 def _has_title(grid: Grid) -> bool:
-    for row in grid.rows[:_HEADER_SCAN]:
+    """Whether the title block names the statement. Every sheet of every file is asked, so only the
+    rows a title block can hold are looked at, and only their text cells."""
+    for row in grid.rows[:_TITLE_SCAN]:
         for v in row:
-            if isinstance(v, str) and v and _TITLE.search(fold(v)):
+            if v.__class__ is str and v and _TITLE.search(fold(v)):
                 return True
     return False
 
