@@ -117,6 +117,18 @@ def write_value(ws: Worksheet, row: int, col: int, value: Any, kind: str, fmt: F
         ws.write_blank(row, col, None, fmt)
 
 
+def fit_row(ws: Worksheet, row: int, texts: Sequence[tuple[str, float]]) -> None:
+    """Give a row the height its wrapped texts need ((text, column width) pairs): LibreOffice does
+    not grow a row that xlsxwriter wrote without a height. Called before the row's cells are written
+    (the sheet is written row by row)."""
+    lines = 1
+    for text, width in texts:
+        per_line = max(width - 1.5, 1.0)  # a column of width w holds about w - 1.5 characters
+        lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
+    if lines > 1:
+        ws.set_row(row, 15 * lines)
+
+
 def header_row(ws: Worksheet, fm: Formats, row: int, headers: Sequence[str], widths: Sequence[float]) -> None:
     """The table's header row, its column widths, frozen panes and a filter."""
     for col, (text, width) in enumerate(zip(headers, widths, strict=True)):
@@ -183,6 +195,14 @@ def write_ledger_sheet(wb: Workbook, result: Result, lang: str) -> None:
     shown = rows[:MAX_ROWS]
     for i, r in enumerate(shown, start=header + 1):
         fill = LEDGER_COLOURS.get(str(r["status"]))
+        fit_row(
+            ws,
+            i,
+            [
+                (clean_text(r["unit"]), _COLUMNS[0][3]),
+                (ledger_status_label(str(r["status"]), lang), _COLUMNS[-1][3]),
+            ],
+        )
         for col, (_, name, kind, _w) in enumerate(_COLUMNS):
             if name == "status":
                 ws.write_string(i, col, ledger_status_label(str(r["status"]), lang), fm.cell("text", fill))

@@ -16,7 +16,7 @@ from xlsxwriter.workbook import Workbook
 from ..catalogue import project_name, sub_project_name
 from ..messages import msg
 from ..models import Result, is_missing
-from .sheet_ledger import MAX_ROWS, Formats, clean_text, header_row, print_setup, write_value
+from .sheet_ledger import MAX_ROWS, Formats, clean_text, fit_row, header_row, print_setup, write_value
 
 #: Fill of each comparison status.
 TREASURY_COLOURS: dict[str, str] = {
@@ -31,8 +31,8 @@ TREASURY_COLOURS: dict[str, str] = {
 _COLUMNS: tuple[tuple[str, str, str, float], ...] = (
     ("wb.col.unit", "unit", "text", 28),
     ("wb.col.budget_year", "budget_year", "text", 10),
-    ("wb.col.project", "project", "text", 22),
-    ("wb.col.sub_project", "sub_project", "text", 22),
+    ("wb.col.project", "project", "text", 30),
+    ("wb.col.sub_project", "sub_project", "text", 30),
     ("treasury.col.code", "code", "text", 9),
     ("treasury.col.as_of", "as_of", "date", 12),
     ("treasury.col.report_period", "report_period", "date", 12),
@@ -43,8 +43,9 @@ _COLUMNS: tuple[tuple[str, str, str, float], ...] = (
     ("treasury.col.treasury_disbursed", "treasury_disbursed", "amount", 15),
     ("treasury.col.disbursed_diff", "disbursed_diff", "amount", 13),
     ("wb.col.status", "status", "text", 16),
-    ("treasury.col.place", "place", "text", 24),
+    ("treasury.col.place", "place", "text", 36),
 )
+_WIDTHS = {name: width for _, name, _kind, width in _COLUMNS}
 _SAFE_REF = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 
 
@@ -93,12 +94,23 @@ def write_treasury_sheet(wb: Workbook, result: Result, lang: str, out_dir: Path 
             "border": 1,
             "font_color": "#0563C1",
             "underline": 1,
+            "valign": "top",
+            "text_wrap": True,
         }
     )
     shown = rows[:MAX_ROWS]
     for i, r in enumerate(shown, start=header + 1):
         project, sub = _names(r, lang)
         status = str(r["status"])
+        cell = r.get("allocated_cell") if isinstance(r.get("allocated_cell"), str) else ""
+        place = clean_text(f"{r['file']} | {r['sheet']}!{cell}" if cell else r["file"])
+        texts = [
+            (clean_text(r["unit"]), "unit"),
+            (project, "project"),
+            (sub, "sub_project"),
+            (place, "place"),
+        ]
+        fit_row(ws, i, [(text, _WIDTHS[name]) for text, name in texts])
         for col, (_, name, kind, _w) in enumerate(_COLUMNS):
             if name == "project":
                 ws.write_string(i, col, project, fm.cell("text"))
@@ -108,13 +120,11 @@ def write_treasury_sheet(wb: Workbook, result: Result, lang: str, out_dir: Path 
                 fill = TREASURY_COLOURS.get(status)
                 ws.write_string(i, col, msg(f"treasury.status.{status}", lang), fm.cell("text", fill))
             elif name == "place":
-                cell = r.get("allocated_cell") if isinstance(r.get("allocated_cell"), str) else ""
-                text = clean_text(f"{r['file']} | {r['sheet']}!{cell}" if cell else r["file"])
                 link = _link(result, out_dir, r)
                 if link:
-                    ws.write_url(i, col, link, link_format, string=text)
+                    ws.write_url(i, col, link, link_format, string=place)
                 else:
-                    ws.write_string(i, col, text, fm.cell("text"))
+                    ws.write_string(i, col, place, fm.cell("text"))
             elif name == "budget_year":
                 ws.write_string(i, col, clean_text(r[name]), fm.cell("text"))
             elif name == "unit":
