@@ -95,6 +95,9 @@ TREASURY_STATUSES: tuple[str, ...] = (
 AMOUNT_ROLES = ("brought_forward", "allocated", "total", "used_period", "used", "cancelled", "balance")
 
 _TITLE = re.compile(r"doi chieu du toan|\b01[ab]?\s*-\s*sdkp")
+#: A cheap look at raw text before folding it: "chi" of "đối chiếu" (any case, any diacritics: they
+#: follow the letters in decomposed text) or the form code.
+_MAYBE_TITLE = re.compile(r"(?i)chi|sdkp")
 _UNIT = re.compile(r"^(?:ten don vi|don vi(?: su dung ngan sach)?|don vi du toan)\s*:\s*(.+)$")
 _HEADER_SCAN = 40  # rows searched for the header
 _TITLE_SCAN = 12  # rows searched for the title
@@ -151,12 +154,12 @@ def split_statements(
 
 def _has_title(grid: Grid) -> bool:
     """Whether the title block names the statement. Every sheet of every file is asked, so only the
-    rows a title block can hold are looked at, and only their text cells."""
-    for row in grid.rows[:_TITLE_SCAN]:
-        for v in row:
-            if v.__class__ is str and v and _TITLE.search(fold(v)):
-                return True
-    return False
+    rows a title block can hold are looked at, only their text cells, and a cell is folded only when
+    its raw text may hold the title (composed or decomposed, any case)."""
+    texts = [v for row in grid.rows[:_TITLE_SCAN] for v in row if v.__class__ is str]
+    if not _MAYBE_TITLE.search("\x00".join(texts)):
+        return False
+    return any(_TITLE.search(fold(v)) for v in texts if _MAYBE_TITLE.search(v))
 
 
 def _merges(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
