@@ -313,3 +313,17 @@ def test_bad_config_for_codes(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["check", str(folder)])
     assert res.exit_code == 2
     assert "có lỗi ở dòng 1: [treasury] chỉ có bảng [treasury.codes]" in res.output
+
+
+def test_a_statement_in_nghin_dong_is_converted(tmp_path: Path) -> None:
+    """"Đơn vị tính: nghìn đồng" in the title block: 1.500.000 nghìn đồng is 1.500 triệu đồng."""
+    folder = report_folder(tmp_path)
+    rows = [
+        {k: (v // 1000 if isinstance(v, int) and k != "code" else v) for k, v in row.items()}
+        for row in matching_rows()
+    ]
+    rows[3]["used"] = 100_500  # 100,5 triệu đồng against the report's 100
+    add_statement(folder, rows, as_text=True, money_unit="nghìn đồng")
+    result = run_folder(folder, Settings())
+    found = [(f.code, f.cell, f.params.get("diff")) for f in treasury_findings(result)]
+    assert found == [("treasury_mismatch", "I14", 0.5)]

@@ -30,7 +30,7 @@ TREASURY_COLOURS: dict[str, str] = {
 #: (catalogue key of the header, column of Result.treasury, kind, width)
 _COLUMNS: tuple[tuple[str, str, str, float], ...] = (
     ("wb.col.unit", "unit", "text", 28),
-    ("wb.col.budget_year", "budget_year", "text", 10),
+    ("wb.col.budget_year", "budget_year", "year", 10),
     ("wb.col.project", "project", "text", 30),
     ("wb.col.sub_project", "sub_project", "text", 30),
     ("treasury.col.code", "code", "text", 9),
@@ -125,8 +125,10 @@ def write_treasury_sheet(wb: Workbook, result: Result, lang: str, out_dir: Path 
                     ws.write_url(i, col, link, link_format, string=place)
                 else:
                     ws.write_string(i, col, place, fm.cell("text"))
-            elif name == "budget_year":
+            elif name == "budget_year" and isinstance(r[name], str):  # "2022+2023": two years together
                 ws.write_string(i, col, clean_text(r[name]), fm.cell("text"))
+            elif name == "budget_year":
+                write_value(ws, i, col, r[name], "year", fm.cell("year"))
             elif name == "unit":
                 ws.write_string(
                     i, col, clean_text(r["unit"]) or msg("wb.unit_unknown", lang), fm.cell("text")
