@@ -147,7 +147,9 @@ def split_statements(
             others.append(grid)
             continue
         statement = read_statement(grid, rel, findings)
-        if statement is not None:
+        if statement is None:
+            others.append(grid)
+        else:
             statements.append(statement)
     return others, statements
 
@@ -208,8 +210,9 @@ def _role(text: str) -> str | None:
 
 
 def read_statement(grid: Grid, rel: str, findings: list[Finding]) -> Statement | None:
-    """Read one statement sheet; a statement without a recognisable header is a ``no_header`` finding
-    (and still never a disbursement report)."""
+    """Read one statement sheet. None when the sheet has the title but no statement's header (it is
+    then read as a report); a statement's header without a "Mã CTMT, DA" column is a ``no_header``
+    finding and a statement with no row (still never a disbursement report)."""
     merges = _merges(grid)
     width = grid.width
     header = None
@@ -218,10 +221,7 @@ def read_statement(grid: Grid, rel: str, findings: list[Finding]) -> Statement |
             header = r
             break
     if header is None:
-        findings.append(
-            Finding("no_header", rel, grid.name, params={"message_key": "finding.treasury_no_header"})
-        )
-        return None
+        return None  # a title alike, but no statement's header: the sheet is read as a report
     top = [_header_text(grid, merges, header, c) for c in range(width)]
     below = (
         [_header_text(grid, merges, header + 1, c) for c in range(width)]
@@ -246,7 +246,8 @@ def read_statement(grid: Grid, rel: str, findings: list[Finding]) -> Statement |
         findings.append(
             Finding("no_header", rel, grid.name, params={"message_key": "finding.treasury_no_header"})
         )
-        return None
+        unit, date, money = _title_block(grid, header)
+        return Statement(rel, grid.name, unit, date, money, ())
     unit, date, money = _title_block(grid, header)
     first = header + (2 if two_rows else 1)
     amount_cols = {role: c for role, c in roles.items() if role in AMOUNT_ROLES}
@@ -404,6 +405,8 @@ def _compare_one(
         findings.append(
             Finding("period_unknown", st.file, st.sheet, params={"message_key": "finding.treasury_no_date"})
         )
+        return []
+    if not st.roles:  # a statement whose header could not be read: its no_header finding says so
         return []
     unit = _match_unit(st.unit, units)
     year = st.date.year

@@ -327,3 +327,42 @@ def test_a_statement_in_nghin_dong_is_converted(tmp_path: Path) -> None:
     result = run_folder(folder, Settings())
     found = [(f.code, f.cell, f.params.get("diff")) for f in treasury_findings(result)]
     assert found == [("treasury_mismatch", "I14", 0.5)]
+
+
+def test_every_finding_code_has_both_messages_and_a_row_in_the_guide() -> None:
+    from reconcile.messages import MESSAGES
+    from reconcile.models import FINDING_SEVERITY
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "huong-dan-su-dung.md").read_text(encoding="utf-8")
+    for code, level in FINDING_SEVERITY.items():
+        assert set(MESSAGES[f"finding.{code}"]) >= {"vi", "en"}, code
+        assert f"| `{code}` | {dict(error='Lỗi', warning='Cảnh báo', info='Thông tin')[level]} |" in guide, code
+    assert FINDING_SEVERITY["treasury_mismatch"] == "warning"
+    assert FINDING_SEVERITY["treasury_unmapped"] == "info"
+
+
+def test_a_report_titled_like_a_statement_is_still_read_as_a_report(tmp_path: Path) -> None:
+    """The title alone does not make a statement: without its header the sheet is a report."""
+    folder = report_folder(tmp_path)
+    path = folder / "BC 2023-09.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb.active["A2"] = "BẢNG ĐỐI CHIẾU DỰ TOÁN VÀ TÌNH HÌNH GIẢI NGÂN VỐN SỰ NGHIỆP"
+    wb.save(path)
+    result = run_folder(folder, Settings())
+    assert "BC 2023-09.xlsx" in set(result.items["file"])
+    assert result.treasury is None
+
+
+def test_a_statement_without_a_code_column_is_said_so_and_never_read_as_a_report(tmp_path: Path) -> None:
+    folder = report_folder(tmp_path)
+    path = add_statement(folder, matching_rows())
+    wb = openpyxl.load_workbook(path)
+    wb.active["D8"] = "Mã chương mục"  # the programme code column's header is gone
+    wb.save(path)
+    result = run_folder(folder, Settings())
+    assert STATEMENT not in set(result.items["file"])
+    found = [(f.code, f.file, f.sheet) for f in result.findings if f.file == STATEMENT]
+    assert found == [("no_header", STATEMENT, "01-SDKP")]
+    note = next(f for f in result.findings if f.file == STATEMENT)
+    assert "Mã CTMT, DA" in finding_message(note.code, note.params, "vi")
+    assert treasury_findings(result) == [next(f for f in result.findings if f.file == STATEMENT)]
