@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .codes import combine
 from .engine import deadline_of, expected_rate
 from .models import Settings
 
@@ -120,125 +121,147 @@ def build_ledger(
     first_alloc = summary["allocated"].to_numpy(dtype=np.float64)[np.r_[True, is_latest[:-1]]]
     by = latest["budget_year"].to_numpy(dtype=np.int64)
     ey = latest["execution_year"].to_numpy(dtype=np.int64)
-    alloc = latest["allocated"].to_numpy(dtype=np.float64)
+    alloc = np.nan_to_num(latest["allocated"].to_numpy(dtype=np.float64))
+    first_alloc = np.nan_to_num(first_alloc)
     carried = ey > by
-    frame = pd.DataFrame(
+    # Summed per (unit, budget year, execution year) with one integer code per row and bincount: a
+    # national run has a million keys of twenty thousand units. Units in sorted order.
+    units = latest["unit"]
+    if isinstance(units.dtype, pd.CategoricalDtype) and units.cat.categories.is_monotonic_increasing:
+        unit_codes, unit_values = units.cat.codes.to_numpy(dtype=np.int64), units.cat.categories
+    else:
+        unit_codes, unit_values = pd.factorize(units.astype(object), sort=True)
+    # Hashing the codes (not sorting a million of them), then ranking the few distinct ones.
+    seen, distinct = pd.factorize(combine(unit_codes, by, ey))
+    k = len(distinct)
+    rank = np.empty(k, dtype=np.int64)
+    rank[np.argsort(np.asarray(distinct), kind="stable")] = np.arange(k)
+    group = rank[seen]
+    first_rows = np.empty(k, dtype=np.int64)
+    first_rows[group[::-1]] = np.arange(len(group) - 1, -1, -1)  # the last write is the first row
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=values, minlength=k)
+
+    disbursed = latest["disbursed"].to_numpy(dtype=np.float64)
+    unknown = np.isnan(disbursed) | latest["status"].isin(("incomplete",)).to_numpy()
+    # Periods repeat: each distinct one is turned into an ordinal once.
+    period_codes, period_values = pd.factorize(latest["period"], use_na_sentinel=True)
+    ordinals = np.array([p.toordinal() for p in list(period_values)] + [0], dtype=np.int64)[period_codes]
+    latest_period = np.zeros(k, dtype=np.int64)
+    np.maximum.at(latest_period, group, ordinals)
+    agg = pd.DataFrame(
         {
-            "unit": latest["unit"].astype(object).to_numpy(),
-            "budget_year": by,
-            "execution_year": ey,
-            "brought_forward": np.where(carried, np.nan_to_num(first_alloc), 0.0),
-            "allocated_in_year": np.where(carried, 0.0, np.nan_to_num(first_alloc)),
-            "adjustments": np.nan_to_num(alloc) - np.nan_to_num(first_alloc),
-            "allocated": np.nan_to_num(alloc),
-            "disbursed": latest["disbursed"].to_numpy(dtype=np.float64),
-            "run_rate": np.nan_to_num(latest["run_rate"].to_numpy(dtype=np.float64)),
-            "unknown": latest["disbursed"].isna().to_numpy() | (latest["status"] == "incomplete").to_numpy(),
-            "_p": [p.toordinal() for p in latest["period"].tolist()],
+            "unit": np.asarray(unit_values, dtype=object)[unit_codes[first_rows]],
+            "budget_year": by[first_rows],
+            "execution_year": ey[first_rows],
+            "brought_forward": total(np.where(carried, first_alloc, 0.0)),
+            "allocated_in_year": total(np.where(carried, 0.0, first_alloc)),
+            "adjustments": total(alloc - first_alloc),
+            "allocated": total(alloc),
+            "disbursed": total(np.nan_to_num(disbursed)),
+            "run_rate": total(np.nan_to_num(latest["run_rate"].to_numpy(dtype=np.float64))),
+            "unknown": total(unknown.astype(np.float64)) > 0,
+            "_p": latest_period,
         }
     )
-    g = frame.groupby(["unit", "budget_year", "execution_year"], sort=True, observed=True)
-    agg = g.agg(
-        brought_forward=("brought_forward", "sum"),
-        allocated_in_year=("allocated_in_year", "sum"),
-        adjustments=("adjustments", "sum"),
-        allocated=("allocated", "sum"),
-        disbursed=("disbursed", "sum"),
-        run_rate=("run_rate", "sum"),
-        unknown=("unknown", "any"),
-        _p=("_p", "max"),
-    ).reset_index()
-    rows = [_row(r, as_of, settings) for r in agg.to_dict("records")]
-    _mark_carried(rows)
-    return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
+    return _evaluate(agg, as_of, settings)
 
 
-def _row(r: dict[Any, Any], as_of: dt.date, settings: Settings) -> dict[str, Any]:
-    """One ledger row evaluated at ``as_of``."""
-    by, ey = int(r["budget_year"]), int(r["execution_year"])
-    deadline = deadline_of(settings, ey, by)
-    until = payment_until(deadline)
-    diy = 366 if calendar.isleap(ey) else 365
-    days_left = (deadline - as_of).days
-    alloc = round(float(r["allocated"]), _DECIMALS)
-    disb = round(float(r["disbursed"]), _DECIMALS)
-    run = float(r["run_rate"])
+def _evaluate(agg: pd.DataFrame, as_of: dt.date, settings: Settings) -> pd.DataFrame:
+    """The ledger's figures and statuses of the summed rows ``agg``, evaluated at ``as_of`` (column
+    operations: a national run has tens of thousands of units)."""
+    import pandas as pd
+
+    n = len(agg)
+    by = agg["budget_year"].to_numpy(dtype=np.int64)
+    ey = agg["execution_year"].to_numpy(dtype=np.int64)
+    today = as_of.toordinal()
+    pair_codes, pairs = pd.factorize(pd.Series(by * 10_000 + ey), sort=True)
+    pair_list = [(int(c) // 10_000, int(c) % 10_000) for c in np.asarray(pairs).tolist()]
+    due = [deadline_of(settings, e, b) for b, e in pair_list]
+    deadline_dates = np.array(due, dtype=object)[pair_codes]
+    until_dates = np.array([payment_until(d) for d in due], dtype=object)[pair_codes]
+    deadline = np.array([d.toordinal() for d in due], dtype=np.int64)[pair_codes]
+    until = np.array([payment_until(d).toordinal() for d in due], dtype=np.int64)[pair_codes]
+    expected = np.array([expected_rate(as_of, e, settings.pace_profile) for _, e in pair_list])[pair_codes]
+    diy = np.array([366 if calendar.isleap(e) else 365 for _, e in pair_list], dtype=np.float64)[pair_codes]
+
+    alloc = np.round(agg["allocated"].to_numpy(dtype=np.float64), _DECIMALS)
+    disb = np.round(agg["disbursed"].to_numpy(dtype=np.float64), _DECIMALS)
+    run = agg["run_rate"].to_numpy(dtype=np.float64)
+    unknown = agg["unknown"].to_numpy(dtype=bool)
     goal = alloc * settings.target
-    remaining = round(alloc - disb, _DECIMALS)
-    months_left = max(days_left, 0) / diy * 12
-    shortfall = max(goal - disb, 0.0)
-    required = round(shortfall / max(months_left, 1.0), _DECIMALS)
-    if as_of <= deadline:
-        horizon = months_left
-    elif as_of <= until:
-        horizon = (until - as_of).days / diy * 12
-    else:
-        horizon = 0.0
-    forecast = round(max(alloc - (disb + run * horizon), 0.0), _DECIMALS)
-    rate = disb / alloc if alloc > 0 else float("nan")
-    expected = expected_rate(as_of, ey, settings.pace_profile)
-    if r["unknown"]:
-        status = "incomplete"
-    elif alloc <= 0 and disb > TOL:
-        status = "no_allocation"
-    elif disb > alloc + TOL:
-        status = "over"
-    elif disb >= goal - TOL:
-        status = "met"
-    elif as_of > until:
-        status, forecast = "missed", max(remaining, 0.0)
-    elif as_of > deadline:
-        status = "payment_window"
-    elif rate < expected - _RATE_EPS:
-        status = "behind"
-    elif disb + run * months_left < goal - TOL:
-        status = "at_risk"
-    else:
-        status = "on_track"
-    if status in ("over", "no_allocation"):
-        forecast = 0.0
-    elif status == "met" and as_of > until:  # short of 100% with a lower target: that part is lost
-        forecast = max(remaining, 0.0)
-    out = {
-        "unit": r["unit"],
-        "budget_year": by,
-        "execution_year": ey,
-        "deadline": deadline,
-        "brought_forward": round(float(r["brought_forward"]), _DECIMALS),
-        "allocated_in_year": round(float(r["allocated_in_year"]), _DECIMALS),
-        "adjustments": round(float(r["adjustments"]), _DECIMALS),
-        "allocated": alloc,
-        "disbursed": disb,
-        "remaining": remaining,
-        "days_left": days_left,
-        "required_per_month": required,
-        "forecast_unspent": forecast,
-        "status": status,
-        "period": dt.date.fromordinal(int(r["_p"])),
-        "payment_until": until,
-        "run_rate": round(run, _DECIMALS),
-        "rate": rate,
-        "expected_rate": expected,
-    }
-    if status == "incomplete":  # a figure that could not be read is unknown, never a partial sum
-        for name in ("allocated", "disbursed", "remaining", "required_per_month", "forecast_unspent", "rate"):
-            out[name] = float("nan")
+    remaining = np.round(alloc - disb, _DECIMALS)
+    days_left = deadline - today
+    months_left = np.maximum(days_left, 0) / diy * 12
+    required = np.round(np.maximum(goal - disb, 0.0) / np.maximum(months_left, 1.0), _DECIMALS)
+    # The run-rate runs to the deadline, in the payment window to its last day, and no further.
+    horizon = np.where(
+        today <= deadline, months_left, np.where(today <= until, (until - today) / diy * 12, 0.0)
+    )
+    forecast = np.maximum(alloc - (disb + run * horizon), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(alloc > 0, disb / np.where(alloc > 0, alloc, 1.0), np.nan)
+        behind = rate < expected - _RATE_EPS
+    expired = today > until
+    conditions = [
+        unknown,
+        (alloc <= 0) & (disb > TOL),
+        disb > alloc + TOL,
+        disb >= goal - TOL,
+        expired,
+        today > deadline,
+        behind,
+        disb + run * months_left < goal - TOL,
+    ]
+    names = ["incomplete", "no_allocation", "over", "met", "missed", "payment_window", "behind", "at_risk"]
+    status = np.select(conditions, np.array(names, dtype=object), default="on_track").astype(object)
+    # After the payment window the whole remainder is to be carried over or cancelled (a target below
+    # 100% leaves a remainder even when met); nothing is lost of funds spent beyond their allocation.
+    forecast = np.where(
+        (status == "missed") | ((status == "met") & expired), np.maximum(remaining, 0.0), forecast
+    )
+    forecast = np.where((status == "over") | (status == "no_allocation"), 0.0, forecast)
+    # A row whose unit and budget year reappear in a later execution year was carried over: its
+    # remainder is the later row's brought-forward allocation, so nothing of it is forecast as lost.
+    later = agg.groupby(["unit", "budget_year"], sort=False, observed=True)["execution_year"].transform("max")
+    carried = (ey < later.to_numpy(dtype=np.int64)) & ~np.isin(
+        status, ["incomplete", "no_allocation", "over", "met"]
+    )
+    status = np.where(carried, "carried_over", status).astype(object)
+    forecast = np.where(carried, 0.0, np.round(forecast, _DECIMALS))
+    periods = agg["_p"].to_numpy(dtype=np.int64)
+    period_codes, period_values = pd.factorize(periods)
+    out = pd.DataFrame(
+        {
+            "unit": agg["unit"].astype(object).to_numpy(),
+            "budget_year": by,
+            "execution_year": ey,
+            "deadline": deadline_dates,
+            "brought_forward": np.round(agg["brought_forward"].to_numpy(dtype=np.float64), _DECIMALS),
+            "allocated_in_year": np.round(agg["allocated_in_year"].to_numpy(dtype=np.float64), _DECIMALS),
+            "adjustments": np.round(agg["adjustments"].to_numpy(dtype=np.float64), _DECIMALS),
+            "allocated": alloc,
+            "disbursed": disb,
+            "remaining": remaining,
+            "days_left": days_left,
+            "required_per_month": required,
+            "forecast_unspent": forecast,
+            "status": status,
+            "period": np.array(
+                [dt.date.fromordinal(int(o)) for o in np.asarray(period_values)], dtype=object
+            )[period_codes]
+            if n
+            else np.array([], dtype=object),
+            "payment_until": until_dates,
+            "run_rate": np.round(run, _DECIMALS),
+            "rate": rate,
+            "expected_rate": expected,
+        },
+        columns=list(LEDGER_COLUMNS),
+    )
+    # A figure that could not be read is unknown, never a partial sum.
+    for name in ("allocated", "disbursed", "remaining", "required_per_month", "forecast_unspent", "rate"):
+        out.loc[unknown, name] = np.nan
     return out
-
-
-def _mark_carried(rows: list[dict[str, Any]]) -> None:
-    """A row whose unit and budget year reappear in a later execution year was carried over: its
-    remainder is the later row's brought-forward allocation, so nothing of it is forecast as lost."""
-    latest_year: dict[tuple[str, int], int] = {}
-    for r in rows:
-        key = (r["unit"], r["budget_year"])
-        latest_year[key] = max(latest_year.get(key, 0), r["execution_year"])
-    for r in rows:
-        if r["execution_year"] < latest_year[(r["unit"], r["budget_year"])] and r["status"] not in (
-            "incomplete",
-            "no_allocation",
-            "over",
-            "met",
-        ):
-            r["status"] = "carried_over"
-            r["forecast_unspent"] = 0.0

@@ -22,14 +22,14 @@ UNIT = "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
 
 
 def write_report(
-    folder: Path, period: D, rows: list[tuple[int, int, int, int | None, str, float, float]]
+    folder: Path, period: D, rows: list[tuple[int, int, int, int | None, str, float, float]], unit: str = UNIT
 ) -> Path:
-    """A Layout B report of ``UNIT`` at ``period``; rows = (budget, execution, project, sub, source,
+    """A Layout B report of ``unit`` at ``period``; rows = (budget, execution, project, sub, source,
     allocated, disbursed), amounts in triệu đồng."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Báo cáo"
-    ws["A1"] = f"Đơn vị: {UNIT}"
+    ws["A1"] = f"Đơn vị: {unit}"
     ws["A2"] = "BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG"
     ws["A3"] = f"Số liệu đến ngày: {period.day}/{period.month}/{period.year}"
     ws["A4"] = "Đơn vị tính: triệu đồng"
@@ -280,3 +280,32 @@ def test_custom_pace_is_named_custom(tmp_path: Path) -> None:
     assert result.settings.pace_profile == pytest.approx(
         (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.88, 0.95, 1.0)
     )
+
+
+def test_the_ledger_sums_projects_and_sources_per_unit_and_year(tmp_path: Path) -> None:
+    """Two units, several projects and both sources: one row per unit, budget and execution year."""
+    folder = tmp_path / "in"
+    scales = {"UBND HUYỆN A": 1, "UBND HUYỆN B": 2}
+    for unit, scale in scales.items():
+        sub = folder / unit
+        sub.mkdir(parents=True)
+        for month, done in ((6, 0.2), (9, 0.5)):
+            rows = [
+                (2022, 2023, 6, 1, "NSTW", 100 * scale, 60 * scale * done * 2),
+                (2023, 2023, 6, 1, "NSTW", 1000 * scale, 1000 * scale * done),
+                (2023, 2023, 6, 1, "NSĐP", 200 * scale, 200 * scale * done),
+                (2023, 2023, 7, 2, "NSTW", 300 * scale, 300 * scale * done),
+            ]
+            write_report(sub, D(2023, month, 30), rows, unit=unit)
+    result = run_folder(folder, Settings(as_of=D(2023, 9, 30)))
+    assert result.ledger is not None
+    got = {(r["unit"], r["budget_year"], r["execution_year"]): r for r in result.ledger.to_dict("records")}
+    assert list(got) == [(u, y, 2023) for u in sorted(scales) for y in (2022, 2023)]
+    for unit, scale in scales.items():
+        assert got[(unit, 2023, 2023)]["allocated"] == pytest.approx(1500 * scale)
+        assert got[(unit, 2023, 2023)]["disbursed"] == pytest.approx(750 * scale)
+        assert got[(unit, 2022, 2023)]["allocated"] == pytest.approx(100 * scale)
+        assert got[(unit, 2022, 2023)]["brought_forward"] == pytest.approx(100 * scale)
+        assert got[(unit, 2022, 2023)]["disbursed"] == pytest.approx(60 * scale)
+        # Run-rate since 30/6: 450 × scale in 92 days, summed over the keys.
+        assert got[(unit, 2023, 2023)]["run_rate"] == pytest.approx(450 * scale / (92 / 365 * 12), rel=1e-6)
