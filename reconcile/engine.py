@@ -194,9 +194,10 @@ def _reconcile(
     consolidated = _consolidate(latest_work, as_of_ord, settings, t) if len(units) >= 2 else None
     periods = [dt.date.fromordinal(int(p)) for p in np.unique(work["_p"].to_numpy())]
 
-    from .ledger import build_ledger  # SPEC 9, from the figures above
+    from .ledger import build_ledgers  # SPEC 9, from the figures above
     from .treasury import compare_treasury
 
+    ledger, ledger_consolidated = build_ledgers(latest, summary, as_of, settings)
     treasury, treasury_findings = compare_treasury(files, summary, t.items, settings)
     findings += treasury_findings
     findings.sort(key=Finding.sort_key)
@@ -213,7 +214,8 @@ def _reconcile(
         units=units,
         consolidated=consolidated,
         used_files=used_files,
-        ledger=build_ledger(latest, summary, as_of, settings),
+        ledger=ledger,
+        ledger_consolidated=ledger_consolidated,
         treasury=treasury,
     )
 

@@ -111,10 +111,18 @@ def build_ledger(
     latest: pd.DataFrame, summary: pd.DataFrame, as_of: dt.date | None, settings: Settings
 ) -> pd.DataFrame:
     """The ledger table (LEDGER_COLUMNS), sorted by unit, budget year and execution year."""
+    return build_ledgers(latest, summary, as_of, settings)[0]
+
+
+def build_ledgers(
+    latest: pd.DataFrame, summary: pd.DataFrame, as_of: dt.date | None, settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The ledger per unit (as :func:`build_ledger`) and, when the folder holds two units or more,
+    the same summed across units per budget and execution year (``unit`` = "")."""
     import pandas as pd
 
     if not len(latest) or as_of is None:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in LEDGER_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in LEDGER_COLUMNS}), None
     is_latest = summary["is_latest"].to_numpy(dtype=bool)
     # summary is sorted by key and period and each key ends on its latest row: a key's first row
     # is the first row or the one after a latest row, in the same order as ``latest``.
@@ -165,7 +173,26 @@ def build_ledger(
             "_p": latest_period,
         }
     )
-    return _evaluate(agg, as_of, settings)
+    per_unit = _evaluate(agg, as_of, settings)
+    if len(unit_values) < 2:
+        return per_unit, None
+    summed = (
+        agg.drop(columns="unit")
+        .groupby(["budget_year", "execution_year"], sort=True)
+        .agg(
+            brought_forward=("brought_forward", "sum"),
+            allocated_in_year=("allocated_in_year", "sum"),
+            adjustments=("adjustments", "sum"),
+            allocated=("allocated", "sum"),
+            disbursed=("disbursed", "sum"),
+            run_rate=("run_rate", "sum"),
+            unknown=("unknown", "any"),
+            _p=("_p", "max"),
+        )
+        .reset_index()
+    )
+    summed.insert(0, "unit", "")
+    return per_unit, _evaluate(summed, as_of, settings)
 
 
 def _evaluate(agg: pd.DataFrame, as_of: dt.date, settings: Settings) -> pd.DataFrame:

@@ -304,6 +304,9 @@ class Result:
     #: allocated, disbursed, remaining, deadline, days left, required per month, forecast unspent,
     #: status ...); None when not built.
     ledger: pd.DataFrame | None = None
+    #: The ledger summed across units per budget and execution year (same columns, unit = ""); None
+    #: when the folder holds one unit.
+    ledger_consolidated: pd.DataFrame | None = None
     #: The Treasury cross-check (SPEC 9): one row per compared key, columns
     #: ``reconcile.treasury.TREASURY_COLUMNS``; None when the folder holds no Treasury statement.
     treasury: pd.DataFrame | None = None

@@ -309,3 +309,25 @@ def test_the_ledger_sums_projects_and_sources_per_unit_and_year(tmp_path: Path) 
         assert got[(unit, 2022, 2023)]["disbursed"] == pytest.approx(60 * scale)
         # Run-rate since 30/6: 450 × scale in 92 days, summed over the keys.
         assert got[(unit, 2023, 2023)]["run_rate"] == pytest.approx(450 * scale / (92 / 365 * 12), rel=1e-6)
+    # Their totals per budget year, evaluated like a unit's, come first on the sheet.
+    assert result.ledger_consolidated is not None
+    total = {r["budget_year"]: r for r in result.ledger_consolidated.to_dict("records")}
+    assert total[2023]["unit"] == ""
+    assert (total[2023]["allocated"], total[2023]["disbursed"]) == (pytest.approx(4500), pytest.approx(2250))
+    assert total[2023]["status"] == "behind"  # 50% against 74.8% expected
+    assert total[2022]["brought_forward"] == pytest.approx(300)
+    out = tmp_path / "out"
+    run_cli(folder, out, "--as-of", "2023-09-30")
+    ws = openpyxl.load_workbook(out / "reconciliation.xlsx")["Kế hoạch vốn theo năm"]
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Đơn vị")
+    units = [ws.cell(r, 1).value for r in range(header + 1, header + 7)]
+    assert units == ["Tổng hợp toàn tỉnh"] * 2 + ["UBND HUYỆN A"] * 2 + ["UBND HUYỆN B"] * 2
+    assert ws.cell(header + 2, 7).value == pytest.approx(4500)
+    # ledger.csv stays per unit.
+    with open(out / "ledger.csv", encoding="utf-8") as fh:
+        assert sorted({r["unit"] for r in csv.DictReader(fh)}) == ["UBND HUYỆN A", "UBND HUYỆN B"]
+
+
+def test_one_unit_has_no_consolidated_ledger(tmp_path: Path) -> None:
+    result = run_folder(boundary_folder(tmp_path), Settings())
+    assert result.ledger_consolidated is None

@@ -180,6 +180,8 @@ def write_ledger_sheet(wb: Workbook, result: Result, lang: str) -> None:
     fm = Formats(wb, lang)
     ledger = result.ledger
     rows = ledger.to_dict("records") if ledger is not None else []
+    # With several units, their totals per budget year come first (computed with the ledger).
+    totals = result.ledger_consolidated.to_dict("records") if result.ledger_consolidated is not None else []
     ws.write_string(0, 0, msg("ledger.title", lang), fm.title)
     as_of = result.as_of
     lines = [
@@ -192,9 +194,10 @@ def write_ledger_sheet(wb: Workbook, result: Result, lang: str) -> None:
         ws.write_string(i, 0, line, fm.italic)
     header = len(lines) + 2
     header_row(ws, fm, header, [msg(k, lang) for k, *_ in _COLUMNS], [w for *_, w in _COLUMNS])
-    shown = rows[:MAX_ROWS]
-    for i, r in enumerate(shown, start=header + 1):
+    shown = rows[: max(MAX_ROWS - len(totals), 0)]
+    for i, r in enumerate([*totals, *shown], start=header + 1):
         fill = LEDGER_COLOURS.get(str(r["status"]))
+        total_row = i <= header + len(totals)
         fit_row(
             ws,
             i,
@@ -207,12 +210,11 @@ def write_ledger_sheet(wb: Workbook, result: Result, lang: str) -> None:
             if name == "status":
                 ws.write_string(i, col, ledger_status_label(str(r["status"]), lang), fm.cell("text", fill))
             elif name == "unit":
-                ws.write_string(
-                    i, col, clean_text(r["unit"]) or msg("wb.unit_unknown", lang), fm.cell("text")
-                )
+                unit = clean_text(r["unit"]) or msg("wb.unit_unknown", lang)
+                ws.write_string(i, col, msg("wb.all_units", lang) if total_row else unit, fm.cell("text"))
             else:
                 write_value(ws, i, col, r[name], kind, fm.cell(kind))
-    last = header + len(shown)
+    last = header + len(totals) + len(shown)
     ws.autofilter(header, 0, max(last, header), len(_COLUMNS) - 1)
     if len(rows) > len(shown):
         ws.write_string(
