@@ -195,7 +195,7 @@ def _reconcile(
     periods = [dt.date.fromordinal(int(p)) for p in np.unique(work["_p"].to_numpy())]
 
     from .ledger import build_ledgers  # SPEC 9, from the figures above
-    from .treasury import compare_treasury
+    from .treasury_hook import compare_treasury
 
     ledger, ledger_consolidated = build_ledgers(latest, summary, as_of, settings)
     treasury, treasury_findings = compare_treasury(files, summary, t.items, settings)

@@ -36,7 +36,7 @@ from .numbers import (
 from .periods import is_period_statement, period_from_filename, period_from_text
 from .safety import check
 from .text import cell_text, fold
-from .treasury import split_statements
+from .treasury_hook import split_statements
 
 #: Sums of children may differ from a written parent by rounding of the figures as displayed.
 TOLERANCE = 0.0005

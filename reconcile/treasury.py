@@ -2,12 +2,12 @@
 
 Two halves:
 
-- Reading (runs in the reader processes, no pandas): :func:`split_statements` recognises a sheet that
-  is the State Treasury's statement of budget estimates used (Mẫu 01-SDKP/ĐVDT, 01a, 01b; Thông tư
-  39/2016/TT-BTC) by its title ("BẢNG ĐỐI CHIẾU DỰ TOÁN KINH PHÍ NGÂN SÁCH…") or its form code and its
-  header, and reads it into a :class:`Statement`. Such a sheet is never read as a disbursement
-  report: it makes no line item.
-- Comparing (runs in the engine): :func:`compare_treasury` maps each statement row to a key through
+- Reading (runs in the reader processes, no pandas): :func:`read_statement` reads a sheet that is
+  the State Treasury's statement of budget estimates used (Mẫu 01-SDKP/ĐVDT, 01a, 01b; Thông tư
+  39/2016/TT-BTC), recognised by its title ("BẢNG ĐỐI CHIẾU DỰ TOÁN KINH PHÍ NGÂN SÁCH…") or its form
+  code (:mod:`reconcile.treasury_hook`) and its header, into a :class:`Statement`. Such a sheet is
+  never read as a disbursement report: it makes no line item.
+- Comparing (runs in the engine): :func:`compare_statements` maps each statement row to a key through
   ``[treasury.codes]`` and compares its allocation and cumulative use with the unit's own report at
   the statement's date.
 
@@ -45,11 +45,11 @@ from .models import Finding, Settings, cell_ref
 from .numbers import Convention, detect_convention, detect_money_unit, parse_number, to_trieu
 from .periods import period_from_text
 from .text import cell_text, fold
+from .treasury_hook import TITLE as _TITLE
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .models import FileResult
 
 #: Rounding tolerance on amounts, in triệu đồng (SPEC 4): 500 đồng.
 TOL = 0.0005
@@ -94,13 +94,8 @@ TREASURY_STATUSES: tuple[str, ...] = (
 #: Amount roles of a statement's columns.
 AMOUNT_ROLES = ("brought_forward", "allocated", "total", "used_period", "used", "cancelled", "balance")
 
-_TITLE = re.compile(r"doi chieu du toan|\b01[ab]?\s*-\s*sdkp")
-#: A cheap look at raw text before folding it: "chi" of "đối chiếu" (any case, any diacritics: they
-#: follow the letters in decomposed text) or the form code.
-_MAYBE_TITLE = re.compile(r"(?i)chi|sdkp")
 _UNIT = re.compile(r"^(?:ten don vi|don vi(?: su dung ngan sach)?|don vi du toan)\s*:\s*(.+)$")
 _HEADER_SCAN = 40  # rows searched for the header
-_TITLE_SCAN = 12  # rows searched for the title
 
 
 @dataclass(slots=True)
@@ -132,36 +127,6 @@ class Statement:
 # ---------------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------------
-
-
-def split_statements(
-    grids: list[Grid], rel: str, findings: list[Finding]
-) -> tuple[list[Grid], list[Statement]]:
-    """The sheets that are not Treasury statements, and the statements read from those that are."""
-    if not any(map(_has_title, grids)):
-        return grids, []  # the common case costs one look at each sheet's first rows
-    others: list[Grid] = []
-    statements: list[Statement] = []
-    for grid in grids:
-        if not _has_title(grid):
-            others.append(grid)
-            continue
-        statement = read_statement(grid, rel, findings)
-        if statement is None:
-            others.append(grid)
-        else:
-            statements.append(statement)
-    return others, statements
-
-
-def _has_title(grid: Grid) -> bool:
-    """Whether the title block names the statement. Every sheet of every file is asked, so only the
-    rows a title block can hold are looked at, only their text cells, and a cell is folded only when
-    its raw text may hold the title (composed or decomposed, any case)."""
-    texts = [v for row in grid.rows[:_TITLE_SCAN] for v in row if v.__class__ is str]
-    if not _MAYBE_TITLE.search("\x00".join(texts)):
-        return False
-    return any(_TITLE.search(fold(v)) for v in texts if _MAYBE_TITLE.search(v))
 
 
 def _merges(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
@@ -348,13 +313,10 @@ def _what(project: int, sub: int | None) -> str:
     return f"Dự án {project}" + (f", Tiểu dự án {sub}" if sub is not None else "")
 
 
-def compare_treasury(
-    files: list[FileResult], summary: pd.DataFrame, items: pd.DataFrame, settings: Settings
-) -> tuple[pd.DataFrame | None, list[Finding]]:
-    """The comparison table (TREASURY_COLUMNS) and its findings; (None, []) without a statement."""
-    statements = [s for f in files for s in getattr(f, "statements", ())]
-    if not statements:
-        return None, []
+def compare_statements(
+    statements: list[Statement], summary: pd.DataFrame, items: pd.DataFrame, settings: Settings
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """The comparison table (TREASURY_COLUMNS) of ``statements`` and its findings."""
     import pandas as pd
 
     codes = {_bare(code): (p, s) for code, p, s in settings.treasury_codes}
