@@ -331,3 +331,20 @@ def test_the_ledger_sums_projects_and_sources_per_unit_and_year(tmp_path: Path) 
 def test_one_unit_has_no_consolidated_ledger(tmp_path: Path) -> None:
     result = run_folder(boundary_folder(tmp_path), Settings())
     assert result.ledger_consolidated is None
+
+
+@pytest.mark.parametrize(
+    ("as_of", "status"),
+    [
+        (D(2023, 12, 31), "behind"),  # the deadline itself: still the year's own statuses
+        (D(2024, 1, 1), "payment_window"),
+        (D(2024, 1, 31), "payment_window"),
+        (D(2024, 2, 1), "missed"),
+    ],
+)
+def test_the_payment_window_runs_to_31_january_inclusive(tmp_path: Path, as_of: D, status: str) -> None:
+    result = run_folder(boundary_folder(tmp_path), Settings(as_of=as_of))
+    assert result.ledger is not None
+    row = result.ledger[(result.ledger["budget_year"] == 2023)].iloc[0]
+    assert row["status"] == status
+    assert row["payment_until"] == D(2024, 1, 31)
