@@ -454,7 +454,7 @@ def _compare_one(
             "sheet": st.sheet,
             "allocated_cell": first.cells.get(alloc_role, first.code_cell),
             "disbursed_cell": first.cells.get("used", first.code_cell),
-            "code": ", ".join(t["codes"]),
+            "code": ", ".join(dict.fromkeys(t["codes"])),  # each code once
         }
         what, year_text = _what(project, sub), base["budget_year"]
         if period is None or all(p is None for p in parts):

@@ -125,6 +125,7 @@ def test_a_matching_statement_gives_no_finding(tmp_path: Path, form: dict[str, A
     assert got[(2023, 6, 1)]["report_period"] == D(2023, 9, 30)
     assert got[(2023, 6, 1)]["as_of"] == D(2023, 10, 15)
     assert got[(2022, 6, 1)]["treasury_allocated"] == 300
+    assert got[(2023, 6, 1)]["code"] == "0361"  # two rows of one code, named once
 
 
 def test_a_statement_never_makes_disbursement_keys(tmp_path: Path) -> None:
