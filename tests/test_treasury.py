@@ -367,3 +367,18 @@ def test_a_statement_without_a_code_column_is_said_so_and_never_read_as_a_report
     note = next(f for f in result.findings if f.file == STATEMENT)
     assert "Mã CTMT, DA" in finding_message(note.code, note.params, "vi")
     assert treasury_findings(result) == [next(f for f in result.findings if f.file == STATEMENT)]
+
+
+def test_the_annotated_copy_of_the_statement_flags_the_cell(tmp_path: Path) -> None:
+    folder = report_folder(tmp_path)
+    rows = matching_rows()
+    rows[3]["used"] = 150 * TRIEU
+    add_statement(folder, rows, as_text=True)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["run", str(folder), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(out / "annotated" / STATEMENT)["01-SDKP"]
+    flagged = {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment}
+    assert list(flagged) == ["I14"]
+    assert "[treasury_mismatch]" in flagged["I14"] and "150" in flagged["I14"]
+    assert ws["I14"].value == "150.000.000"  # the statement's own text, kept
