@@ -132,11 +132,13 @@ class Statement:
 def _merges(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
     """Each cell inside a merged range -> the range's top-left cell."""
     out: dict[tuple[int, int], tuple[int, int]] = {}
+    last_row, last_col = _HEADER_SCAN + 2, grid.width
     for r1, c1, r2, c2 in grid.merged:
-        if r1 > _HEADER_SCAN + 2:
+        if r1 > last_row or c1 > last_col:
             continue
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
+        # Only the header's cells are looked up: a merge over a whole sheet stays a few cells.
+        for r in range(r1, min(r2, last_row) + 1):
+            for c in range(c1, min(c2, last_col) + 1):
                 out[(r, c)] = (r1, c1)
     return out
 

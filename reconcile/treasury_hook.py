@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .models import Finding
 from .text import fold
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .grid import Grid
-    from .models import FileResult, Finding, Settings
+    from .models import FileResult, Settings
 
 #: The statement's title ("BẢNG ĐỐI CHIẾU DỰ TOÁN KINH PHÍ NGÂN SÁCH…") or its form code
 #: ("Mẫu số 01-SDKP/ĐVDT", 01a, 01b), on folded text.
@@ -48,7 +49,13 @@ def split_statements(grids: list[Grid], rel: str, findings: list[Finding]) -> tu
     others: list[Grid] = []
     statements: list[Any] = []
     for grid in grids:
-        statement = read_statement(grid, rel, findings) if has_title(grid) else None
+        try:
+            statement = read_statement(grid, rel, findings) if has_title(grid) else None
+        except Exception:  # a statement that cannot be read is said so, never a crash of the run
+            findings.append(
+                Finding("no_header", rel, grid.name, params={"message_key": "finding.treasury_no_header"})
+            )
+            continue
         if statement is None:
             others.append(grid)
         else:

@@ -382,3 +382,20 @@ def test_the_annotated_copy_of_the_statement_flags_the_cell(tmp_path: Path) -> N
     assert list(flagged) == ["I14"]
     assert "[treasury_mismatch]" in flagged["I14"] and "150" in flagged["I14"]
     assert ws["I14"].value == "150.000.000"  # the statement's own text, kept
+
+
+def test_a_statement_that_breaks_the_reader_is_a_finding_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reconcile.treasury
+
+    def broken(*args: object) -> None:
+        raise IndexError("a layout nobody foresaw")
+
+    monkeypatch.setattr(reconcile.treasury, "read_statement", broken)
+    folder = report_folder(tmp_path)
+    add_statement(folder, matching_rows())
+    result = run_folder(folder, Settings())
+    assert [(f.code, f.file) for f in result.findings if f.file == STATEMENT] == [("no_header", STATEMENT)]
+    assert STATEMENT not in set(result.items["file"])
+    assert len(result.latest) == 4  # the reports are read all the same
