@@ -141,3 +141,8 @@ def classify_label(label: str, stt: str = "", aliases: tuple[tuple[str, int, int
         if f.startswith(name) or (len(name) > 12 and f == name):
             return Label("sub_project" if s is not None else "project", project=p, sub_project=s)
     return Label("activity")
+
+
+#: The title of a Treasury statement of estimates used ("BẢNG ĐỐI CHIẾU DỰ TOÁN KINH PHÍ NGÂN SÁCH…")
+#: or its form code ("Mẫu số 01-SDKP/ĐVDT", 01a, 01b; SPEC 9), on folded text.
+TREASURY_TITLE = re.compile(r"doi chieu du toan|\b01[ab]?\s*-\s*sdkp")

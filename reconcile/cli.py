@@ -158,6 +158,11 @@ def _checked_line(result: Any, lang: str) -> str:
     )
 
 
+def _pace_line(result: Any, lang: str) -> str:
+    """Which expected pace the statuses were judged against (SPEC 9)."""
+    return msg("ledger.pace", lang, pace=msg(f"pace.{result.settings.pace_name}", lang))
+
+
 def _exit_code(result: Any, strict: bool) -> int:
     from .pipeline import nothing_readable
 
@@ -303,6 +308,7 @@ def run(
         lock.release()
         if made_out and out.is_dir() and not any(out.iterdir()):
             out.rmdir()  # made for a run that wrote nothing: not left behind empty
+    click.echo(_pace_line(result, lang))
     click.echo(_done_line(result, lang, str(out)))
     sys.exit(_exit_code(result, strict))
 
@@ -324,6 +330,7 @@ def check(
     if _exit_code(result, strict) == EXIT_USAGE:
         click.echo(msg("cli.nothing_readable", lang, folder=_inputs_text(paths)), err=True)
         sys.exit(EXIT_USAGE)
+    click.echo(_pace_line(result, lang))
     click.echo(_checked_line(result, lang))
     sys.exit(_exit_code(result, strict))
 
@@ -331,10 +338,23 @@ def check(
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path), default="mau-bao-cao-giai-ngan.xlsx")
 @_lang_option
+@click.option(
+    "--treasury",
+    "treasury",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Tạo mẫu bảng đối chiếu dự toán Kho bạc (01-SDKP/ĐVDT) / write a Treasury statement form.",
+)
 @click.option("--debug", is_flag=True, hidden=True)
 @_handle_errors
-def template(path: Path, lang: str, debug: bool) -> None:
+def template(path: Path, lang: str, treasury: Path | None, debug: bool) -> None:
     """Tạo biểu mẫu nhập liệu (Layout B) / write the tidy input template."""
+    if treasury is not None:
+        from .treasury_template import write_statement_template
+
+        write_statement_template(treasury)
+        click.echo(msg("cli.treasury_written", lang, path=str(treasury)))
+        return
     from .template import write_template
 
     write_template(path, lang)

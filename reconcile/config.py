@@ -5,13 +5,21 @@ Example::
     target = 100                 # percent
     deadline = "31/01"           # day/month; a month before June means the next year
     pace = [5, 10, 20, 30, 40, 50, 60, 70, 80, 88, 95, 100]   # expected cumulative % at each month end
+    # or: pace = "backloaded" (a shipped profile, see PACE_PROFILES) or "linear" (the default)
 
     [aliases]                    # extra labels -> "project" or "project.sub_project"
     "Truyen thanh co so" = "6.1"
+
+    [deadlines]                  # budget year -> its funds' deadline (carried over by a decision)
+    2022 = "2024-12-31"
+
+    [treasury.codes]             # Treasury programme code (Mã CTMT, DA) -> "project[.sub_project]"
+    "0361" = "6.1"
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from pathlib import Path
@@ -21,6 +29,15 @@ from .errors import UsageError
 from .text import fold
 
 CONFIG_NAME = "reconcile.toml"
+
+#: Shipped pace profiles: expected cumulative percent at the end of each month, January to December.
+#: "backloaded" is for programmes whose spending comes late in the year (SPEC 9): about 5% by March,
+#: 20% by June, 45% by September, 85% by November.
+PACE_PROFILES: dict[str, tuple[float, ...]] = {
+    "backloaded": (1, 3, 5, 10, 15, 20, 28, 36, 45, 65, 85, 100),
+}
+#: The name of the default pace (the linear expected rate of SPEC 4) and of a profile given as numbers.
+LINEAR, CUSTOM = "linear", "custom"
 
 
 def _bad(path: Path, line: int | str, detail: str = "", detail_key: str = "", **params: Any) -> UsageError:
@@ -59,10 +76,11 @@ def load_config(folder: Path) -> dict[str, Any]:
         out["deadline_day"], out["deadline_month"] = day, month
         out["deadline_year_offset"] = 1 if month < 6 else 0
     if "pace" in data:
-        pace = data["pace"]
-        if not (isinstance(pace, list) and len(pace) == 12 and all(isinstance(x, int | float) for x in pace)):
-            raise _bad(path, _line_of(text, "pace"), detail_key="config.pace")
-        out["pace_profile"] = tuple(float(x) / 100 for x in pace)
+        out.update(_pace(data["pace"], path, _line_of(text, "pace")))
+    if "deadlines" in data:
+        out["deadlines"] = _deadlines(data["deadlines"], path, text)
+    if "treasury" in data:
+        out["treasury_codes"] = _treasury_codes(data["treasury"], path, text)
     if "aliases" in data:
         aliases = []
         for label, target in dict(data["aliases"]).items():
@@ -74,9 +92,90 @@ def load_config(folder: Path) -> dict[str, Any]:
     return out
 
 
+def _pace(pace: Any, path: Path, line: int | str) -> dict[str, Any]:
+    """``pace_profile`` and ``pace_name`` from the ``pace`` setting: a shipped profile's name or twelve
+    cumulative percents (non-decreasing, within 0-100, the last 100)."""
+    if isinstance(pace, str):
+        name = pace.strip().lower()
+        if name == LINEAR:
+            return {"pace_profile": None, "pace_name": LINEAR}
+        if name not in PACE_PROFILES:
+            raise _bad(
+                path,
+                line,
+                detail_key="config.pace_name",
+                name=pace,
+                names=", ".join([LINEAR, *PACE_PROFILES]),
+            )
+        return {"pace_profile": tuple(x / 100 for x in PACE_PROFILES[name]), "pace_name": name}
+    if not (
+        isinstance(pace, list)
+        and len(pace) == 12
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in pace)
+    ):
+        raise _bad(path, line, detail_key="config.pace")
+    for month, x in enumerate(pace, 1):
+        if not 0 <= x <= 100:
+            raise _bad(path, line, detail_key="config.pace_range", month=month, value=x)
+        if month > 1 and x < pace[month - 2]:
+            raise _bad(
+                path, line, detail_key="config.pace_order", month=month, value=x, before=pace[month - 2]
+            )
+    if pace[-1] != 100:
+        raise _bad(path, line, detail_key="config.pace_last", value=pace[-1])
+    return {"pace_profile": tuple(float(x) / 100 for x in pace), "pace_name": CUSTOM}
+
+
+def _deadlines(table: Any, path: Path, text: str) -> tuple[tuple[int, dt.date], ...]:
+    """``[deadlines]``: budget year -> the date its funds are due (a TOML date or "YYYY-MM-DD"/"dd/mm/yyyy")."""
+    if not isinstance(table, dict):
+        raise _bad(path, _line_of(text, "deadlines"), detail_key="config.deadlines")
+    out: dict[int, dt.date] = {}
+    for key, value in table.items():
+        line = _line_of(text, str(key))
+        year = int(key) if re.fullmatch(r"\s*\d{4}\s*", str(key)) else None
+        due = _date_setting(value)
+        if year is None or due is None or due.year < year:
+            raise _bad(path, line, detail_key="config.deadline_year", year=key)
+        out[year] = due
+    return tuple(sorted(out.items()))
+
+
+def _date_setting(value: Any) -> dt.date | None:
+    """A date written as a TOML date, "2024-12-31" or "31/12/2024"; None when it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    parts = (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if m:
+        parts = (int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    try:
+        return dt.date(*parts) if parts else None
+    except ValueError:
+        return None
+
+
+def _treasury_codes(table: Any, path: Path, text: str) -> tuple[tuple[str, int, int | None], ...]:
+    """``[treasury.codes]``: Treasury programme code -> (project, sub_project)."""
+    codes = table.get("codes", {}) if isinstance(table, dict) else None
+    if not isinstance(codes, dict) or set(table) - {"codes"}:
+        raise _bad(path, _line_of(text, "treasury"), detail_key="config.treasury")
+    out = []
+    for code, target in codes.items():
+        m = re.fullmatch(r"\s*(\d{1,2})(?:\.(\d{1,2}))?\s*", str(target))
+        if not m or not str(code).strip():
+            raise _bad(path, _line_of(text, str(code)), detail_key="config.treasury_code", code=code)
+        out.append((str(code).strip(), int(m.group(1)), int(m.group(2)) if m.group(2) else None))
+    return tuple(sorted(out))
+
+
 def _line_of(text: str, key: str) -> int | str:
     """The line of the settings file that sets ``key`` ("?" when it cannot be told)."""
     for i, line in enumerate(text.splitlines(), 1):
-        if line.strip().strip('"').startswith(key):
+        if line.strip().strip('"[').startswith(key):
             return i
     return "?"

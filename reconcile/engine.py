@@ -174,6 +174,12 @@ def _reconcile(
     consolidated = _consolidate(latest_work, as_of_ord, settings, t) if len(units) >= 2 else None
     periods = [dt.date.fromordinal(int(p)) for p in np.unique(work["_p"].to_numpy())]
 
+    from .ledger import build_ledgers  # SPEC 9, from the figures above
+    from .treasury_hook import compare_treasury
+
+    ledger, ledger_consolidated = build_ledgers(latest, summary, as_of, settings)
+    treasury, treasury_findings = compare_treasury(files, summary, t.items, settings)
+    findings += treasury_findings
     findings.sort(key=Finding.sort_key)
     return Result(
         settings=settings,
@@ -188,4 +194,7 @@ def _reconcile(
         units=units,
         consolidated=consolidated,
         used_files=used_files,
+        ledger=ledger,
+        ledger_consolidated=ledger_consolidated,
+        treasury=treasury,
     )

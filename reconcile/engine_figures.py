@@ -94,11 +94,16 @@ def _evaluate(
     on: np.ndarray,
     execution_year: np.ndarray,
     settings: Settings,
+    budget_year: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Rate, shortfall, pace, projection and status of figures evaluated at dates ``on`` (ordinals)."""
     alloc0 = np.nan_to_num(allocated)
     years = execution_year.astype(np.int64)
-    deadline = _per_value(years, lambda y: deadline_of(settings, y).toordinal(), np.int64)
+    if settings.deadlines and budget_year is not None:  # a budget year's own deadline (SPEC 9)
+        by = budget_year.astype(np.int64)
+        deadline = _per_pair(by, years, lambda b, y: deadline_of(settings, y, b).toordinal(), np.int64)
+    else:
+        deadline = _per_value(years, lambda y: deadline_of(settings, y).toordinal(), np.int64)
     diy = _per_value(years, _days_in_year, np.float64)
     profile = settings.pace_profile
     expected = _per_pair(
@@ -202,7 +207,9 @@ def _summarise(
     run = _run_rates(kid, p, disb, ey, ~incomplete)
     # Every row is judged at its own period, the latest at as_of (later than it with --as-of).
     on = np.where(is_latest, as_of_ord, p)
-    ev = _incomplete(_evaluate(alloc, disb, run, on, ey, settings), incomplete)
+    ev = _incomplete(
+        _evaluate(alloc, disb, run, on, ey, settings, work["budget_year"].to_numpy()), incomplete
+    )
     increment = np.round(disb - _shift(disb, first, 0.0), DECIMALS)
 
     cols = _figure_columns(p, alloc, disb, increment, run, ev, is_latest, work["_i"].to_numpy(dtype=np.int64))
@@ -330,7 +337,7 @@ def _consolidate(latest: pd.DataFrame, as_of_ord: int, settings: Settings, t: _T
     run = agg["run_rate"].to_numpy(dtype=np.float64)
     ey = agg["execution_year"].to_numpy(dtype=np.int64)
     on = np.full(n, as_of_ord, dtype=np.int64)
-    ev = _incomplete(_evaluate(alloc, disb, run, on, ey, settings), incomplete)
+    ev = _incomplete(_evaluate(alloc, disb, run, on, ey, settings, agg["budget_year"].to_numpy()), incomplete)
     cols = _figure_columns(
         agg["_p"].to_numpy(dtype=np.int64),
         np.round(alloc, DECIMALS),

@@ -172,6 +172,26 @@ CODES: tuple[Code, ...] = (
         "info",
         "the reporting unit could not be read from the header block",
     ),
+    Code(
+        "treasury_mismatch",
+        "warning",
+        "a Treasury statement's allocation or cumulative use differs from the unit's report by more than 0.0005 (at the statement's cell)",
+    ),
+    Code(
+        "treasury_missing",
+        "warning",
+        "a key on one side only (at the statement's code cell, or at the report's cell), or no report on or before the statement's date",
+    ),
+    Code(
+        "treasury_unmapped",
+        "info",
+        "a statement row's programme code is not in `[treasury.codes]` (its amounts in the message)",
+    ),
+    Code(
+        "treasury_combined",
+        "info",
+        "a statement row has amounts in both allocation columns: its key is compared on the two budget years together",
+    ),
 )
 
 #: Code -> its entry.

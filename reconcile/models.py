@@ -224,6 +224,8 @@ class FileResult:
     sheets: list[SheetResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
+    #: Treasury statements found in the file (``reconcile.treasury.Statement``); they make no line item.
+    statements: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +241,12 @@ class Settings:
     deadline_year_offset: int = 0
     #: Optional month-by-month expected cumulative rate profile (12 fractions, Jan..Dec).
     pace_profile: tuple[float, ...] | None = None
+    #: Which pace is used: "linear" (SPEC 4), a shipped profile's name ("backloaded"), or "custom".
+    pace_name: str = "linear"
+    #: Deadlines set per budget year in ``[deadlines]`` (SPEC 9): (budget_year, date), sorted.
+    deadlines: tuple[tuple[int, dt.date], ...] = ()
+    #: ``[treasury.codes]``: Treasury programme code -> (project, sub_project), sorted by code.
+    treasury_codes: tuple[tuple[str, int, int | None], ...] = ()
     #: Extra labels for projects/sub-projects: normalised alias -> (project, sub_project).
     aliases: tuple[tuple[str, int, int | None], ...] = ()
     strict: bool = False

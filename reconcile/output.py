@@ -27,6 +27,8 @@ WORKBOOK_NAME = "reconciliation.xlsx"
 SUMMARY_NAME = "summary.csv"
 FINDINGS_NAME = "findings.csv"
 ITEMS_NAME = "line_items.csv"
+LEDGER_NAME = "ledger.csv"
+TREASURY_NAME = "treasury.csv"
 ANNOTATED_DIR = "annotated"
 
 
@@ -94,7 +96,7 @@ def write_outputs(
     :class:`~reconcile.atomic.Staging`): a run stopped part-way leaves the previous outputs as they
     were. ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`).
     """
-    from .writers.csv import write_findings, write_line_items, write_summary
+    from .writers.csv import write_findings, write_ledger, write_line_items, write_summary, write_treasury
     from .writers.workbook import write_workbook
 
     phases = phases or Phases()
@@ -107,7 +109,10 @@ def write_outputs(
             (out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang)),
             (out / ITEMS_NAME, lambda p: write_line_items(result.items, p)),
             (out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang)),
+            (out / LEDGER_NAME, lambda p: write_ledger(result.ledger, p)),
         ]
+        if result.treasury is not None:  # only where the folder holds a Treasury statement
+            jobs.append((out / TREASURY_NAME, lambda p: write_treasury(result.treasury, p)))
         started: dict[str, _Child] = {}
         if early is not None and early.child is not None and early.out == out:
             started[ITEMS_NAME], early.child = early.child, None

@@ -18,8 +18,13 @@ def days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
-def deadline_of(settings: Settings, execution_year: int) -> dt.date:
-    """``settings.deadline`` made safe: a day past the month's end (31/02) means the month's last day."""
+def deadline_of(settings: Settings, execution_year: int, budget_year: int | None = None) -> dt.date:
+    """The deadline of funds of ``budget_year`` executed in ``execution_year``: the budget year's own
+    deadline from ``[deadlines]`` when one is set (SPEC 9), else ``settings.deadline`` made safe (a
+    day past the month's end, 31/02, means the month's last day)."""
+    for year, due in settings.deadlines:
+        if year == budget_year:
+            return due
     try:
         return settings.deadline(execution_year)
     except ValueError:

@@ -56,6 +56,7 @@ from .numbers import (
 from .periods import is_period_statement, period_from_filename, period_from_text
 from .safety import Checked, check
 from .text import cell_text, fold
+from .treasury_hook import split_statements
 
 #: Sums of children may differ from a written parent by rounding of the figures as displayed.
 TOLERANCE = 0.0005
@@ -147,7 +148,9 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
         result.findings.append(
             Finding("skipped_sheet", rel, name, params={"reason_key": "reason.hidden_sheet"})
         )
-    tables = [(grid, find_tables(grid)) for grid in loaded.grids]
+    # A Treasury statement is never a disbursement report (SPEC 9): it is read on its own.
+    grids, result.statements = split_statements(loaded.grids, rel, result.findings)
+    tables = [(grid, find_tables(grid)) for grid in grids]
     convention = detect_convention(_amount_texts(tables))
     ctx = _Context(rel, convention, result.findings, formulas=_formula_reader(path, checked))
     name_period = _period_of_name(path.name)

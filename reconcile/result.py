@@ -60,6 +60,17 @@ class Result:
     consolidated: pd.DataFrame | None = None
     #: Per unit and period: the file that was used (after period conflicts were resolved).
     used_files: dict[tuple[str, dt.date], str] = field(default_factory=dict)
+    #: Per unit, budget year and execution year: the carry-over ledger of SPEC 9 at as_of, columns
+    #: ``reconcile.ledger.LEDGER_COLUMNS`` (brought forward, allocated in the year, adjustments,
+    #: allocated, disbursed, remaining, deadline, days left, required per month, forecast unspent,
+    #: status ...); None when not built.
+    ledger: pd.DataFrame | None = None
+    #: The ledger summed across units per budget and execution year (same columns, unit = ""); None
+    #: when the folder holds one unit.
+    ledger_consolidated: pd.DataFrame | None = None
+    #: The Treasury cross-check (SPEC 9): one row per compared key, columns
+    #: ``reconcile.treasury.TREASURY_COLUMNS``; None when the folder holds no Treasury statement.
+    treasury: pd.DataFrame | None = None
     totals: pd.DataFrame = field(init=False, repr=False, compare=False)
     monthly: pd.DataFrame = field(init=False, repr=False, compare=False)
     monthly_keys: int = field(init=False, compare=False)

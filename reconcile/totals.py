@@ -309,9 +309,16 @@ def build_totals(
         df["rate"] = np.where(g > 0, h / np.where(g > 0, g, 1.0), np.nan)
     df.loc[incomplete, "rate"] = np.nan
     df["remaining"] = approx_sub_array(g, h)
-    ey = df["execution_year"]
-    year_codes, years = pd.factorize(ey, use_na_sentinel=True)
-    deadlines = [deadline_of(settings, int(y)) for y in years]
+    # A year's deadline: its execution year's, or its budget year's own from [deadlines] (SPEC 9).
+    pairs = pd.Series(
+        [
+            None if pd.isna(e) else (None if pd.isna(b) else int(b), int(e))
+            for b, e in zip(df["budget_year"], df["execution_year"], strict=True)
+        ],
+        dtype=object,
+    )
+    year_codes, years = pd.factorize(pairs, use_na_sentinel=True)
+    deadlines = [deadline_of(settings, e, b) for b, e in years]
     lookup = np.array([*deadlines, None], dtype=object)
     df["deadline"] = pd.Series(lookup[year_codes], dtype=object)  # code -1 picks the trailing None
     days = np.array([0 if as_of is None else (d - as_of).days for d in deadlines] + [0], dtype=np.int64)

@@ -10,6 +10,8 @@ Usage: ``python scripts/render_docs.py [--keep DIR]``
    ``rate_mismatch`` warning. LibreOffice then recalculates and saves that file, as Excel would when
    the accountant saves it, so its other formulas keep true cached values.
 2. Runs ``reconcile run`` on the folder (the real command, in a subprocess).
+   A Treasury statement of the unit's figures (one planted difference, one unmapped code) and the
+   ``[treasury.codes]`` that map its rows go beside the reports (``plant_statement``).
 3. Prints ``reconciliation.xlsx`` and the September annotated copy to PDF with LibreOffice (Vietnamese
    locale, so amounts show as 1.571,6), finds each sheet's page by its title, and renders the page to
    PNG with pdftoppm, cropped to the printed content, at the sharpest resolution that stays under 240 KB.
@@ -69,7 +71,18 @@ PICTURES: tuple[Picture, ...] = (
     Picture("canh-bao.png", "workbook", msg("wb.findings_title")),
     Picture("du-lieu.png", "workbook", msg("wb.data_title"), max_height_pt=170),
     Picture("ban-sao-co-ghi-chu.png", "annotated", "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN"),
+    Picture("ke-hoach-von-theo-nam.png", "workbook", msg("ledger.title")),
+    Picture("doi-chieu-kho-bac.png", "workbook", msg("treasury.title")),
 )
+
+#: The Treasury statement planted beside the reports (SPEC 9), its date, and the programme codes of
+#: the unit's sub-projects; the statement agrees with the September report except for PLANTED.
+STATEMENT = "Kho bạc/Bảng đối chiếu dự toán 01-SDKP đến 15-10-2023.xlsx"
+STATEMENT_DATE = (2023, 10, 15)
+CODES = {(6, 1): "0361", (6, 2): "0362", (7, 1): "0371", (7, 2): "0372"}
+#: (budget year, project, sub-project) -> triệu đồng the Treasury's cumulative use is above the report.
+PLANTED = {(2023, 6, 1): 25.0}
+UNMAPPED = {"code": "0399", "allocated": 12_000_000, "used": 3_500_000}
 
 
 def plant_mistake(folder: Path, office: lo.Office, scratch: Path) -> None:
@@ -83,6 +96,47 @@ def plant_mistake(folder: Path, office: lo.Office, scratch: Path) -> None:
     wb.save(edited)
     (saved,) = office.recalc([edited], scratch / "saved")
     shutil.copyfile(saved, path)
+
+
+def plant_statement(folder: Path) -> None:
+    """A Treasury statement (Mẫu 01-SDKP/ĐVDT) of the unit's figures at 30/9, amounts in đồng, with
+    one planted difference and one code not in ``[treasury.codes]``, and the codes in reconcile.toml."""
+    import datetime as dt
+
+    from reconcile.models import Settings, is_missing
+    from reconcile.pipeline import run_folder
+    from reconcile.treasury_template import build_statement
+
+    result = run_folder(folder, Settings())
+    totals: dict[tuple[int, int, int], list[float]] = {}
+    for r in result.latest.to_dict("records"):
+        key = (
+            int(r["budget_year"]),
+            int(r["project"]),
+            0 if is_missing(r["sub_project"]) else int(r["sub_project"]),
+        )
+        figures = totals.setdefault(key, [0.0, 0.0])
+        figures[0] += float(r["allocated"])
+        figures[1] += float(r["disbursed"])
+    year = STATEMENT_DATE[0]
+    rows = []
+    for (budget, project, sub), (allocated, used) in sorted(totals.items()):
+        used += PLANTED.get((budget, project, sub), 0.0)
+        column = "brought_forward" if budget < year else "allocated"
+        rows.append(
+            {
+                "source_code": "12",
+                "code": CODES[(project, sub)],
+                column: round(allocated * 1e6),
+                "used": round(used * 1e6),
+            }
+        )
+    rows.append(UNMAPPED)
+    path = folder / STATEMENT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(build_statement(result.units[0], dt.date(*STATEMENT_DATE), rows, as_text=True))
+    lines = ["[treasury.codes]"] + [f'"{code}" = "{p}.{s}"' for (p, s), code in sorted(CODES.items())]
+    (folder / "reconcile.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def run_reconcile(folder: Path, out: Path) -> str:
@@ -165,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     """Render every picture of the guide into docs/images."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="keep the run and the PDFs in this folder")
+    parser.add_argument("--only", help="comma-separated picture names to render (default: all)")
     args = parser.parse_args(argv)
     if not lo.available():
         raise SystemExit(
@@ -180,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = work / "workbooks"
         shutil.copytree(ROOT / "workbooks", folder, ignore=shutil.ignore_patterns("README*", "~$*", ".*"))
         plant_mistake(folder, office, work / "scratch")
+        plant_statement(folder)
         out = work / "output"
         print(run_reconcile(folder, out))
 
@@ -193,7 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         pdfs = dict(zip(staged, office.pdf(list(staged.values()), work / "pdf"), strict=True))
 
         IMAGES.mkdir(parents=True, exist_ok=True)
+        wanted = set(args.only.split(",")) if args.only else {pic.name for pic in PICTURES}
         for pic in PICTURES:
+            if pic.name not in wanted:
+                continue
             pdf = pdfs[pic.source]
             page = find_page(pdf, pic.title)
             box = content_box(pdf, page, work / "scratch", pic.max_height_pt)

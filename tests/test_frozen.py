@@ -136,5 +136,5 @@ def test_main_with_arguments_is_the_command(tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0
-    assert proc.stdout.decode("utf-8").startswith("Đã kiểm tra 9 tệp")
+    assert "\nĐã kiểm tra 9 tệp" in proc.stdout.decode("utf-8")
     assert not (tmp_path / "output").exists()

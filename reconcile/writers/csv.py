@@ -196,3 +196,19 @@ def write_findings(findings: list[Finding], path: Path, lang: str = "vi") -> Non
         for f in sorted(findings, key=lambda f: f.sort_key())
     )
     _write(path, FINDINGS_CSV_COLUMNS, rows)
+
+
+def write_ledger(ledger: pd.DataFrame | None, path: Path) -> None:
+    """The carry-over ledger per unit and budget year, exactly the columns of SPEC 9."""
+    from ..ledger import LEDGER_CSV_COLUMNS
+
+    numeric = {"allocated", "disbursed", "remaining", "days_left", "required_per_month", "forecast_unspent"}
+    _write_frame(path, ledger if ledger is not None else pd.DataFrame(), LEDGER_CSV_COLUMNS, numeric)
+
+
+def write_treasury(treasury: pd.DataFrame | None, path: Path) -> None:
+    """The Treasury cross-check, one row per compared key, exactly the columns of SPEC 9."""
+    from ..treasury import TREASURY_CSV_COLUMNS
+
+    numeric = {"report_allocated", "treasury_allocated", "report_disbursed", "treasury_disbursed"}
+    _write_frame(path, treasury if treasury is not None else pd.DataFrame(), TREASURY_CSV_COLUMNS, numeric)

@@ -33,8 +33,10 @@ from ...result import Result
 from .common import _WORKBOOK_OPTIONS, SEVERITY_COLOURS, STATUS_COLOURS, _as_of, _Styles
 from .data import _write_data
 from .findings import _write_findings, source_link
+from .ledger import write_ledger_sheet
 from .progress import _write_progress
 from .summary import _write_summary
+from .treasury import write_treasury_sheet
 
 __all__ = ["DEFLATE_LEVEL", "MAX_ROWS", "SEVERITY_COLOURS", "STATUS_COLOURS", "source_link", "write_workbook"]
 
@@ -111,6 +113,8 @@ def _write_workbook(result: Result, path: Path, lang: str) -> None:
     _write_progress(wb, sheets["progress"], st, result, lang, names["progress"])
     _write_findings(sheets["findings"], st, result, path.parent, lang)
     _write_data(sheets["data"], st, result, lang)
+    write_ledger_sheet(wb, result, lang)  # SPEC 9
+    write_treasury_sheet(wb, result, lang, path.parent)  # SPEC 9, only with a Treasury statement
     try:
         with _deflate_level():
             wb.close()

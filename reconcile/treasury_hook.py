@@ -1,0 +1,74 @@
+"""The two places where the Treasury cross-check (:mod:`reconcile.treasury`) meets the rest: the
+reader hands every file's sheets to :func:`split_statements`, the engine its files to
+:func:`compare_treasury`. Both cost next to nothing for folders without a Treasury statement (nearly
+all of them): the reading and comparing module is imported only when a statement's title is seen.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .catalogue import TREASURY_TITLE as TITLE
+from .models import Finding
+from .text import fold
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .grid import Grid
+    from .models import FileResult, Settings
+
+#: A cheap look at raw text before folding it: "chi" of "đối chiếu" (any case, any diacritics: they
+#: follow the letters in decomposed text) or the form code.
+_MAYBE_TITLE = re.compile(r"(?i)chi|sdkp")
+#: Rows searched for the title.
+TITLE_SCAN = 12
+
+
+def has_title(grid: Grid) -> bool:
+    """Whether the title block names the statement. Every sheet of every file is asked, so only the
+    rows a title block can hold are looked at, only their text cells, and a cell is folded only when
+    its raw text may hold the title (composed or decomposed, any case)."""
+    texts = [v for row in grid.rows[:TITLE_SCAN] for v in row if v.__class__ is str]
+    if not _MAYBE_TITLE.search("\x00".join(texts)):
+        return False
+    return any(TITLE.search(fold(v)) for v in texts if _MAYBE_TITLE.search(v))
+
+
+def split_statements(grids: list[Grid], rel: str, findings: list[Finding]) -> tuple[list[Grid], list[Any]]:
+    """The sheets that are not Treasury statements, and the statements
+    (:class:`reconcile.treasury.Statement`) read from those that are. A sheet with the title but no
+    statement's header stays a sheet to read as a report."""
+    if not any(map(has_title, grids)):
+        return grids, []  # the common case costs one look at each sheet's first rows
+    from .treasury import read_statement
+
+    others: list[Grid] = []
+    statements: list[Any] = []
+    for grid in grids:
+        try:
+            statement = read_statement(grid, rel, findings) if has_title(grid) else None
+        except Exception:  # a statement that cannot be read is said so, never a crash of the run
+            findings.append(
+                Finding("no_header", rel, grid.name, params={"message_key": "finding.treasury_no_header"})
+            )
+            continue
+        if statement is None:
+            others.append(grid)
+        else:
+            statements.append(statement)
+    return others, statements
+
+
+def compare_treasury(
+    files: list[FileResult], summary: pd.DataFrame, items: pd.DataFrame, settings: Settings
+) -> tuple[pd.DataFrame | None, list[Finding]]:
+    """The comparison of every statement read from ``files`` with the reports (SPEC 9), and its
+    findings; (None, []) when the folder holds no statement."""
+    statements = [s for f in files for s in f.statements]
+    if not statements:
+        return None, []
+    from .treasury import compare_statements
+
+    return compare_statements(statements, summary, items, settings)
