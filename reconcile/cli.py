@@ -180,6 +180,7 @@ def cli() -> None:
     help="Thư mục kết quả / output folder.",
 )
 @click.option("--no-annotate", is_flag=True, help="Không tạo bản sao có ghi chú / skip the annotated copies.")
+@click.option("--no-report", is_flag=True, help="Không tạo báo cáo rà soát (.docx) / skip the review report.")
 @click.option(
     "--on-locked",
     type=click.Choice(["fail", "rename"]),
@@ -193,6 +194,7 @@ def run(
     folder: Path,
     out: Path,
     no_annotate: bool,
+    no_report: bool,
     on_locked: str,
     lang: str,
     as_of: str | None,
@@ -212,7 +214,15 @@ def run(
                 click.echo(_finding_line(f, lang), err=True)
             click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
             sys.exit(EXIT_USAGE)
-        write_outputs(result, out, lang=lang, annotate=not no_annotate, on_locked=on_locked, early=early)
+        write_outputs(
+            result,
+            out,
+            lang=lang,
+            annotate=not no_annotate,
+            on_locked=on_locked,
+            early=early,
+            report=not no_report,
+        )
     finally:
         early.close()
     click.echo(_done_line(result, lang, str(out)))
@@ -237,12 +247,55 @@ def check(folder: Path, lang: str, as_of: str | None, target: str, strict: bool,
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default="workbooks")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default="output",
+    show_default=True,
+    help="Thư mục kết quả / output folder.",
+)
+@_reading_options
+@_handle_errors
+def report(
+    folder: Path, out: Path, lang: str, as_of: str | None, target: str, strict: bool, debug: bool
+) -> None:
+    """Chỉ viết báo cáo rà soát (.docx) / write only the review report."""
+    from .report_run import write_report_to
+
+    settings = _settings(lang, as_of, target, strict, annotate=False)
+    result = _run_with_progress(folder, settings, exclude=[out])
+    if _exit_code(result, strict) == EXIT_USAGE:
+        for f in result.findings:
+            click.echo(_finding_line(f, lang), err=True)
+        click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
+        sys.exit(EXIT_USAGE)
+    path = write_report_to(result, out, lang)
+    click.echo(msg("cli.report_written", lang, path=str(path)))
+    sys.exit(_exit_code(result, strict))
+
+
+@cli.command()
 @click.argument("path", type=click.Path(path_type=Path), default="mau-bao-cao-giai-ngan.xlsx")
+@click.option(
+    "--proposals",
+    "proposals",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Tạo biểu mẫu đề xuất điều chỉnh vốn tại đây / write the proposals form here.",
+)
 @_lang_option
 @click.option("--debug", is_flag=True, hidden=True)
 @_handle_errors
-def template(path: Path, lang: str, debug: bool) -> None:
+def template(path: Path, proposals: Path | None, lang: str, debug: bool) -> None:
     """Tạo biểu mẫu nhập liệu (Layout B) / write the tidy input template."""
+    if proposals is not None:
+        from .proposals import write_proposals_template
+
+        write_proposals_template(proposals, lang)
+        click.echo(msg("cli.proposals_written", lang, path=str(proposals)))
+        return
     from .template import write_template
 
     write_template(path, lang)

@@ -75,16 +75,24 @@ def write_outputs(
     annotate: bool = True,
     on_locked: str = "fail",
     early: EarlyItems | None = None,
+    report: bool = True,
 ) -> Written:
     """Annotated copies first (their findings belong in the reports), then the CSVs and the workbook.
 
-    ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`).
+    ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`);
+    ``report``: also the review report (SPEC 8).
     """
     from .writers.csv import write_findings, write_line_items, write_summary
     from .writers.workbook import write_workbook
 
     ensure_output_dir(out, [f.path for f in result.files])
     written = Written()
+    report_jobs: list[tuple[Path, Callable[[Path], None]]] = []
+    if report:
+        from .report_run import REPORT_NAME, report_job
+
+        # Built first: a bad [report] table in reconcile.toml stops the run before anything is written.
+        report_jobs.append((out / REPORT_NAME, report_job(result, lang)))
     if annotate:
         from .writers.annotate import annotate_to, annotated_name
 
@@ -113,6 +121,7 @@ def write_outputs(
         (out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang)),
         (out / ITEMS_NAME, lambda p: write_line_items(result.items, p)),
         (out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang)),
+        *report_jobs,
     ]
     started: dict[str, _Child] = {}
     if early is not None and early.child is not None and early.out == out:

@@ -1,0 +1,39 @@
+"""Render the review report from a run's result: gathers what the writer renders (the subtotals, the
+``[report]`` settings, the folder's proposals) and writes ``bao-cao-ra-soat.docx`` atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .atomic import atomic_write
+from .config import load_report_config
+from .models import Result
+
+REPORT_NAME = "bao-cao-ra-soat.docx"
+
+
+def report_job(result: Result, lang: str = "vi") -> Callable[[Path], None]:
+    """A writer ``fn(path)`` of the report of ``result`` (settings and proposals read now, so that a
+    bad ``[report]`` table stops the run before any output is written)."""
+    from .proposals import find_proposals
+    from .report_totals_standin import build_totals  # STAND-IN: use result.totals once it exists
+    from .writers.report import write_report
+
+    config = load_report_config(result.input_root)
+    proposals = find_proposals(result)
+    totals = build_totals(result)
+
+    def write(path: Path) -> None:
+        write_report(result, totals, path, lang, config, proposals)
+
+    return write
+
+
+def write_report_to(result: Result, out: Path, lang: str = "vi", on_locked: str = "fail") -> Path:
+    """Write only the report into ``out`` (``reconcile report``); the path actually written."""
+    from .atomic import ensure_output_dir
+
+    job = report_job(result, lang)
+    ensure_output_dir(out, [f.path for f in result.files])
+    return atomic_write(out / REPORT_NAME, job, on_locked)

@@ -1,0 +1,187 @@
+"""Sections I (results) and II (proposals) of the report, rendered from the result's tables.
+
+The subtotals come from the totals table (one row per unit, year and project group) and the
+sub-project figures from ``latest`` (per unit) or ``consolidated`` (all units): this module picks
+rows and words them, it adds nothing up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from docx.document import Document
+
+from ...messages import msg
+from ...models import is_missing
+from . import kit, words
+
+
+def records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """The rows of ``df`` as dicts, pandas' missing values as None."""
+    if df is None or len(df) == 0:
+        return []
+    out = []
+    for row in df.to_dict("records"):
+        out.append({k: (None if is_missing(v) else v) for k, v in row.items()})
+    return out
+
+
+@dataclass(slots=True)
+class Tables:
+    """The rows the report renders, from the result."""
+
+    totals: list[dict[str, Any]]
+    latest: list[dict[str, Any]]
+    consolidated: list[dict[str, Any]]
+    units: list[str]
+    target: float
+    as_of: dt.date | None
+    lang: str
+
+    def groups(self, scope: str, level: str, unit: str = "", **keys: Any) -> list[dict[str, Any]]:
+        """The totals rows of one scope and level (and unit, years, project), in key order."""
+        rows = [
+            r
+            for r in self.totals
+            if r["scope"] == scope
+            and r["level"] == level
+            and (scope == "province" or r["unit"] == unit)
+            and all(r.get(k) == v for k, v in keys.items())
+        ]
+        return sorted(rows, key=lambda r: (r.get("budget_year") or 0, r.get("execution_year") or 0, r.get("project") or 0))
+
+    def keys(self, unit: str | None, budget_year: int, execution_year: int, project: int) -> list[dict[str, Any]]:
+        """The per-key rows of one project (``unit`` None: the consolidated rows)."""
+        source = self.consolidated if unit is None else self.latest
+        rows = [
+            r
+            for r in source
+            if (unit is None or r["unit"] == unit)
+            and r["budget_year"] == budget_year
+            and r["execution_year"] == execution_year
+            and r["project"] == project
+        ]
+        return sorted(rows, key=lambda r: (-1 if r["sub_project"] is None else r["sub_project"], str(r["source"])))
+
+
+def _heading(doc: Document, text: str, level: int) -> None:
+    doc.add_heading(text, level)
+
+
+def _total_sentence(key: str, row: dict[str, Any], t: Tables, **params: Any) -> str:
+    lang = t.lang
+    text = msg(key, lang, allocated=words.amount(row["allocated"], lang), **params)
+    text += msg(
+        "report.disbursed_by",
+        lang,
+        as_of=words.date(t.as_of, lang),
+        disbursed=words.amount(row["disbursed"], lang),
+        rate=words.rate(row["rate"], lang),
+    )
+    return text + words.remaining(row, lang) + "."
+
+
+def _year_part(doc: Document, t: Tables, number: str, row: dict[str, Any], unit: str | None) -> None:
+    """One budget year's part: its total, a placeholder for the assessment, then its projects."""
+    lang = t.lang
+    by, ey = int(row["budget_year"]), int(row["execution_year"])
+    _heading(doc, f"{number}. {words.part_title(by, ey, lang)}", 2 if number.count(".") == 0 else 3)
+    key = "report.total_carried" if by != ey else "report.total_year"
+    sentence = _total_sentence(key, row, t, budget_year=by, execution_year=ey)
+    kit.body(doc, [sentence + " ", (msg("report.assessment", lang), "h") if unit is not None else ""])
+    scope = "province" if unit is None else "unit"
+    for project in t.groups(scope, "project", unit or "", budget_year=by, execution_year=ey):
+        _project(doc, t, project, unit)
+
+
+def _project(doc: Document, t: Tables, row: dict[str, Any], unit: str | None) -> None:
+    """``- Dự án 6: …: kế hoạch vốn …`` then one paragraph per sub-project (and source)."""
+    lang = t.lang
+    p = int(row["project"])
+    keys = t.keys(unit, int(row["budget_year"]), int(row["execution_year"]), p)
+    head = f"- {words.project_title(p, lang)}: "
+    text = words.figures(row, lang) + words.remaining(row, lang) + "."
+    # A project without sub-projects and with one source: its key's status belongs to this paragraph.
+    alone = len(keys) == 1 and keys[0]["sub_project"] is None
+    tail = _key_tail(keys[0], t, unit) if alone else []
+    kit.body(doc, [(head, "b"), text, *tail])
+    if alone:
+        return
+    sources = {(k["sub_project"], k["source"]) for k in keys}
+    several = {s for s, _ in sources if sum(1 for s2, _ in sources if s2 == s) > 1}
+    for k in keys:
+        label = words.sub_project_title(p, k["sub_project"], lang) if k["sub_project"] is not None else ""
+        if k["sub_project"] in several or k["sub_project"] is None:
+            src = msg("report.source", lang, source=msg(f"source.{k['source']}", lang))
+            label = f"{label} ({src})" if label else src
+        line = words.figures(k, lang) + words.remaining(k, lang) + "."
+        kit.body(doc, [(f"+ {label}: ", "b"), line, *_key_tail(k, t, unit)])
+
+
+def _key_tail(k: dict[str, Any], t: Tables, unit: str | None) -> list[kit.Piece]:
+    """The status sentence and, in a unit's part, the placeholder for what only the unit can say."""
+    out: list[kit.Piece] = [" " + words.status_sentence(k, t.target, t.as_of, t.lang)]
+    if unit is not None:
+        out += [" ", (msg("report.work", t.lang), "h")]
+    return out
+
+
+def results(doc: Document, t: Tables) -> None:
+    """I. KẾT QUẢ THỰC HIỆN: one part per budget year (carried-over funds first); with several
+    units the consolidated totals first, then one part per unit."""
+    lang = t.lang
+    _heading(doc, msg("report.results", lang), 1)
+    if len(t.units) <= 1:
+        unit = t.units[0] if t.units else ""
+        for i, year in enumerate(t.groups("unit", "year", unit), 1):
+            _year_part(doc, t, str(i), year, unit)
+        return
+    _heading(doc, f"1. {msg('report.part_all_units', lang)}", 2)
+    for total in t.groups("province", "total"):
+        kit.body(doc, [_total_sentence("report.total_units", total, t, count=len(t.units))])
+    for j, year in enumerate(t.groups("province", "year"), 1):
+        _year_part(doc, t, f"1.{j}", year, None)
+    for i, unit in enumerate(t.units, 2):
+        _heading(doc, f"{i}. {unit}", 2)
+        for total in t.groups("unit", "unit", unit):
+            kit.body(doc, [_total_sentence("report.total_unit", total, t)])
+        for j, year in enumerate(t.groups("unit", "year", unit), 1):
+            _year_part(doc, t, f"{i}.{j}", year, unit)
+
+
+def proposals(doc: Document, rows: list[dict[str, Any]], lang: str) -> None:
+    """II. ĐỀ XUẤT ĐIỀU CHỈNH VỐN: ceiling against proposal per sub-project, or a placeholder."""
+    _heading(doc, msg("report.proposals", lang), 1)
+    if not rows:
+        kit.body(doc, [(msg("report.proposals_none", lang), "h")])
+        return
+    for n, r in enumerate(rows, 1):
+        what = words.project_title(int(r["project"]), lang)
+        if r.get("sub_project") is not None:
+            what += ", " + words.sub_project_title(int(r["project"]), r["sub_project"], lang)
+        diff = r.get("difference")
+        if diff is None:
+            change = msg("report.unknown", lang)
+        elif diff > 0:
+            change = msg("report.proposal_more", lang, diff=words.amount(diff, lang))
+        elif diff < 0:
+            change = msg("report.proposal_less", lang, diff=words.amount(-diff, lang))
+        else:
+            change = msg("report.proposal_same", lang)
+        text = msg(
+            "report.proposal",
+            lang,
+            year=r["year"],
+            what=what,
+            ceiling=words.amount(r.get("ceiling"), lang),
+            proposal=words.amount(r.get("proposal"), lang),
+            change=change,
+        )
+        reason = str(r.get("reason") or "").strip()
+        parts: list[kit.Piece] = [f"{n}. {text}"]
+        if reason:
+            parts.append(" " + msg("report.proposal_reason", lang, reason=reason))
+        kit.body(doc, parts)

@@ -1,0 +1,204 @@
+"""python-docx helpers for the layout of Nghị định 30/2020/NĐ-CP: page, fonts, paragraphs, rules,
+borderless tables, page numbers and highlighted placeholders. Nothing here knows about figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docx.document import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+FONT = "Times New Roman"
+BODY_PT = 14
+#: The text width of a portrait A4 page with 30 mm and 15 mm side margins.
+TEXT_WIDTH_MM = 210 - 30 - 15
+
+#: A piece of a paragraph: text, or (text, style) with style letters b (bold), i (italic), h
+#: (highlighted placeholder).
+Piece = str | tuple[str, str]
+
+
+def setup(doc: Document) -> None:
+    """A4 portrait, margins 20/20/30/15 mm, Times New Roman 14 pt, page numbers from page 2."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(BODY_PT)
+    # Word takes the font of Vietnamese letters from the East Asian and complex-script slots too.
+    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), FONT)
+    fmt = style.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(0), Pt(6)
+    fmt.line_spacing = 1.1
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_field(header)
+
+
+def _page_field(paragraph: Paragraph) -> None:
+    """A PAGE field: Word and LibreOffice put the page's number there."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == " PAGE ":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+        if kind == "separate":
+            run = paragraph.add_run()
+
+
+def pieces(paragraph: Paragraph, parts: Sequence[Piece], size: float | None = None) -> Paragraph:
+    """Append ``parts`` to ``paragraph`` as runs."""
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        if not text:
+            continue
+        run = paragraph.add_run(text)
+        run.bold = "b" in style or None
+        run.italic = "i" in style or None
+        if "h" in style:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        if size:
+            run.font.size = Pt(size)
+    return paragraph
+
+
+def body(doc: Document | _Cell, parts: Sequence[Piece], indent: bool = True) -> Paragraph:
+    """A body paragraph: justified, first line indented 1 cm."""
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if indent:
+        p.paragraph_format.first_line_indent = Cm(1)
+    return pieces(p, parts)
+
+
+def centred(
+    where: Document | _Cell,
+    parts: Sequence[Piece],
+    size: float | None = None,
+    after: float = 0,
+    paragraph: Paragraph | None = None,
+) -> Paragraph:
+    """A centred line (``paragraph``: fill that one instead of adding one)."""
+    p = paragraph if paragraph is not None else where.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(after)
+    p.paragraph_format.first_line_indent = Cm(0)
+    return pieces(p, parts, size)
+
+
+def rule(cell: _Cell, width_mm: float, cell_mm: float) -> Paragraph:
+    """A short centred line under the line above (a bottom border on an indented empty paragraph)."""
+    p = cell.add_paragraph()
+    side = max(0.0, (cell_mm - width_mm) / 2)
+    fmt = p.paragraph_format
+    fmt.left_indent, fmt.right_indent = Mm(side), Mm(side)
+    fmt.space_after = Pt(6)
+    fmt.line_spacing = Pt(2)
+    p_pr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(k), v)
+    borders.append(bottom)
+    p_pr.append(borders)
+    return p
+
+
+def borderless(doc: Document, widths_mm: Sequence[float]) -> Table:
+    """A table with no borders and fixed column widths (the header and the signature blocks)."""
+    table = doc.add_table(rows=1, cols=len(widths_mm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    set_borders(table, "none")
+    set_widths(table, widths_mm)
+    return table
+
+
+def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths: the grid (LibreOffice reads it) and every cell (Word reads those)."""
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for tc, width in zip(row._tr.tc_lst, _spans(row, widths_mm), strict=False):
+            tc.get_or_add_tcPr().get_or_add_tcW().w = Mm(width)
+
+
+def _spans(row: object, widths_mm: Sequence[float]) -> list[float]:
+    """The width of each cell of ``row``, a merged cell spanning several grid columns."""
+    out, col = [], 0
+    for tc in row._tr.tc_lst:  # type: ignore[attr-defined]
+        span = tc.grid_span
+        out.append(sum(widths_mm[col : col + span]))
+        col += span
+    return out
+
+
+def set_borders(table: Table, kind: str) -> None:
+    """Every border of ``table`` set to ``kind`` ("none" or "single")."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), kind)
+        if kind != "none":
+            el.set(qn("w:sz"), "4")
+            el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def landscape_section(doc: Document) -> None:
+    """A new landscape section (the appendix), numbered on from the portrait pages."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(20), Mm(15)
+    # Its first page is not the document's first page: it keeps its number.
+    section.different_first_page_header_footer = False
+
+
+def cell_text(cell: _Cell, parts: Sequence[Piece], align: str = "left", size: float = 11) -> None:
+    """Fill a table cell's first paragraph (appendix cells: 11 pt, no indent, no space after)."""
+    p = cell.paragraphs[0]
+    p.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+    }[align]
+    p.paragraph_format.space_after = Pt(0)
+    pieces(p, parts, size)
+
+
+def repeat_header(row: object) -> None:
+    """Repeat a table row at the top of every page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
