@@ -181,6 +181,7 @@ class _Meta:
     period: dt.date | None
     money_unit: str
     title_year: tuple[int, int] | None
+    superior: str = ""  # the body above the unit ("UBND TỈNH LẠNG SƠN"), for the review report
 
 
 def _read_meta(
@@ -241,6 +242,7 @@ def _read_meta(
             period=period or base.period,
             money_unit=money or base.money_unit,
             title_year=title_year,
+            superior=base.superior,
         )
     sheet_period = _stated_period(grid.name)[2] if any(ch.isdigit() for ch in grid.name) else None
     header_period = period or sheet_period
@@ -254,7 +256,10 @@ def _read_meta(
     unit = unit_explicit or (unit_lines[-1] if unit_lines else "") or folder_unit
     if unit and not unit_explicit and len(unit_lines) == 1 and _SUPERIOR.match(fold(unit)) and folder_unit:
         unit = folder_unit
-    return _Meta(unit=unit, period=final_period, money_unit=money or "trieu", title_year=title_year)
+    superior = next((t for t in unit_lines if t != unit and _SUPERIOR.match(fold(t))), "")
+    return _Meta(
+        unit=unit, period=final_period, money_unit=money or "trieu", title_year=title_year, superior=superior
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,6 +446,7 @@ def _read_table(
         unit=meta.unit,
         period=meta.period,
         money_unit=meta.money_unit,
+        superior=meta.superior,
     )
     if meta.period is None:
         ctx.findings.append(Finding("period_unknown", ctx.rel, grid.name))

@@ -130,7 +130,6 @@ def appendix(doc: Document, t: Tables, of_line: str) -> None:
     widths = [10, 72] + [23] * (2 * n_fig) + [17, 25] if split else [10, 110, 35, 35, 25, 47]
     table = doc.add_table(rows=2 if split else 1, cols=len(widths))
     kit.set_borders(table, "single")
-    table.autofit = False
     disb_title = msg("report.col_disbursed", lang, as_of=words.date(t.as_of, lang))
     top = table.rows[0].cells
     heads = [msg("report.col_no", lang), msg("report.col_content", lang)]

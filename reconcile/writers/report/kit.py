@@ -111,18 +111,18 @@ def centred(
 def rule(cell: _Cell, width_mm: float, cell_mm: float) -> Paragraph:
     """A short centred line under the line above (a bottom border on an indented empty paragraph)."""
     p = cell.add_paragraph()
-    side = max(0.0, (cell_mm - width_mm) / 2)
-    fmt = p.paragraph_format
-    fmt.left_indent, fmt.right_indent = Mm(side), Mm(side)
-    fmt.space_after = Pt(6)
-    fmt.line_spacing = Pt(2)
-    p_pr = p._p.get_or_add_pPr()
+    # The border first: the spacing and indents python-docx adds then fall in the schema's order.
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(k), v)
     borders.append(bottom)
-    p_pr.append(borders)
+    p._p.get_or_add_pPr().append(borders)
+    side = max(0.0, (cell_mm - width_mm) / 2)
+    fmt = p.paragraph_format
+    fmt.left_indent, fmt.right_indent = Mm(side), Mm(side)
+    fmt.space_after = Pt(6)
+    fmt.line_spacing = Pt(2)
     return p
 
 
@@ -130,7 +130,6 @@ def borderless(doc: Document, widths_mm: Sequence[float]) -> Table:
     """A table with no borders and fixed column widths (the header and the signature blocks)."""
     table = doc.add_table(rows=1, cols=len(widths_mm))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     set_borders(table, "none")
     set_widths(table, widths_mm)
     return table
@@ -138,15 +137,12 @@ def borderless(doc: Document, widths_mm: Sequence[float]) -> Table:
 
 def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
     """Fixed column widths: the grid (LibreOffice reads it) and every cell (Word reads those)."""
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    table.autofit = False
     for column, width in zip(table.columns, widths_mm, strict=True):
         column.width = Mm(width)
     for row in table.rows:
         for tc, width in zip(row._tr.tc_lst, _spans(row, widths_mm), strict=False):
-            tc.get_or_add_tcPr().get_or_add_tcW().w = Mm(width)
+            tc.width = Mm(width)
 
 
 def _spans(row: object, widths_mm: Sequence[float]) -> list[float]:
@@ -170,7 +166,8 @@ def set_borders(table: Table, kind: str) -> None:
             el.set(qn("w:sz"), "4")
             el.set(qn("w:color"), "000000")
         borders.append(el)
-    tbl_pr.append(borders)
+    # Word wants the table properties in the schema's order.
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
 
 
 def landscape_section(doc: Document) -> None:
