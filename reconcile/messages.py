@@ -222,6 +222,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.hidden_file": {"vi": "tệp ẩn", "en": "a hidden file"},
     "reason.own_output": {"vi": "tệp kết quả của chính công cụ", "en": "one of this tool's own outputs"},
     "reason.not_spreadsheet": {"vi": "không phải bảng tính (.xlsx, .xlsm, .xls, .ods, .csv)", "en": "not a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv)"},
+    "reason.proposals_sheet": {"vi": "bảng đề xuất điều chỉnh vốn: được dùng cho phần II của báo cáo rà soát, không phải số liệu giải ngân", "en": "a proposals sheet: used for part II of the review report, not disbursement figures"},
     "reason.hidden_sheet": {"vi": "trang tính bị ẩn", "en": "the sheet is hidden"},
     "reason.encrypted": {"vi": "tệp có mật khẩu; hãy gỡ mật khẩu rồi chạy lại", "en": "the file is password-protected; remove the password and run again"},
     "reason.corrupt": {"vi": "tệp bị hỏng hoặc không phải bảng tính ({detail}); hãy mở và lưu lại trong Excel", "en": "the file is corrupt or not a spreadsheet ({detail}); open and save it again in Excel"},

@@ -13,7 +13,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
 from .models import Result, is_missing
 from .numbers import parse_number
 from .text import fold
@@ -33,6 +32,11 @@ def _columns(row: list[Any]) -> dict[str, int] | None:
     if not all(h in folded for h in _FOLDED):
         return None
     return {f: folded.index(h) for f, h in zip(FIELDS, _FOLDED, strict=True)}
+
+
+def is_proposals_sheet(rows: list[list[Any]]) -> bool:
+    """True when one of the first rows is the proposals header."""
+    return any(_columns(list(row)) is not None for row in rows[:_HEADER_ROWS])
 
 
 def _int(value: Any) -> int | None:
@@ -123,27 +127,33 @@ def find_proposals(result: Result) -> Any:
 
 
 def write_proposals_template(path: Path, lang: str = "vi") -> None:
-    """The proposals form: a title, the header row and a few empty rows with number formats."""
+    """The proposals form: a title, the header row and empty rows with number formats (never
+    overwrites a file)."""
+    from .template import write_new_file
+
+    write_new_file(Path(path), lambda: _build_template(lang))
+
+
+def _build_template(lang: str) -> bytes:
     import xlsxwriter
 
     from .messages import msg
 
-    try:
-        wb = xlsxwriter.Workbook(str(path))
-    except OSError as exc:
-        raise OutputError("cli.output_failed", file=str(path), detail=str(exc)) from exc
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     ws = wb.add_worksheet(SHEET)
-    bold = wb.add_format({"bold": True, "font_name": "Times New Roman", "font_size": 12})
+    base = {"font_name": "Times New Roman", "font_size": 12, "valign": "vcenter"}
+    bold = wb.add_format({**base, "bold": True})
     head = wb.add_format(
-        {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True, "bg_color": "#D9E1F2"}
+        {**base, "bold": True, "border": 1, "align": "center", "text_wrap": True, "bg_color": "#D9E1F2"}
     )
-    note = wb.add_format({"italic": True, "font_size": 10})
-    amount = wb.add_format({"num_format": "#,##0.0##", "border": 1})
-    plain = wb.add_format({"border": 1, "text_wrap": True})
-    ws.write(0, 0, msg("proposals.title", "vi"), bold)
-    ws.write(1, 0, msg("proposals.hint", lang), note)
+    note = wb.add_format({**base, "italic": True, "font_size": 10})
+    amount = wb.add_format({**base, "num_format": "#,##0.0##", "border": 1})
+    plain = wb.add_format({**base, "border": 1, "text_wrap": True})
+    ws.write_string(0, 0, msg("proposals.title", "vi"), bold)
+    ws.write_string(1, 0, msg("proposals.hint", lang), note)
     for c, h in enumerate(HEADERS):
-        ws.write(3, c, h, head)
+        ws.write_string(3, c, h, head)
     for r in range(4, 24):
         for c in range(len(HEADERS)):
             ws.write_blank(r, c, None, amount if c in (3, 4) else plain)
@@ -151,7 +161,5 @@ def write_proposals_template(path: Path, lang: str = "vi") -> None:
     ws.set_column(3, 4, 18)
     ws.set_column(5, 5, 60)
     ws.freeze_panes(4, 0)
-    try:
-        wb.close()
-    except OSError as exc:
-        raise OutputError("cli.output_failed", file=str(path), detail=str(exc)) from exc
+    wb.close()
+    return buf.getvalue()

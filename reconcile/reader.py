@@ -34,6 +34,7 @@ from .numbers import (
     to_trieu_array,
 )
 from .periods import is_period_statement, period_from_filename, period_from_text
+from .proposals import is_proposals_sheet
 from .safety import check
 from .text import cell_text, fold
 
@@ -119,7 +120,11 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
     folder_unit = _folder_unit(rel)
     for grid, found in tables:
         if not found:
-            if fold(grid.name) not in _GUIDE_SHEETS and _looks_like_data(grid):
+            if is_proposals_sheet(grid.rows):
+                # Part II of the review report reads it (reconcile/proposals.py); it holds no line items.
+                reason = {"reason_key": "reason.proposals_sheet"}
+                result.findings.append(Finding("skipped_sheet", rel, grid.name, params=reason))
+            elif fold(grid.name) not in _GUIDE_SHEETS and _looks_like_data(grid):
                 result.findings.append(Finding("no_header", rel, grid.name))
             continue
         base: _Meta | None = None

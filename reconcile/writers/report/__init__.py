@@ -28,8 +28,9 @@ def _superiors(result: Result) -> list[str]:
 
 def _year(result: Result) -> int | None:
     """The execution year the report is about: the latest one of the figures."""
-    years = result.latest["execution_year"] if len(result.latest) else []
-    return int(max(years)) if len(years) else None
+    if not len(result.latest):
+        return None
+    return int(result.latest["execution_year"].max())
 
 
 def write_report(
@@ -136,7 +137,11 @@ def _header_block(doc: Any, f: ReportFields, lang: str) -> None:
     kit.centred(left, [_part(f.superior)], 13, paragraph=left.paragraphs[0])
     kit.centred(left, [_part(f.unit, "b")], 13)
     kit.rule(left, 30, left_mm)
-    kit.centred(left, [(msg("report.number", lang, prefix=f.number_prefix.text), "h" if f.number_prefix.missing else "")], 13)
+    kit.centred(
+        left,
+        [(msg("report.number", lang, prefix=f.number_prefix.text), "h" if f.number_prefix.missing else "")],
+        13,
+    )
     kit.centred(right, [(msg("report.nation", lang), "b")], 12, paragraph=right.paragraphs[0])
     kit.centred(right, [(msg("report.motto", lang), "b")], 13)
     kit.rule(right, 55, right_mm)
@@ -155,6 +160,8 @@ def _title(doc: Any, f: ReportFields, lang: str) -> None:
 
 def _signature(doc: Any, f: ReportFields, lang: str) -> None:
     """Nơi nhận on the left (12 pt), the signer's title, a space to sign and the name on the right."""
+    from docx.shared import Pt
+
     from . import kit
 
     left_mm = 85.0
@@ -164,10 +171,12 @@ def _signature(doc: Any, f: ReportFields, lang: str) -> None:
     kit.pieces(p, [(msg("report.recipients", lang), "bi")], 12)
     for line in f.recipients:
         q = left.add_paragraph()
-        q.paragraph_format.space_after = kit.Pt(0)
+        q.paragraph_format.space_after = Pt(0)
         kit.pieces(q, [f"- {line}"], 11)
     titles = f.signer_title.text.split("\n")
-    kit.centred(right, [(titles[0], "b" + ("h" if f.signer_title.missing else ""))], paragraph=right.paragraphs[0])
+    kit.centred(
+        right, [(titles[0], "b" + ("h" if f.signer_title.missing else ""))], paragraph=right.paragraphs[0]
+    )
     for extra in titles[1:]:
         kit.centred(right, [(extra, "b")])
     for _ in range(3):

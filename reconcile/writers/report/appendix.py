@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ...messages import fmt_number, msg, status_label
 from ...models import is_missing
@@ -121,7 +122,7 @@ def appendix(doc: Document, t: Tables, of_line: str) -> None:
     kit.centred(doc, [(msg("report.appendix_title", lang), "b")])
     kit.centred(doc, [(of_line, "i")], after=0)
     money = doc.add_paragraph()
-    money.alignment = 2  # right
+    money.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     kit.pieces(money, [(msg("report.money_unit", lang), "i")], 12)
     rows = build_rows(t)
     split = any(k["source"] in _SPLIT_SOURCES for k in t.latest)

@@ -25,7 +25,7 @@ def records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
         return []
     out = []
     for row in df.to_dict("records"):
-        out.append({k: (None if is_missing(v) else v) for k, v in row.items()})
+        out.append({str(k): (None if is_missing(v) else v) for k, v in row.items()})
     return out
 
 
@@ -51,9 +51,14 @@ class Tables:
             and (scope == "province" or r["unit"] == unit)
             and all(r.get(k) == v for k, v in keys.items())
         ]
-        return sorted(rows, key=lambda r: (r.get("budget_year") or 0, r.get("execution_year") or 0, r.get("project") or 0))
+        return sorted(
+            rows,
+            key=lambda r: (r.get("budget_year") or 0, r.get("execution_year") or 0, r.get("project") or 0),
+        )
 
-    def keys(self, unit: str | None, budget_year: int, execution_year: int, project: int) -> list[dict[str, Any]]:
+    def keys(
+        self, unit: str | None, budget_year: int, execution_year: int, project: int
+    ) -> list[dict[str, Any]]:
         """The per-key rows of one project (``unit`` None: the consolidated rows)."""
         source = self.consolidated if unit is None else self.latest
         rows = [
@@ -64,7 +69,9 @@ class Tables:
             and r["execution_year"] == execution_year
             and r["project"] == project
         ]
-        return sorted(rows, key=lambda r: (-1 if r["sub_project"] is None else r["sub_project"], str(r["source"])))
+        return sorted(
+            rows, key=lambda r: (-1 if r["sub_project"] is None else r["sub_project"], str(r["source"]))
+        )
 
 
 def _heading(doc: Document, text: str, level: int) -> None:

@@ -44,7 +44,7 @@ class ReportFields:
 
 
 def _place_of(superior: str) -> str:
-    """"UBND TỈNH LẠNG SƠN" -> "Lạng Sơn" (the words after the administrative level, title-cased)."""
+    """ "UBND TỈNH LẠNG SƠN" -> "Lạng Sơn" (the words after the administrative level, title-cased)."""
     words = superior.split()
     folded = fold(superior)
     m = _PLACE.match(folded)
@@ -104,4 +104,6 @@ def unit_in_sentence(unit: Field) -> str:
     capital initials ("Sở Thông Tin và Truyền Thông"); any other name as it was written."""
     if unit.missing or not unit.text.isupper():
         return unit.text
-    return " ".join(w.lower() if fold(w) in ("va", "and") else w[:1] + w[1:].lower() for w in unit.text.split())
+    return " ".join(
+        w.lower() if fold(w) in ("va", "and") else w[:1] + w[1:].lower() for w in unit.text.split()
+    )

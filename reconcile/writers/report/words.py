@@ -35,7 +35,9 @@ def place_date(place: str, d: dt.date | None, lang: str) -> str:
     """``Lạng Sơn, ngày 30 tháng 9 năm 2023`` (a missing date leaves its numbers blank to fill in)."""
     if d is None:
         return msg("report.place_date", lang, place=place, day="    ", month="    ", year="    ", date="")
-    return msg("report.place_date", lang, place=place, day=d.day, month=d.month, year=d.year, date=date(d, lang))
+    return msg(
+        "report.place_date", lang, place=place, day=d.day, month=d.month, year=d.year, date=date(d, lang)
+    )
 
 
 def project_title(project: int, lang: str) -> str:
@@ -72,7 +74,8 @@ def figures(row: dict[str, Any], lang: str) -> str:
 def remaining(row: dict[str, Any], lang: str) -> str:
     """``; còn 6.446,5 triệu đồng phải giải ngân trước 31/12/2023, bình quân 2.148,8 triệu
     đồng/tháng`` — nothing when nothing remains or the figures are unknown."""
-    shortfall, days_left = row.get("shortfall"), row.get("days_left")
+    shortfall: Any = row.get("shortfall")
+    days_left: Any = row.get("days_left")
     if is_missing(shortfall) or float(shortfall) <= 0 or is_missing(row.get("deadline")):
         return ""
     late = not is_missing(days_left) and int(days_left) < 0
