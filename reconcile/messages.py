@@ -447,6 +447,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.recipients_default": {"vi": "Như trên;\nLưu: VT.", "en": "As above;\nFiles: VT."},
     "report.superior_missing": {"vi": "[CƠ QUAN CẤP TRÊN]", "en": "[SUPERIOR BODY]"},
     "report.unit_missing": {"vi": "[TÊN ĐƠN VỊ]", "en": "[UNIT NAME]"},
+    "report.prefix_missing": {"vi": "BC-[viết tắt tên đơn vị]", "en": "BC-[unit initials]"},
     "report.place_missing": {"vi": "[Địa danh]", "en": "[Place]"},
     "report.signer_title_missing": {"vi": "[CHỨC VỤ NGƯỜI KÝ]", "en": "[SIGNER'S TITLE]"},
     "report.signer_name_missing": {"vi": "[Họ và tên]", "en": "[Full name]"},

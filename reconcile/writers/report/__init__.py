@@ -86,7 +86,23 @@ def write_report(
     stamp = dt.datetime.combine(fields.date or dt.date(2000, 1, 1), dt.time())
     doc.core_properties.created = doc.core_properties.modified = stamp
     doc.core_properties.author = doc.core_properties.last_modified_by = "reconcile"
-    doc.save(str(path))
+    _save(doc, path)
+
+
+def _save(doc: Any, path: Path) -> None:
+    """Save with every zip member dated 1980-01-01: python-docx stamps them with the clock, and the
+    same result must give the same bytes."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    buf.seek(0)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(member, src.read(info.filename))
 
 
 def _date_text(d: dt.date | None, lang: str) -> str:

@@ -29,6 +29,10 @@ def records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
     return out
 
 
+#: Central funds before local ones, as the input sheets list them.
+_SOURCE_ORDER = {"ALL": 0, "NSTW": 1, "NSDP": 2}
+
+
 @dataclass(slots=True)
 class Tables:
     """The rows the report renders, from the result."""
@@ -70,7 +74,11 @@ class Tables:
             and r["project"] == project
         ]
         return sorted(
-            rows, key=lambda r: (-1 if r["sub_project"] is None else r["sub_project"], str(r["source"]))
+            rows,
+            key=lambda r: (
+                -1 if r["sub_project"] is None else r["sub_project"],
+                _SOURCE_ORDER.get(r["source"], 9),
+            ),
         )
 
 

@@ -88,7 +88,7 @@ def resolve(
     return ReportFields(
         superior=superior,
         unit=unit,
-        number_prefix=pick("number_prefix", f"BC-{initials}" if initials else "", "report.unit_missing"),
+        number_prefix=pick("number_prefix", f"BC-{initials}" if initials else "", "report.prefix_missing"),
         recipient=pick("recipient", msg("report.recipient", lang), "report.recipient"),
         place=pick("place", place_found, "report.place_missing"),
         date=config.get("date") or as_of,
