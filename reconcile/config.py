@@ -113,22 +113,22 @@ def load_report_config(folder: Path) -> dict[str, Any]:
     for key, value in table.items():
         if key == "recipients":
             if not (isinstance(value, list) and all(isinstance(x, str) for x in value)):
-                raise _bad(path, _line_of(text, key), detail_key="config.report_list", key=key)
+                raise _bad(path, _line_of(text, key), detail_key="config.report_list", name=key)
             out[key] = [x.strip() for x in value if x.strip()]
         elif key in REPORT_TEXT_KEYS:
             if not isinstance(value, str):
-                raise _bad(path, _line_of(text, key), detail_key="config.report_text", key=key)
+                raise _bad(path, _line_of(text, key), detail_key="config.report_text", name=key)
             if key == "date":
                 from .periods import parse_user_date
 
                 date = parse_user_date(value)
                 if date is None:
-                    raise _bad(path, _line_of(text, key), detail_key="config.report_date", key=key)
+                    raise _bad(path, _line_of(text, key), detail_key="config.report_date", name=key)
                 out[key] = date
             else:
                 out[key] = value.strip()
         else:
-            raise _bad(path, _line_of(text, key), detail_key="config.report_key", key=key)
+            raise _bad(path, _line_of(text, key), detail_key="config.report_key", name=key)
     return out
 
 
