@@ -456,6 +456,11 @@ def test_proposals_form_never_overwrites(tmp_path: Path) -> None:
 def pdfs(reports: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if not lo.available():
         pytest.skip("LibreOffice (soffice) and poppler-utils (pdftotext) are needed to print the report")
+    exe = lo.soffice_path()
+    assert exe is not None
+    program = Path(exe).resolve().parent
+    if not any(program.glob("libswlo.*")) and not any(program.glob("swlo*.dll")):
+        pytest.skip("LibreOffice Writer (libreoffice-writer-nogui) is needed to print a .docx")
     tmp = tmp_path_factory.mktemp("report-pdf")
     named = {}
     for name, path in reports.items():
