@@ -49,7 +49,13 @@ def test_side_by_side_gives_the_same_bytes_as_in_turn(
     assert _run(WORKBOOKS, tmp_path / "side")[0] == 0
     assert len(forks) == 2  # summary.csv and line_items.csv
     turn, side = _outputs(tmp_path / "turn"), _outputs(tmp_path / "side")
-    assert sorted(side) == ["findings.csv", "line_items.csv", "reconciliation.xlsx", "summary.csv"]
+    assert sorted(side) == [
+        "bao-cao-ra-soat.docx",
+        "findings.csv",
+        "line_items.csv",
+        "reconciliation.xlsx",
+        "summary.csv",
+    ]
     assert side == turn
     assert not [p for p in (tmp_path / "side").iterdir() if p.name.startswith(".~reconcile")]
 
