@@ -59,37 +59,31 @@ def build_totals(result: Result) -> pd.DataFrame:
     return out.loc[:, list(TOTALS_COLUMNS)]
 
 
-def _sum(values: pd.Series) -> float:
-    return float(values.sum()) if not values.isna().any() else float("nan")
-
-
 def _group(frame: pd.DataFrame, scope: str, level: str, keys: list[str]) -> pd.DataFrame:
-    work = frame.assign(
-        remaining=np.maximum(frame["allocated"] - frame["disbursed"], 0.0),
-        _one=0,
+    work = frame.assign(remaining=np.maximum(frame["allocated"] - frame["disbursed"], 0.0), _one=0)
+    by = keys or ["_one"]
+    grouped = work.groupby(by, sort=True, dropna=False)
+    amounts = ["allocated", "disbursed", "shortfall", "remaining", "required_monthly"]
+    sums = grouped[amounts].sum()
+    # A group with an unknown figure has that total unknown, never a partial sum.
+    unknown = work[amounts].isna().groupby([work[k] for k in by], sort=True, dropna=False).sum()
+    sums = sums.where(unknown.to_numpy() == 0)
+    deadlines = grouped["deadline"].nunique(dropna=False)
+    one = (deadlines == 1).to_numpy()
+    out = sums.reset_index()
+    for col in ("shortfall", "remaining", "required_monthly"):
+        out[col] = out[col].round(6)
+    out["rate"] = np.where(
+        out["allocated"] > 0, out["disbursed"] / out["allocated"].where(out["allocated"] > 0), np.nan
     )
-    rows = []
-    grouped = work.groupby(keys or ["_one"], sort=True, dropna=False)
-    for key, g in grouped:
-        values = key if isinstance(key, tuple) else (key,)
-        row: dict[str, object] = {"scope": scope, "level": level, "unit": ""}
-        row.update(dict(zip(keys, values, strict=False)) if keys else {})
-        allocated, disbursed = _sum(g["allocated"]), _sum(g["disbursed"])
-        deadlines = set(g["deadline"])
-        row.update(
-            allocated=allocated,
-            disbursed=disbursed,
-            rate=disbursed / allocated if allocated and allocated == allocated else float("nan"),
-            shortfall=round(_sum(g["shortfall"]), 6),
-            remaining=round(_sum(g["remaining"]), 6),
-            required_monthly=round(_sum(g["required_monthly"]), 6),
-            deadline=next(iter(deadlines)) if len(deadlines) == 1 else None,
-            days_left=int(g["days_left"].iloc[0]) if len(deadlines) == 1 else pd.NA,
-        )
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=list(TOTALS_COLUMNS))
+    firsts = grouped["deadline"].first().to_numpy()
+    out["deadline"] = [d if o else None for d, o in zip(firsts, one, strict=True)]
+    out["days_left"] = pd.array(np.where(one, grouped["days_left"].first().to_numpy(), 0), dtype="Int64")
+    out.loc[~one, "days_left"] = pd.NA
+    out["scope"], out["level"] = scope, level
+    if "unit" not in out:
+        out["unit"] = ""
     for col in ("budget_year", "execution_year", "project"):
-        out[col] = out[col].astype("Int64")
-    out["days_left"] = out["days_left"].astype("Int64")
-    out["unit"] = out["unit"].fillna("").astype(object)
-    return out
+        out[col] = out[col].astype("Int64") if col in out else pd.array([pd.NA] * len(out), dtype="Int64")
+    out["unit"] = out["unit"].astype(object)
+    return out.loc[:, list(TOTALS_COLUMNS)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ...messages import fmt_number, msg, status_label
@@ -114,9 +113,10 @@ def _pct(x: Any, lang: str) -> str:
     return "" if is_missing(x) else fmt_number(float(x) * 100, 1, lang, trim=False)
 
 
-def appendix(doc: Document, t: Tables, of_line: str) -> None:
+def appendix(pen: kit.Pen, t: Tables, of_line: str) -> None:
     """The appendix on a landscape page: title, the attachment line and the table."""
     lang = t.lang
+    doc = pen.doc
     kit.landscape_section(doc)
     kit.centred(doc, [(msg("report.appendix", lang).upper(), "b")])
     kit.centred(doc, [(msg("report.appendix_title", lang), "b")])
@@ -157,14 +157,14 @@ def appendix(doc: Document, t: Tables, of_line: str) -> None:
     kit.cell_text(top[len(widths) - 2], [(last[0], "b")], "center")
     kit.cell_text(top[len(widths) - 1], [(last[1], "b")], "center")
     kit.repeat_header(table.rows[0])
-    for stt, text, bold, alloc, disb, rate, note in rows.rows:
-        cells = table.add_row().cells
-        style = "b" if bold else ""
-        kit.cell_text(cells[0], [(stt, style)], "center")
-        kit.cell_text(cells[1], [(text, style)])
-        for j, c in enumerate(cols):
-            kit.cell_text(cells[2 + j], [(_fig(alloc.get(c), lang), style)], "right")
-            kit.cell_text(cells[2 + n_fig + j], [(_fig(disb.get(c), lang), style)], "right")
-        kit.cell_text(cells[2 + 2 * n_fig], [(_pct(rate, lang) if alloc else "", style)], "right")
-        kit.cell_text(cells[3 + 2 * n_fig], [note])
+    # The widths first: every data row is a copy of a row that takes them from the grid.
     kit.set_widths(table, widths)
+    lines = []
+    for stt, text, bold, alloc, disb, rate, note in rows.rows:
+        style = "b" if bold else ""
+        line: list[tuple[list[kit.Piece], str]] = [([(stt, style)], "center"), ([(text, style)], "left")]
+        line += [([(_fig(alloc.get(c), lang), style)], "right") for c in cols]
+        line += [([(_fig(disb.get(c), lang), style)], "right") for c in cols]
+        line += [([(_pct(rate, lang) if alloc else "", style)], "right"), ([note], "left")]
+        lines.append(line)
+    pen.rows(table, lines, 11)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from docx.document import Document
 
 from ...messages import msg
 from ...models import is_missing
@@ -82,8 +81,8 @@ class Tables:
         )
 
 
-def _heading(doc: Document, text: str, level: int) -> None:
-    doc.add_heading(text, level)
+def _heading(pen: kit.Pen, text: str, level: int) -> None:
+    pen.heading(text, level)
 
 
 def _total_sentence(key: str, row: dict[str, Any], t: Tables, **params: Any) -> str:
@@ -99,20 +98,20 @@ def _total_sentence(key: str, row: dict[str, Any], t: Tables, **params: Any) -> 
     return text + words.remaining(row, lang) + "."
 
 
-def _year_part(doc: Document, t: Tables, number: str, row: dict[str, Any], unit: str | None) -> None:
+def _year_part(pen: kit.Pen, t: Tables, number: str, row: dict[str, Any], unit: str | None) -> None:
     """One budget year's part: its total, a placeholder for the assessment, then its projects."""
     lang = t.lang
     by, ey = int(row["budget_year"]), int(row["execution_year"])
-    _heading(doc, f"{number}. {words.part_title(by, ey, lang)}", 2 if number.count(".") == 0 else 3)
+    _heading(pen, f"{number}. {words.part_title(by, ey, lang)}", 2 if number.count(".") == 0 else 3)
     key = "report.total_carried" if by != ey else "report.total_year"
     sentence = _total_sentence(key, row, t, budget_year=by, execution_year=ey)
-    kit.body(doc, [sentence + " ", (msg("report.assessment", lang), "h") if unit is not None else ""])
+    pen.body([sentence + " ", (msg("report.assessment", lang), "h") if unit is not None else ""])
     scope = "province" if unit is None else "unit"
     for project in t.groups(scope, "project", unit or "", budget_year=by, execution_year=ey):
-        _project(doc, t, project, unit)
+        _project(pen, t, project, unit)
 
 
-def _project(doc: Document, t: Tables, row: dict[str, Any], unit: str | None) -> None:
+def _project(pen: kit.Pen, t: Tables, row: dict[str, Any], unit: str | None) -> None:
     """``- Dự án 6: …: kế hoạch vốn …`` then one paragraph per sub-project (and source)."""
     lang = t.lang
     p = int(row["project"])
@@ -122,7 +121,7 @@ def _project(doc: Document, t: Tables, row: dict[str, Any], unit: str | None) ->
     # A project without sub-projects and with one source: its key's status belongs to this paragraph.
     alone = len(keys) == 1 and keys[0]["sub_project"] is None
     tail = _key_tail(keys[0], t, unit) if alone else []
-    kit.body(doc, [(head, "b"), text, *tail])
+    pen.body([(head, "b"), text, *tail])
     if alone:
         return
     sources = {(k["sub_project"], k["source"]) for k in keys}
@@ -133,7 +132,7 @@ def _project(doc: Document, t: Tables, row: dict[str, Any], unit: str | None) ->
             src = msg("report.source", lang, source=msg(f"source.{k['source']}", lang))
             label = f"{label} ({src})" if label else src
         line = words.figures(k, lang) + words.remaining(k, lang) + "."
-        kit.body(doc, [(f"+ {label}: ", "b"), line, *_key_tail(k, t, unit)])
+        pen.body([(f"+ {label}: ", "b"), line, *_key_tail(k, t, unit)])
 
 
 def _key_tail(k: dict[str, Any], t: Tables, unit: str | None) -> list[kit.Piece]:
@@ -144,34 +143,34 @@ def _key_tail(k: dict[str, Any], t: Tables, unit: str | None) -> list[kit.Piece]
     return out
 
 
-def results(doc: Document, t: Tables) -> None:
+def results(pen: kit.Pen, t: Tables) -> None:
     """I. KẾT QUẢ THỰC HIỆN: one part per budget year (carried-over funds first); with several
     units the consolidated totals first, then one part per unit."""
     lang = t.lang
-    _heading(doc, msg("report.results", lang), 1)
+    _heading(pen, msg("report.results", lang), 1)
     if len(t.units) <= 1:
         unit = t.units[0] if t.units else ""
         for i, year in enumerate(t.groups("unit", "year", unit), 1):
-            _year_part(doc, t, str(i), year, unit)
+            _year_part(pen, t, str(i), year, unit)
         return
-    _heading(doc, f"1. {msg('report.part_all_units', lang)}", 2)
+    _heading(pen, f"1. {msg('report.part_all_units', lang)}", 2)
     for total in t.groups("province", "total"):
-        kit.body(doc, [_total_sentence("report.total_units", total, t, count=len(t.units))])
+        pen.body([_total_sentence("report.total_units", total, t, count=len(t.units))])
     for j, year in enumerate(t.groups("province", "year"), 1):
-        _year_part(doc, t, f"1.{j}", year, None)
+        _year_part(pen, t, f"1.{j}", year, None)
     for i, unit in enumerate(t.units, 2):
-        _heading(doc, f"{i}. {unit}", 2)
+        _heading(pen, f"{i}. {unit}", 2)
         for total in t.groups("unit", "unit", unit):
-            kit.body(doc, [_total_sentence("report.total_unit", total, t)])
+            pen.body([_total_sentence("report.total_unit", total, t)])
         for j, year in enumerate(t.groups("unit", "year", unit), 1):
-            _year_part(doc, t, f"{i}.{j}", year, unit)
+            _year_part(pen, t, f"{i}.{j}", year, unit)
 
 
-def proposals(doc: Document, rows: list[dict[str, Any]], lang: str) -> None:
+def proposals(pen: kit.Pen, rows: list[dict[str, Any]], lang: str) -> None:
     """II. ĐỀ XUẤT ĐIỀU CHỈNH VỐN: ceiling against proposal per sub-project, or a placeholder."""
-    _heading(doc, msg("report.proposals", lang), 1)
+    _heading(pen, msg("report.proposals", lang), 1)
     if not rows:
-        kit.body(doc, [(msg("report.proposals_none", lang), "h")])
+        pen.body([(msg("report.proposals_none", lang), "h")])
         return
     for n, r in enumerate(rows, 1):
         what = words.project_title(int(r["project"]), lang)
@@ -199,4 +198,4 @@ def proposals(doc: Document, rows: list[dict[str, Any]], lang: str) -> None:
         parts: list[kit.Piece] = [f"{n}. {text}"]
         if reason:
             parts.append(" " + msg("report.proposal_reason", lang, reason=reason))
-        kit.body(doc, parts)
+        pen.body(parts)
