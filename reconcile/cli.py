@@ -214,6 +214,20 @@ def run(
                 click.echo(_finding_line(f, lang), err=True)
             click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
             sys.exit(EXIT_USAGE)
+        from .report_run import RUN_MAX_KEYS, fits_in_run
+
+        report = not no_report and fits_in_run(result)
+        if not no_report and not report:
+            click.echo(
+                msg(
+                    "cli.report_too_big",
+                    lang,
+                    keys=len(result.latest),
+                    limit=RUN_MAX_KEYS,
+                    folder=str(folder),
+                ),
+                err=True,
+            )
         write_outputs(
             result,
             out,
@@ -221,7 +235,7 @@ def run(
             annotate=not no_annotate,
             on_locked=on_locked,
             early=early,
-            report=not no_report,
+            report=report,
         )
     finally:
         early.close()

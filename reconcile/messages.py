@@ -466,6 +466,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "proposals.title": {"vi": "ĐỀ XUẤT ĐIỀU CHỈNH VỐN SỰ NGHIỆP CÁC NĂM TIẾP THEO (đơn vị tính: triệu đồng)", "en": "ĐỀ XUẤT ĐIỀU CHỈNH VỐN SỰ NGHIỆP CÁC NĂM TIẾP THEO (đơn vị tính: triệu đồng)"},
     "proposals.hint": {"vi": "Mỗi dòng một dự án/tiểu dự án của một năm. Đặt tệp vào thư mục số liệu: báo cáo rà soát sẽ có phần II. Đề xuất điều chỉnh vốn.", "en": "One row per project/sub-project and year. Put this file in the data folder: the review report then has part II, proposed adjustments."},
     "cli.proposals_written": {"vi": "Đã tạo biểu mẫu đề xuất điều chỉnh vốn: {path}", "en": "Proposals form written: {path}"},
+    "cli.report_too_big": {"vi": "Chưa tạo báo cáo rà soát (.docx): thư mục có {keys} khoản mục (quá {limit}). Chạy riêng: reconcile report \"{folder}\"", "en": "The review report (.docx) was not written: the folder holds {keys} keys (over {limit}). Write it on its own: reconcile report \"{folder}\""},
     "cli.report_written": {"vi": "Đã ghi báo cáo rà soát: {path}", "en": "Review report written: {path}"},
 }
 # fmt: on

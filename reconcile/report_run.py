@@ -12,6 +12,16 @@ from .models import Result
 
 REPORT_NAME = "bao-cao-ra-soat.docx"
 
+#: ``reconcile run`` writes the report beside the other outputs up to this many keys (about a second
+#: of writing); a bigger folder (a whole province, the nation) gets it from ``reconcile report``, so
+#: that a run does not wait minutes for a document of thousands of pages nobody asked for.
+RUN_MAX_KEYS = 2000
+
+
+def fits_in_run(result: Result) -> bool:
+    """Whether ``reconcile run`` writes the report of ``result`` (see :data:`RUN_MAX_KEYS`)."""
+    return len(result.latest) <= RUN_MAX_KEYS
+
 
 def report_job(result: Result, lang: str = "vi") -> Callable[[Path], None]:
     """A writer ``fn(path)`` of the report of ``result`` (settings and proposals read now, so that a

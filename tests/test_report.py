@@ -191,7 +191,12 @@ def test_page_layout_fonts_and_numbering(reports: dict[str, Path]) -> None:
     first = doc.sections[0]
     assert _mm(first.page_width, first.page_height) == (210, 297)
     assert first.orientation == WD_ORIENT.PORTRAIT
-    assert _mm(first.top_margin, first.bottom_margin, first.left_margin, first.right_margin) == (20, 20, 30, 15)
+    assert _mm(first.top_margin, first.bottom_margin, first.left_margin, first.right_margin) == (
+        20,
+        20,
+        30,
+        15,
+    )
     normal = doc.styles["Normal"]
     assert normal.font.name == "Times New Roman" and normal.font.size == Pt(14)
     for level in (1, 2):
@@ -255,8 +260,13 @@ def test_seed_figures_in_vietnamese_style(reports: dict[str, Path]) -> None:
         ],
     )
     # What remains, the deadline, the monthly amount needed and the status sentence of each key.
-    assert "còn 6.208,5 triệu đồng phải giải ngân trước 31/12/2023, bình quân 2.052,6 triệu đồng/tháng" in body
-    assert body.count("Tiến độ giải ngân chậm so với tiến độ cần đạt (74,8% kế hoạch vốn đến ngày 30/09/2023)") == 4
+    assert (
+        "còn 6.208,5 triệu đồng phải giải ngân trước 31/12/2023, bình quân 2.052,6 triệu đồng/tháng" in body
+    )
+    assert (
+        body.count("Tiến độ giải ngân chậm so với tiến độ cần đạt (74,8% kế hoạch vốn đến ngày 30/09/2023)")
+        == 4
+    )
 
 
 def test_report_figures_are_the_workbooks(reports: dict[str, Path]) -> None:
@@ -267,7 +277,9 @@ def test_report_figures_are_the_workbooks(reports: dict[str, Path]) -> None:
     for r in latest:
         alloc, disb = float(r["allocated"]), float(r["disbursed"])
         rate = f"{float(r['rate']) * 100:.1f}".replace(".", ",")
-        assert f"kế hoạch vốn {_vi(alloc)} triệu đồng, đã giải ngân {_vi(disb)} triệu đồng, đạt {rate}%" in text
+        assert (
+            f"kế hoạch vốn {_vi(alloc)} triệu đồng, đã giải ngân {_vi(disb)} triệu đồng, đạt {rate}%" in text
+        )
 
 
 def test_placeholders_are_highlighted(reports: dict[str, Path]) -> None:
@@ -296,7 +308,16 @@ def test_appendix_table_in_the_form_of_the_input_sheet(reports: dict[str, Path])
     assert rows["Nguồn vốn năm 2022 kéo dài thực hiện năm 2023"][2] == "1.571,6"
     assert rows["Nguồn vốn năm 2023"][:3] == ["II", "Nguồn vốn năm 2023", "6.616"]
     sub = [r for r in table.rows if r.cells[1].text == "Tiểu dự án 1: Giảm nghèo về thông tin"]
-    assert [c.text for c in sub[0].cells][2:] == ["1.551", "1.551", "", "1.054,7", "1.054,7", "", "68,0", "Chậm tiến độ"]
+    assert [c.text for c in sub[0].cells][2:] == [
+        "1.551",
+        "1.551",
+        "",
+        "1.054,7",
+        "1.054,7",
+        "",
+        "68,0",
+        "Chậm tiến độ",
+    ]
 
 
 def test_same_result_same_bytes(reports: dict[str, Path], tmp_path: Path) -> None:
@@ -351,7 +372,10 @@ def test_report_settings_override_the_header(reports: dict[str, Path]) -> None:
     text = _text(reports["multi"])
     assert "Kính gửi: Ủy ban nhân dân tỉnh" in text
     signature = " ".join(c.text for c in doc.tables[1].rows[0].cells)
-    _in_order(signature, ["Nơi nhận:", "- Như trên;", "- Lưu: VT, BTXH.", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A"])
+    _in_order(
+        signature,
+        ["Nơi nhận:", "- Như trên;", "- Lưu: VT, BTXH.", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A"],
+    )
 
 
 def test_proposals_part(reports: dict[str, Path]) -> None:
@@ -396,7 +420,10 @@ def test_unit_without_carried_over_funds(reports: dict[str, Path]) -> None:
     assert _headings(path) == ["I. KẾT QUẢ THỰC HIỆN", "1. Nguồn vốn năm 2023", "II. ĐỀ XUẤT ĐIỀU CHỈNH VỐN"]
     text = _text(path)
     assert "kéo dài" not in text
-    assert "Tổng nguồn vốn sự nghiệp năm 2023 là 800 triệu đồng; đến ngày 30/09/2023 đã giải ngân 200 triệu đồng, đạt 25,0%" in text
+    assert (
+        "Tổng nguồn vốn sự nghiệp năm 2023 là 800 triệu đồng; đến ngày 30/09/2023 đã giải ngân 200 triệu đồng, đạt 25,0%"
+        in text
+    )
     # A unit written in mixed case keeps its name; its initials make the number prefix.
     assert "/BC-SNV" in Document(str(path)).tables[0].rows[0].cells[0].text
     assert "Sở Nội vụ báo cáo kết quả rà soát" in text
@@ -523,3 +550,19 @@ def test_pdf_of_the_other_reports(pdfs: dict[str, Path]) -> None:
     _in_order(english, ["I. RESULTS", "1,571.6 million VND", "6,616 million VND"])
     no_carry = _flat(lo.pdf_page_texts(pdfs["no_carry"]))
     assert "1. Nguồn vốn năm 2023" in no_carry and "kéo dài" not in no_carry
+
+
+def test_run_leaves_a_very_big_report_to_the_report_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reconcile.report_run as report_run
+
+    monkeypatch.setattr(report_run, "RUN_MAX_KEYS", 3)  # workbooks/ holds 4 keys
+    done = _run("run", str(WORKBOOKS), "--out", str(tmp_path / "run"), "--no-annotate")
+    assert done.exit_code == 0, done.output
+    assert not (tmp_path / "run" / REPORT).exists()
+    assert (tmp_path / "run" / "reconciliation.xlsx").is_file()
+    assert "Chưa tạo báo cáo rà soát (.docx): thư mục có 4 khoản mục (quá 3)" in done.output
+    assert "reconcile report" in done.output
+    done = _run("report", str(WORKBOOKS), "--out", str(tmp_path / "report"))
+    assert done.exit_code == 0 and (tmp_path / "report" / REPORT).is_file()

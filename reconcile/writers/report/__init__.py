@@ -16,7 +16,7 @@ import pandas as pd
 
 from ...messages import msg
 from ...models import Result
-from .body import Tables, records
+from .body import KEY_FIELDS, Tables, records
 from .fields import Field, ReportFields, resolve, unit_in_sentence
 
 
@@ -58,8 +58,8 @@ def write_report(
     fields = resolve(config or {}, result.units, _superiors(result), as_of, _year(result), lang)
     t = Tables(
         totals=records(totals),
-        latest=records(result.latest),
-        consolidated=records(result.consolidated),
+        latest=records(result.latest, KEY_FIELDS),
+        consolidated=records(result.consolidated, KEY_FIELDS),
         units=list(result.units),
         target=result.settings.target,
         as_of=as_of,

@@ -8,7 +8,7 @@ rows and words them, it adds nothing up.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -17,11 +17,33 @@ from ...messages import msg
 from ...models import is_missing
 from . import kit, words
 
+#: The columns of ``latest`` and ``consolidated`` the report words.
+KEY_FIELDS = (
+    "unit",
+    "budget_year",
+    "execution_year",
+    "project",
+    "sub_project",
+    "source",
+    "allocated",
+    "disbursed",
+    "rate",
+    "shortfall",
+    "status",
+    "expected_rate",
+    "projection",
+    "deadline",
+    "days_left",
+    "required_monthly",
+)
 
-def records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
-    """The rows of ``df`` as dicts, pandas' missing values as None."""
+
+def records(df: pd.DataFrame | None, columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The rows of ``df`` (only ``columns`` when given) as dicts, pandas' missing values as None."""
     if df is None or len(df) == 0:
         return []
+    if columns is not None:
+        df = df.loc[:, [c for c in columns if c in df.columns]]
     out = []
     for row in df.to_dict("records"):
         out.append({str(k): (None if is_missing(v) else v) for k, v in row.items()})
@@ -43,42 +65,38 @@ class Tables:
     target: float
     as_of: dt.date | None
     lang: str
+    _groups: dict[tuple[Any, ...], list[dict[str, Any]]] = field(default_factory=dict, init=False)
+    _keys: dict[tuple[Any, ...], list[dict[str, Any]]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        # Each part asks for its rows by key: index them once (a national folder has ~20,000 units).
+        for r in sorted(self.totals, key=_year_project):
+            unit = "" if r["scope"] == "province" else r["unit"]
+            self._groups.setdefault((r["scope"], r["level"], unit), []).append(r)
+        for source, rows in ((None, self.consolidated), ("unit", self.latest)):
+            for r in sorted(rows, key=_sub_source):
+                unit = None if source is None else r["unit"]
+                key = (unit, r["budget_year"], r["execution_year"], r["project"])
+                self._keys.setdefault(key, []).append(r)
 
     def groups(self, scope: str, level: str, unit: str = "", **keys: Any) -> list[dict[str, Any]]:
         """The totals rows of one scope and level (and unit, years, project), in key order."""
-        rows = [
-            r
-            for r in self.totals
-            if r["scope"] == scope
-            and r["level"] == level
-            and (scope == "province" or r["unit"] == unit)
-            and all(r.get(k) == v for k, v in keys.items())
-        ]
-        return sorted(
-            rows,
-            key=lambda r: (r.get("budget_year") or 0, r.get("execution_year") or 0, r.get("project") or 0),
-        )
+        rows = self._groups.get((scope, level, "" if scope == "province" else unit), [])
+        return [r for r in rows if all(r.get(k) == v for k, v in keys.items())] if keys else rows
 
     def keys(
         self, unit: str | None, budget_year: int, execution_year: int, project: int
     ) -> list[dict[str, Any]]:
         """The per-key rows of one project (``unit`` None: the consolidated rows)."""
-        source = self.consolidated if unit is None else self.latest
-        rows = [
-            r
-            for r in source
-            if (unit is None or r["unit"] == unit)
-            and r["budget_year"] == budget_year
-            and r["execution_year"] == execution_year
-            and r["project"] == project
-        ]
-        return sorted(
-            rows,
-            key=lambda r: (
-                -1 if r["sub_project"] is None else r["sub_project"],
-                _SOURCE_ORDER.get(r["source"], 9),
-            ),
-        )
+        return self._keys.get((unit, budget_year, execution_year, project), [])
+
+
+def _year_project(r: dict[str, Any]) -> tuple[int, int, int]:
+    return (r.get("budget_year") or 0, r.get("execution_year") or 0, r.get("project") or 0)
+
+
+def _sub_source(r: dict[str, Any]) -> tuple[int, int]:
+    return (-1 if r["sub_project"] is None else r["sub_project"], _SOURCE_ORDER.get(r["source"], 9))
 
 
 def _heading(pen: kit.Pen, text: str, level: int) -> None:
