@@ -58,7 +58,7 @@ class Picture:
     """One picture: which printed page of which output, and how much of it."""
 
     name: str
-    source: str  # "workbook" or "annotated"
+    source: str  # "workbook", "annotated" or "report"
     title: str  # text that the page shows (a sheet's title)
     max_height_pt: float | None = None  # keep only the top of the content
 
@@ -69,6 +69,7 @@ PICTURES: tuple[Picture, ...] = (
     Picture("canh-bao.png", "workbook", msg("wb.findings_title")),
     Picture("du-lieu.png", "workbook", msg("wb.data_title"), max_height_pt=170),
     Picture("ban-sao-co-ghi-chu.png", "annotated", "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN"),
+    Picture("bao-cao-ra-soat.png", "report", "KẾT QUẢ THỰC HIỆN"),
 )
 
 
@@ -165,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     """Render every picture of the guide into docs/images."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="keep the run and the PDFs in this folder")
+    parser.add_argument("--only", action="append", help="render only this picture (a name in PICTURES)")
     args = parser.parse_args(argv)
     if not lo.available():
         raise SystemExit(
@@ -191,9 +193,14 @@ def main(argv: list[str] | None = None) -> int:
             staged[key] = stage / f"{key}.xlsx"
             shutil.copyfile(path, staged[key])
         pdfs = dict(zip(staged, office.pdf(list(staged.values()), work / "pdf"), strict=True))
+        # The review report is a Writer document: its own export filter.
+        sources["report"] = out / "bao-cao-ra-soat.docx"
+        (pdfs["report"],) = office.convert([sources["report"]], "pdf:writer_pdf_Export", work / "pdf")
 
         IMAGES.mkdir(parents=True, exist_ok=True)
         for pic in PICTURES:
+            if args.only and pic.name not in args.only:
+                continue
             pdf = pdfs[pic.source]
             page = find_page(pdf, pic.title)
             box = content_box(pdf, page, work / "scratch", pic.max_height_pt)
