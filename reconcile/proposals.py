@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from .models import Result, is_missing
+from .models import Finding, Result, cell_ref, is_missing
 from .numbers import parse_number
 from .text import fold
 
@@ -46,20 +46,32 @@ def _int(value: Any) -> int | None:
     return int(parsed.value)
 
 
-def _rows(grid: list[list[Any]]) -> list[dict[str, Any]] | None:
-    """The proposals of one sheet's rows, None when the sheet has no proposals header."""
+def _rows(
+    grid: list[list[Any]], rel: str = "", sheet: str = "", findings: list[Finding] | None = None
+) -> list[dict[str, Any]] | None:
+    """The proposals of one sheet's rows, None when the sheet has no proposals header; an amount
+    that cannot be read becomes a ``not_a_number`` finding in ``findings``."""
     for top, row in enumerate(grid[:_HEADER_ROWS]):
         cols = _columns(row)
         if cols is None:
             continue
         out = []
-        for r in grid[top + 1 :]:
+        for r0, r in enumerate(grid[top + 1 :], top + 1):
             cell = {f: (r[c] if c < len(r) else None) for f, c in cols.items()}
             year, project = _int(cell["year"]), _int(cell["project"])
             if year is None or project is None:
                 continue  # a blank or note row
             sub = _int(cell["sub_project"])
-            ceiling, proposal = parse_number(cell["ceiling"]).value, parse_number(cell["proposal"]).value
+            amounts = {}
+            for f in ("ceiling", "proposal"):
+                parsed = parse_number(cell[f])
+                amounts[f] = parsed.value
+                if parsed.kind == "invalid" and findings is not None:
+                    where = cell_ref(r0, cols[f])
+                    findings.append(
+                        Finding("not_a_number", rel, sheet, where, params={"value": str(cell[f])})
+                    )
+            ceiling, proposal = amounts["ceiling"], amounts["proposal"]
             # An amount that cannot be read leaves the difference unknown, never a guess.
             diff = None if ceiling is None or proposal is None else round(proposal - ceiling, 6)
             reason = "" if is_missing(cell["reason"]) else " ".join(str(cell["reason"]).split())
@@ -78,20 +90,21 @@ def _rows(grid: list[list[Any]]) -> list[dict[str, Any]] | None:
     return None
 
 
-def _grids(path: Path) -> list[list[list[Any]]]:
-    """The first rows of each sheet of a spreadsheet or CSV (empty when it cannot be read)."""
+def _grids(path: Path) -> list[tuple[str, list[list[Any]]]]:
+    """(name, rows) of each sheet of a spreadsheet or CSV (none when it cannot be read); a CSV's one
+    sheet is named after the file, as the reader names it."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
             text = path.read_text(encoding="utf-8-sig")
             dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
-            return [[list(r) for r in csv.reader(io.StringIO(text), dialect)]]
+            return [(path.stem, [list(r) for r in csv.reader(io.StringIO(text), dialect)])]
         if suffix in (".xlsx", ".xlsm"):
             from openpyxl import load_workbook
 
             wb = load_workbook(path, read_only=True, data_only=True)
             try:
-                return [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
+                return [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
             finally:
                 wb.close()
     except Exception:
@@ -103,6 +116,9 @@ def _grids(path: Path) -> list[list[list[Any]]]:
 def find_proposals(result: Result) -> Any:
     """The proposals table of the input folder (pandas DataFrame), or None when it holds none.
 
+    Amounts that cannot be read are added to ``result.findings`` (the workbook and findings.csv,
+    written after the report's job is made, list them).
+
     Only files that yielded no line item are looked at (a proposals sheet holds none), so a folder
     of monthly reports costs nothing here.
     """
@@ -110,15 +126,18 @@ def find_proposals(result: Result) -> Any:
 
     used = set(result.items["file"].unique()) if len(result.items) else set()
     rows: list[dict[str, Any]] = []
+    findings: list[Finding] = []
     found = False
     for file in result.files:
         if file.rel in used or file.path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
             continue
-        for grid in _grids(file.path):
-            got = _rows(grid)
+        for sheet, grid in _grids(file.path):
+            got = _rows(grid, file.rel, sheet, findings)
             if got is not None:
                 found = True
                 rows.extend(got)
+    if findings:
+        result.findings = sorted(result.findings + findings, key=lambda f: f.sort_key())
     if not found:
         return None
     table = pd.DataFrame(rows, columns=["year", *FIELDS[1:3], "ceiling", "proposal", "difference", "reason"])

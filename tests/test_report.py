@@ -566,3 +566,62 @@ def test_run_leaves_a_very_big_report_to_the_report_command(
     assert "reconcile report" in done.output
     done = _run("report", str(WORKBOOKS), "--out", str(tmp_path / "report"))
     assert done.exit_code == 0 and (tmp_path / "report" / REPORT).is_file()
+
+
+def test_proposals_csv_with_an_unreadable_amount(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(WORKBOOKS, folder)
+    (folder / "de-xuat.csv").write_text(
+        "Năm;Dự án;Tiểu dự án;Mức vốn thông báo;Nhu cầu đề xuất;Lý do\n"
+        "2024;6;1;3.500;4.000,5;Cần thêm\n2025;7;2;abc;100;Giữ\n",
+        encoding="utf-8",
+    )
+    done = _run("run", str(folder), "--out", str(tmp_path / "out"), "--no-annotate")
+    assert done.exit_code == 0, done.output
+    text = _text(tmp_path / "out" / REPORT)
+    assert "nhu cầu đề xuất 4.000,5 triệu đồng (tăng 500,5 triệu đồng so với mức thông báo)" in text
+    # The unreadable ceiling is unknown in the report, never 0, and a finding names its cell.
+    assert "mức vốn thông báo chưa xác định" in text
+    with (tmp_path / "out" / "findings.csv").open(encoding="utf-8-sig") as fh:
+        rows = [(r["code"], r["cell"]) for r in csv.DictReader(fh) if r["file"] == "de-xuat.csv"]
+    assert ("not_a_number", "D3") in rows
+
+
+def test_a_sentence_for_every_status() -> None:
+    from reconcile.models import STATUSES
+    from reconcile.writers.report.words import status_sentence
+
+    row = {"deadline": None, "expected_rate": 0.5, "projection": 10.0}
+    sentences = {
+        code: status_sentence({**row, "status": code}, 1.0, None, "vi") for code in (*STATUSES, "incomplete")
+    }
+    assert len(set(sentences.values())) == len(sentences)  # each its own sentence
+    assert not any(s.startswith("Tình trạng:") for s in sentences.values())  # none falls back
+    assert "chưa đầy đủ" in sentences["incomplete"]
+    assert status_sentence({**row, "status": "new_code"}, 1.0, None, "vi").startswith("Tình trạng:")
+
+
+def test_totals_stand_in_keeps_unknown_figures_unknown(tmp_path: Path) -> None:
+    """The stand-in for Result.totals (deleted at merge): its columns, and no partial sums."""
+    import math
+
+    from reconcile.models import Settings
+    from reconcile.pipeline import run_folder
+    from reconcile.report_totals_standin import TOTALS_COLUMNS, build_totals
+
+    result = run_folder(WORKBOOKS, Settings())
+    totals = build_totals(result)
+    assert tuple(totals.columns) == TOTALS_COLUMNS
+    year = totals[(totals["scope"] == "unit") & (totals["level"] == "year")]
+    assert sorted(year["allocated"].round(1)) == [1571.6, 6616.0]
+    result.latest.loc[0, "allocated"] = float("nan")
+    totals = build_totals(result)
+    unit = totals[(totals["scope"] == "unit") & (totals["level"] == "unit")].iloc[0]
+    assert math.isnan(unit["allocated"]) and unit["disbursed"] == pytest.approx(1453.6)
+    # The report says so in words, and the appendix leaves the cell empty.
+    from reconcile.writers.report import write_report
+
+    write_report(result, totals, tmp_path / REPORT)
+    text = _text(tmp_path / REPORT)
+    assert "Tiểu dự án 1: Giảm nghèo về thông tin: kế hoạch vốn chưa xác định (có ô số liệu không đọc được)" in text
+    assert "Tổng nguồn vốn sự nghiệp năm 2022 kéo dài thực hiện năm 2023 là chưa xác định" in text
