@@ -623,5 +623,54 @@ def test_totals_stand_in_keeps_unknown_figures_unknown(tmp_path: Path) -> None:
 
     write_report(result, totals, tmp_path / REPORT)
     text = _text(tmp_path / REPORT)
-    assert "Tiểu dự án 1: Giảm nghèo về thông tin: kế hoạch vốn chưa xác định (có ô số liệu không đọc được)" in text
+    assert (
+        "Tiểu dự án 1: Giảm nghèo về thông tin: kế hoạch vốn chưa xác định (có ô số liệu không đọc được)"
+        in text
+    )
     assert "Tổng nguồn vốn sự nghiệp năm 2022 kéo dài thực hiện năm 2023 là chưa xác định" in text
+
+
+def test_projects_without_sub_projects(tmp_path: Path) -> None:
+    """Dự án 2 and 5 have no sub-projects: the project line carries the figures (and, with two
+    sources, one line per source; an over-disbursed source says so)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _layout_b(
+        folder / "huyen-a-2023-09.xlsx",
+        "UBND huyện A",
+        "30/9/2023",
+        [
+            ["UBND huyện A", 2023, 2023, 2, None, "Đa dạng hóa sinh kế", "NSTW", 900, 450, ""],
+            ["UBND huyện A", 2023, 2023, 5, None, "Nhà ở", "NSTW", 300, 0, ""],
+            ["UBND huyện A", 2023, 2023, 5, None, "Nhà ở", "NSĐP", 100, 120, ""],
+        ],
+    )
+    done = _run("report", str(folder), "--out", str(tmp_path / "out"))
+    assert done.exit_code == 0, done.output
+    text = _text(tmp_path / "out" / REPORT)
+    _in_order(
+        text,
+        [
+            "- Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo: kế hoạch vốn 900 triệu đồng, đã giải ngân 450 triệu đồng",
+            "Tiến độ giải ngân chậm",
+            "[Nêu nội dung đã triển khai",
+            "- Dự án 5: Hỗ trợ nhà ở cho hộ nghèo, hộ cận nghèo trên địa bàn các huyện nghèo: kế hoạch vốn 400 triệu đồng",
+            "+ nguồn NSTW: kế hoạch vốn 300 triệu đồng",
+            "+ nguồn NSĐP: kế hoạch vốn 100 triệu đồng, đã giải ngân 120 triệu đồng, đạt 120,0%. Số giải ngân vượt kế hoạch vốn",
+        ],
+    )
+    table = Document(str(tmp_path / "out" / REPORT)).tables[-1]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert [
+        "1",
+        "Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo",
+        "900",
+        "900",
+        "",
+        "450",
+        "450",
+        "",
+        "50,0",
+        "Chậm tiến độ",
+    ] in rows
+    assert ["+", "NSĐP", "100", "", "100", "120", "", "120", "120,0", "Vượt kế hoạch"] in rows

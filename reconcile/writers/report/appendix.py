@@ -43,12 +43,12 @@ class _Rows:
             (stt, text, bold, {"ALL": row["allocated"]}, {"ALL": row["disbursed"]}, row["rate"], "")
         )
 
-    def key(self, stt: str, text: str, k: dict[str, Any]) -> None:
+    def key(self, stt: str, text: str, k: dict[str, Any], bold: bool = False) -> None:
         cols = ["ALL"] + ([k["source"]] if k["source"] in _SPLIT_SOURCES else [])
         alloc = dict.fromkeys(cols, k["allocated"])
         disb = dict.fromkeys(cols, k["disbursed"])
         note = status_label(str(k["status"]), self.lang) if k.get("status") else ""
-        self.rows.append((stt, text, False, alloc, disb, k["rate"], note))
+        self.rows.append((stt, text, bold, alloc, disb, k["rate"], note))
 
 
 def _project_rows(rows: _Rows, t: Tables, unit: str | None, year: dict[str, Any]) -> None:
@@ -57,8 +57,12 @@ def _project_rows(rows: _Rows, t: Tables, unit: str | None, year: dict[str, Any]
     by, ey = int(year["budget_year"]), int(year["execution_year"])
     for n, project in enumerate(t.groups(scope, "project", unit or "", budget_year=by, execution_year=ey), 1):
         p = int(project["project"])
-        rows.group(str(n), words.project_title(p, lang), project)
         keys = t.keys(unit, by, ey, p)
+        if len(keys) == 1 and keys[0]["sub_project"] is None:
+            # A project without sub-projects and with one source is its own line: the key's row.
+            rows.key(str(n), words.project_title(p, lang), keys[0], bold=True)
+            continue
+        rows.group(str(n), words.project_title(p, lang), project)
         subs = [k["sub_project"] for k in keys]
         for k in keys:
             src = msg(f"source.{k['source']}", lang)
@@ -73,10 +77,6 @@ def _project_rows(rows: _Rows, t: Tables, unit: str | None, year: dict[str, Any]
             if k is next(x for x in keys if x["sub_project"] == k["sub_project"]):
                 rows.group("-", label, None, bold=False)
             rows.key("+", src, k)
-        if len(keys) == 1 and keys[0]["sub_project"] is None:
-            # The project is its own line: its note is the key's status.
-            stt, text, bold, a, d, r, _ = rows.rows[-1]
-            rows.rows[-1] = (stt, text, bold, a, d, r, status_label(str(keys[0]["status"]), lang))
 
 
 def _year_rows(rows: _Rows, t: Tables, unit: str | None) -> None:
