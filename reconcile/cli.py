@@ -13,12 +13,15 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, clicktext
 from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReconcileError
-from .messages import msg
+from .messages import MESSAGES, msg
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: Runs of more files than this show their phases (a small run is over before a bar would help).
 PROGRESS_MIN_FILES = 8
+#: The exit status of a run stopped with Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 
 def _lang_option(f: F) -> F:
@@ -27,24 +30,15 @@ def _lang_option(f: F) -> F:
         type=click.Choice(["vi", "en"]),
         default="vi",
         show_default=True,
-        help="Ngôn ngữ của kết quả và thông báo / language of the output and messages.",
+        help="help.lang",
     )(f)
 
 
 def _reading_options(f: F) -> F:
-    f = click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi (traceback) / show tracebacks.")(f)
-    f = click.option(
-        "--strict", is_flag=True, help="Thoát mã 1 khi có lỗi / exit 1 when error findings exist."
-    )(f)
-    f = click.option(
-        "--target", default="100", show_default=True, help="Mục tiêu giải ngân (%) / disbursement target (%)."
-    )(f)
-    f = click.option(
-        "--as-of",
-        "as_of",
-        default=None,
-        help="Ngày đánh giá, vd 30/9/2023 / evaluation date, e.g. 2023-09-30.",
-    )(f)
+    f = click.option("--debug", is_flag=True, help="help.debug")(f)
+    f = click.option("--strict", is_flag=True, help="help.strict")(f)
+    f = click.option("--target", default="100", show_default=True, help="help.target")(f)
+    f = click.option("--as-of", "as_of", default=None, help="help.as_of")(f)
     return _lang_option(f)
 
 
@@ -63,8 +57,11 @@ def _handle_errors(f: F) -> F:
             click.echo(exc.message(lang), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("", err=True)
-            sys.exit(130)
+            # Outputs are renamed into place only at the end of a run: nothing of it was kept.
+            if sys.stderr.isatty():
+                click.echo("", err=True)  # past the ^C the terminal printed
+            click.echo(msg("cli.interrupted", lang), err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except Exception as exc:
             if debug:
                 raise
@@ -96,32 +93,34 @@ def _settings(lang: str, as_of: str | None, target: str, strict: bool, annotate:
     return Settings(target=pct / 100, lang=lang, as_of=date, strict=strict, annotate=annotate)
 
 
-def _run_with_progress(
-    folder: Path,
+def _read_and_reconcile(
+    paths: tuple[Path, ...],
     settings: Any,
+    phases: Any,
     exclude: list[Path],
+    on_found: Callable[[list[Path]], None] | None = None,
     on_items: Callable[[Any, list[Path]], None] | None = None,
 ) -> Any:
-    from .pipeline import run_folder
+    """Run the pipeline on the folder or files given (./workbooks when none), its phases shown once
+    the run proves big enough."""
+    from .pipeline import run_paths
 
-    state: dict[str, Any] = {}
+    def found(files: list[Path]) -> None:
+        phases.enabled = len(files) > PROGRESS_MIN_FILES
+        if on_found:
+            on_found(files)
 
-    def on_start(n: int) -> None:
-        if n > PROGRESS_MIN_FILES and sys.stderr.isatty():
-            bar = click.progressbar(length=n, label=msg("cli.progress", settings.lang), file=sys.stderr)
-            state["bar"] = bar.__enter__()
+    return run_paths(
+        _inputs(paths), settings, exclude=exclude, phases=phases, on_found=found, on_items=on_items
+    )
 
-    def progress(k: int) -> None:
-        if "bar" in state:
-            state["bar"].update(k)
 
-    try:
-        return run_folder(
-            folder, settings, exclude=exclude, progress=progress, on_start=on_start, on_items=on_items
-        )
-    finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
+def _inputs(paths: tuple[Path, ...]) -> list[Path]:
+    return list(paths) or [Path("workbooks")]
+
+
+def _inputs_text(paths: tuple[Path, ...]) -> str:
+    return ", ".join(str(p) for p in _inputs(paths))
 
 
 def _finding_line(f: Any, lang: str) -> str:
@@ -151,6 +150,21 @@ def _done_line(result: Any, lang: str, out: str) -> str:
     )
 
 
+def _checked_line(result: Any, lang: str) -> str:
+    """The closing line of ``check``: what was read and what was found (nothing was written)."""
+    levels = [f.level for f in result.findings]
+    return msg(
+        "cli.checked",
+        lang,
+        files=len(result.files),
+        items=len(result.items),
+        keys=len(result.latest),
+        errors=levels.count("error"),
+        warnings=levels.count("warning"),
+        infos=levels.count("info"),
+    )
+
+
 def _exit_code(result: Any, strict: bool) -> int:
     from .pipeline import nothing_readable
 
@@ -159,39 +173,100 @@ def _exit_code(result: Any, strict: bool) -> int:
     return EXIT_FINDINGS if strict and result.has_errors else EXIT_OK
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="reconcile")
-def cli() -> None:
-    """Đối chiếu giải ngân vốn sự nghiệp Chương trình MTQG giảm nghèo bền vững.
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(msg("cli.version", clicktext.active_lang(), version=__version__))
+        ctx.exit()
 
-    Reconcile monthly disbursement spreadsheets: `reconcile run` reads every spreadsheet in the folder
-    (default ./workbooks) and writes a highlighted workbook, annotated copies and CSVs (default ./output).
-    """
+
+class _HelpInLanguage(click.Command):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click makes the option once and keeps it: its help is set again for each language.
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = msg("help.help", clicktext.active_lang())
+        return option
+
+
+class _Command(_HelpInLanguage):
+    """A command whose summary in ``reconcile --help`` comes whole from the catalogue."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return msg(f"cli.summary.{self.name}", clicktext.active_lang())
+
+
+class _Group(_HelpInLanguage, click.Group):
+    """The ``reconcile`` group: click's own words, the commands' help and the options' help in the
+    language asked with ``--lang`` (Vietnamese by default), even for an error before it is parsed."""
+
+    command_class = _Command
+
+    def main(self, args: Any = None, *posargs: Any, **kwargs: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        lang = clicktext.lang_from_args(argv)
+        clicktext.activate(lang)
+        self.help = msg("cli.help.reconcile", lang)
+        self.subcommand_metavar = msg("cli.metavar.command", lang)
+        for command in [self, *self.commands.values()]:
+            if command is not self:
+                command.help = msg(f"cli.help.{command.name}", lang)
+            command.options_metavar = msg("cli.metavar.options", lang)
+            for param in command.params:
+                _translate_param(param, lang)
+        return super().main(argv, *posargs, **kwargs)
+
+
+def _translate_param(param: click.Parameter, lang: str) -> None:
+    """Show an option's help (written as a catalogue key) and an argument's name in ``lang``."""
+    if isinstance(param, click.Argument):
+        param.metavar = msg(f"cli.metavar.{param.name}", lang)
+        return
+    if not isinstance(param, click.Option):
+        return
+    if f"cli.metavar.{param.name}" in MESSAGES:
+        param.metavar = msg(f"cli.metavar.{param.name}", lang)
+    key = getattr(param, "help_key", None) or param.help
+    if key and key.startswith("help."):
+        param.help_key = key  # type: ignore[attr-defined]
+        param.help = msg(key, lang)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version, help="help.version"
+)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default=None, help="help.lang")
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
+    """Đối chiếu giải ngân vốn sự nghiệp Chương trình MTQG giảm nghèo bền vững."""
+    if lang:
+        # ``reconcile --lang en run`` means the same as ``reconcile run --lang en``.
+        ctx.default_map = {name: {"lang": lang} for name in ctx.command.commands}  # type: ignore[attr-defined]
 
 
 @cli.command()
-@click.argument("folder", type=click.Path(path_type=Path), default="workbooks")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--out",
     "out",
     type=click.Path(path_type=Path),
     default="output",
     show_default=True,
-    help="Thư mục kết quả / output folder.",
+    help="help.out",
 )
-@click.option("--no-annotate", is_flag=True, help="Không tạo bản sao có ghi chú / skip the annotated copies.")
-@click.option("--no-report", is_flag=True, help="Không tạo báo cáo rà soát (.docx) / skip the review report.")
+@click.option("--no-annotate", is_flag=True, help="help.no_annotate")
+@click.option("--no-report", is_flag=True, help="help.no_report")
 @click.option(
     "--on-locked",
     type=click.Choice(["fail", "rename"]),
     default="fail",
     show_default=True,
-    help="Khi tệp kết quả đang mở trong Excel / when an output is open in Excel.",
+    help="help.on_locked",
 )
 @_reading_options
 @_handle_errors
 def run(
-    folder: Path,
+    paths: tuple[Path, ...],
     out: Path,
     no_annotate: bool,
     no_report: bool,
@@ -203,16 +278,30 @@ def run(
     debug: bool,
 ) -> None:
     """Đọc, đối chiếu và ghi kết quả / read, reconcile and write the outputs."""
+    from .atomic import OutputLock, ensure_output_dir, remove_leftover_temps
     from .output import EarlyItems, write_outputs
+    from .progress import ConsolePhases
 
     settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
+    phases = ConsolePhases(lang)
     early = EarlyItems(out, on_locked)
+    lock = OutputLock(out)
+    made_out = not out.exists()
+
+    def take_output_folder(files: list[Path]) -> None:
+        # Before any file is read: a second run into the same folder stops at once.
+        ensure_output_dir(out, files)
+        lock.acquire()
+        remove_leftover_temps(out)
+
     try:
-        result = _run_with_progress(folder, settings, exclude=[out], on_items=early.start)
+        result = _read_and_reconcile(
+            paths, settings, phases, exclude=[out], on_found=take_output_folder, on_items=early.start
+        )
         if _exit_code(result, strict) == EXIT_USAGE:
             for f in result.findings:
                 click.echo(_finding_line(f, lang), err=True)
-            click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
+            click.echo(msg("cli.nothing_readable", lang, folder=_inputs_text(paths)), err=True)
             sys.exit(EXIT_USAGE)
         from .report_run import RUN_MAX_KEYS, fits_in_run
 
@@ -224,7 +313,7 @@ def run(
                     lang,
                     keys=len(result.latest),
                     limit=RUN_MAX_KEYS,
-                    folder=str(folder),
+                    folder=_inputs_text(paths),
                 ),
                 err=True,
             )
@@ -235,55 +324,64 @@ def run(
             annotate=not no_annotate,
             on_locked=on_locked,
             early=early,
+            phases=phases,
             report=report,
         )
     finally:
         early.close()
+        lock.release()
+        if made_out and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # made for a run that wrote nothing: not left behind empty
     click.echo(_done_line(result, lang, str(out)))
     sys.exit(_exit_code(result, strict))
 
 
 @cli.command()
-@click.argument("folder", type=click.Path(path_type=Path), default="workbooks")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_reading_options
 @_handle_errors
-def check(folder: Path, lang: str, as_of: str | None, target: str, strict: bool, debug: bool) -> None:
+def check(
+    paths: tuple[Path, ...], lang: str, as_of: str | None, target: str, strict: bool, debug: bool
+) -> None:
     """Chỉ đọc và kiểm tra, in các cảnh báo / read and validate only, print the findings."""
+    from .progress import ConsolePhases
+
     settings = _settings(lang, as_of, target, strict, annotate=False)
-    result = _run_with_progress(folder, settings, exclude=[])
+    result = _read_and_reconcile(paths, settings, ConsolePhases(lang), exclude=[])
     for f in result.findings:
         click.echo(_finding_line(f, lang))
     if _exit_code(result, strict) == EXIT_USAGE:
-        click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
+        click.echo(msg("cli.nothing_readable", lang, folder=_inputs_text(paths)), err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(_done_line(result, lang, "-"))
+    click.echo(_checked_line(result, lang))
     sys.exit(_exit_code(result, strict))
 
 
 @cli.command()
-@click.argument("folder", type=click.Path(path_type=Path), default="workbooks")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--out",
     "out",
     type=click.Path(path_type=Path),
     default="output",
     show_default=True,
-    help="Thư mục kết quả / output folder.",
+    help="help.out",
 )
 @_reading_options
 @_handle_errors
 def report(
-    folder: Path, out: Path, lang: str, as_of: str | None, target: str, strict: bool, debug: bool
+    paths: tuple[Path, ...], out: Path, lang: str, as_of: str | None, target: str, strict: bool, debug: bool
 ) -> None:
     """Chỉ viết báo cáo rà soát (.docx) / write only the review report."""
+    from .progress import ConsolePhases
     from .report_run import write_report_to
 
     settings = _settings(lang, as_of, target, strict, annotate=False)
-    result = _run_with_progress(folder, settings, exclude=[out])
+    result = _read_and_reconcile(paths, settings, ConsolePhases(lang), exclude=[out])
     if _exit_code(result, strict) == EXIT_USAGE:
         for f in result.findings:
             click.echo(_finding_line(f, lang), err=True)
-        click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
+        click.echo(msg("cli.nothing_readable", lang, folder=_inputs_text(paths)), err=True)
         sys.exit(EXIT_USAGE)
     path = write_report_to(result, out, lang)
     click.echo(msg("cli.report_written", lang, path=str(path)))
@@ -297,7 +395,7 @@ def report(
     "proposals",
     type=click.Path(path_type=Path),
     default=None,
-    help="Tạo biểu mẫu đề xuất điều chỉnh vốn tại đây / write the proposals form here.",
+    help="help.proposals",
 )
 @_lang_option
 @click.option("--debug", is_flag=True, hidden=True)
@@ -323,6 +421,9 @@ def main() -> None:
     and every writer process joined, and freeing a national run's million objects one by one only
     delayed the prompt (~0.2 s).
     """
+    from .console import setup
+
+    setup()  # before the first word: no console or pipe encoding can make a message fail
     try:
         cli(prog_name="reconcile")
         code: int = 0

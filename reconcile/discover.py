@@ -7,15 +7,17 @@ a reader touches one). Every skipped file becomes a ``skipped_file`` finding who
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import UsageError
 from .models import Finding
+from .names import long_path, name_order, nfc, short_path
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -30,6 +32,11 @@ _OUTPUT_NAME_RE = re.compile(
     r"(reconciliation|summary|findings|line_items)(?: \([0-9]+\))?\.(xlsx|csv)", re.IGNORECASE
 )
 
+#: In the output folder: the list of annotated copies the tool wrote (see
+#: :func:`reconcile.output.remove_stale_copies`) and the lock a run holds while it writes there.
+MANIFEST_FILE = ".reconcile-manifest.json"
+LOCK_FILE = ".reconcile.lock"
+
 #: Temp files of :func:`reconcile.atomic.atomic_write` left behind by a killed run.
 TEMP_PREFIX = ".~reconcile-"
 
@@ -43,6 +50,8 @@ _SILENT_NAMES = frozenset(
         ".localized",
         "icon\r",
         "reconcile.toml",
+        MANIFEST_FILE,
+        LOCK_FILE,
         ".spotlight-v100",
         ".trashes",
         ".fseventsd",
@@ -81,6 +90,12 @@ def is_output_folder(names: Iterable[str]) -> bool:
         if m:
             stems.add(m.group(1).lower())
     return "reconciliation" in stems or {"summary", "findings"} <= stems
+
+
+def is_spreadsheet_name(name: str) -> bool:
+    """True for a name with a spreadsheet's extension (one the tool reads or recognises)."""
+    suffix = os.path.splitext(name.lower())[1]
+    return suffix in SPREADSHEET_SUFFIXES or suffix in UNSUPPORTED_SUFFIXES
 
 
 def skip_reason(name: str) -> str | None:
@@ -189,7 +204,7 @@ class _Walker:
         subfolders: list[tuple[Path, str, bool]] = []
         for entry in entries:
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
-            child = Path(entry.path)
+            child = Path(long_path(entry.path))  # Windows: a deep folder's files stay reachable
             try:
                 is_dir = entry.is_dir()  # follows links
             except OSError:
@@ -263,21 +278,39 @@ class _Walker:
     def result(self) -> Discovered:
         files: list[Path] = []
         seen: dict[str, str] = {}
-        for rel, path, linked in sorted(self.candidates, key=lambda c: c[0]):
+        named: dict[str, tuple[str, Path]] = {}
+        # Sorted by the composed (NFC) name, the composed twin first: the order, and so which file
+        # wins a tie, is the same whether macOS (NFD) or Windows (NFC) wrote the names.
+        for rel, path, linked in sorted(self.candidates, key=lambda c: name_order(c[0])):
             real = os.path.normcase(self._real(path, rel, linked))
             first = seen.get(real)
             if first is not None:
                 self.skip(rel, "reason.same_file", other=first)
                 continue
+            # The same name written twice, composed and decomposed (a folder copied from a Mac
+            # beside its original): one report when the bytes are the same too, read once.
+            twin = named.get(nfc(rel))
+            if twin is not None and _same_bytes(twin[1], path):
+                self.skip(rel, "reason.same_name", other=twin[0])
+                continue
             seen[real] = rel
+            named.setdefault(nfc(rel), (rel, path))
             files.append(path)
         findings = sorted(self.findings, key=lambda f: (f.file or "", f.params.get("reason_key", "")))
         return Discovered(files=files, findings=findings)
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    """True when files ``a`` and ``b`` hold the same bytes (False when either cannot be read)."""
+    try:
+        return os.stat(a).st_size == os.stat(b).st_size and filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
+
+
 def _is_within(path: str, ancestor: str) -> bool:
     """True when real path ``path`` is ``ancestor`` or lies under it."""
-    path, ancestor = os.path.normcase(path), os.path.normcase(ancestor)
+    path, ancestor = os.path.normcase(short_path(path)), os.path.normcase(short_path(ancestor))
     try:
         return os.path.commonpath([path, ancestor]) == ancestor
     except ValueError:  # different drives on Windows
@@ -319,3 +352,66 @@ def _windows_hidden(entry: os.DirEntry[str]) -> bool:
     except OSError:
         return False
     return bool(attrs & _WINDOWS_HIDDEN)
+
+
+def discover_paths(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> tuple[Path, Discovered]:
+    """The spreadsheets named by ``paths`` (folders, files or both) and the folder their relative
+    names start from: the folder itself when one folder is given, else the deepest folder holding
+    every path.
+
+    A file given by name is read even where a folder walk would skip it for its place (e.g. hidden
+    folders), but a lock file, a non-spreadsheet or one of the tool's outputs is still skipped with a
+    finding. Raises :class:`~reconcile.errors.UsageError` when a path does not exist.
+    """
+    given = [Path(p) for p in paths]
+    for path in given:
+        if not path.exists():
+            key = "cli.file_missing" if is_spreadsheet_name(path.name) else "cli.folder_missing"
+            raise UsageError(key, folder=str(path), file=str(path))
+    if len(given) == 1 and given[0].is_dir():
+        return given[0], discover(given[0], exclude)
+    bases = [p if p.is_dir() else p.parent for p in given]
+    root = Path(os.path.commonpath([os.path.abspath(b) for b in bases]))
+    findings: list[Finding] = []
+    candidates: list[tuple[str, Path]] = []
+    for path in given:
+        rel = _rel_to(path, root)
+        if path.is_dir():
+            found = discover(path, exclude)
+            prefix = "" if rel == "." else rel + "/"
+            findings += [
+                replace(f, file=prefix + f.file if f.file and f.file != "." else rel) for f in found.findings
+            ]
+            candidates += [(_rel_to(p, root), p) for p in found.files]
+            continue
+        reason = skip_reason(path.name)
+        if reason is None and not path.is_file():
+            reason = "reason.not_regular"
+        if reason:
+            params = {"suffix": path.suffix} if reason == "reason.unsupported_spreadsheet" else {}
+            findings.append(Finding("skipped_file", file=rel, params={"reason_key": reason, **params}))
+        elif reason is None:
+            candidates.append((rel, path))
+    files: list[Path] = []
+    seen: dict[str, str] = {}
+    for rel, path in sorted(candidates, key=lambda c: c[0]):
+        real = os.path.normcase(os.path.realpath(path))
+        if real in seen:
+            if seen[real] != rel:
+                findings.append(
+                    Finding(
+                        "skipped_file",
+                        file=rel,
+                        params={"reason_key": "reason.same_file", "other": seen[real]},
+                    )
+                )
+            continue
+        seen[real] = rel
+        files.append(path)
+    findings.sort(key=lambda f: (f.file or "", f.params.get("reason_key", "")))
+    return root, Discovered(files=files, findings=findings)
+
+
+def _rel_to(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``, POSIX separators (``.`` for the root itself)."""
+    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()

@@ -43,6 +43,8 @@ FINDING_SEVERITY: dict[str, Severity] = {
     "ambiguous_number": "warning",
     "unreadable_file": "error",
     "skipped_file": "info",
+    "as_of_before_report": "warning",
+    "as_of_after_reports": "warning",
     "skipped_sheet": "info",
     "no_header": "warning",
     "parts_dropped": "info",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import json
 import multiprocessing
 import sys
 from collections.abc import Callable
@@ -12,9 +14,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write, ensure_output_dir
+from .atomic import Staging, atomic_write, ensure_output_dir, write_temp
+from .discover import MANIFEST_FILE
 from .errors import InputFileError, OutputError
 from .models import Finding, Result
+from .progress import Phases
 
 WORKBOOK_NAME = "reconciliation.xlsx"
 SUMMARY_NAME = "summary.csv"
@@ -57,15 +61,17 @@ class EarlyItems:
 
         ensure_output_dir(self.out, inputs)
         target = self.out / ITEMS_NAME
-        self.child = _Child(
-            target, partial(atomic_write, target, partial(write_line_items, items), self.on_locked)
-        )
+        self.child = _Child(target, partial(write_temp, target, partial(write_line_items, items)))
 
     def close(self) -> None:
-        """Wait for a writer that was started and not handed to :func:`write_outputs`."""
+        """Wait for a writer that was started and not handed to :func:`write_outputs`, and remove
+        what it wrote (the run did not get as far as its outputs)."""
         if self.child is not None:
-            self.child.result()
+            tmp, _ = self.child.result()
             self.child = None
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
 
 
 def write_outputs(
@@ -75,59 +81,152 @@ def write_outputs(
     annotate: bool = True,
     on_locked: str = "fail",
     early: EarlyItems | None = None,
+    phases: Phases | None = None,
     report: bool = True,
 ) -> Written:
     """Annotated copies first (their findings belong in the reports), then the CSVs and the workbook.
 
-    ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`);
+    Every file is written to a temp file and all are renamed into place at the end (see
+    :class:`~reconcile.atomic.Staging`): a run stopped part-way leaves the previous outputs as they
+    were. ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`);
     ``report``: also the review report (SPEC 8).
     """
     from .writers.csv import write_findings, write_line_items, write_summary
     from .writers.workbook import write_workbook
 
+    phases = phases or Phases()
     ensure_output_dir(out, [f.path for f in result.files])
-    written = Written()
     report_jobs: list[tuple[Path, Callable[[Path], None]]] = []
     if report:
         from .report_run import REPORT_NAME, report_job
 
         # Built first: a bad [report] table in reconcile.toml stops the run before anything is written.
         report_jobs.append((out / REPORT_NAME, report_job(result, lang)))
+    with Staging(on_locked) as staging:
+        if annotate:
+            _stage_annotated(result, out, lang, staging, phases)
+        jobs: list[tuple[Path, Callable[[Path], None]]] = [
+            (out / SUMMARY_NAME, lambda p: write_summary(result.summary, p)),
+            (out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang)),
+            (out / ITEMS_NAME, lambda p: write_line_items(result.items, p)),
+            (out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang)),
+            *report_jobs,
+        ]
+        started: dict[str, _Child] = {}
+        if early is not None and early.child is not None and early.out == out:
+            started[ITEMS_NAME], early.child = early.child, None
+        with phases.phase("writing"):
+            _stage_all(jobs, _side_by_side(len(result.items)), started, staging)
     if annotate:
-        from .writers.annotate import annotate_to, annotated_name
+        # Only after the new copies are in place: a run stopped before leaves the old ones listed.
+        folder = out / ANNOTATED_DIR
+        remove_stale_copies(out, [p for p in staging.written if folder in p.parents])
+    return Written(list(staging.written))
 
-        extra: list[Finding] = []
-        for i in _files_to_annotate(result):
+
+def _stage_annotated(result: Result, out: Path, lang: str, staging: Staging, phases: Phases) -> None:
+    """Write the annotated copies to temp files in ``out/annotated``; their findings (a copy that
+    cannot be made, notes that did not fit) join the run's findings."""
+    from .names import annotated_names, long_path
+    from .writers.annotate import annotate_to
+
+    extra: list[Finding] = []
+    # Named together: two inputs Windows or macOS would take for one name get two copies.
+    copy_names = annotated_names(f.rel for f in result.files)
+    todo = _files_to_annotate(result)
+    with phases.phase("annotating", len(todo)) as step:
+        for i in todo:
             file = result.files[i]
-            target = out / ANNOTATED_DIR / annotated_name(file.rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = Path(long_path(str(out / ANNOTATED_DIR / copy_names[file.rel])))
+            staging.makedirs(target.parent)
             notes: list[Finding] = []
 
             def _annotate(tmp: Path, file=file, notes=notes) -> None:
                 notes.extend(annotate_to(result, file, tmp, lang))
 
             try:
-                written.paths.append(atomic_write(target, _annotate, on_locked))
+                staging.write(target, _annotate)
             except InputFileError as exc:
                 # One copy that cannot be made never stops the reports: it becomes a finding.
                 extra.append(
                     Finding("annotate_failed", file.rel, params={"reason_key": exc.key, **exc.params})
                 )
             extra.extend(notes)
-        if extra:
-            result.findings = sorted(result.findings + extra, key=lambda f: f.sort_key())
-    jobs: list[tuple[Path, Callable[[Path], None]]] = [
-        (out / SUMMARY_NAME, lambda p: write_summary(result.summary, p)),
-        (out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang)),
-        (out / ITEMS_NAME, lambda p: write_line_items(result.items, p)),
-        (out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang)),
-        *report_jobs,
-    ]
-    started: dict[str, _Child] = {}
-    if early is not None and early.child is not None and early.out == out:
-        started[ITEMS_NAME], early.child = early.child, None
-    written.paths.extend(_write_all(jobs, on_locked, _side_by_side(len(result.items)), started))
-    return written
+            step(1)
+    if extra:
+        result.findings = sorted(result.findings + extra, key=lambda f: f.sort_key())
+
+
+#: In the output folder: the annotated copies the tool wrote, with the size and modification time
+#: each had, so that a later run removes the copies of inputs that are gone, and only those.
+MANIFEST_NAME = MANIFEST_FILE
+
+
+def remove_stale_copies(out: Path, copies: list[Path]) -> list[Path]:
+    """Record ``copies`` (this run's annotated copies) in the manifest and remove the copies an
+    earlier run recorded that this run did not write (their input was deleted, renamed or no
+    longer needs a copy). A recorded file whose size or time has changed since is someone else's
+    now and is left alone, as is anything never recorded. Returns the files removed."""
+    folder = out / ANNOTATED_DIR
+    manifest = out / MANIFEST_NAME
+    before = _read_manifest(manifest)
+    now: dict[str, list[int]] = {}
+    for path in copies:
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            now[path.relative_to(folder).as_posix()] = [st.st_size, st.st_mtime_ns]
+    removed: list[Path] = []
+    for rel, stamp in sorted(before.items()):
+        if rel in now or not _safe_rel(rel):
+            continue
+        path = folder / rel
+        try:
+            st = path.stat()
+            if [st.st_size, st.st_mtime_ns] == stamp:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    for path in removed:
+        _remove_empty_parents(path.parent, out)
+    text = json.dumps({"version": 1, "annotated": now}, ensure_ascii=False, indent=1, sort_keys=True)
+    atomic_write(manifest, lambda tmp: _write_text(tmp, text + "\n"))
+    return removed
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _read_manifest(manifest: Path) -> dict[str, list[int]]:
+    """The copies an earlier run recorded; nothing when there is no manifest or it is damaged."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        copies = data["annotated"]
+        return {
+            str(rel): [int(v) for v in stamp]
+            for rel, stamp in copies.items()
+            if isinstance(stamp, list) and len(stamp) == 2
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _safe_rel(rel: str) -> bool:
+    """A recorded name that stays inside the annotated folder (a tampered manifest cannot reach out)."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and ":" not in rel and ".." not in parts and "" not in parts
+
+
+def _remove_empty_parents(folder: Path, out: Path) -> None:
+    """Remove ``folder`` and its parents up to ``out/annotated`` (included) while they are empty."""
+    stop = out
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()  # fails on a folder that is not empty: nothing of anyone's is removed
+        except OSError:
+            return
+        folder = folder.parent
 
 
 #: From this many line items on, the two big CSVs are written by forked processes while this one
@@ -151,19 +250,31 @@ def _write_all(
     parallel: bool,
     started: dict[str, _Child] | None = None,
 ) -> list[Path]:
-    """Write each (target, writer) atomically, the big CSVs in child processes when ``parallel``
-    (which the caller decides with :func:`_side_by_side`).
+    """Write each (target, writer) and rename them into place together (see :func:`_stage_all`);
+    the paths come back in the order of ``jobs``."""
+    with Staging(on_locked) as staging:
+        _stage_all(jobs, parallel, started, staging)
+    return staging.written
+
+
+def _stage_all(
+    jobs: list[tuple[Path, Callable[[Path], None]]],
+    parallel: bool,
+    started: dict[str, _Child] | None,
+    staging: Staging,
+) -> None:
+    """Write each (target, writer) to a temp file staged in ``staging``, the big CSVs in child
+    processes when ``parallel`` (which the caller decides with :func:`_side_by_side`).
 
     ``started`` maps output names to children already writing them (their jobs are not run again).
-    The paths come back in the order of ``jobs``; when several fail, the first failing job's error
-    is raised, as if they had been written in turn.
+    The files are staged in the order of ``jobs``; when several fail, the first failing job's error
+    is raised, as if they had been written in turn (the staging then still renames the files that
+    were complete, as writing them in turn would have left them).
     """
     started = started or {}
-    if not started and not parallel:
-        return [atomic_write(target, fn, on_locked) for target, fn in jobs]
     background = {ITEMS_NAME, SUMMARY_NAME} if parallel else set()
     children = {
-        i: started.get(target.name) or _Child(target, partial(atomic_write, target, fn, on_locked))
+        i: started.get(target.name) or _Child(target, partial(write_temp, target, fn))
         for i, (target, fn) in enumerate(jobs)
         if target.name in background or target.name in started
     }
@@ -172,21 +283,24 @@ def _write_all(
         for i, (target, fn) in enumerate(jobs):
             if i not in children:
                 try:
-                    outcomes[i] = (atomic_write(target, fn, on_locked), None)
+                    outcomes[i] = (write_temp(target, fn), None)
                 except Exception as exc:
                     outcomes[i] = (None, exc)
+                    if not children:
+                        break  # written in turn: the first failure ends the run
     finally:
-        # Even when this process is interrupted, no child is left writing behind its back.
+        # Even when this process is interrupted, no child is left writing behind its back, and every
+        # temp file it wrote is staged (so that an interrupted run removes it).
         for i, child in children.items():
             outcomes[i] = child.result()
-    paths: list[Path] = []
-    for i in range(len(jobs)):
-        path, error = outcomes[i]
+        for i in sorted(outcomes):
+            tmp = outcomes[i][0]
+            if tmp is not None:
+                staging.add(tmp, jobs[i][0])
+    for i in sorted(outcomes):
+        error = outcomes[i][1]
         if error is not None:
             raise error
-        assert path is not None
-        paths.append(path)
-    return paths
 
 
 class _Child:

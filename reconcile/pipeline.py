@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, replace
 from operator import attrgetter
@@ -13,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .config import load_config
-from .discover import Discovered, discover
+from .discover import Discovered, discover, discover_paths, is_spreadsheet_name
 from .errors import UsageError
-from .models import FileResult, LineItem, Result, Settings, SheetResult
+from .models import FileResult, Finding, LineItem, Result, Settings, SheetResult
+from .progress import Phases
 from .reader import read_file, relative_name
 
 #: Below this many files, starting worker processes costs more than it saves.
@@ -54,7 +57,12 @@ Packed = tuple[Any, ...]
 
 def _start_worker(collecting: bool) -> None:
     """In a new worker: leave the objects it inherited from the parent out of garbage collection
-    (they live as long as the worker), and collect as the parent did before the pool started."""
+    (they live as long as the worker), and collect as the parent did before the pool started.
+
+    Ctrl-C is left to the parent, which stops the pool: a worker interrupted on its own would print
+    a traceback of its own."""
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()
     if collecting:
         gc.enable()
@@ -115,13 +123,18 @@ def read_all(
             with ProcessPoolExecutor(
                 max_workers=workers, initializer=_start_worker, initargs=(collecting,)
             ) as pool:
-                packed_results = pool.map(_read_packed, jobs, chunksize=chunk)
-                if while_waiting:
-                    while_waiting()
-                for path, packed in zip(paths, packed_results, strict=True):
-                    results.append(_unpack(packed, path))
-                    if progress:
-                        progress(1)
+                try:
+                    packed_results = pool.map(_read_packed, jobs, chunksize=chunk)
+                    if while_waiting:
+                        while_waiting()
+                    for path, packed in zip(paths, packed_results, strict=True):
+                        results.append(_unpack(packed, path))
+                        if progress:
+                            progress(1)
+                except BaseException:
+                    # Ctrl-C: wait only for the chunks being read, not for every file still queued.
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
         finally:
             if collecting:
                 gc.enable()
@@ -149,26 +162,45 @@ def run_folder(
     folder: Path,
     settings: Settings,
     exclude: list[Path] | None = None,
-    progress: Progress | None = None,
-    on_start: Callable[[int], None] | None = None,
+    phases: Phases | None = None,
+    on_found: Callable[[list[Path]], None] | None = None,
     on_items: Callable[[Any, list[Path]], None] | None = None,
 ) -> Result:
-    """Read and reconcile every spreadsheet in ``folder``.
+    """Read and reconcile every spreadsheet in ``folder`` (see :func:`run_paths`)."""
+    return run_paths([folder], settings, exclude, phases, on_found, on_items)
 
-    ``on_items(items, inputs)`` gets the item table as soon as the engine has built it, with the
-    input files' paths (the outputs can start while the engine finishes).
+
+def run_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    exclude: list[Path] | None = None,
+    phases: Phases | None = None,
+    on_found: Callable[[list[Path]], None] | None = None,
+    on_items: Callable[[Any, list[Path]], None] | None = None,
+) -> Result:
+    """Read and reconcile the spreadsheets in ``paths``: one folder, or files and folders whose
+    names are then taken relative to the folder holding them all (see
+    :func:`reconcile.discover.discover_paths`).
+
+    ``on_found(files)`` gets the files to read before any is read; ``on_items(items, inputs)`` gets
+    the item table as soon as the engine has built it, with the input files' paths (the outputs can
+    start while the engine finishes). ``phases`` is told when reading and reconciling start.
     """
-    settings = settings_for(folder, settings)
-    found = find_inputs(folder, exclude)
-    if on_start:
-        on_start(len(found.files))
-    # The engine (and pandas, ~0.3 s to import) loads while the workers read: the readers need neither.
-    files = read_all(found.files, folder, settings, progress, while_waiting=_load_engine)
-    from .engine import reconcile
+    phases = phases or Phases()
+    root, found = find_paths(paths, exclude)
+    settings = settings_for(root, settings)
+    if on_found:
+        on_found(found.files)
+    with phases.phase("reading", len(found.files)) as step:
+        # The engine (and pandas, ~0.3 s to import) loads while the workers read: the readers need
+        # neither.
+        files = read_all(found.files, root, settings, step, while_waiting=_load_engine)
+    with phases.phase("reconciling"):
+        from .engine import reconcile
 
-    early = (lambda items: on_items(items, found.files)) if on_items else None
-    _keep_freed_memory()
-    result = reconcile(files, settings, folder, on_items=early)
+        early = (lambda items: on_items(items, found.files)) if on_items else None
+        _keep_freed_memory()
+        result = reconcile(files, settings, root, on_items=early)
     for file in files:
         # Their items now live in result.items; keeping both copies doubled the memory a national
         # run needs while its outputs are written.
@@ -176,9 +208,54 @@ def run_folder(
             sheet.items = []
             sheet.columns = None
     _give_back_memory()
-    if found.findings:
-        result.findings = sorted(result.findings + found.findings, key=lambda f: f.sort_key())
+    extra = found.findings + as_of_findings(result, settings)
+    if extra:
+        result.findings = sorted(result.findings + extra, key=lambda f: f.sort_key())
     return result
+
+
+def find_paths(paths: Sequence[Path], exclude: list[Path] | None = None) -> tuple[Path, Discovered]:
+    """The folder the inputs' names start from and the spreadsheets to read in ``paths``; no
+    spreadsheet at all is a usage error."""
+    # One folder (or one missing path that names no spreadsheet): the folder run as before.
+    single = len(paths) == 1 and not paths[0].is_file()
+    if single and (paths[0].is_dir() or not is_spreadsheet_name(paths[0].name)):
+        return paths[0], find_inputs(paths[0], exclude)
+    root, found = discover_paths(paths, exclude or [])
+    if not found.files:
+        raise UsageError("cli.no_spreadsheet", files=", ".join(str(p) for p in paths))
+    return root, found
+
+
+#: --as-of later than the latest report by more than this many days is worth a word.
+AS_OF_GAP_DAYS = 31
+
+
+def as_of_findings(result: Result, settings: Settings) -> list[Finding]:
+    """Warnings about an --as-of the reports do not bear out: one per file whose reports are later
+    than it (they were left out), and one when it lies more than a month after the latest report."""
+    as_of = settings.as_of
+    items = result.items
+    if as_of is None or not len(items):
+        return []
+    periods = items[["file", "period"]].dropna()
+    if not len(periods):
+        return []
+    latest = periods.groupby("file", sort=True)["period"].max()
+    findings = [
+        Finding("as_of_before_report", file=str(file), params={"period": period, "as_of": as_of})
+        for file, period in latest.items()
+        if period > as_of
+    ]
+    newest = max(latest)
+    if (as_of - newest).days > AS_OF_GAP_DAYS:
+        findings.append(
+            Finding(
+                "as_of_after_reports",
+                params={"as_of": as_of, "latest": newest, "days": (as_of - newest).days},
+            )
+        )
+    return findings
 
 
 #: glibc's mallopt parameters (malloc.h) and the values the engine runs with: blocks up to 32 MB (the

@@ -23,6 +23,7 @@ from . import catalogue
 from .grid import Grid, load
 from .header import Column, Table, find_tables, source_of, year_tag
 from .models import CellRefs, Coded, FileResult, Finding, LineItem, SheetResult, cell_ref
+from .names import short_path
 from .numbers import (
     Convention,
     Parsed,
@@ -1183,6 +1184,7 @@ def _unit_text(raw: Any) -> str:
 def relative_name(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` with POSIX separators (the name findings and CSVs use)."""
     try:
-        return PurePosixPath(Path(os.path.relpath(path, root))).as_posix()
+        # Without the extended prefix a deep Windows path has (reconcile.names.long_path).
+        return PurePosixPath(Path(os.path.relpath(short_path(str(path)), short_path(str(root))))).as_posix()
     except ValueError:
         return path.name

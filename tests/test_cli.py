@@ -30,10 +30,16 @@ def test_version() -> None:
 
 @pytest.mark.parametrize("command", ["run", "check", "template"])
 def test_every_command_has_help(command: str) -> None:
-    code, out, _ = _run(command, "--help")
+    code, out, _ = _run(command, "--help", "--lang", "en")
     assert code == 0
     assert "Usage:" in out
     # Every option is explained (no bare option lines).
+    assert out.count("--") >= 2
+    # Vietnamese (the default) has click's words translated too.
+    code, out, _ = _run(command, "--help")
+    assert code == 0
+    assert out.startswith("Cách dùng: ") and f" {command} [TÙY_CHỌN]" in out.splitlines()[0]
+    assert "Usage" not in out and "Show this message" not in out
     assert out.count("--") >= 2
 
 
@@ -229,7 +235,7 @@ def test_installed_command_runs_in_subprocess(tmp_path: Path, examples_dir: Path
         cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "Read 1 files, 5 line items, 5 keys; 0 errors, 0 warnings." in proc.stdout
+    assert "Checked 1 files, 5 line items, 5 keys: 0 errors, 0 warnings, 0 for information." in proc.stdout
     assert "Traceback" not in proc.stderr
 
 

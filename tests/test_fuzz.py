@@ -550,8 +550,8 @@ def good_items(index: int) -> int:
 
 
 def _summary_items(line: str) -> int:
-    """The line-item count of the 'Đã đọc N tệp, M dòng số liệu, ...' line."""
-    assert line.startswith("Đã đọc 2 tệp, "), line
+    """The line-item count of check's closing 'Đã kiểm tra N tệp, M dòng số liệu, ...' line."""
+    assert line.startswith("Đã kiểm tra 2 tệp, "), line
     return int(line.split(", ")[1].split()[0])
 
 

@@ -49,13 +49,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import InputFileError, OutputError
 from ..messages import finding_message, fmt_amount, fmt_date, fmt_number, fmt_rate, msg, status_label
 from ..models import KEY_COLUMNS, SEVERITY_ORDER, FileResult, Finding, Result, is_missing
+from ..names import annotated_names
 from .palette import SEVERITY_COLOURS, STATUS_COLOURS
 
 AUTHOR = "reconcile"
 #: Between the user's own note and ours, so that theirs is never lost or mixed up with ours.
 SEPARATOR = "-" * 24
 NATIVE_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-CONVERTED_SUFFIXES = frozenset({".xls", ".ods", ".csv"})
 #: A safety net only: the reader refuses zip bombs before a file ever gets here.
 MAX_UNPACKED_BYTES = 1 << 30
 _MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell or note
@@ -72,25 +72,14 @@ _BAD_TITLE_RE = re.compile(r"[\\/?*\[\]:]")
 
 
 def annotated_name(rel: str, all_rels: Iterable[str] = ()) -> str:
-    """The relative output name of input ``rel``: sub-folders kept, .xls/.ods/.csv become .xlsx.
+    """The relative output name of input ``rel``: sub-folders kept, .xls/.ods/.csv become .xlsx,
+    every part legal on Windows and in NFC (see :func:`reconcile.names.annotated_names`).
 
     ``all_rels`` are the other inputs of the run: where a converted name would collide with another
-    input's (``a.csv`` beside ``a.xlsx``), the old extension is kept in the name: ``a (csv).xlsx``.
-    Names are compared case-insensitively, as Windows and macOS file systems do.
+    input's (``a.csv`` beside ``a.xlsx``), the old extension is kept in the name: ``a (csv).xlsx``;
+    names Windows or macOS would take for one (by case, by Unicode normalisation) are numbered.
     """
-    path = _safe_rel(rel)
-    suffix = path.suffix.lower()
-    if suffix not in CONVERTED_SUFFIXES:
-        return path.as_posix()
-    plain = path.with_suffix(".xlsx").as_posix()
-    clash = any(
-        _safe_rel(other).as_posix() != path.as_posix()
-        and _default_name(_safe_rel(other)).casefold() == plain.casefold()
-        for other in all_rels
-    )
-    if clash:
-        return path.with_name(f"{path.stem} ({suffix[1:]}).xlsx").as_posix()
-    return plain
+    return annotated_names([*all_rels, rel])[rel]
 
 
 def annotate_file(
@@ -172,18 +161,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and a.samefile(b)
     except OSError:
         return False
-
-
-def _safe_rel(rel: str) -> PurePosixPath:
-    """``rel`` without '..', '.' or a root, so that the copy cannot land outside the output folder."""
-    parts = [p for p in PurePosixPath(rel.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
-    return PurePosixPath(*parts) if parts else PurePosixPath("copy.xlsx")
-
-
-def _default_name(path: PurePosixPath) -> str:
-    return (
-        path.with_suffix(".xlsx").as_posix() if path.suffix.lower() in CONVERTED_SUFFIXES else path.as_posix()
-    )
 
 
 # ---- loading -------------------------------------------------------------------------------------
