@@ -223,6 +223,10 @@ class Pen:
         self.doc = doc
         self._runs: dict[tuple[str, float | None], object] = {}
         self._headings: dict[int, object] = {}
+        # The body's last child, the document's closing section properties; new paragraphs go before
+        # it. Held once: looking it up walks every paragraph, which made a long report quadratic
+        # (a new section keeps this element as the last one).
+        self._end = doc.element.body.sectPr
         body_p = _detached()
         body_p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         body_p.paragraph_format.first_line_indent = Cm(1)
@@ -257,13 +261,13 @@ class Pen:
             self._headings[level] = made
         p = deepcopy(self._headings[level])
         self.fill(p, [text])
-        self.doc.element.body.sectPr.addprevious(p)
+        self._end.addprevious(p)
 
     def body(self, parts: Sequence[Piece]) -> None:
         """A body paragraph (justified, first line indented 1 cm) at the end of the document."""
         p = deepcopy(self._body)
         self.fill(p, parts)
-        self.doc.element.body.sectPr.addprevious(p)
+        self._end.addprevious(p)
 
     def rows(self, table: Table, lines: Sequence[Sequence[tuple[Sequence[Piece], str]]], size: float) -> None:
         """Append rows to ``table``: each line gives every cell's pieces and alignment.
