@@ -24,18 +24,23 @@ def fits_in_run(result: Result) -> bool:
 
 
 def report_job(result: Result, lang: str = "vi") -> Callable[[Path], None]:
-    """A writer ``fn(path)`` of the report of ``result`` (settings and proposals read now, so that a
-    bad ``[report]`` table stops the run before any output is written)."""
+    """A writer ``fn(path)`` of the report of ``result``.
+
+    The settings and the proposals are read now: a bad ``[report]`` table stops the run before any
+    output is written, and a proposal's unreadable amount joins the findings the other outputs list.
+    The rest (python-docx, the subtotals, the document) happens in ``fn``, which ``reconcile run``
+    calls in a forked process beside the workbook where it can.
+    """
     from .proposals import find_proposals
-    from .report_totals_standin import build_totals  # STAND-IN: use result.totals once it exists
-    from .writers.report import write_report
 
     config = load_report_config(result.input_root)
     proposals = find_proposals(result)
-    totals = build_totals(result)
 
     def write(path: Path) -> None:
-        write_report(result, totals, path, lang, config, proposals)
+        from .report_totals_standin import build_totals  # STAND-IN: use result.totals once it exists
+        from .writers.report import write_report
+
+        write_report(result, build_totals(result), path, lang, config, proposals)
 
     return write
 
