@@ -135,7 +135,7 @@ def _reconcile(inputs: Path, out: Path, echo: Callable[[str], None], lang: str) 
     own = Path(sys.executable).name if getattr(sys, "frozen", False) else None
     try:
         result = run_folder(inputs, settings, exclude=[out], on_items=early.start)
-        result.findings = [f for f in result.findings if not (own and f.file == own)]
+        result = result.keeping_findings(lambda f: not (own and f.file == own))
         errors = sum(1 for f in result.findings if f.level == "error")
         warnings = sum(1 for f in result.findings if f.level == "warning")
         if nothing_readable(result):

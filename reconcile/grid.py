@@ -94,7 +94,8 @@ class Loaded:
 
 
 def load(path: Path, checked: Checked | None = None) -> Loaded:
-    """Read every sheet of ``path``; raises the reader's own exceptions for unreadable files.
+    """Read every sheet of ``path`` cell by cell (python-calamine); raises the reader's own exceptions
+    for unreadable files. :func:`reconcile.reader.read_file` tries :mod:`reconcile.fastread` first.
 
     ``checked`` is what :func:`reconcile.safety.check` kept of the file: when it holds the file's
     bytes, those are parsed (the file is not read again) and its open zip serves the formula check.
@@ -103,12 +104,6 @@ def load(path: Path, checked: Checked | None = None) -> Loaded:
         return Loaded([_load_csv(path)], [])
     from python_calamine import CalamineWorkbook
 
-    if checked is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
-        from .fastread import load as load_columns
-
-        fast = load_columns(checked)
-        if fast is not None:
-            return fast
     if checked is not None and checked.data is not None:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
     else:

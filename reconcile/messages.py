@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from typing import Any
 
 LANGS = ("vi", "en")
@@ -23,6 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.behind": {"vi": "Chậm tiến độ", "en": "Behind"},
     "status.at_risk": {"vi": "Có nguy cơ không đạt", "en": "At risk"},
     "status.on_track": {"vi": "Đúng tiến độ", "en": "On track"},
+    "status.incomplete": {"vi": "Chưa đủ số liệu", "en": "Incomplete"},
     # ---- severities -----------------------------------------------------------------------------
     "severity.error": {"vi": "Lỗi", "en": "Error"},
     "severity.warning": {"vi": "Cảnh báo", "en": "Warning"},
@@ -68,6 +70,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Ô chứa \"{value}\" không phải là số; sửa thành số (ví dụ 1.571,6) rồi chạy lại.",
         "en": "Cell holds \"{value}\", which is not a number; write a number (e.g. 1.571,6) and run again.",
     },
+    "finding.not_a_number_dependents": {
+        "vi": "Ô chứa \"{value}\" không phải là số; các ô tính từ ô này ({dependents}) vì vậy cũng không có số liệu và không được tính. Sửa ô này thành số (ví dụ 1.571,6) rồi chạy lại.",
+        "en": "Cell holds \"{value}\", which is not a number, so the cells computed from it ({dependents}) have no figure either and are not counted. Write a number here (e.g. 1.571,6) and run again.",
+    },
+    "finding.number_with_text": {
+        "vi": "Ô chứa \"{value}\" (số kèm chữ); đã đọc là {used}. Nên chỉ ghi số trong ô số liệu, ghi chú để sang cột Ghi chú.",
+        "en": "Cell holds \"{value}\" (a number with words); read as {used}. Keep only the number in an amount cell and put the note in the Ghi chú column.",
+    },
+    "finding.number_with_text_dependents": {
+        "vi": "Ô chứa \"{value}\" (số kèm chữ); đã đọc là {used}, và các ô tính từ ô này ({dependents}) được tính lại theo số đó (bảng tính không cộng được ô này). Nên chỉ ghi số trong ô số liệu, ghi chú để sang cột Ghi chú.",
+        "en": "Cell holds \"{value}\" (a number with words); read as {used}, and the cells computed from it ({dependents}) were recomputed with it (the spreadsheet could not count it). Keep only the number in an amount cell and put the note in the Ghi chú column.",
+    },
+    "finding.implausible_amount": {
+        "vi": "Ô chứa {value}, không phải là một số tiền hợp lý (lớn hơn 10 triệu tỷ đồng); số liệu này không được tính. Sửa lại ô rồi chạy lại.",
+        "en": "Cell holds {value}, which is not a plausible amount (over 10^16 VND); it is not counted. Correct the cell and run again.",
+    },
+    "finding.implausible_amount_dependents": {
+        "vi": "Ô chứa {value}, không phải là một số tiền hợp lý (lớn hơn 10 triệu tỷ đồng); số liệu này và các ô tính từ ô này ({dependents}) không được tính. Sửa lại ô rồi chạy lại.",
+        "en": "Cell holds {value}, which is not a plausible amount (over 10^16 VND); neither it nor the cells computed from it ({dependents}) are counted. Correct the cell and run again.",
+    },
     "finding.ambiguous_number": {
         "vi": "Số \"{value}\" có thể đọc là {as_vi} (kiểu Việt Nam) hoặc {as_us} (kiểu Mỹ); đã đọc là {used}. Kiểm tra lại.",
         "en": "\"{value}\" reads as {as_vi} (Vietnamese style) or {as_us} (US style); read as {used}. Please check.",
@@ -83,6 +105,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "finding.formula_without_value": {
         "vi": "Công thức {formula} chưa có giá trị đã tính; mở tệp trong Excel/LibreOffice, lưu lại rồi chạy lại.",
         "en": "Formula {formula} has no calculated value; open and save the file in Excel/LibreOffice and run again.",
+    },
+    "finding.formula_without_value_dependents": {
+        "vi": "Công thức {formula} chưa có giá trị đã tính, nên các ô tính từ ô này ({dependents}) cũng chưa có; mở tệp trong Excel/LibreOffice, lưu lại rồi chạy lại.",
+        "en": "Formula {formula} has no calculated value, nor have the cells computed from it ({dependents}); open and save the file in Excel/LibreOffice and run again.",
     },
     "finding.negative_amount": {
         "vi": "Số tiền âm {value}; kiểm tra lại ô này.",
@@ -165,6 +191,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đã giải ngân {disbursed} / {allocated} triệu đồng ({rate}), còn thiếu {shortfall} triệu đồng so với mục tiêu {target} trước {deadline}. Với tốc độ hiện nay sẽ đạt mục tiêu đúng hạn.",
         "en": "Disbursed {disbursed} / {allocated} million VND ({rate}), {shortfall} million VND short of the {target} target due by {deadline}. At the current pace the target will be met in time.",
     },
+    "ann.incomplete": {
+        "vi": "Chưa đủ số liệu: có ô số liệu của dòng này không đọc được (xem ghi chú ở ô đó), nên chưa tính tỷ lệ giải ngân kỳ này. Kế hoạch vốn: {allocated}; giải ngân: {disbursed} (triệu đồng; \"-\" là chưa biết).",
+        "en": "Incomplete: an amount of this line could not be read (see the note at that cell), so no rate is computed for this period. Allocated: {allocated}; disbursed: {disbursed} (million VND; \"-\" is not known).",
+    },
     "ann.header": {"vi": "{status} (kỳ {period})", "en": "{status} (period {period})"},
     "ann.finding": {"vi": "{severity} [{code}]: {message}", "en": "{severity} [{code}]: {message}"},
     "ann.ours": {"vi": "Ghi chú của reconcile:", "en": "Note from reconcile:"},
@@ -205,6 +235,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ann.legend.missed": {"vi": "Đã quá hạn mà chưa đạt mục tiêu", "en": "The deadline passed without reaching the target"},
     "ann.legend.behind": {"vi": "Tỷ lệ giải ngân thấp hơn tiến độ cần đạt đến kỳ báo cáo", "en": "The rate is below the pace expected by the report date"},
     "ann.legend.at_risk": {"vi": "Đang theo kịp tiến độ nhưng với tốc độ bình quân gần đây sẽ không đạt mục tiêu đúng hạn", "en": "On pace today, but the recent average pace misses the target by the deadline"},
+    "ann.legend.incomplete": {"vi": "Có số liệu không đọc được: chưa tính được tỷ lệ", "en": "An amount could not be read: no rate computed"},
     "ann.legend.on_track": {"vi": "Theo kịp tiến độ và dự kiến đạt mục tiêu đúng hạn", "en": "On pace and expected to reach the target in time"},
     "ann.legend.error": {"vi": "Lỗi số liệu cần sửa", "en": "An error in the figures to correct"},
     "ann.legend.warning": {"vi": "Cần kiểm tra lại", "en": "To check"},
@@ -283,6 +314,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.output_failed": {"vi": "Không ghi được {file}: {detail}. Kiểm tra dung lượng đĩa và quyền ghi rồi chạy lại.", "en": "Could not write {file}: {detail}. Check the disk space and permissions and run again."},
     "cli.output_inside_input": {"vi": "Thư mục kết quả {folder} trùng với một tệp đầu vào; chọn thư mục khác bằng --out.", "en": "The output folder {folder} would overwrite an input; choose another with --out."},
     "cli.done": {"vi": "Đã đọc {files} tệp, {items} dòng số liệu, {keys} khoản mục; {errors} lỗi, {warnings} cảnh báo. Kết quả: {out}", "en": "Read {files} files, {items} line items, {keys} keys; {errors} errors, {warnings} warnings. Output: {out}"},
+    "cli.totals": {"vi": "Tổng cộng: kế hoạch vốn {allocated}, đã giải ngân {disbursed} triệu đồng ({rate}); còn thiếu so với mục tiêu {shortfall} triệu đồng.", "en": "Grand total: allocated {allocated}, disbursed {disbursed} million VND ({rate}); {shortfall} million VND short of the target."},
     "cli.template_written": {"vi": "Đã tạo biểu mẫu {path}.", "en": "Template written to {path}."},
     "cli.template_exists": {"vi": "Tệp {path} đã có; chọn tên khác để không ghi đè.", "en": "{path} already exists; choose another name so nothing is overwritten."},
     # ---- Layout B template (reconcile template): instructions sheet and data-validation prompts ----
@@ -568,15 +600,28 @@ MESSAGES: dict[str, dict[str, str]] = {
 # fmt: on
 
 
+#: When this environment variable is set, :func:`msg` raises on a key the catalogue lacks (or lacks in
+#: the language asked) and on a template its parameters do not fill, instead of falling back.
+#: tests/conftest.py sets it, so that a missing message fails the test that shows it; a user never
+#: sees a traceback for a missing word.
+STRICT_ENV = "RECONCILE_STRICT_MESSAGES"
+
+
 def msg(key: str, lang: str = "vi", **params: Any) -> str:
-    """Render catalogue entry ``key`` in ``lang`` (falls back to Vietnamese, then to the key)."""
+    """Render catalogue entry ``key`` in ``lang`` (falls back to Vietnamese, then to the key; raises
+    KeyError instead when :data:`STRICT_ENV` is set)."""
+    strict = STRICT_ENV in os.environ
     entry = MESSAGES.get(key)
-    if entry is None:
+    if entry is None or (strict and lang not in entry):
+        if strict:
+            raise KeyError(f"message {key!r} is not in the catalogue in {lang!r}")
         return key
     template = entry.get(lang) or entry["vi"]
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
+        if strict:
+            raise
         return template
 
 

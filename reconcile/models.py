@@ -1,7 +1,7 @@
 """Typed data that flows one way: files -> sheets -> line items -> reconciliation -> outputs.
 
 Readers produce :class:`FileResult` (with :class:`SheetResult` and raw line-item records),
-the engine turns them into a :class:`Result`, and writers only render a :class:`Result`.
+the engine turns them into a :class:`reconcile.result.Result`, and writers only render that.
 No writer computes a figure and no reader decides a status.
 """
 
@@ -10,48 +10,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
+
+from .findings import FINDING_SEVERITY as _FINDING_SEVERITY
+from .findings import Severity
 
 if TYPE_CHECKING:  # pandas is imported lazily so that `reconcile --help` stays fast
-    import pandas as pd
+    pass
 
-Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+#: No sheet of the workbook holds more table rows than this (SPEC 5); the CSVs hold everything.
+MAX_ROWS = 50_000
 
 #: Source codes of a line item key. ``ALL`` where the sheet does not split sources.
 SOURCES = ("NSTW", "NSDP", "ALL")
 
-#: Status codes, in the order of precedence used to pick one (SPEC 4).
-STATUSES = ("over", "no_allocation", "met", "missed", "behind", "at_risk", "on_track")
+#: Status codes, in the order of precedence used to pick one (SPEC 4). ``incomplete``: an amount of
+#: the key at that period could not be read, so its figure is not known.
+STATUSES = ("incomplete", "over", "no_allocation", "met", "missed", "behind", "at_risk", "on_track")
 
-#: Finding codes and their default severity (SPEC 4).
-FINDING_SEVERITY: dict[str, Severity] = {
-    "total_mismatch": "error",
-    "rate_mismatch": "warning",
-    "over_disbursed": "error",
-    "cumulative_decrease": "error",
-    "allocation_changed": "info",
-    "duplicate_line": "warning",
-    "unknown_item": "warning",
-    "not_a_number": "error",
-    "formula_without_value": "error",
-    "negative_amount": "error",
-    "missing_period": "warning",
-    "period_conflict": "warning",
-    "period_unknown": "error",
-    "period_mismatch": "warning",
-    "ambiguous_number": "warning",
-    "unreadable_file": "error",
-    "skipped_file": "info",
-    "as_of_before_report": "warning",
-    "as_of_after_reports": "warning",
-    "skipped_sheet": "info",
-    "no_header": "warning",
-    "parts_dropped": "info",
-    "unit_unknown": "info",
-    "in_month_mismatch": "warning",
-    "annotate_failed": "warning",
-}
+#: Bits of :attr:`LineItem.unknown`: which amounts were written but could not be read.
+UNKNOWN_ALLOCATED, UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH = 1, 2, 4
+
+#: Finding codes and their default severity (SPEC 4): see :mod:`reconcile.findings`.
+FINDING_SEVERITY = _FINDING_SEVERITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +102,8 @@ class LineItem:
     Amounts are in triệu đồng (already normalised from the file's money unit). ``disbursed`` is
     cumulative from the start of the funds' execution; where a sheet gives only the month's amount,
     ``disbursed`` is None and ``disbursed_in_month`` holds it (the engine accumulates).
+    ``unknown``: bits (UNKNOWN_ALLOCATED, UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH) of the amounts that were
+    written but could not be read; such an amount is None here and its key is ``incomplete``.
     """
 
     unit: str  # reporting unit as read; "" when none could be read
@@ -138,6 +123,7 @@ class LineItem:
     disbursed_cell: str | None = None
     disbursed_in_month: float | None = None
     in_month_cell: str | None = None
+    unknown: int = 0
 
 
 #: Key of a line item (SPEC 4).
@@ -263,36 +249,3 @@ class Settings:
     def deadline(self, execution_year: int) -> dt.date:
         """The disbursement deadline of funds executed in ``execution_year``."""
         return dt.date(execution_year + self.deadline_year_offset, self.deadline_month, self.deadline_day)
-
-
-@dataclass(slots=True)
-class Result:
-    """The reconciliation, ready to render.
-
-    ``summary``: one row per key and period, columns = KEY_COLUMNS + period, allocated, disbursed,
-    rate, shortfall, status, increment, expected_rate, run_rate, projection, deadline, days_left,
-    required_monthly, is_latest (bool), and ``item_index`` (row of ``items`` the figures came from).
-    ``latest``: the rows of ``summary`` at each key's latest period.
-    ``items``: every extracted line item (LINE_ITEM_COLUMNS).
-    """
-
-    settings: Settings
-    input_root: Path
-    files: list[FileResult]
-    items: pd.DataFrame
-    summary: pd.DataFrame
-    latest: pd.DataFrame
-    findings: list[Finding]
-    periods: list[dt.date]
-    as_of: dt.date | None
-    units: list[str]
-    #: Latest figures summed across units per (budget_year, execution_year, project, sub_project,
-    #: source), same columns as ``latest`` with unit = "" ; None when the folder holds one unit.
-    consolidated: pd.DataFrame | None = None
-    #: Per unit and period: the file that was used (after period conflicts were resolved).
-    used_files: dict[tuple[str, dt.date], str] = field(default_factory=dict)
-
-    @property
-    def has_errors(self) -> bool:
-        """True when any finding has error severity."""
-        return any(f.level == "error" for f in self.findings)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from .text import fold
 
@@ -31,10 +31,14 @@ if TYPE_CHECKING:
 __all__ = [
     "MONEY_UNITS",
     "Convention",
+    "MAX_AMOUNT",
+    "Amount",
     "Parsed",
     "detect_convention",
     "detect_money_unit",
     "parse_number",
+    "plain_mask",
+    "read_amount",
     "to_trieu",
 ]
 
@@ -55,7 +59,8 @@ class Parsed:
     "dash" ('-', '–', '—': means zero, ``value`` 0.0), "invalid" (cannot be read: ``value`` None).
     ``percent``: the text had a trailing ``%``; ``value`` is the number as written (45.0 for "45,0%").
     ``ambiguous``: the text reads differently in the two conventions and the convention was guessed
-    (VI); ``alt`` is then the other reading. ``text``: the value came from a text cell.
+    (VI); ``alt`` is then the other reading. ``text``: the value came from a text cell. ``words``:
+    the text held words besides the number ("640 (đang cập nhật)", "1.571,6 trđ").
     """
 
     value: float | None
@@ -64,6 +69,7 @@ class Parsed:
     ambiguous: bool = False
     alt: float | None = None
     text: bool = False
+    words: bool = False
 
     @property
     def is_number(self) -> bool:
@@ -93,6 +99,10 @@ _UNIT_SUFFIX = re.compile(
 _UNIT_PREFIX = re.compile(r"^(?:vnd|d)\s*")
 
 _DIGITS = re.compile(r"[0-9]+")
+# A letter on folded text, other than the "e" of a scientific number ("1,5e3", "2e-3").
+_WORD = re.compile(r"[a-df-z]|(?<![0-9])e|e(?![0-9+-])")
+# One number inside words: digits with "." / "," marks, not glued to a letter or another digit run.
+_NUMBER_IN_WORDS = re.compile(r"(?<![a-z0-9])[0-9]+(?:[.,][0-9]+)*(?![a-z0-9])")
 _SPACE_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?: [0-9]{3})+(?:[.,][0-9]+)?|0(?:[.,][0-9]+)?")
 _SCIENTIFIC = re.compile(r"([0-9]+)(?:([.,])([0-9]+))?e([+-]?[0-9]{1,3})")
 
@@ -158,6 +168,7 @@ class _Text:
     body: str
     negative: bool
     percent: bool
+    words: bool  # a unit word ("trđ", "đồng") stood beside the number
 
 
 def _strip_units(s: str) -> str:
@@ -165,15 +176,21 @@ def _strip_units(s: str) -> str:
     return _UNIT_PREFIX.sub("", s).strip()
 
 
+def _fold_text(raw: str) -> str:
+    """A text cell made comparable: NFKC, invisible characters dropped, dashes as "-", folded."""
+    s = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE).translate(_DASH_TRANS)
+    return fold(s)  # lower case, no diacritics, white space (nbsp, narrow nbsp) collapsed to one space
+
+
 def _take_apart(raw: str) -> _Text | str:
     """Split a text cell into sign, percent and body; or return the kind "empty" / "dash" / "invalid"."""
-    s = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE).translate(_DASH_TRANS)
-    s = fold(s)  # lower case, no diacritics, white space (nbsp, narrow nbsp) collapsed to one space
+    s = _fold_text(raw)
     if not s:
         return "empty"
     if s.startswith("'"):  # Excel's "store as text" prefix, when a reader keeps it
         s = s[1:].strip()
     negative = percent = False
+    words = _WORD.search(s) is not None
     s = _strip_units(s)
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, _strip_units(s[1:-1].strip())
@@ -190,7 +207,7 @@ def _take_apart(raw: str) -> _Text | str:
         s = _strip_units(s[1:].strip())
     if not s:
         return "invalid"
-    return _Text(s, negative, percent)
+    return _Text(s, negative, percent, words)
 
 
 def _signed(value: float, negative: bool) -> float:
@@ -230,21 +247,53 @@ def parse_number(value: object, convention: Convention = Convention.UNKNOWN) -> 
         return _EMPTY_TEXT
     if parts == "dash":
         return Parsed(0.0, "dash", text=True)
-    if not isinstance(parts, _Text):
-        return _INVALID_TEXT
-    vi, us = _readings(parts.body)
-    if vi is None and us is None:
-        return _INVALID_TEXT
-    neg, pct = parts.negative, parts.percent
+    if isinstance(parts, _Text):
+        vi, us = _readings(parts.body)
+        if vi is not None or us is not None:
+            return _chosen(vi, us, parts.negative, parts.percent, convention, parts.words)
+    return _number_in_words(value, convention)
+
+
+def _chosen(
+    vi: float | None, us: float | None, neg: bool, pct: bool, convention: Convention, words: bool
+) -> Parsed:
+    """The reading of a number body valid in one convention at least (see :func:`parse_number`)."""
     if vi is None or us is None or vi == us:
         chosen = vi if vi is not None else us
         assert chosen is not None
-        return Parsed(_signed(chosen, neg), "number", percent=pct, text=True)
+        return Parsed(_signed(chosen, neg), "number", percent=pct, text=True, words=words)
     if convention is Convention.US:
-        return Parsed(_signed(us, neg), "number", percent=pct, text=True)
+        return Parsed(_signed(us, neg), "number", percent=pct, text=True, words=words)
     if convention is Convention.VI:
-        return Parsed(_signed(vi, neg), "number", percent=pct, text=True)
-    return Parsed(_signed(vi, neg), "number", percent=pct, ambiguous=True, alt=_signed(us, neg), text=True)
+        return Parsed(_signed(vi, neg), "number", percent=pct, text=True, words=words)
+    return Parsed(
+        _signed(vi, neg), "number", percent=pct, ambiguous=True, alt=_signed(us, neg), text=True, words=words
+    )
+
+
+def _number_in_words(raw: str, convention: Convention) -> Parsed:
+    """A text holding words and exactly one number ("640 (đang cập nhật)", "khoảng 1.571,6"): that
+    number, with ``words=True``. Two numbers ("15/10", "tháng 6/2023") or none: invalid, since the
+    reader cannot tell which figure was meant.
+    """
+    s = _fold_text(raw)
+    if s.startswith("#") or _WORD.search(s) is None:
+        # A spreadsheet's error value ("#DIV/0!") is no sentence, nor is punctuation around a
+        # number ("(-5)", "1.2.3").
+        return _INVALID_TEXT
+    found = _NUMBER_IN_WORDS.findall(s)
+    if len(found) != 1 or len(_DIGITS.findall(s)) != len(_DIGITS.findall(found[0])):
+        return _INVALID_TEXT
+    m = _NUMBER_IN_WORDS.search(s)
+    assert m is not None
+    vi, us = _readings(m.group())
+    if vi is None and us is None:
+        return _INVALID_TEXT
+    before, after = s[: m.start()].rstrip(), s[m.end() :].lstrip()
+    # A minus sign or accounting parentheses on the number itself: "-640 (tạm tính)", "(640) chờ duyệt".
+    negative = before.endswith("-") and (len(before) == 1 or not before[-2].isalnum())
+    negative |= before.endswith("(") and after.startswith(")")
+    return _chosen(vi, us, negative, after.startswith("%"), convention, words=True)
 
 
 def detect_convention(texts: Iterable[str]) -> Convention:
@@ -402,3 +451,73 @@ def to_trieu_array(values: np.ndarray, unit: str) -> np.ndarray:
     for i in np.flatnonzero(~same & np.isfinite(scaled)).tolist():
         out[i] = round(float(scaled[i]), 6) + 0.0
     return out
+
+
+# ---- the amount rule ------------------------------------------------------------------------------
+
+#: The largest amount, in triệu đồng, taken as a figure: 10 triệu tỷ đồng (10^16 đồng), about the
+#: country's whole yearly GDP and thousands of times this programme's national budget. Beyond it a
+#: cell holds a typing accident (1e308, a pasted account number), not money, and scaling or summing
+#: it would overflow.
+MAX_AMOUNT = 1e10
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """One amount cell read by :func:`read_amount`.
+
+    kind: "empty" (nothing written), "number" (read as written), "with_text" (one number among
+    words, read as that number), "unreadable" (no number: text, an error value, a date),
+    "implausible" (a number beyond :data:`MAX_AMOUNT`). ``value`` is in triệu đồng, None unless the
+    kind is "number" or "with_text"; ``written`` is the number in the sheet's own unit (what a
+    formula over the cell sees). ``parsed`` is the cell's reading (None for a plain number cell).
+    """
+
+    kind: str
+    value: float | None = None
+    written: float | None = None
+    parsed: Parsed | None = None
+
+    @property
+    def known(self) -> bool:
+        """True when the cell gives a figure (empty counts: it means nothing)."""
+        return self.kind in ("empty", "number", "with_text")
+
+
+_AMOUNT_EMPTY = Amount("empty")
+
+
+def _limit(unit: str) -> float:
+    """:data:`MAX_AMOUNT` in ``unit``."""
+    return MAX_AMOUNT * _DIVISORS[unit] if unit in _DIVISORS else MAX_AMOUNT / _MULTIPLIERS[unit]
+
+
+def plain_mask(values: np.ndarray, unit: str) -> np.ndarray:
+    """Which numbers of a float array :func:`read_amount` takes as plain amounts without a word to
+    say: non-negative and plausible (NaN is not plain). The vectorised form of the same rule."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        return (values >= 0) & (values <= _limit(unit))
+
+
+def is_plain(value: object, unit: str) -> TypeGuard[float]:
+    """The scalar form of :func:`plain_mask` for a cell value (only a float can be plain)."""
+    return type(value) is float and 0 <= value <= _limit(unit)
+
+
+def read_amount(value: object, convention: Convention, unit: str) -> Amount:
+    """The one rule for an amount cell: a number cell as it is, a text read under ``convention``
+    (one number among words is that number, kind "with_text"), then scaled from ``unit`` to triệu
+    đồng; an implausible figure is not one. Never a silent zero: what cannot be read says so.
+    """
+    if is_plain(value, unit):
+        return Amount("number", to_trieu(value, unit), value)
+    p = parse_number(value, convention)
+    if p.kind == "empty":
+        return _AMOUNT_EMPTY
+    if p.value is None:
+        return Amount("unreadable", parsed=p)
+    if abs(p.value) > _limit(unit):
+        return Amount("implausible", written=p.value, parsed=p)
+    return Amount("with_text" if p.words else "number", to_trieu(p.value, unit), p.value, p)

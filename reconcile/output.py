@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .atomic import Staging, atomic_write, ensure_output_dir, write_temp
 from .discover import MANIFEST_FILE
 from .errors import InputFileError, OutputError
-from .models import Finding, Result
+from .models import Finding
 from .progress import Phases
+
+if TYPE_CHECKING:  # the Result brings pandas, which the readers never need
+    from .result import Result
 
 WORKBOOK_NAME = "reconciliation.xlsx"
 SUMMARY_NAME = "summary.csv"
@@ -32,6 +35,8 @@ class Written:
     """The paths actually written (a locked workbook may have been written under another name)."""
 
     paths: list[Path] = field(default_factory=list)
+    #: The result as written: with the findings the annotated copies added.
+    result: Result | None = None
 
 
 def _files_to_annotate(result: Result) -> list[int]:
@@ -101,10 +106,11 @@ def write_outputs(
         from .report_run import REPORT_NAME, report_job
 
         # Built first: a bad [report] table in reconcile.toml stops the run before anything is written.
-        report_jobs.append((out / REPORT_NAME, report_job(result, lang)))
+        job, result = report_job(result, lang)
+        report_jobs.append((out / REPORT_NAME, job))
     with Staging(on_locked) as staging:
         if annotate:
-            _stage_annotated(result, out, lang, staging, phases)
+            result = _stage_annotated(result, out, lang, staging, phases)
         jobs: list[tuple[Path, Callable[[Path], None]]] = [
             (out / SUMMARY_NAME, lambda p: write_summary(result.summary, p)),
             (out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang)),
@@ -121,12 +127,12 @@ def write_outputs(
         # Only after the new copies are in place: a run stopped before leaves the old ones listed.
         folder = out / ANNOTATED_DIR
         remove_stale_copies(out, [p for p in staging.written if folder in p.parents])
-    return Written(list(staging.written))
+    return Written(list(staging.written), result)
 
 
-def _stage_annotated(result: Result, out: Path, lang: str, staging: Staging, phases: Phases) -> None:
-    """Write the annotated copies to temp files in ``out/annotated``; their findings (a copy that
-    cannot be made, notes that did not fit) join the run's findings."""
+def _stage_annotated(result: Result, out: Path, lang: str, staging: Staging, phases: Phases) -> Result:
+    """Write the annotated copies to temp files in ``out/annotated``; the result with their findings
+    (a copy that cannot be made, notes that did not fit) added to the run's."""
     from .names import annotated_names, long_path
     from .writers.annotate import annotate_to
 
@@ -153,8 +159,7 @@ def _stage_annotated(result: Result, out: Path, lang: str, staging: Staging, pha
                 )
             extra.extend(notes)
             step(1)
-    if extra:
-        result.findings = sorted(result.findings + extra, key=lambda f: f.sort_key())
+    return result.with_findings(extra) if extra else result
 
 
 #: In the output folder: the annotated copies the tool wrote, with the size and modification time

@@ -11,11 +11,14 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .models import Finding, Result, cell_ref, is_missing
+from .models import Finding, cell_ref, is_missing
 from .numbers import parse_number
 from .text import fold
+
+if TYPE_CHECKING:
+    from .result import Result
 
 #: The header row, in column order (the reader matches it folded, in any column order).
 HEADERS = ("Năm", "Dự án", "Tiểu dự án", "Mức vốn thông báo", "Nhu cầu đề xuất", "Lý do")
@@ -113,11 +116,9 @@ def _grids(path: Path) -> list[tuple[str, list[list[Any]]]]:
     return []
 
 
-def find_proposals(result: Result) -> Any:
-    """The proposals table of the input folder (pandas DataFrame), or None when it holds none.
-
-    Amounts that cannot be read are added to ``result.findings`` (the workbook and findings.csv,
-    written after the report's job is made, list them).
+def find_proposals(result: Result) -> tuple[Any, list[Finding]]:
+    """The proposals table of the input folder (pandas DataFrame, None when it holds none) and the
+    findings of amounts that cannot be read (the caller adds them to the run's).
 
     Only files that yielded no line item are looked at (a proposals sheet holds none), so a folder
     of monthly reports costs nothing here.
@@ -136,13 +137,11 @@ def find_proposals(result: Result) -> Any:
             if got is not None:
                 found = True
                 rows.extend(got)
-    if findings:
-        result.findings = sorted(result.findings + findings, key=lambda f: f.sort_key())
     if not found:
-        return None
+        return None, findings
     table = pd.DataFrame(rows, columns=["year", *FIELDS[1:3], "ceiling", "proposal", "difference", "reason"])
     table["sub_project"] = table["sub_project"].astype("Int64")
-    return table.sort_values(["year", "project", "sub_project"], kind="stable", na_position="first")
+    return table.sort_values(["year", "project", "sub_project"], kind="stable", na_position="first"), findings
 
 
 def write_proposals_template(path: Path, lang: str = "vi") -> None:

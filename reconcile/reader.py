@@ -9,8 +9,10 @@ activity), Layout B one row per item — checking parent rows and rate columns a
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,24 +21,41 @@ from typing import Any
 
 import numpy as np
 
-from . import catalogue
-from .grid import Grid, load
+from . import catalogue, fastread
+from .formulas import Unsupported, evaluate, parse_ref
+from .formulas import _tokenize as formula_tokens
+from .grid import Grid, Loaded, load
+from .grid import _read_formulas as read_formulas
 from .header import Column, Table, find_tables, source_of, year_tag
-from .models import CellRefs, Coded, FileResult, Finding, LineItem, SheetResult, cell_ref
+from .models import (
+    UNKNOWN_ALLOCATED,
+    UNKNOWN_DISBURSED,
+    UNKNOWN_IN_MONTH,
+    CellRefs,
+    Coded,
+    FileResult,
+    Finding,
+    LineItem,
+    SheetResult,
+    cell_ref,
+)
 from .names import short_path
 from .numbers import (
+    Amount,
     Convention,
-    Parsed,
     detect_convention,
     detect_money_unit,
+    is_plain,
     parse_number,
+    plain_mask,
+    read_amount,
     round6,
     to_trieu,
     to_trieu_array,
 )
 from .periods import is_period_statement, period_from_filename, period_from_text
 from .proposals import is_proposals_sheet
-from .safety import check
+from .safety import Checked, check
 from .text import cell_text, fold
 
 #: Sums of children may differ from a written parent by rounding of the figures as displayed.
@@ -69,6 +88,16 @@ class _Node:
         return any(self.values.get(c) is not None for c in cols)
 
 
+#: An amount that was written but cannot be known (text without a number, an error value, a formula
+#: without its value, or one that depends on such a cell): NaN, so that every sum over it is unknown
+#: too and no comparison with it holds. None stays "nothing written".
+UNKNOWN = math.nan
+
+
+def _unknown(v: float | None) -> bool:
+    return v is not None and v != v
+
+
 @dataclass(slots=True)
 class _Context:
     """What a sheet reader needs to know about its file."""
@@ -77,6 +106,11 @@ class _Context:
     convention: Convention
     findings: list[Finding]
     ambiguous_reported: bool = False
+    #: The formula cells of the sheet being read that depend on an amount cell not taken as
+    #: written (see :func:`_dependents`); None when there is none.
+    deps: _Deps | None = None
+    #: Sheet name -> its formulas, read once on demand (``(row, col) -> "=..."``).
+    formulas: Callable[[str], dict[tuple[int, int], str]] = lambda _name: {}
 
 
 def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...] = ()) -> FileResult:
@@ -93,7 +127,7 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
         result.findings.append(Finding("unreadable_file", rel, params={"reason_key": reason_key, **params}))
         return result
     try:
-        loaded = load(path, checked)
+        loaded = _load(path, checked)
     except Exception as exc:  # any parser failure of a bad file is a finding, never a crash
         result.readable = False
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
@@ -116,7 +150,7 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
         )
     tables = [(grid, find_tables(grid)) for grid in loaded.grids]
     convention = detect_convention(_amount_texts(tables))
-    ctx = _Context(rel, convention, result.findings)
+    ctx = _Context(rel, convention, result.findings, formulas=_formula_reader(path, checked))
     name_period = _period_of_name(path.name)
     folder_unit = _folder_unit(rel)
     for grid, found in tables:
@@ -140,6 +174,16 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
 
 #: Every unit's folder holds files of the same names ("BC giai ngan T11-2023.xlsx"): read each once.
 _period_of_name = lru_cache(maxsize=4096)(period_from_filename)
+
+
+def _load(path: Path, checked: Checked | None) -> Loaded:
+    """The sheets of ``path``: a big one-table sheet as whole columns (:mod:`reconcile.fastread`)
+    where that reads the same cells, every other file cell by cell (:func:`reconcile.grid.load`)."""
+    if checked is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
+        fast = fastread.load(checked)
+        if fast is not None:
+            return fast
+    return load(path, checked)
 
 
 def _has_cells(grid: Grid) -> bool:
@@ -321,55 +365,221 @@ _money_unit = lru_cache(maxsize=16384)(detect_money_unit)
 
 
 def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: str) -> float | None:
-    """The amount at (r, c) in triệu đồng; unreadable cells become findings and None (never 0)."""
-    if (r, c) in grid.missing:
-        ctx.findings.append(
-            Finding(
-                "formula_without_value",
-                ctx.rel,
-                grid.name,
-                cell_ref(r, c),
-                params={"formula": grid.missing[(r, c)]},
-            )
-        )
+    """The amount at (r, c) in triệu đồng: None where nothing is written, :data:`UNKNOWN` where
+    something is written that gives no figure (a finding at the cell that is the cause, never 0).
+
+    The reading itself is :func:`reconcile.numbers.read_amount`; here it becomes findings. A formula
+    cell that depends on a cell not taken as written (see :func:`_dependents`) is recomputed from
+    it, or unknown without a finding of its own: the finding at the cause names it.
+    """
+    key = (r, c)
+    deps = ctx.deps
+    named = deps.named.get(key, []) if deps is not None else []
+    if deps is not None and key in deps.values:
+        recomputed = deps.values[key]
+        if recomputed is None:
+            if key in deps.failed:
+                _found(ctx, "formula_without_value", grid, key, {"formula": deps.failed[key]}, [])
+            return UNKNOWN
+        a: Amount = read_amount(recomputed, ctx.convention, factor)
+    elif key in grid.missing:
+        params: dict[str, object] = {"formula": grid.missing[key]}
+        _found(ctx, "formula_without_value", grid, key, params, named)
+        return UNKNOWN
+    else:
+        a = read_amount(grid.value(r, c), ctx.convention, factor)
+    if a.kind == "empty":
         return None
     raw = grid.value(r, c)
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, float | int) and not isinstance(raw, bool):
-        value = float(raw)
-    else:
-        p: Parsed = parse_number(raw, ctx.convention)
-        if p.kind == "empty":
-            return None
-        if p.kind == "invalid" or p.value is None:
-            ctx.findings.append(
-                Finding("not_a_number", ctx.rel, grid.name, cell_ref(r, c), params={"value": cell_text(raw)})
-            )
-            return None
-        if p.ambiguous and not ctx.ambiguous_reported:
-            ctx.ambiguous_reported = True
-            ctx.findings.append(
-                Finding(
-                    "ambiguous_number",
-                    ctx.rel,
-                    grid.name,
-                    cell_ref(r, c),
-                    params={"value": cell_text(raw), "as_vi": p.value, "as_us": p.alt, "used": p.value},
-                )
-            )
-        value = p.value
-    if value < 0:
+    if a.kind == "unreadable":
+        _found(ctx, "not_a_number", grid, key, {"value": cell_text(raw)}, named)
+        return UNKNOWN
+    if a.kind == "implausible":
+        # 1e308 written out would be 309 digits: the short scientific form says it as well.
+        shown = f"{raw:.6g}" if isinstance(raw, float) else cell_text(raw)
+        _found(ctx, "implausible_amount", grid, key, {"value": shown}, named)
+        return UNKNOWN
+    p = a.parsed
+    if a.kind == "with_text" and p is not None:  # (a recomputed dependent is a plain number)
+        _found(ctx, "number_with_text", grid, key, {"value": cell_text(raw), "used": p.value}, named)
+    if p is not None and p.ambiguous and not ctx.ambiguous_reported:
+        ctx.ambiguous_reported = True
         ctx.findings.append(
             Finding(
-                "negative_amount",
+                "ambiguous_number",
                 ctx.rel,
                 grid.name,
                 cell_ref(r, c),
-                params={"value": to_trieu(value, factor)},
+                params={"value": cell_text(raw), "as_vi": p.value, "as_us": p.alt, "used": p.value},
             )
         )
-    return to_trieu(value, factor)
+    assert a.value is not None
+    if a.value < 0:
+        ctx.findings.append(
+            Finding("negative_amount", ctx.rel, grid.name, cell_ref(r, c), {"value": a.value})
+        )
+    return a.value
+
+
+def _found(
+    ctx: _Context, code: str, grid: Grid, key: tuple[int, int], params: dict[str, object], named: list[str]
+) -> None:
+    """A finding at an amount cell; ``named``: the formula cells that depend on it (one finding for all)."""
+    if named:
+        params = {**params, "dependents": named, "message_key": f"finding.{code}_dependents"}
+    ctx.findings.append(Finding(code, ctx.rel, grid.name, cell_ref(*key), params=params))
+
+
+# ---- cells that depend on an amount not taken as written -----------------------------------
+
+
+@dataclass(slots=True)
+class _Deps:
+    """What :func:`_dependents` found on one table.
+
+    ``values``: formula cell -> its value recomputed from the cells it depends on (in the sheet's own
+    unit), None when it cannot be known. ``named``: cause cell -> the amount cells that depend on it.
+    """
+
+    values: dict[tuple[int, int], float | None]
+    named: dict[tuple[int, int], list[str]]
+    #: Formula cells that could not be recomputed from a number among words (a function the
+    #: evaluator does not do): their own formula_without_value, once at the first of a chain.
+    failed: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _formula_reader(path: Path, checked: Any) -> Callable[[str], dict[tuple[int, int], str]]:
+    """Sheet name -> its formulas, read from the file once per sheet and only when asked."""
+    cache: dict[str, dict[tuple[int, int], str]] = {}
+
+    def formulas(name: str) -> dict[tuple[int, int], str]:
+        if name not in cache:
+            if path.suffix.lower() not in (".xlsx", ".xlsm"):
+                cache[name] = {}
+            else:
+                try:
+                    cache[name] = read_formulas(path, {name}, checked).get(name, {})
+                except Exception:  # a formula part openpyxl cannot read: no dependencies known
+                    cache[name] = {}
+        return cache[name]
+
+    return formulas
+
+
+def _precedents(formula: str) -> set[tuple[int, int]] | None:
+    """The cells of the same sheet a formula reads, or None when that cannot be told."""
+    if "!" in formula or "[" in formula:
+        return None
+    try:
+        tokens = formula_tokens(formula)
+    except Unsupported:
+        return None
+    cells: set[tuple[int, int]] = set()
+    for kind, text in tokens:
+        if kind == "ref":
+            cells.add(parse_ref(text))
+        elif kind == "range":
+            (r1, c1), (r2, c2) = (parse_ref(x) for x in text.split(":"))
+            if (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1) > 100_000:
+                return None
+            cells.update(
+                (r, c)
+                for r in range(min(r1, r2), max(r1, r2) + 1)
+                for c in range(min(c1, c2), max(c1, c2) + 1)
+            )
+    return cells
+
+
+def _dependents(grid: Grid, rows: range, cols: list[int], ctx: _Context, factor: str) -> _Deps | None:
+    """The formula cells that depend on an amount cell of the table not taken as written.
+
+    A text typed into an amount cell makes a spreadsheet's recalculated parents wrong: ``=G21+H21``
+    gives #VALUE!, ``=SUM(G19:G21)`` a smaller total. Each such cause (text, an error value, a
+    formula without its value, an implausible figure) that depends on no other cause gets one
+    finding naming its dependents. Where the cause holds one number among words, the dependents are
+    recomputed with it; otherwise they are unknown. None when the table has no such cell (the usual
+    case: the formulas are then never read) or the sheet has no formulas.
+    """
+    causes: dict[tuple[int, int], float | None] = {}  # cell -> its number (None: no figure)
+    for r in rows:
+        row = grid.rows[r]
+        here: dict[tuple[int, int], float | None] = {}
+        for c in cols:
+            v = row[c] if c < len(row) else ""
+            if v == "" or v is None or is_plain(v, factor):
+                if (r, c) in grid.missing:
+                    here[(r, c)] = None
+                continue
+            a = read_amount(v, ctx.convention, factor)
+            if a.kind in ("unreadable", "implausible"):
+                here[(r, c)] = None
+            elif a.kind == "with_text":
+                here[(r, c)] = a.written
+        if here and _names_footer(row):
+            break  # the signature block below the table ("Lạng Sơn, ngày 5 tháng 10...") is no amount
+        causes.update(here)
+    if not causes:
+        return None
+    formulas = ctx.formulas(grid.name)
+    if not formulas:
+        return None
+    readers: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for at, text in formulas.items():
+        for p in _precedents(text) or ():
+            readers.setdefault(p, []).append(at)
+
+    def downstream(start: tuple[int, int]) -> set[tuple[int, int]]:
+        seen: set[tuple[int, int]] = set()
+        todo = deque(readers.get(start, ()))
+        while todo:
+            at = todo.popleft()
+            if at not in seen and at != start:
+                seen.add(at)
+                todo.extend(readers.get(at, ()))
+        return seen
+
+    below = {cause: downstream(cause) for cause in causes}
+    caused = set().union(*below.values())
+    roots = [cause for cause in causes if cause not in caused]
+    amount_cells = set(cols)
+    named = {
+        root: [cell_ref(*d) for d in sorted(below[root]) if d[1] in amount_cells and d[0] in rows]
+        for root in roots
+    }
+    unknown: set[tuple[int, int]] = set()
+    for root in roots:
+        if causes[root] is None:
+            unknown |= below[root]
+    values: dict[tuple[int, int], float | None] = dict.fromkeys(unknown)
+    recompute = caused - unknown
+    done: dict[tuple[int, int], float | None] = {}
+
+    def cell(r: int, c: int) -> Any:
+        key = (r, c)
+        if key in causes and key not in caused:
+            number = causes[key]
+            if number is None:
+                raise Unsupported("depends on a cell without a figure")
+            return number
+        if key in recompute:
+            if key not in done:
+                done[key] = None  # a circular reference stays unknown
+                value = evaluate(formulas[key], cell)
+                done[key] = float(value) if isinstance(value, int | float) else None
+            if done[key] is None:
+                raise Unsupported("no figure")
+            return done[key]
+        return grid.value(r, c)
+
+    for key in sorted(recompute):
+        try:
+            cell(*key)
+        except (Unsupported, RecursionError, TypeError, ValueError, OverflowError):
+            done[key] = None
+        values[key] = done.get(key)
+    lost = {key for key in recompute if values[key] is None}
+    failed = {key: formulas[key] for key in lost if not (_precedents(formulas[key]) or set()) & lost}
+    return _Deps(values, named, failed)
 
 
 # ---- Layout A --------------------------------------------------------------------------------
@@ -456,10 +666,13 @@ def _read_table(
     )
     if meta.period is None:
         ctx.findings.append(Finding("period_unknown", ctx.rel, grid.name))
-    if table.layout == "B":
-        _read_layout_b(grid, table, end, ctx, factor, meta, sheet)
-    else:
-        _read_layout_a(grid, table, end, ctx, factor, meta, sheet, aliases)
+    try:
+        if table.layout == "B":
+            _read_layout_b(grid, table, end, ctx, factor, meta, sheet)
+        else:
+            _read_layout_a(grid, table, end, ctx, factor, meta, sheet, aliases)
+    finally:
+        ctx.deps = None
     return sheet
 
 
@@ -500,6 +713,7 @@ def _read_layout_a(
     roots: list[_Node] = []
     label_idx = label_col.index if label_col else -1
     stt_idx = stt_col.index if stt_col else -1
+    ctx.deps = _dependents(grid, range(table.first_data, end), amount_cols, ctx, factor)
     amounts = _RowAmounts(grid, amount_cols, ctx, factor)
     for r in range(table.first_data, end):
         row = grid.rows[r]
@@ -615,6 +829,7 @@ def _read_layout_a(
         open_by_rank = {i: n for i, n in open_by_rank.items() if i < k}
         open_by_rank[k] = node
         nodes.append(node)
+    _spread_unknown(nodes, amount_cols)
     _check_rows(grid, table, nodes, groups, ctx)
     if rate_col is not None:
         main = [g for g in groups if g.source == "ALL"] or groups
@@ -623,6 +838,27 @@ def _read_layout_a(
         for node in nodes:
             _check_rate(grid, node, rate_col, alloc_cols, disb_cols, ctx)
     _emit_items(grid, table, nodes, groups, multi_year, default_year, label_col, ctx, meta, sheet)
+
+
+def _spread_unknown(nodes: list[_Node], cols: list[int]) -> None:
+    """A parent row's written amount over a child whose amount is unknown is unknown too: it is
+    either a spreadsheet's sum that skipped the child or a figure the children cannot confirm, and
+    never a partial sum to count or to check against."""
+    done: set[int] = set()
+
+    def visit(node: _Node) -> None:
+        if id(node) in done:
+            return
+        done.add(id(node))
+        kids = [k for k in node.children if k.kind != "unknown"]
+        for k in kids:
+            visit(k)
+        for c in cols:
+            if node.values.get(c) is not None and any(_unknown(k.values.get(c)) for k in kids):
+                node.values[c] = UNKNOWN
+
+    for node in nodes:
+        visit(node)
 
 
 def _names_footer(row: list[Any]) -> bool:
@@ -644,7 +880,9 @@ class _RowAmounts:
         self.cols = cols
         self.ctx = ctx
         self.factor = factor
-        self.plain = not grid.missing  # no formula cell lacks its value: cells are what they hold
+        # No formula cell lacks its value and none depends on a cell not taken as written: cells
+        # are what they hold.
+        self.plain = not grid.missing and ctx.deps is None
 
     def numeric(self, row: list[Any], r: int) -> bool:
         """:func:`_reads_as_number` of any amount cell of the row."""
@@ -670,7 +908,7 @@ class _RowAmounts:
         n = len(row)
         for c in self.cols:
             v = row[c] if c < n else ""
-            if plain and type(v) is float and v >= 0:
+            if plain and is_plain(v, factor):
                 out[c] = to_trieu(v, factor)  # what _amount returns for a plain number
             elif plain and v == "":
                 out[c] = None
@@ -682,7 +920,8 @@ class _RowAmounts:
 def _reads_as_number(grid: Grid, r: int, c: int, ctx: _Context) -> bool:
     """True when the cell holds an amount (a number, a numeric text, '-', or a formula without value).
 
-    Prose in an amount column (a signature, a place and date) does not make a row a data row.
+    Prose in an amount column (a signature, a place and date) does not make a row a data row; a
+    text holding one number among words does ("640 (đang cập nhật)").
     """
     if (r, c) in grid.missing:
         return True
@@ -828,13 +1067,15 @@ def _check_rate(
     """
     if not node.values:
         return
+    if ctx.deps is not None and (node.row, rate_col.index) in ctx.deps.values:
+        return  # computed by the spreadsheet from a cell it could not count: the cause has its finding
     written = _rate_written(grid.value(node.row, rate_col.index), ctx)
     if written is None:
         return
     values = node.values
     alloc = sum(values.get(i) or 0.0 for i in alloc_cols)
     disb = sum(values.get(i) or 0.0 for i in disb_cols)
-    if alloc <= 0:
+    if not alloc > 0 or disb != disb:  # nothing allocated, or a figure that is not known
         return
     rate = disb / alloc
     value, tol = written
@@ -938,6 +1179,7 @@ def _emit(
     if not year or not year[0]:
         return
     n = row + 1  # cell_ref(row, c) is the column's letters and this
+    unknown = _unknown_bits(alloc, disb, in_month)
     sheet.items.append(
         LineItem(
             unit=meta.unit,
@@ -947,9 +1189,10 @@ def _emit(
             sub_project=node.sub_project,
             source=g.source,
             period=meta.period,
-            allocated=alloc,
-            disbursed=disb,
-            disbursed_in_month=in_month,
+            allocated=None if _unknown(alloc) else alloc,
+            disbursed=None if _unknown(disb) else disb,
+            disbursed_in_month=None if _unknown(in_month) else in_month,
+            unknown=unknown,
             file=ctx.rel,
             sheet=grid.name,
             row=n,
@@ -958,6 +1201,15 @@ def _emit(
             disbursed_cell=f"{letters[g.disb.index]}{n}" if g.disb else None,
             in_month_cell=f"{letters[g.in_month.index]}{n}" if g.in_month else None,
         )
+    )
+
+
+def _unknown_bits(alloc: float | None, disb: float | None, in_month: float | None) -> int:
+    """The :attr:`LineItem.unknown` bits of an item's three amounts."""
+    return (
+        (UNKNOWN_ALLOCATED if _unknown(alloc) else 0)
+        | (UNKNOWN_DISBURSED if _unknown(disb) else 0)
+        | (UNKNOWN_IN_MONTH if _unknown(in_month) else 0)
     )
 
 
@@ -1060,11 +1312,18 @@ def _read_layout_b(
     # A row without a budget year in the row or the title is not an item either: nothing to file it under.
     keep = np.flatnonzero(known & has_year & has_source)
     kept = live[keep]
+    amount_idx = [idx[role] for role in ("alloc", "disb", "in_month") if idx[role] >= 0]
+    if grid.missing or any(
+        not is_plain(v, factor) and v != "" and v is not None for i in amount_idx for v in raw[i].values
+    ):
+        ctx.deps = _dependents(grid, range(first, end), amount_idx, ctx, factor)
     amounts = {
-        role: _amount_column(grid, raw[idx[role]] if idx[role] >= 0 else None, kept, first, idx[role], factor)
+        role: _amount_column(
+            grid, raw[idx[role]] if idx[role] >= 0 else None, kept, first, idx[role], factor, ctx.deps
+        )
         for role in ("alloc", "disb", "in_month")
     }
-    _slow_amounts(grid, amounts, kept + first, idx, ctx, factor)
+    unknown = _slow_amounts(grid, amounts, kept + first, idx, ctx, factor)
     count = len(keep)
     if idx["unit"] >= 0:
         column = raw[idx["unit"]]
@@ -1089,6 +1348,7 @@ def _read_layout_b(
         "disbursed_in_month": amounts["in_month"][0],
         "label": Coded(labels.codes[keep], labels.values),
         "row": numbers.astype(np.int64),
+        "unknown": unknown,
     }
     for name, role in (
         ("allocated_cell", "alloc"),
@@ -1103,13 +1363,20 @@ def _read_layout_b(
 
 
 def _amount_column(
-    grid: Grid, column: Coded | None, at: np.ndarray, first: int, col: int, factor: str
+    grid: Grid,
+    column: Coded | None,
+    at: np.ndarray,
+    first: int,
+    col: int,
+    factor: str,
+    deps: _Deps | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The amounts of one column's rows ``at`` (counted from row ``first``) in triệu đồng (NaN where
     empty), and which cells need a closer look.
 
-    Plain non-negative numbers, nearly every cell of a file saved by a spreadsheet program, convert
-    in one pass; the others (text, negative, formulas without a value) are left to _slow_amounts.
+    Plain amounts (:func:`reconcile.numbers.plain_mask`), nearly every cell of a file saved by a
+    spreadsheet program, convert in one pass; the others (text, negative, implausible, formulas
+    without a value or over such cells) are left to _slow_amounts.
     """
     if column is None:
         return np.full(len(at), np.nan), np.zeros(len(at), dtype=bool)
@@ -1122,11 +1389,11 @@ def _amount_column(
     codes = column.codes[at]
     fast = is_float[codes]
     values = numbers[codes]
-    with np.errstate(invalid="ignore"):
-        fast &= values >= 0
+    fast &= plain_mask(values, factor)
     rows = at + first
-    if grid.missing:  # a formula cell without a value reads as a number here; _amount reports it
-        fast &= np.array([(int(r), col) not in grid.missing for r in rows.tolist()], dtype=bool)
+    special = set(grid.missing) | (set(deps.values) if deps is not None else set())
+    if special:  # a formula cell without a value, or over a cell not taken as written: _amount decides
+        fast &= np.array([(int(r), col) not in special for r in rows.tolist()], dtype=bool)
     values[fast] = to_trieu_array(values[fast], factor)
     values[~fast] = np.nan
     return values, ~fast
@@ -1139,9 +1406,12 @@ def _slow_amounts(
     idx: dict[str, int],
     ctx: _Context,
     factor: str,
-) -> None:
+) -> np.ndarray:
     """:func:`_amount` for the cells the fast pass left, in row order and then column order, so that
-    the findings (and which ambiguous number is reported first) are those of a row-by-row reading."""
+    the findings (and which ambiguous number is reported first) are those of a row-by-row reading.
+    Returns the :attr:`LineItem.unknown` bits of each row."""
+    unknown = np.zeros(len(rows), dtype=np.int64)
+    bits = {"alloc": UNKNOWN_ALLOCATED, "disb": UNKNOWN_DISBURSED, "in_month": UNKNOWN_IN_MONTH}
     slow = sorted(
         (j, order, role)
         for order, role in enumerate(("alloc", "disb", "in_month"))
@@ -1151,6 +1421,9 @@ def _slow_amounts(
     for j, _order, role in slow:
         v = _amount(grid, int(rows[j]), idx[role], ctx, factor)
         amounts[role][0][j] = np.nan if v is None else v
+        if _unknown(v):
+            unknown[j] |= bits[role]
+    return unknown
 
 
 _B_ROLES = (

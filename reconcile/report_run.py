@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .atomic import atomic_write
 from .config import load_report_config
-from .models import Result
+from .result import Result
 
 REPORT_NAME = "bao-cao-ra-soat.docx"
 
@@ -23,32 +23,33 @@ def fits_in_run(result: Result) -> bool:
     return len(result.latest) <= RUN_MAX_KEYS
 
 
-def report_job(result: Result, lang: str = "vi") -> Callable[[Path], None]:
-    """A writer ``fn(path)`` of the report of ``result``.
+def report_job(result: Result, lang: str = "vi") -> tuple[Callable[[Path], None], Result]:
+    """A writer ``fn(path)`` of the report of ``result``, and the result with the findings of the
+    folder's proposals sheet added (an amount that cannot be read), for the other outputs to list.
 
     The settings and the proposals are read now: a bad ``[report]`` table stops the run before any
-    output is written, and a proposal's unreadable amount joins the findings the other outputs list.
-    The rest (python-docx, the subtotals, the document) happens in ``fn``, which ``reconcile run``
-    calls in a forked process beside the workbook where it can.
+    output is written. The subtotals are the result's own (``Result.totals``).
     """
     from .proposals import find_proposals
 
     config = load_report_config(result.input_root)
-    proposals = find_proposals(result)
+    proposals, findings = find_proposals(result)
+    if findings:
+        result = result.with_findings(findings)
+    done = result
 
     def write(path: Path) -> None:
-        from .report_totals_standin import build_totals  # STAND-IN: use result.totals once it exists
         from .writers.report import write_report
 
-        write_report(result, build_totals(result), path, lang, config, proposals)
+        write_report(done, done.totals, path, lang, config, proposals)
 
-    return write
+    return write, result
 
 
 def write_report_to(result: Result, out: Path, lang: str = "vi", on_locked: str = "fail") -> Path:
     """Write only the report into ``out`` (``reconcile report``); the path actually written."""
     from .atomic import ensure_output_dir
 
-    job = report_job(result, lang)
+    job, _ = report_job(result, lang)
     ensure_output_dir(out, [f.path for f in result.files])
     return atomic_write(out / REPORT_NAME, job, on_locked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -17,7 +18,8 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from reconcile.errors import InputFileError, OutputError
-from reconcile.models import KEY_COLUMNS, LINE_ITEM_COLUMNS, FileResult, Finding, Result, Settings
+from reconcile.models import KEY_COLUMNS, LINE_ITEM_COLUMNS, FileResult, Finding, Settings
+from reconcile.result import Result
 from reconcile.writers.annotate import SEPARATOR, annotate_file, annotate_to, annotated_name, comment_size
 from reconcile.writers.palette import SEVERITY_COLOURS, STATUS_COLOURS
 
@@ -295,7 +297,7 @@ def test_item_joined_by_key_when_summary_has_no_item_index(
     case: tuple[Result, FileResult, Path], tmp_path: Path
 ) -> None:
     result, fr, _ = case
-    result.summary = result.summary.drop(columns=["item_index"])
+    result = dataclasses.replace(result, summary=result.summary.drop(columns=["item_index"]))
     out, _ = annotate_file(result, fr, tmp_path / "out")
     ws = load_workbook(out)["T10"]
     assert fill_of(ws["G6"]) == STATUS_COLOURS["behind"]
@@ -305,7 +307,7 @@ def test_item_joined_by_key_when_summary_has_no_item_index(
 def test_unused_item_is_not_painted(case: tuple[Result, FileResult, Path], tmp_path: Path) -> None:
     """An item no summary row points at (lost a period conflict) gets no colour and no note."""
     result, fr, _ = case
-    result.summary = result.summary[result.summary["item_index"] != 2]
+    result = dataclasses.replace(result, summary=result.summary[result.summary["item_index"] != 2])
     out, _ = annotate_file(result, fr, tmp_path / "out")
     ws = load_workbook(out)["T10"]
     assert fill_of(ws["G7"]) is None and ws["G7"].comment is None

@@ -50,7 +50,8 @@ def test_run_piped_in_an_ansi_code_page(encoding: str, tmp_path: Path) -> None:
     code, out, err = _run(["run", str(WORKBOOKS), "--out", str(tmp_path / "out")], encoding, tmp_path)
     _no_crash(out, err)
     assert code == 0, err
-    assert out.startswith("Đã đọc 9 tệp, 36 dòng số liệu, 4 khoản mục; 0 lỗi, 0 cảnh báo. Kết quả: ")
+    assert out.startswith("Tổng cộng: kế hoạch vốn 8.187,6, đã giải ngân 1.453,6 triệu đồng")
+    assert "\nĐã đọc 9 tệp, 36 dòng số liệu, 4 khoản mục; 0 lỗi, 0 cảnh báo. Kết quả: " in out
     assert (tmp_path / "out" / "summary.csv").is_file()
 
 

@@ -30,10 +30,10 @@ from reconcile.models import (
     FileResult,
     Finding,
     LineItem,
-    Result,
     Settings,
     SheetResult,
 )
+from reconcile.result import Result
 
 D = dt.date
 

@@ -598,36 +598,32 @@ def test_a_sentence_for_every_status() -> None:
     assert len(set(sentences.values())) == len(sentences)  # each its own sentence
     assert not any(s.startswith("Tình trạng:") for s in sentences.values())  # none falls back
     assert "chưa đầy đủ" in sentences["incomplete"]
-    assert status_sentence({**row, "status": "new_code"}, 1.0, None, "vi").startswith("Tình trạng:")
+    assert status_sentence({**row, "status": "new_code"}, 1.0, None, "vi") == "Tình trạng: new_code."
 
 
-def test_totals_stand_in_keeps_unknown_figures_unknown(tmp_path: Path) -> None:
-    """The stand-in for Result.totals (deleted at merge): its columns, and no partial sums."""
-    import math
+def test_unknown_figures_stay_unknown_in_words(tmp_path: Path) -> None:
+    """A key whose allocation could not be read (the engine's ``incomplete``): the report says so for
+    the key and for every subtotal over it (Result.totals leaves those empty), never a partial sum."""
+    import dataclasses
 
     from reconcile.models import Settings
     from reconcile.pipeline import run_folder
-    from reconcile.report_totals_standin import TOTALS_COLUMNS, build_totals
-
-    result = run_folder(WORKBOOKS, Settings())
-    totals = build_totals(result)
-    assert tuple(totals.columns) == TOTALS_COLUMNS
-    year = totals[(totals["scope"] == "unit") & (totals["level"] == "year")]
-    assert sorted(year["allocated"].round(1)) == [1571.6, 6616.0]
-    result.latest.loc[0, "allocated"] = float("nan")
-    totals = build_totals(result)
-    unit = totals[(totals["scope"] == "unit") & (totals["level"] == "unit")].iloc[0]
-    assert math.isnan(unit["allocated"]) and unit["disbursed"] == pytest.approx(1453.6)
-    # The report says so in words, and the appendix leaves the cell empty.
     from reconcile.writers.report import write_report
 
-    write_report(result, totals, tmp_path / REPORT)
+    result = run_folder(WORKBOOKS, Settings())
+    latest = result.latest.copy()
+    latest.loc[0, "allocated"] = float("nan")
+    latest.loc[0, "status"] = "incomplete"
+    result = dataclasses.replace(result, latest=latest)  # the totals are derived again
+    write_report(result, result.totals, tmp_path / REPORT)
     text = _text(tmp_path / REPORT)
     assert (
         "Tiểu dự án 1: Giảm nghèo về thông tin: kế hoạch vốn chưa xác định (có ô số liệu không đọc được)"
         in text
     )
     assert "Tổng nguồn vốn sự nghiệp năm 2022 kéo dài thực hiện năm 2023 là chưa xác định" in text
+    assert "Tổng nguồn vốn sự nghiệp năm 2023 là 6.616 triệu đồng" in text  # the other year is known
+    assert "Số liệu chưa đầy đủ (có ô trong báo cáo không đọc được)" in text
 
 
 def test_projects_without_sub_projects(tmp_path: Path) -> None:

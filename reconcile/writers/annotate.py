@@ -28,44 +28,55 @@ Writers only render: the figures in the notes come from ``Result.summary``; the 
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import math
-import re
-import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any, cast
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from ..errors import InputFileError, OutputError
-from ..messages import finding_message, fmt_amount, fmt_date, fmt_number, fmt_rate, msg, status_label
-from ..models import KEY_COLUMNS, SEVERITY_ORDER, FileResult, Finding, Result, is_missing
+from ..messages import fmt_date, msg, status_label
+from ..models import SEVERITY_ORDER, FileResult, Finding
 from ..names import annotated_names
+from ..result import Result
+from .annotate_load import (
+    _dropped_parts,
+    _load_native,
+    _load_values,
+    _open_package,
+    _parts_finding,
+    _put_text,
+    _safe_title,
+)
+from .annotate_notes import (
+    SEPARATOR,
+    _add_comment,
+    _anchor,
+    _as_date,
+    _coordinate,
+    _file_findings,
+    _finding_text,
+    _fmt_target,
+    _items_with_figures,
+    _solid,
+    _status_text,
+    _text,
+    _worksheet,
+    comment_size,
+)
 from .palette import SEVERITY_COLOURS, STATUS_COLOURS
 
-AUTHOR = "reconcile"
-#: Between the user's own note and ours, so that theirs is never lost or mixed up with ours.
-SEPARATOR = "-" * 24
-NATIVE_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-#: A safety net only: the reader refuses zip bombs before a file ever gets here.
-MAX_UNPACKED_BYTES = 1 << 30
-_MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell or note
+#: What other modules and the tests take from here (the notes' words and sizes live in annotate_notes).
+__all__ = ["SEPARATOR", "annotate_file", "annotate_to", "annotated_name", "comment_size"]
 
-# Which status colour wins when two items share a cell: the more urgent one.
-_URGENCY = ("over", "no_allocation", "missed", "behind", "at_risk", "on_track", "met")
+NATIVE_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+
+# Which status colour wins when two items share a cell: the more urgent one (a figure that could not
+# be read first: nothing else about the key can be told until it is corrected).
+_URGENCY = ("incomplete", "over", "no_allocation", "missed", "behind", "at_risk", "on_track", "met")
 _STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(_URGENCY)}
-_SHAPE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:sp|grpSp|cxnSp)[\s>/]")
-_COORD_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
-_BAD_TITLE_RE = re.compile(r"[\\/?*\[\]:]")
 
 
 # ---- public API ----------------------------------------------------------------------------------
@@ -163,191 +174,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-# ---- loading -------------------------------------------------------------------------------------
-
-
-def _open_package(data: bytes, rel: str, lang: str) -> zipfile.ZipFile | None:
-    """The input's zip package, refusing one that unpacks too large; None when it is not a zip."""
-    try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return None
-    unpacked = sum(info.file_size for info in package.infolist())
-    if unpacked > MAX_UNPACKED_BYTES:
-        size = f"{unpacked // (1 << 20)} MB"
-        raise InputFileError("ann.copy_failed", file=rel, detail=msg("reason.zip_bomb", lang, size=size))
-    return package
-
-
-def _load_native(data: bytes, keep_vba: bool) -> tuple[Workbook, list[str]]:
-    """Load with formulas, formatting, rich text and links kept; return the warnings openpyxl gave."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        wb = load_workbook(
-            io.BytesIO(data),
-            read_only=False,
-            data_only=False,
-            rich_text=True,
-            keep_vba=keep_vba,
-            keep_links=True,
-        )
-    return wb, [str(w.message) for w in caught]
-
-
-def _load_values(data: bytes, file: FileResult) -> Workbook:
-    """A new workbook holding the input's cell values (for inputs openpyxl cannot read)."""
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
-    taken: set[str] = set()
-    if file.path.suffix.lower() == ".csv":
-        # The same parser as the reader, so that the cell references of items and findings match.
-        from ..grid import load
-
-        grid = load(file.path).grids[0]
-        ws = wb.create_sheet(_safe_title(grid.name, taken))
-        _fill_values(ws, grid.rows)
-        return wb
-
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    try:
-        for meta in book.sheets_metadata:
-            if "WorkSheet" not in str(meta.typ):
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            ws = wb.create_sheet(_safe_title(meta.name, taken))
-            _fill_values(ws, sheet.to_python(skip_empty_area=False))
-            for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
-                if (r1, c1) != (r2, c2):
-                    ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
-            visibility = str(meta.visible)
-            if visibility.endswith("VeryHidden"):
-                ws.sheet_state = "veryHidden"
-            elif visibility.endswith("Hidden"):
-                ws.sheet_state = "hidden"
-    finally:
-        book.close()
-    if not wb.worksheets:
-        wb.create_sheet(_safe_title("Sheet1", taken))
-    visible = [i for i, ws in enumerate(wb.worksheets) if ws.sheet_state == "visible"]
-    wb.active = visible[0] if visible else 0
-    return wb
-
-
-def _fill_values(ws: Worksheet, rows: list[list[Any]]) -> None:
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is None or value == "":
-                continue
-            cell = ws.cell(row=r, column=c)
-            if isinstance(cell, MergedCell):  # values are written before ranges are merged
-                continue
-            if isinstance(value, str):
-                _put_text(cell, value)
-            else:
-                cell.value = value
-                if type(value) is dt.date:
-                    cell.number_format = "dd/mm/yyyy"
-
-
-def _put_text(cell: Cell, text: str) -> None:
-    """Write ``text`` as text: openpyxl would take a string that starts with '=' for a formula."""
-    cell.value = _clean_text(text)
-    cell.data_type = "s"
-
-
-def _clean_text(text: str) -> str:
-    """Text Excel accepts: no control characters, at most 32,767 characters."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:_MAX_CELL_TEXT]
-
-
-def _safe_title(name: str, taken: set[str]) -> str:
-    """A valid, unused sheet title close to ``name`` (records it in ``taken``, case-insensitively)."""
-    base = _BAD_TITLE_RE.sub("_", name).strip("'").strip()[:31] or "Sheet"
-    title, n = base, 2
-    while title.casefold() in taken:
-        tail = f" ({n})"
-        title = base[: 31 - len(tail)] + tail
-        n += 1
-    taken.add(title.casefold())
-    return title
-
-
-# ---- what openpyxl cannot keep -------------------------------------------------------------------
-
-
-def _dropped_parts(
-    package: zipfile.ZipFile | None, wb: Workbook, caught: list[str], keep_vba: bool
-) -> list[str]:
-    """Codes (``part.*`` in the catalogue) of the parts of the input the copy will not have."""
-    if package is None:
-        return []
-    names = package.namelist()
-    sheets = [*wb.worksheets, *wb.chartsheets]
-
-    def loaded(attr: str) -> int:
-        return sum(len(getattr(ws, attr, ())) for ws in sheets)
-
-    def count(pattern: str) -> int:
-        return sum(1 for n in names if re.fullmatch(pattern, n))
-
-    def present(prefix: str) -> bool:
-        return any(n.startswith(prefix) for n in names)
-
-    parts: list[str] = []
-    # openpyxl keeps images only with Pillow installed, and reconcile does not depend on Pillow.
-    # With keep_vba the .emf pictures of form controls are carried over verbatim.
-    media = [n for n in names if n.startswith("xl/media/") and not (keep_vba and n.lower().endswith(".emf"))]
-    if len(media) > loaded("_images"):
-        parts.append("images")
-    if any("Shapes and drawings will be lost" in w for w in caught) or _has_shapes(package):
-        parts.append("shapes")
-    if count(r"xl/charts/chart\d+\.xml") > loaded("_charts"):
-        parts.append("charts")
-    if count(r"xl/pivotTables/pivotTable\d+\.xml") > loaded("_pivots"):
-        parts.append("pivot_tables")
-    if present("xl/ctrlProps/"):
-        parts.append("form_controls")
-    if present("xl/activeX/"):
-        parts.append("activex")
-    if present("xl/embeddings/"):
-        parts.append("embedded_objects")
-    if present("xl/slicers/") or present("xl/slicerCaches/") or present("xl/timelines/"):
-        parts.append("slicers")
-    if present("xl/model/"):
-        parts.append("data_model")
-    if present("xl/threadedComments/"):
-        parts.append("threaded_comments")
-    if "xl/vbaProject.bin" in names and not keep_vba:
-        parts.append("vba")
-    if any("extension is not supported" in w or "conditional formatting rule" in w for w in caught):
-        parts.append("extensions")
-    if any("header or footer" in w for w in caught):
-        parts.append("header_footer")
-    if any("part of a merged range but has a comment" in w for w in caught):
-        parts.append("merged_comments")
-    return parts
-
-
-def _has_shapes(package: zipfile.ZipFile) -> bool:
-    """Whether a drawing holds shapes, text boxes or connectors (openpyxl writes none back)."""
-    for info in package.infolist():
-        if re.fullmatch(r"xl/drawings/drawing\d+\.xml", info.filename):
-            if info.file_size > 64 << 20:
-                return True  # too big to scan; a drawing that size is not just a chart anchor
-            if _SHAPE_RE.search(package.read(info)):
-                return True
-    return False
-
-
-def _parts_finding(rel: str, parts: list[str], lang: str) -> Finding:
-    # The catalogue formats raw parameters, but has no way to localise a list of part names, so
-    # the words are rendered here in the run's language; the codes travel alongside for machines.
-    words = ", ".join(msg(f"part.{p}", lang) for p in parts)
-    return Finding("parts_dropped", file=rel, params={"parts": words, "part_codes": list(parts)})
-
-
 # ---- what goes on which cell ---------------------------------------------------------------------
 
 
@@ -416,194 +242,6 @@ def _annotate_workbook(wb: Workbook, result: Result, file: FileResult, lang: str
         if n.texts:
             _add_comment(cell, "\n\n".join(n.texts), lang)
     return loose
-
-
-@lru_cache(maxsize=64)
-def _solid(colour: str) -> PatternFill:
-    """One fill object per colour: openpyxl hashes every fill it is given, a shared one is cheaper."""
-    return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-
-
-def _items_with_figures(result: Result, rel: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """This file's line items, each with the summary row of its key at its period (None if unused).
-
-    The join is by ``summary.item_index`` (the label of the ``items`` row, its position for the
-    default RangeIndex); a summary without that column is joined by key and period instead. An item
-    that no summary row points at was not used (a duplicate, or a file that lost a period conflict).
-    """
-    items = result.items
-    if items is None or len(items) == 0 or "file" not in items.columns:
-        return []
-    mine = items[items["file"] == rel]
-    if len(mine) == 0:
-        return []
-    summary = result.summary
-    records = [] if summary is None else cast(list[dict[str, Any]], summary.to_dict("records"))
-    by_index: dict[Any, dict[str, Any]] = {}
-    by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
-    use_index = summary is not None and "item_index" in summary.columns
-    for rec in records:
-        if use_index:
-            idx = _plain(rec.get("item_index"))
-            if idx is not None:
-                by_index[idx] = rec
-        else:
-            by_key[_key(rec)] = rec
-    out: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
-    mine_records = cast(list[dict[str, Any]], mine.to_dict("records"))
-    for label, item in zip(mine.index, mine_records, strict=True):
-        row = by_index.get(_plain(label)) if use_index else by_key.get(_key(item))
-        out.append((item, row))
-    return out
-
-
-def _file_findings(result: Result, file: FileResult) -> list[Finding]:
-    """Findings about this file: the run's, then any of the file's own the run did not repeat."""
-    mine = [f for f in result.findings if f.file == file.rel]
-    seen = set(mine)
-    mine.extend(f for f in file.findings if f.file in (None, file.rel) and f not in seen)
-    return sorted(mine, key=lambda f: f.sort_key())
-
-
-def _key(rec: dict[str, Any]) -> tuple[Any, ...]:
-    return (*(_plain(rec.get(c)) for c in KEY_COLUMNS), _as_date(rec.get("period")))
-
-
-def _plain(value: Any) -> Any:
-    """A pandas/numpy cell value as a plain, comparable Python value (None for missing)."""
-    if is_missing(value):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if hasattr(value, "item") and not isinstance(value, str | bytes | dt.date):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _as_date(value: Any) -> dt.date | None:
-    value = _plain(value)
-    return value if isinstance(value, dt.date) else None
-
-
-def _as_float(value: Any) -> float | None:
-    value = _plain(value)
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _text(value: Any) -> str | None:
-    value = _plain(value)
-    return str(value) if value not in (None, "") else None
-
-
-def _coordinate(cell: str | None) -> str | None:
-    """The first cell of an A1 reference or range, upper-cased; None when it is not one."""
-    if not cell:
-        return None
-    first = cell.split(":", 1)[0].strip()
-    m = _COORD_RE.match(first)
-    if not m:
-        return None
-    letters, row = m.group(1).upper(), int(m.group(2))
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    if col > 16384 or row > 1048576:
-        return None
-    return f"{letters}{row}"
-
-
-def _worksheet(wb: Workbook, name: str | None, file: FileResult) -> Worksheet | None:
-    """The sheet a reader named; a copy made from a .csv has one sheet, whatever the reader called it."""
-    if name and name in wb.sheetnames:
-        sheet = wb[name]
-        return sheet if isinstance(sheet, Worksheet) else None
-    if file.path.suffix.lower() == ".csv" and wb.worksheets:
-        return wb.worksheets[0]
-    if name:
-        for ws in wb.worksheets:  # a values copy may have had to clean a sheet title
-            if ws.title.casefold() == _BAD_TITLE_RE.sub("_", name).strip("'").strip()[:31].casefold():
-                return ws
-    return None
-
-
-def _anchor(ws: Worksheet, coord: str) -> Cell:
-    """The cell that holds ``coord``'s value: the top-left cell of a merged range it sits in."""
-    cell = ws[coord]
-    if isinstance(cell, MergedCell):
-        for rng in ws.merged_cells.ranges:
-            if coord in rng:
-                return cast(Cell, ws.cell(row=rng.min_row, column=rng.min_col))
-    return cast(Cell, cell)
-
-
-# ---- words ---------------------------------------------------------------------------------------
-
-
-def _fmt_target(target: float, lang: str) -> str:
-    """100% rather than 100,0%: the target is a round figure people type."""
-    return fmt_number(target * 100, 1, lang) + "%"
-
-
-def _status_text(row: dict[str, Any], item: dict[str, Any], result: Result, target: float, lang: str) -> str:
-    """The note on a line item's disbursed cell: status and period, then one plain sentence."""
-    status = str(row.get("status"))
-    period = _as_date(row.get("period")) or _as_date(item.get("period"))
-    deadline = _as_date(row.get("deadline"))
-    if deadline is None:
-        year = _plain(row.get("execution_year"))
-        deadline = result.settings.deadline(int(year)) if isinstance(year, int) else None
-    allocated = _as_float(row.get("allocated"))
-    disbursed = _as_float(row.get("disbursed"))
-    shortfall = _as_float(row.get("shortfall"))
-    excess = disbursed - allocated if disbursed is not None and allocated is not None else None
-    params = {
-        "disbursed": fmt_amount(disbursed, lang),
-        "allocated": fmt_amount(allocated, lang),
-        "rate": fmt_rate(_as_float(row.get("rate")), lang),
-        "shortfall": fmt_amount(max(shortfall, 0.0) if shortfall is not None else None, lang),
-        "excess": fmt_amount(excess, lang),
-        "target": _fmt_target(target, lang),
-        "deadline": fmt_date(deadline, lang),
-        "period": fmt_date(period, lang),
-        "expected_rate": fmt_rate(_as_float(row.get("expected_rate")), lang),
-        "projection": fmt_amount(_as_float(row.get("projection")), lang),
-    }
-    header = msg("ann.header", lang, status=status_label(status, lang), period=params["period"])
-    return f"{header}\n{msg(f'ann.{status}', lang, **params)}"
-
-
-def _finding_text(finding: Finding, lang: str) -> str:
-    return msg(
-        "ann.finding",
-        lang,
-        severity=msg(f"severity.{finding.level}", lang),
-        code=finding.code,
-        message=finding_message(finding.code, finding.params, lang),
-    )
-
-
-def _add_comment(cell: Cell, text: str, lang: str) -> None:
-    """Put ``text`` in the cell's note, below the user's own note if there is one."""
-    existing = cell.comment
-    author = AUTHOR
-    if existing is not None and existing.text and existing.text.strip():
-        text = f"{existing.text.rstrip()}\n{SEPARATOR}\n{msg('ann.ours', lang)}\n{text}"
-        author = existing.author or AUTHOR  # the note stays theirs; ours is labelled inside it
-    text = _clean_text(text)
-    width, height = comment_size(text)
-    cell.comment = None
-    cell.comment = Comment(text, author, height=height, width=width)
-
-
-def comment_size(text: str) -> tuple[int, int]:
-    """(width, height) in pixels of a note box that shows ``text`` without scrolling."""
-    paragraphs = text.split("\n")
-    width = 300 if max(len(p) for p in paragraphs) <= 48 else 400
-    per_line = width // 7  # about 7 px per character of Excel's default note font
-    lines = sum(max(1, math.ceil(len(p) / per_line)) for p in paragraphs)
-    return width, min(max(lines * 16 + 12, 48), 900)
 
 
 # ---- legend --------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Colours are hex RGB without ``#`` (openpyxl and xlsxwriter both accept that form, xlsxwriter with a
 leading ``#``). They are light fills chosen so that black text stays readable on them and so that
 the families read at a glance: red = over/missed/no allocation, orange = behind/at risk,
-green = met, neutral grey = on track.
+green = met, neutral grey = on track, lilac = incomplete (a figure could not be read).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ STATUS_COLOURS: dict[str, str] = {
     "at_risk": "FFE0B3",  # light orange / amber
     "met": "C6EFCE",  # Excel's "green fill"
     "on_track": "EDEDED",  # neutral: nothing to do
+    "incomplete": "D9D2E9",  # lilac: a figure is not known, outside the red-orange-green scale
 }
 
 #: Fill colour of each finding severity (models.Severity).

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ...messages import msg
-from ...models import Result
+from ...result import Result
 from .body import KEY_FIELDS, Tables, records
 from .fields import Field, ReportFields, resolve, unit_in_sentence
 

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from ...catalogue import project_name, sub_project_name
-from ...messages import fmt_date, fmt_number, fmt_rate, msg, status_label
+from ...messages import MESSAGES, fmt_date, fmt_number, fmt_rate, msg, status_label
 from ...models import is_missing
 
 
@@ -98,7 +98,8 @@ def status_sentence(row: dict[str, Any], target: float, as_of: dt.date | None, l
         "expected": rate(row.get("expected_rate"), lang),
         "as_of": date(as_of, lang),
         "projection": amount(row.get("projection"), lang),
-        "label": status_label(code, lang) if code else "-",
+        # A code the catalogue does not know yet is shown as it is.
+        "label": status_label(code, lang) if f"status.{code}" in MESSAGES else (code or "-"),
     }
     return msg(key if key in _STATUS_KEYS else "report.status.other", lang, **params)
 
