@@ -12,8 +12,19 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ...messages import fmt_number, msg, status_label
 from ...models import is_missing
-from . import kit, words
 from .body import Tables
+from .kit import (
+    Pen,
+    Piece,
+    cell_text,
+    centred,
+    landscape_section,
+    pieces,
+    repeat_header,
+    set_borders,
+    set_widths,
+)
+from .words import date, number, part_title, project_title, sub_project_title
 
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _SPLIT_SOURCES = ("NSTW", "NSDP")
@@ -60,9 +71,9 @@ def _project_rows(rows: _Rows, t: Tables, unit: str | None, year: dict[str, Any]
         keys = t.keys(unit, by, ey, p)
         if len(keys) == 1 and keys[0]["sub_project"] is None:
             # A project without sub-projects and with one source is its own line: the key's row.
-            rows.key(str(n), words.project_title(p, lang), keys[0], bold=True)
+            rows.key(str(n), project_title(p, lang), keys[0], bold=True)
             continue
-        rows.group(str(n), words.project_title(p, lang), project)
+        rows.group(str(n), project_title(p, lang), project)
         subs = [k["sub_project"] for k in keys]
         for k in keys:
             src = msg(f"source.{k['source']}", lang)
@@ -70,7 +81,7 @@ def _project_rows(rows: _Rows, t: Tables, unit: str | None, year: dict[str, Any]
                 if len(keys) > 1:
                     rows.key("+", src, k)
                 continue
-            label = words.sub_project_title(p, k["sub_project"], lang)
+            label = sub_project_title(p, k["sub_project"], lang)
             if subs.count(k["sub_project"]) == 1:
                 rows.key("-", label, k)
                 continue
@@ -82,7 +93,7 @@ def _project_rows(rows: _Rows, t: Tables, unit: str | None, year: dict[str, Any]
 def _year_rows(rows: _Rows, t: Tables, unit: str | None) -> None:
     scope = "province" if unit is None else "unit"
     for i, year in enumerate(t.groups(scope, "year", unit or ""), 1):
-        title = words.part_title(int(year["budget_year"]), int(year["execution_year"]), t.lang)
+        title = part_title(int(year["budget_year"]), int(year["execution_year"]), t.lang)
         rows.group(_roman(i), title, year)
         _project_rows(rows, t, unit, year)
 
@@ -106,32 +117,32 @@ def build_rows(t: Tables) -> _Rows:
 
 
 def _fig(x: Any, lang: str) -> str:
-    return "" if is_missing(x) else words.number(x, lang)
+    return "" if is_missing(x) else number(x, lang)
 
 
 def _pct(x: Any, lang: str) -> str:
     return "" if is_missing(x) else fmt_number(float(x) * 100, 1, lang, trim=False)
 
 
-def appendix(pen: kit.Pen, t: Tables, of_line: str) -> None:
+def appendix(pen: Pen, t: Tables, of_line: str) -> None:
     """The appendix on a landscape page: title, the attachment line and the table."""
     lang = t.lang
     doc = pen.doc
-    kit.landscape_section(doc)
-    kit.centred(doc, [(msg("report.appendix", lang).upper(), "b")])
-    kit.centred(doc, [(msg("report.appendix_title", lang), "b")])
-    kit.centred(doc, [(of_line, "i")], after=0)
+    landscape_section(doc)
+    centred(doc, [(msg("report.appendix", lang).upper(), "b")])
+    centred(doc, [(msg("report.appendix_title", lang), "b")])
+    centred(doc, [(of_line, "i")], after=0)
     money = doc.add_paragraph()
     money.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    kit.pieces(money, [(msg("report.money_unit", lang), "i")], 12)
+    pieces(money, [(msg("report.money_unit", lang), "i")], 12)
     rows = build_rows(t)
     split = any(k["source"] in _SPLIT_SOURCES for k in t.latest)
     cols = ["ALL", "NSTW", "NSDP"] if split else ["ALL"]
     n_fig = len(cols)
     widths = [10, 72] + [23] * (2 * n_fig) + [17, 25] if split else [10, 110, 35, 35, 25, 47]
     table = doc.add_table(rows=2 if split else 1, cols=len(widths))
-    kit.set_borders(table, "single")
-    disb_title = msg("report.col_disbursed", lang, as_of=words.date(t.as_of, lang))
+    set_borders(table, "single")
+    disb_title = msg("report.col_disbursed", lang, as_of=date(t.as_of, lang))
     top = table.rows[0].cells
     heads = [msg("report.col_no", lang), msg("report.col_content", lang)]
     last = [msg("report.col_rate", lang), msg("report.col_note", lang)]
@@ -143,26 +154,26 @@ def appendix(pen: kit.Pen, t: Tables, of_line: str) -> None:
             top[len(widths) + i].merge(sub[len(widths) + i])
         a = top[2].merge(top[1 + n_fig])
         d = top[2 + n_fig].merge(top[1 + 2 * n_fig])
-        kit.cell_text(a, [(msg("report.col_allocated", lang), "b")], "center")
-        kit.cell_text(d, [(disb_title, "b")], "center")
+        cell_text(a, [(msg("report.col_allocated", lang), "b")], "center")
+        cell_text(d, [(disb_title, "b")], "center")
         for j, c in enumerate(cols * 2):
             name = msg("report.col_total", lang) if c == "ALL" else msg(f"source.{c}", lang)
-            kit.cell_text(sub[2 + j], [(name, "b")], "center")
-        kit.repeat_header(table.rows[1])
+            cell_text(sub[2 + j], [(name, "b")], "center")
+        repeat_header(table.rows[1])
     else:
-        kit.cell_text(top[2], [(msg("report.col_allocated", lang), "b")], "center")
-        kit.cell_text(top[3], [(disb_title, "b")], "center")
-    kit.cell_text(top[0], [(heads[0], "b")], "center")
-    kit.cell_text(top[1], [(heads[1], "b")], "center")
-    kit.cell_text(top[len(widths) - 2], [(last[0], "b")], "center")
-    kit.cell_text(top[len(widths) - 1], [(last[1], "b")], "center")
-    kit.repeat_header(table.rows[0])
+        cell_text(top[2], [(msg("report.col_allocated", lang), "b")], "center")
+        cell_text(top[3], [(disb_title, "b")], "center")
+    cell_text(top[0], [(heads[0], "b")], "center")
+    cell_text(top[1], [(heads[1], "b")], "center")
+    cell_text(top[len(widths) - 2], [(last[0], "b")], "center")
+    cell_text(top[len(widths) - 1], [(last[1], "b")], "center")
+    repeat_header(table.rows[0])
     # The widths first: every data row is a copy of a row that takes them from the grid.
-    kit.set_widths(table, widths)
+    set_widths(table, widths)
     lines = []
     for stt, text, bold, alloc, disb, rate, note in rows.rows:
         style = "b" if bold else ""
-        line: list[tuple[list[kit.Piece], str]] = [([(stt, style)], "center"), ([(text, style)], "left")]
+        line: list[tuple[list[Piece], str]] = [([(stt, style)], "center"), ([(text, style)], "left")]
         line += [([(_fig(alloc.get(c), lang), style)], "right") for c in cols]
         line += [([(_fig(disb.get(c), lang), style)], "right") for c in cols]
         line += [([(_pct(rate, lang) if alloc else "", style)], "right"), ([note], "left")]

@@ -15,7 +15,18 @@ import pandas as pd
 
 from ...messages import msg
 from ...models import is_missing
-from . import kit, words
+from .kit import Pen, Piece
+from .words import (
+    amount,
+    date,
+    figures,
+    part_title,
+    project_title,
+    rate,
+    remaining,
+    status_sentence,
+    sub_project_title,
+)
 
 #: The columns of ``latest`` and ``consolidated`` the report words.
 KEY_FIELDS = (
@@ -99,28 +110,28 @@ def _sub_source(r: dict[str, Any]) -> tuple[int, int]:
     return (-1 if r["sub_project"] is None else r["sub_project"], _SOURCE_ORDER.get(r["source"], 9))
 
 
-def _heading(pen: kit.Pen, text: str, level: int) -> None:
+def _heading(pen: Pen, text: str, level: int) -> None:
     pen.heading(text, level)
 
 
 def _total_sentence(key: str, row: dict[str, Any], t: Tables, **params: Any) -> str:
     lang = t.lang
-    text = msg(key, lang, allocated=words.amount(row["allocated"], lang), **params)
+    text = msg(key, lang, allocated=amount(row["allocated"], lang), **params)
     text += msg(
         "report.disbursed_by",
         lang,
-        as_of=words.date(t.as_of, lang),
-        disbursed=words.amount(row["disbursed"], lang),
-        rate=words.rate(row["rate"], lang),
+        as_of=date(t.as_of, lang),
+        disbursed=amount(row["disbursed"], lang),
+        rate=rate(row["rate"], lang),
     )
-    return text + words.remaining(row, lang) + "."
+    return text + remaining(row, lang) + "."
 
 
-def _year_part(pen: kit.Pen, t: Tables, number: str, row: dict[str, Any], unit: str | None) -> None:
+def _year_part(pen: Pen, t: Tables, number: str, row: dict[str, Any], unit: str | None) -> None:
     """One budget year's part: its total, a placeholder for the assessment, then its projects."""
     lang = t.lang
     by, ey = int(row["budget_year"]), int(row["execution_year"])
-    _heading(pen, f"{number}. {words.part_title(by, ey, lang)}", 2 if number.count(".") == 0 else 3)
+    _heading(pen, f"{number}. {part_title(by, ey, lang)}", 2 if number.count(".") == 0 else 3)
     key = "report.total_carried" if by != ey else "report.total_year"
     sentence = _total_sentence(key, row, t, budget_year=by, execution_year=ey)
     pen.body([sentence + " ", (msg("report.assessment", lang), "h") if unit is not None else ""])
@@ -129,13 +140,13 @@ def _year_part(pen: kit.Pen, t: Tables, number: str, row: dict[str, Any], unit: 
         _project(pen, t, project, unit)
 
 
-def _project(pen: kit.Pen, t: Tables, row: dict[str, Any], unit: str | None) -> None:
+def _project(pen: Pen, t: Tables, row: dict[str, Any], unit: str | None) -> None:
     """``- Dự án 6: …: kế hoạch vốn …`` then one paragraph per sub-project (and source)."""
     lang = t.lang
     p = int(row["project"])
     keys = t.keys(unit, int(row["budget_year"]), int(row["execution_year"]), p)
-    head = f"- {words.project_title(p, lang)}: "
-    text = words.figures(row, lang) + words.remaining(row, lang) + "."
+    head = f"- {project_title(p, lang)}: "
+    text = figures(row, lang) + remaining(row, lang) + "."
     # A project without sub-projects and with one source: its key's status belongs to this paragraph.
     alone = len(keys) == 1 and keys[0]["sub_project"] is None
     tail = _key_tail(keys[0], t, unit) if alone else []
@@ -145,23 +156,23 @@ def _project(pen: kit.Pen, t: Tables, row: dict[str, Any], unit: str | None) -> 
     sources = {(k["sub_project"], k["source"]) for k in keys}
     several = {s for s, _ in sources if sum(1 for s2, _ in sources if s2 == s) > 1}
     for k in keys:
-        label = words.sub_project_title(p, k["sub_project"], lang) if k["sub_project"] is not None else ""
+        label = sub_project_title(p, k["sub_project"], lang) if k["sub_project"] is not None else ""
         if k["sub_project"] in several or k["sub_project"] is None:
             src = msg("report.source", lang, source=msg(f"source.{k['source']}", lang))
             label = f"{label} ({src})" if label else src
-        line = words.figures(k, lang) + words.remaining(k, lang) + "."
+        line = figures(k, lang) + remaining(k, lang) + "."
         pen.body([(f"+ {label}: ", "b"), line, *_key_tail(k, t, unit)])
 
 
-def _key_tail(k: dict[str, Any], t: Tables, unit: str | None) -> list[kit.Piece]:
+def _key_tail(k: dict[str, Any], t: Tables, unit: str | None) -> list[Piece]:
     """The status sentence and, in a unit's part, the placeholder for what only the unit can say."""
-    out: list[kit.Piece] = [" " + words.status_sentence(k, t.target, t.as_of, t.lang)]
+    out: list[Piece] = [" " + status_sentence(k, t.target, t.as_of, t.lang)]
     if unit is not None:
         out += [" ", (msg("report.work", t.lang), "h")]
     return out
 
 
-def results(pen: kit.Pen, t: Tables) -> None:
+def results(pen: Pen, t: Tables) -> None:
     """I. KẾT QUẢ THỰC HIỆN: one part per budget year (carried-over funds first); with several
     units the consolidated totals first, then one part per unit."""
     lang = t.lang
@@ -184,23 +195,23 @@ def results(pen: kit.Pen, t: Tables) -> None:
             _year_part(pen, t, f"{i}.{j}", year, unit)
 
 
-def proposals(pen: kit.Pen, rows: list[dict[str, Any]], lang: str) -> None:
+def proposals(pen: Pen, rows: list[dict[str, Any]], lang: str) -> None:
     """II. ĐỀ XUẤT ĐIỀU CHỈNH VỐN: ceiling against proposal per sub-project, or a placeholder."""
     _heading(pen, msg("report.proposals", lang), 1)
     if not rows:
         pen.body([(msg("report.proposals_none", lang), "h")])
         return
     for n, r in enumerate(rows, 1):
-        what = words.project_title(int(r["project"]), lang)
+        what = project_title(int(r["project"]), lang)
         if r.get("sub_project") is not None:
-            what += ", " + words.sub_project_title(int(r["project"]), r["sub_project"], lang)
+            what += ", " + sub_project_title(int(r["project"]), r["sub_project"], lang)
         diff = r.get("difference")
         if diff is None:
             change = msg("report.unknown", lang)
         elif diff > 0:
-            change = msg("report.proposal_more", lang, diff=words.amount(diff, lang))
+            change = msg("report.proposal_more", lang, diff=amount(diff, lang))
         elif diff < 0:
-            change = msg("report.proposal_less", lang, diff=words.amount(-diff, lang))
+            change = msg("report.proposal_less", lang, diff=amount(-diff, lang))
         else:
             change = msg("report.proposal_same", lang)
         text = msg(
@@ -208,12 +219,12 @@ def proposals(pen: kit.Pen, rows: list[dict[str, Any]], lang: str) -> None:
             lang,
             year=r["year"],
             what=what,
-            ceiling=words.amount(r.get("ceiling"), lang),
-            proposal=words.amount(r.get("proposal"), lang),
+            ceiling=amount(r.get("ceiling"), lang),
+            proposal=amount(r.get("proposal"), lang),
             change=change,
         )
         reason = str(r.get("reason") or "").strip()
-        parts: list[kit.Piece] = [f"{n}. {text}"]
+        parts: list[Piece] = [f"{n}. {text}"]
         if reason:
             parts.append(" " + msg("report.proposal_reason", lang, reason=reason))
         pen.body(parts)
