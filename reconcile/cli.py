@@ -253,6 +253,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     help="help.out",
 )
 @click.option("--no-annotate", is_flag=True, help="help.no_annotate")
+@click.option("--no-report", is_flag=True, help="help.no_report")
 @click.option(
     "--on-locked",
     type=click.Choice(["fail", "rename"]),
@@ -266,6 +267,7 @@ def run(
     paths: tuple[Path, ...],
     out: Path,
     no_annotate: bool,
+    no_report: bool,
     on_locked: str,
     lang: str,
     as_of: str | None,
@@ -299,8 +301,29 @@ def run(
                 click.echo(_finding_line(f, lang), err=True)
             click.echo(msg("cli.nothing_readable", lang, folder=_inputs_text(paths)), err=True)
             sys.exit(EXIT_USAGE)
+        from .report_run import RUN_MAX_KEYS, fits_in_run
+
+        report = not no_report and fits_in_run(result)
+        if not no_report and not report:
+            click.echo(
+                msg(
+                    "cli.report_too_big",
+                    lang,
+                    keys=len(result.latest),
+                    limit=RUN_MAX_KEYS,
+                    folder=_inputs_text(paths),
+                ),
+                err=True,
+            )
         written = write_outputs(
-            result, out, lang=lang, annotate=not no_annotate, on_locked=on_locked, early=early, phases=phases
+            result,
+            out,
+            lang=lang,
+            annotate=not no_annotate,
+            on_locked=on_locked,
+            early=early,
+            phases=phases,
+            report=report,
         )
         result = written.result or result  # with the findings the annotated copies added
     finally:
@@ -336,7 +359,45 @@ def check(
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default="output",
+    show_default=True,
+    help="help.out",
+)
+@_reading_options
+@_handle_errors
+def report(
+    paths: tuple[Path, ...], out: Path, lang: str, as_of: str | None, target: str, strict: bool, debug: bool
+) -> None:
+    """Chỉ viết báo cáo rà soát (.docx) / write only the review report."""
+    from .progress import ConsolePhases
+    from .report_run import write_report_to
+
+    settings = _settings(lang, as_of, target, strict, annotate=False)
+    result = _read_and_reconcile(paths, settings, ConsolePhases(lang), exclude=[out])
+    if _exit_code(result, strict) == EXIT_USAGE:
+        for f in result.findings:
+            click.echo(_finding_line(f, lang), err=True)
+        click.echo(msg("cli.nothing_readable", lang, folder=_inputs_text(paths)), err=True)
+        sys.exit(EXIT_USAGE)
+    path = write_report_to(result, out, lang)
+    click.echo(msg("cli.report_written", lang, path=str(path)))
+    sys.exit(_exit_code(result, strict))
+
+
+@cli.command()
 @click.argument("path", type=click.Path(path_type=Path), default="mau-bao-cao-giai-ngan.xlsx")
+@click.option(
+    "--proposals",
+    "proposals",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="help.proposals",
+)
 @_lang_option
 @click.option(
     "--treasury",
@@ -347,13 +408,19 @@ def check(
 )
 @click.option("--debug", is_flag=True, hidden=True)
 @_handle_errors
-def template(path: Path, lang: str, treasury: Path | None, debug: bool) -> None:
+def template(path: Path, proposals: Path | None, lang: str, treasury: Path | None, debug: bool) -> None:
     """Tạo biểu mẫu nhập liệu (Layout B) / write the tidy input template."""
     if treasury is not None:
         from .treasury_template import write_statement_template
 
         write_statement_template(treasury)
         click.echo(msg("cli.treasury_written", lang, path=str(treasury)))
+        return
+    if proposals is not None:
+        from .proposals import write_proposals_template
+
+        write_proposals_template(proposals, lang)
+        click.echo(msg("cli.proposals_written", lang, path=str(proposals)))
         return
     from .template import write_template
 

@@ -15,6 +15,10 @@ Example::
 
     [treasury.codes]             # Treasury programme code (Mã CTMT, DA) -> "project[.sub_project]"
     "0361" = "6.1"
+    [report]                     # the review report's header (SPEC 8); every key is optional
+    superior = "UBND TỈNH LẠNG SƠN"
+    signer_title = "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    recipients = ["Như trên;", "Lưu: VT."]
 """
 
 from __future__ import annotations
@@ -52,16 +56,7 @@ def load_config(folder: Path) -> dict[str, Any]:
     path = folder / CONFIG_NAME
     if not path.is_file():
         return {}
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        # An error "at end of document" (an unclosed array, say) is on the last line.
-        line: int | str = m.group(1) if m else max(1, len(text.splitlines()))
-        raise _bad(path, line, str(exc).split(" (at")[0]) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _bad(path, 1, str(exc)) from exc
+    text, data = _read(path)
     out: dict[str, Any] = {}
     if "target" in data:
         t = data["target"]
@@ -171,6 +166,68 @@ def _treasury_codes(table: Any, path: Path, text: str) -> tuple[tuple[str, int, 
             raise _bad(path, _line_of(text, str(code)), detail_key="config.treasury_code", code=code)
         out.append((str(code).strip(), int(m.group(1)), int(m.group(2)) if m.group(2) else None))
     return tuple(sorted(out))
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    """The settings file's text and its parsed TOML; a bad file is a usage error naming its line."""
+    text = ""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        # An error "at end of document" (an unclosed array, say) is on the last line.
+        line: int | str = m.group(1) if m else max(1, len(text.splitlines()))
+        raise _bad(path, line, str(exc).split(" (at")[0]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _bad(path, 1, str(exc)) from exc
+
+
+#: Text fields of ``[report]`` (SPEC 8): header, subject and signature of the review report.
+REPORT_TEXT_KEYS = (
+    "superior",
+    "unit",
+    "number_prefix",
+    "recipient",
+    "place",
+    "date",
+    "subject",
+    "signer_title",
+    "signer_name",
+)
+
+
+def load_report_config(folder: Path) -> dict[str, Any]:
+    """The ``[report]`` table of ``folder/reconcile.toml``: texts by name, ``recipients`` as a list of
+    lines and ``date`` as a :class:`datetime.date` (empty when there is no file or no table)."""
+    path = folder / CONFIG_NAME
+    if not path.is_file():
+        return {}
+    text, data = _read(path)
+    table = data.get("report", {})
+    if not isinstance(table, dict):
+        raise _bad(path, _line_of(text, "report"), detail_key="config.report")
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "recipients":
+            if not (isinstance(value, list) and all(isinstance(x, str) for x in value)):
+                raise _bad(path, _line_of(text, key), detail_key="config.report_list", name=key)
+            out[key] = [x.strip() for x in value if x.strip()]
+        elif key in REPORT_TEXT_KEYS:
+            if not isinstance(value, str):
+                raise _bad(path, _line_of(text, key), detail_key="config.report_text", name=key)
+            if key == "date":
+                from .periods import parse_user_date
+
+                date = parse_user_date(value)
+                if date is None:
+                    raise _bad(path, _line_of(text, key), detail_key="config.report_date", name=key)
+                out[key] = date
+            else:
+                out[key] = value.strip()
+        else:
+            raise _bad(path, _line_of(text, key), detail_key="config.report_key", name=key)
+    return out
 
 
 def _line_of(text: str, key: str) -> int | str:

@@ -212,6 +212,8 @@ class SheetResult:
     #: reader may fill this instead of ``items`` when building objects per row would be slow. A
     #: column is a list, a NumPy array, a :class:`Coded` or a :class:`CellRefs`.
     columns: dict[str, Any] | None = None
+    #: The body above the unit in the header block ("UBND TỈNH LẠNG SƠN"); "" when none was read.
+    superior: str = ""
 
 
 @dataclass(slots=True)

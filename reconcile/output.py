@@ -89,18 +89,27 @@ def write_outputs(
     on_locked: str = "fail",
     early: EarlyItems | None = None,
     phases: Phases | None = None,
+    report: bool = True,
 ) -> Written:
     """Annotated copies first (their findings belong in the reports), then the CSVs and the workbook.
 
     Every file is written to a temp file and all are renamed into place at the end (see
     :class:`~reconcile.atomic.Staging`): a run stopped part-way leaves the previous outputs as they
-    were. ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`).
+    were. ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`);
+    ``report``: also the review report (SPEC 8).
     """
     from .writers.csv import write_findings, write_ledger, write_line_items, write_summary, write_treasury
     from .writers.workbook import write_workbook
 
     phases = phases or Phases()
     ensure_output_dir(out, [f.path for f in result.files])
+    report_jobs: list[tuple[Path, Callable[[Path], None]]] = []
+    if report:
+        from .report_run import REPORT_NAME, report_job
+
+        # Built first: a bad [report] table in reconcile.toml stops the run before anything is written.
+        job, result = report_job(result, lang)
+        report_jobs.append((out / REPORT_NAME, job))
     with Staging(on_locked) as staging:
         if annotate:
             result = _stage_annotated(result, out, lang, staging, phases)
@@ -110,6 +119,7 @@ def write_outputs(
             (out / ITEMS_NAME, lambda p: write_line_items(result.items, p)),
             (out / WORKBOOK_NAME, lambda p: write_workbook(result, p, lang)),
             (out / LEDGER_NAME, lambda p: write_ledger(result.ledger, p)),
+            *report_jobs,
         ]
         if result.treasury is not None:  # only where the folder holds a Treasury statement
             jobs.append((out / TREASURY_NAME, lambda p: write_treasury(result.treasury, p)))

@@ -54,6 +54,7 @@ from .numbers import (
     to_trieu_array,
 )
 from .periods import is_period_statement, period_from_filename, period_from_text
+from .proposals import is_proposals_sheet
 from .safety import Checked, check
 from .text import cell_text, fold
 from .treasury_hook import split_statements
@@ -157,7 +158,11 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
     folder_unit = _folder_unit(rel)
     for grid, found in tables:
         if not found:
-            if fold(grid.name) not in _GUIDE_SHEETS and _looks_like_data(grid):
+            if is_proposals_sheet(grid.rows):
+                # Part II of the review report reads it (reconcile/proposals.py); it holds no line items.
+                reason = {"reason_key": "reason.proposals_sheet"}
+                result.findings.append(Finding("skipped_sheet", rel, grid.name, params=reason))
+            elif fold(grid.name) not in _GUIDE_SHEETS and _looks_like_data(grid):
                 result.findings.append(Finding("no_header", rel, grid.name))
             continue
         base: _Meta | None = None
@@ -229,6 +234,7 @@ class _Meta:
     period: dt.date | None
     money_unit: str
     title_year: tuple[int, int] | None
+    superior: str = ""  # the body above the unit ("UBND TỈNH LẠNG SƠN"), for the review report
 
 
 def _read_meta(
@@ -289,6 +295,7 @@ def _read_meta(
             period=period or base.period,
             money_unit=money or base.money_unit,
             title_year=title_year,
+            superior=base.superior,
         )
     sheet_period = _stated_period(grid.name)[2] if any(ch.isdigit() for ch in grid.name) else None
     header_period = period or sheet_period
@@ -302,7 +309,10 @@ def _read_meta(
     unit = unit_explicit or (unit_lines[-1] if unit_lines else "") or folder_unit
     if unit and not unit_explicit and len(unit_lines) == 1 and _SUPERIOR.match(fold(unit)) and folder_unit:
         unit = folder_unit
-    return _Meta(unit=unit, period=final_period, money_unit=money or "trieu", title_year=title_year)
+    superior = next((t for t in unit_lines if t != unit and _SUPERIOR.match(fold(t))), "")
+    return _Meta(
+        unit=unit, period=final_period, money_unit=money or "trieu", title_year=title_year, superior=superior
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -655,6 +665,7 @@ def _read_table(
         unit=meta.unit,
         period=meta.period,
         money_unit=meta.money_unit,
+        superior=meta.superior,
     )
     if meta.period is None:
         ctx.findings.append(Finding("period_unknown", ctx.rel, grid.name))

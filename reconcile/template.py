@@ -9,6 +9,7 @@ programme catalogue, so people can look up project and sub-project numbers.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +79,15 @@ _WIDTHS = (28, 14, 14, 8, 11, 48, 11, 16, 17, 30)
 
 def write_template(path: Path, lang: str = "vi") -> None:
     """Write the Layout B template to ``path``; never overwrites (``UsageError cli.template_exists``)."""
-    path = Path(path)
+    write_new_file(Path(path), lambda: _build(lang if lang in LANGS else "vi"))
+
+
+def write_new_file(path: Path, build: Callable[[], bytes]) -> None:
+    """Write the bytes ``build()`` makes to ``path``, which must not exist yet (a form the user may
+    already have filled in is never overwritten: ``UsageError cli.template_exists``)."""
     if path.exists() or path.is_symlink():
         raise UsageError("cli.template_exists", path=str(path))
-    data = _build(lang if lang in LANGS else "vi")
+    data = build()
     # Exclusive create: another process cannot slip a file in between the check and the write.
     try:
         fh = open(path, "xb")  # noqa: SIM115 - closed below, after a failed write is cleaned up

@@ -27,6 +27,10 @@ EXCLUDED = ("pytest", "_pytest", "hypothesis", "mypy", "IPython", "tkinter", "ma
 #: Imported by name at run time (safety.py loads isal's zlib with importlib).
 HIDDEN = ("isal.isal_zlib",)
 
+#: Packages whose data files the program needs: python-docx opens its blank document and header
+#: parts (docx/templates) to write the review report.
+DATA = ("docx",)
+
 
 def build(dist: Path, work: Path) -> Path:
     """Run PyInstaller; return the program's path."""
@@ -60,6 +64,8 @@ def build(dist: Path, work: Path) -> Path:
             args += ["--exclude-module", module]
         for module in HIDDEN:
             args += ["--hidden-import", module]
+        for package in DATA:
+            args += ["--collect-data", package]
         pyinstaller.run(args)
     return dist / (NAME + (".exe" if sys.platform == "win32" else ""))
 

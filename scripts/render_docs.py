@@ -60,7 +60,7 @@ class Picture:
     """One picture: which printed page of which output, and how much of it."""
 
     name: str
-    source: str  # "workbook" or "annotated"
+    source: str  # "workbook", "annotated" or "report"
     title: str  # text that the page shows (a sheet's title)
     max_height_pt: float | None = None  # keep only the top of the content
 
@@ -73,6 +73,7 @@ PICTURES: tuple[Picture, ...] = (
     Picture("ban-sao-co-ghi-chu.png", "annotated", "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN"),
     Picture("ke-hoach-von-theo-nam.png", "workbook", msg("ledger.title")),
     Picture("doi-chieu-kho-bac.png", "workbook", msg("treasury.title")),
+    Picture("bao-cao-ra-soat.png", "report", "KẾT QUẢ THỰC HIỆN"),
 )
 
 #: The Treasury statement planted beside the reports (SPEC 9), its date, and the programme codes of
@@ -247,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
             staged[key] = stage / f"{key}.xlsx"
             shutil.copyfile(path, staged[key])
         pdfs = dict(zip(staged, office.pdf(list(staged.values()), work / "pdf"), strict=True))
+        # The review report is a Writer document: its own export filter.
+        sources["report"] = out / "bao-cao-ra-soat.docx"
+        (pdfs["report"],) = office.convert([sources["report"]], "pdf:writer_pdf_Export", work / "pdf")
 
         IMAGES.mkdir(parents=True, exist_ok=True)
         wanted = set(args.only.split(",")) if args.only else {pic.name for pic in PICTURES}

@@ -29,7 +29,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from reconcile.cli import cli
@@ -80,6 +80,8 @@ def _vi(value: float) -> str:
     st.booleans(),
 )
 def test_one_number_among_words_is_that_number(value: float, before: str, after: str, lead: bool) -> None:
+    # "(0,1)" is the accounting way to write -0,1: a number the words put in parentheses is negative.
+    assume(not (lead and before.rstrip().endswith("(") and after.lstrip().startswith(")")))
     text = f"{before} {_vi(value)} {after}" if lead else f"{_vi(value)} {after}"
     p = parse_number(text, Convention.VI)
     assert p.kind == "number" and p.words and p.text

@@ -50,6 +50,7 @@ def test_side_by_side_gives_the_same_bytes_as_in_turn(
     assert len(forks) == 2  # summary.csv and line_items.csv
     turn, side = _outputs(tmp_path / "turn"), _outputs(tmp_path / "side")
     assert sorted(side) == [
+        "bao-cao-ra-soat.docx",
         "findings.csv",
         "ledger.csv",
         "line_items.csv",
