@@ -39,7 +39,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from reconcile.catalogue import PROJECTS
-from reconcile.template import HEADERS
+from reconcile.writers.template import HEADERS
 
 #: Bumped whenever the files written change, so that cached corpora are regenerated.
 GENERATOR_VERSION = 3

@@ -3,7 +3,7 @@
 ``python -m bench.report [FOLDER] [--runs N]`` (FOLDER: ``workbooks/`` by default) times, each in its
 own process and alternating so that a busy machine slows both alike, ``reconcile run FOLDER`` and
 ``reconcile run FOLDER --no-report`` (median wall time of N runs each), and, in this process, the
-report alone: :func:`reconcile.report_run.write_report_to` on the result of one run (median of N).
+report alone: :func:`reconcile.writers.report_run.write_report_to` on the result of one run (median of N).
 It prints the three figures and the ratio of the run with the report to the run without it.
 """
 
@@ -33,7 +33,7 @@ def _cli(folder: Path, out: Path, *extra: str) -> float:
 def _report_alone(folder: Path, out: Path, runs: int) -> float:
     from reconcile.models import Settings
     from reconcile.pipeline import run_folder
-    from reconcile.report_run import write_report_to
+    from reconcile.writers.report_run import write_report_to
 
     result = run_folder(folder, Settings())
     write_report_to(result, out)  # the first one imports python-docx (counted in the CLI figures)

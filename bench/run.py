@@ -681,10 +681,10 @@ def phases(
 ) -> dict[str, float]:
     """Time each stage of one run in this process (the reading in one process when profiling)."""
     from reconcile import pipeline
-    from reconcile.atomic import ensure_output_dir
     from reconcile.engine import reconcile
     from reconcile.models import Settings
-    from reconcile.output import write_outputs
+    from reconcile.writers.atomic import ensure_output_dir
+    from reconcile.writers.output import write_outputs
 
     prof = None
     if profile is not None:
@@ -732,7 +732,7 @@ def _self_peak_mb() -> float:
 
 
 def _output_phases(folder: Path, out: Path, annotate: bool) -> dict[str, float]:
-    """The outputs one by one (same order as reconcile.output.write_outputs)."""
+    """The outputs one by one (same order as reconcile.writers.output.write_outputs)."""
     from reconcile import pipeline
     from reconcile.engine import reconcile
     from reconcile.models import Settings

@@ -77,7 +77,7 @@ def _handle_errors(f: F) -> F:
 def _settings(lang: str, as_of: str | None, target: str, strict: bool, annotate: bool = True) -> Any:
     from .errors import UsageError
     from .models import Settings
-    from .periods import parse_user_date
+    from .read.periods import parse_user_date
 
     date = None
     if as_of:
@@ -276,9 +276,9 @@ def run(
     debug: bool,
 ) -> None:
     """Đọc, đối chiếu và ghi kết quả / read, reconcile and write the outputs."""
-    from .atomic import OutputLock, ensure_output_dir, remove_leftover_temps
-    from .output import EarlyItems, write_outputs
     from .progress import ConsolePhases
+    from .writers.atomic import OutputLock, ensure_output_dir, remove_leftover_temps
+    from .writers.output import EarlyItems, write_outputs
 
     settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
     phases = ConsolePhases(lang)
@@ -301,7 +301,7 @@ def run(
                 click.echo(_finding_line(f, lang), err=True)
             click.echo(msg("cli.nothing_readable", lang, folder=_inputs_text(paths)), err=True)
             sys.exit(EXIT_USAGE)
-        from .report_run import RUN_MAX_KEYS, fits_in_run
+        from .writers.report_run import RUN_MAX_KEYS, fits_in_run
 
         report = not no_report and fits_in_run(result)
         if not no_report and not report:
@@ -375,7 +375,7 @@ def report(
 ) -> None:
     """Chỉ viết báo cáo rà soát (.docx) / write only the review report."""
     from .progress import ConsolePhases
-    from .report_run import write_report_to
+    from .writers.report_run import write_report_to
 
     settings = _settings(lang, as_of, target, strict, annotate=False)
     result = _read_and_reconcile(paths, settings, ConsolePhases(lang), exclude=[out])
@@ -411,18 +411,18 @@ def report(
 def template(path: Path, proposals: Path | None, lang: str, treasury: Path | None, debug: bool) -> None:
     """Tạo biểu mẫu nhập liệu (Layout B) / write the tidy input template."""
     if treasury is not None:
-        from .treasury_template import write_statement_template
+        from .writers.treasury_template import write_statement_template
 
         write_statement_template(treasury)
         click.echo(msg("cli.treasury_written", lang, path=str(treasury)))
         return
     if proposals is not None:
-        from .proposals import write_proposals_template
+        from .read.proposals import write_proposals_template
 
         write_proposals_template(proposals, lang)
         click.echo(msg("cli.proposals_written", lang, path=str(proposals)))
         return
-    from .template import write_template
+    from .writers.template import write_template
 
     write_template(path, lang)
     click.echo(msg("cli.template_written", lang, path=str(path)))

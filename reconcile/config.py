@@ -217,7 +217,7 @@ def load_report_config(folder: Path) -> dict[str, Any]:
             if not isinstance(value, str):
                 raise _bad(path, _line_of(text, key), detail_key="config.report_text", name=key)
             if key == "date":
-                from .periods import parse_user_date
+                from .read.periods import parse_user_date
 
                 date = parse_user_date(value)
                 if date is None:

@@ -127,8 +127,8 @@ def double_click(
 def _reconcile(inputs: Path, out: Path, echo: Callable[[str], None], lang: str) -> int:
     """The ``run`` command's work with its defaults; the program's own file is no finding."""
     from .models import Settings
-    from .output import EarlyItems, write_outputs
     from .pipeline import nothing_readable, run_folder
+    from .writers.output import EarlyItems, write_outputs
 
     settings = Settings(lang=lang)
     early = EarlyItems(out)

@@ -306,7 +306,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.empty_file": {"vi": "tệp rỗng (0 byte)", "en": "the file is empty (0 bytes)"},
     "reason.zip_bomb": {"vi": "tệp giải nén quá lớn ({size}); từ chối đọc để bảo vệ máy", "en": "the file unpacks too large ({size}); refused to protect the machine"},
     "reason.xml_entity": {"vi": "tệp chứa khai báo thực thể XML (có thể là tấn công); từ chối đọc", "en": "the file declares XML entities (a possible attack); refused"},
-    # discovery and pre-read checks (reconcile.discover, reconcile.safety)
+    # discovery and pre-read checks (reconcile.find.discover, reconcile.find.safety)
     "reason.resource_fork": {"vi": "tệp phụ do máy Mac tạo ra (tên bắt đầu bằng ._), không phải bảng tính", "en": "a macOS metadata file (name starting with ._), not a spreadsheet"},
     "reason.hidden_folder": {"vi": "thư mục ẩn; các tệp trong đó không được đọc", "en": "a hidden folder; the files in it are not read"},
     "reason.output_folder": {"vi": "thư mục kết quả của chính công cụ; các tệp trong đó không được đọc", "en": "this tool's own output folder; the files in it are not read"},

@@ -226,7 +226,7 @@ class FileResult:
     sheets: list[SheetResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
-    #: Treasury statements found in the file (``reconcile.treasury.Statement``); they make no line item.
+    #: Treasury statements found in the file (``reconcile.read.treasury.Statement``); they make no line item.
     statements: list[Any] = field(default_factory=list)
 
 

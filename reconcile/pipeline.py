@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import load_config
-from .discover import Discovered, discover, discover_paths, is_spreadsheet_name
 from .errors import UsageError
+from .find.discover import Discovered, discover, discover_paths, is_spreadsheet_name
 from .models import FileResult, Finding, LineItem, Settings, SheetResult
 from .progress import Phases
-from .reader import read_file, relative_name
+from .read.reader import read_file, relative_name
 
 if TYPE_CHECKING:  # the Result brings pandas, which the readers never need
     from .result import Result
@@ -183,7 +183,7 @@ def run_paths(
 ) -> Result:
     """Read and reconcile the spreadsheets in ``paths``: one folder, or files and folders whose
     names are then taken relative to the folder holding them all (see
-    :func:`reconcile.discover.discover_paths`).
+    :func:`reconcile.find.discover.discover_paths`).
 
     ``on_found(files)`` gets the files to read before any is read; ``on_items(items, inputs)`` gets
     the item table as soon as the engine has built it, with the input files' paths (the outputs can

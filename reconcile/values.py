@@ -1,8 +1,8 @@
 """Cell values as the outputs show them: numbers, whole numbers, dates and texts from the loosely
 typed tables of a :class:`~reconcile.models.Result`, and the arithmetic a spreadsheet does on them.
 
-Shared by the figures the engine computes for the outputs (:mod:`reconcile.totals`,
-:mod:`reconcile.monthly`) and the writers that render them, so that a figure and the cell that shows
+Shared by the figures the engine computes for the outputs (:mod:`reconcile.result.totals`,
+:mod:`reconcile.result.monthly`) and the writers that render them, so that a figure and the cell that shows
 it are read the same way.
 """
 

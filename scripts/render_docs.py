@@ -106,7 +106,7 @@ def plant_statement(folder: Path) -> None:
 
     from reconcile.models import Settings, is_missing
     from reconcile.pipeline import run_folder
-    from reconcile.treasury_template import build_statement
+    from reconcile.writers.treasury_template import build_statement
 
     result = run_folder(folder, Settings())
     totals: dict[tuple[int, int, int], list[float]] = {}

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from reconcile.cli import cli
 from reconcile.messages import finding_message
 from reconcile.models import UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH
-from reconcile.numbers import (
+from reconcile.read.numbers import (
     MAX_AMOUNT,
     Convention,
     is_plain,
@@ -44,7 +44,7 @@ from reconcile.numbers import (
     read_amount,
     to_trieu_array,
 )
-from reconcile.reader import read_file
+from reconcile.read.reader import read_file
 from tests import lo
 from tests.conftest import ROOT
 from tests.test_engine import codes, latest_row, month_end, run, series

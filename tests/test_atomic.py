@@ -11,9 +11,9 @@ import pytest
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from reconcile import atomic
-from reconcile.atomic import atomic_write, ensure_output_dir
 from reconcile.errors import OutputError
+from reconcile.writers import atomic
+from reconcile.writers.atomic import atomic_write, ensure_output_dir
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

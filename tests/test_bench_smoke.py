@@ -22,8 +22,8 @@ import pytest
 from bench.generate import CorpusSpec, Item, department_spec, expected_items, generate, read_manifest
 from bench.run import Case, measure, verify
 from reconcile.models import Settings
-from reconcile.output import write_outputs
 from reconcile.pipeline import run_folder
+from reconcile.writers.output import write_outputs
 
 Row = tuple[str, int, int, int, int | None, str, str, float, float]
 

@@ -21,8 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.models import Settings
-from reconcile.numbers import MONEY_UNITS, to_trieu, to_trieu_array
 from reconcile.pipeline import run_folder
+from reconcile.read.numbers import MONEY_UNITS, to_trieu, to_trieu_array
 
 HEADER = [
     "Đơn vị",

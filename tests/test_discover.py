@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reconcile import discover as discover_module
-from reconcile.discover import Discovered, discover, is_output_folder, is_output_name
 from reconcile.errors import UsageError
+from reconcile.find import discover as discover_module
+from reconcile.find.discover import Discovered, discover, is_output_folder, is_output_name
 from reconcile.messages import finding_message
 from tests import hostile
 

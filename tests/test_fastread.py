@@ -21,9 +21,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile import fastread, pipeline, reader
+from reconcile import pipeline
 from reconcile.cli import cli
 from reconcile.models import CellRefs, Coded
+from reconcile.read import fastread, reader
 from tests.test_columnar import TOP
 
 ROWS = 300
@@ -270,7 +271,7 @@ def test_a_sheet_that_falls_back_is_unzipped_once(
     small: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The column path gives up after unzipping the sheet; the usual path's formula check reuses it."""
-    from reconcile import safety
+    from reconcile.find import safety
 
     path = tmp_path / "tong-hop-2023-06.xlsx"
     write(path, _with(body(), 100, H="1.234,5"), engine="xlsxwriter")

@@ -38,9 +38,9 @@ from hypothesis import strategies as st
 
 from reconcile.cli import cli
 from reconcile.models import FileResult, Settings, cell_sort_key
-from reconcile.numbers import parse_number
 from reconcile.pipeline import run_folder
-from reconcile.reader import read_file
+from reconcile.read.numbers import parse_number
+from reconcile.read.reader import read_file
 from reconcile.result import Result
 from reconcile.text import fold
 from tests.conftest import EXAMPLES, ROOT

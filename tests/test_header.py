@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.grid import Grid
-from reconcile.header import find_tables, year_tag
+from reconcile.read.grid import Grid
+from reconcile.read.header import find_tables, year_tag
 from reconcile.text import fold
 
 ALLOC = [
@@ -222,14 +222,14 @@ _CELLS = st.one_of(
 @settings(max_examples=400, deadline=None)
 @given(row=st.lists(_CELLS, max_size=8))
 def test_quick_header_check_agrees_with_is_header_row(row: list[object]) -> None:
-    from reconcile.header import _may_be_header, is_header_row
+    from reconcile.read.header import _may_be_header, is_header_row
 
     cells = [fold(v) if isinstance(v, str) else "" for v in row]
     assert _may_be_header(row) == (is_header_row(cells) is not None)
 
 
 def test_quick_header_check_at_the_cell_length_limit() -> None:
-    from reconcile.header import _may_be_header, is_header_row
+    from reconcile.read.header import _may_be_header, is_header_row
 
     for n in range(95, 110):
         long_alloc = "Kế hoạch vốn " + "x" * n  # folds to 13 + n characters

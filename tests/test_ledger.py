@@ -15,7 +15,7 @@ from reconcile.cli import cli
 from reconcile.engine import expected_rate
 from reconcile.models import Settings
 from reconcile.pipeline import run_folder
-from reconcile.template import HEADERS
+from reconcile.writers.template import HEADERS
 
 D = dt.date
 UNIT = "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"

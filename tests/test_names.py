@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from reconcile.cli import cli
-from reconcile.discover import discover
-from reconcile.names import annotated_names, long_path, safe_part, short_path
-from reconcile.periods import period_from_filename
+from reconcile.find.discover import discover
+from reconcile.find.names import annotated_names, long_path, safe_part, short_path
+from reconcile.read.periods import period_from_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"

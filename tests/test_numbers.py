@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
-from reconcile.numbers import (
+from reconcile.read.numbers import (
     MONEY_UNITS,
     Convention,
     Parsed,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reconcile import output
 from reconcile.cli import cli
 from reconcile.errors import InputFileError, OutputError, UsageError
+from reconcile.writers import output
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
-from reconcile.periods import (
+from reconcile.read.periods import (
     is_period_statement,
     month_end,
     parse_user_date,

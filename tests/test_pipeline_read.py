@@ -20,7 +20,7 @@ import pytest
 
 from reconcile import pipeline
 from reconcile.models import FileResult, Settings
-from reconcile.reader import read_file
+from reconcile.read.reader import read_file
 from tests import hostile
 
 

@@ -18,8 +18,9 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile import grid, safety
-from reconcile.reader import read_file
+from reconcile.find import safety
+from reconcile.read import grid
+from reconcile.read.reader import read_file
 from tests import hostile
 
 Writer = Callable[[Path], Path]

@@ -15,12 +15,12 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.grid import Grid
 from reconcile.messages import finding_message
 from reconcile.models import UNKNOWN_DISBURSED, Finding
-from reconcile.numbers import Convention
-from reconcile.numbers import round6 as _round6
-from reconcile.reader import _amount, _Context, _reads_as_number, _RowAmounts, read_file
+from reconcile.read.grid import Grid
+from reconcile.read.numbers import Convention
+from reconcile.read.numbers import round6 as _round6
+from reconcile.read.reader import _amount, _Context, _reads_as_number, _RowAmounts, read_file
 from tests import hostile
 
 

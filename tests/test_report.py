@@ -30,7 +30,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
 
 from reconcile.cli import cli
-from reconcile.template import HEADERS, MONEY_UNIT, TITLE
+from reconcile.writers.template import HEADERS, MONEY_UNIT, TITLE
 
 from . import lo
 
@@ -555,7 +555,7 @@ def test_pdf_of_the_other_reports(pdfs: dict[str, Path]) -> None:
 def test_run_leaves_a_very_big_report_to_the_report_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reconcile.report_run as report_run
+    import reconcile.writers.report_run as report_run
 
     monkeypatch.setattr(report_run, "RUN_MAX_KEYS", 3)  # workbooks/ holds 4 keys
     done = _run("run", str(WORKBOOKS), "--out", str(tmp_path / "run"), "--no-annotate")

@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 from reconcile.messages import fmt_amount, fmt_rate
 from reconcile.models import KEY_COLUMNS, LINE_ITEM_COLUMNS, Settings
 from reconcile.result import Result
-from reconcile.totals import TOTALS_COLUMNS
+from reconcile.result.totals import TOTALS_COLUMNS
 from reconcile.writers.console import done_line, totals_line
 from reconcile.writers.csv import write_summary
 from reconcile.writers.workbook import write_workbook

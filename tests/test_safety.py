@@ -20,9 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile import safety
+from reconcile.find import safety
+from reconcile.find.safety import preflight
 from reconcile.messages import finding_message
-from reconcile.safety import preflight
 from tests import hostile
 
 Writer = Callable[[Path], Path]

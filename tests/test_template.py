@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from reconcile.catalogue import PROJECTS
 from reconcile.errors import OutputError, UsageError
-from reconcile.template import write_template
+from reconcile.writers.template import write_template
 
 # Written out here, not imported: a changed header in the module must fail this test.
 EXPECTED_HEADERS = [

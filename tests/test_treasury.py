@@ -18,7 +18,7 @@ from reconcile.messages import finding_message
 from reconcile.models import Finding, Settings
 from reconcile.pipeline import run_folder
 from reconcile.result import Result
-from reconcile.treasury_template import build_statement
+from reconcile.writers.treasury_template import build_statement
 
 from .test_ledger import UNIT, write_report
 
@@ -388,12 +388,12 @@ def test_the_annotated_copy_of_the_statement_flags_the_cell(tmp_path: Path) -> N
 def test_a_statement_that_breaks_the_reader_is_a_finding_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reconcile.treasury
+    import reconcile.read.treasury
 
     def broken(*args: object) -> None:
         raise IndexError("a layout nobody foresaw")
 
-    monkeypatch.setattr(reconcile.treasury, "read_statement", broken)
+    monkeypatch.setattr(reconcile.read.treasury, "read_statement", broken)
     folder = report_folder(tmp_path)
     add_statement(folder, matching_rows())
     result = run_folder(folder, Settings())

@@ -35,13 +35,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from reconcile import monthly as monthly_mod
 from reconcile import values
 from reconcile.codes import combine
 from reconcile.messages import msg, status_label
 from reconcile.models import LINE_ITEM_COLUMNS, Finding, Settings
 from reconcile.result import Result
-from reconcile.totals import build_totals
+from reconcile.result import monthly as monthly_mod
+from reconcile.result.totals import build_totals
 from reconcile.writers import palette
 from reconcile.writers import workbook as wbmod
 from reconcile.writers.workbook import MAX_ROWS, STATUS_COLOURS, source_link, write_workbook

@@ -37,9 +37,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from ..errors import InputFileError, OutputError
+from ..find.names import annotated_names
 from ..messages import fmt_date, msg, status_label
 from ..models import SEVERITY_ORDER, FileResult, Finding
-from ..names import annotated_names
 from ..result import Result
 from .annotate_load import (
     _dropped_parts,
@@ -84,7 +84,7 @@ _STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(_URGENCY)}
 
 def annotated_name(rel: str, all_rels: Iterable[str] = ()) -> str:
     """The relative output name of input ``rel``: sub-folders kept, .xls/.ods/.csv become .xlsx,
-    every part legal on Windows and in NFC (see :func:`reconcile.names.annotated_names`).
+    every part legal on Windows and in NFC (see :func:`reconcile.find.names.annotated_names`).
 
     ``all_rels`` are the other inputs of the run: where a converted name would collide with another
     input's (``a.csv`` beside ``a.xlsx``), the old extension is kept in the name: ``a (csv).xlsx``;

@@ -64,7 +64,7 @@ def _load_values(data: bytes, file: FileResult) -> Workbook:
     taken: set[str] = set()
     if file.path.suffix.lower() == ".csv":
         # The same parser as the reader, so that the cell references of items and findings match.
-        from ..grid import load
+        from ..read.grid import load
 
         grid = load(file.path).grids[0]
         ws = wb.create_sheet(_safe_title(grid.name, taken))

@@ -200,7 +200,7 @@ def write_findings(findings: list[Finding], path: Path, lang: str = "vi") -> Non
 
 def write_ledger(ledger: pd.DataFrame | None, path: Path) -> None:
     """The carry-over ledger per unit and budget year, exactly the columns of SPEC 9."""
-    from ..ledger import LEDGER_CSV_COLUMNS
+    from ..engine.ledger import LEDGER_CSV_COLUMNS
 
     numeric = {"allocated", "disbursed", "remaining", "days_left", "required_per_month", "forecast_unspent"}
     _write_frame(path, ledger if ledger is not None else pd.DataFrame(), LEDGER_CSV_COLUMNS, numeric)
@@ -208,7 +208,7 @@ def write_ledger(ledger: pd.DataFrame | None, path: Path) -> None:
 
 def write_treasury(treasury: pd.DataFrame | None, path: Path) -> None:
     """The Treasury cross-check, one row per compared key, exactly the columns of SPEC 9."""
-    from ..treasury import TREASURY_CSV_COLUMNS
+    from ..read.treasury import TREASURY_CSV_COLUMNS
 
     numeric = {"report_allocated", "treasury_allocated", "report_disbursed", "treasury_disbursed"}
     _write_frame(path, treasury if treasury is not None else pd.DataFrame(), TREASURY_CSV_COLUMNS, numeric)

@@ -16,8 +16,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ...messages import fmt_number, msg
-from ...monthly import chart_years
 from ...result import Result
+from ...result.monthly import chart_years
 from ...values import serial as _serial
 from ...values import text as _text
 from ...values import whole as _int

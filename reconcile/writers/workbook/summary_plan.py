@@ -13,7 +13,7 @@ import pandas as pd
 from ...messages import msg
 from ...models import STATUSES
 from ...result import Result
-from ...totals import sheet_order
+from ...result.totals import sheet_order
 from ...values import approx_sub as _approx_sub
 from ...values import date as _date
 from ...values import num as _num

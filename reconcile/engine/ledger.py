@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .codes import combine
-from .models import Settings
-from .pace import deadline_of, expected_rate
+from ..codes import combine
+from ..models import Settings
+from ..pace import deadline_of, expected_rate
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .discover import ANNOTATED_FOLDER, LOCK_FILE, OUTPUT_NAMES, TEMP_PREFIX
-from .errors import OutputError, ReconcileError
+from ..errors import OutputError, ReconcileError
+from ..find.discover import ANNOTATED_FOLDER, LOCK_FILE, OUTPUT_NAMES, TEMP_PREFIX
 
 #: How many numbered siblings ``on_locked="rename"`` tries before giving up.
 MAX_RENAMES = 99

@@ -1,4 +1,4 @@
-"""The two places where the Treasury cross-check (:mod:`reconcile.treasury`) meets the rest: the
+"""The two places where the Treasury cross-check (:mod:`reconcile.read.treasury`) meets the rest: the
 reader hands every file's sheets to :func:`split_statements`, the engine its files to
 :func:`compare_treasury`. Both cost next to nothing for folders without a Treasury statement (nearly
 all of them): the reading and comparing module is imported only when a statement's title is seen.
@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import TREASURY_TITLE as TITLE
-from .models import Finding
-from .text import fold
+from ..catalogue import TREASURY_TITLE as TITLE
+from ..models import Finding
+from ..text import fold
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..models import FileResult, Settings
     from .grid import Grid
-    from .models import FileResult, Settings
 
 #: A cheap look at raw text before folding it: "chi" of "đối chiếu" (any case, any diacritics: they
 #: follow the letters in decomposed text) or the form code.
@@ -38,7 +38,7 @@ def has_title(grid: Grid) -> bool:
 
 def split_statements(grids: list[Grid], rel: str, findings: list[Finding]) -> tuple[list[Grid], list[Any]]:
     """The sheets that are not Treasury statements, and the statements
-    (:class:`reconcile.treasury.Statement`) read from those that are. A sheet with the title but no
+    (:class:`reconcile.read.treasury.Statement`) read from those that are. A sheet with the title but no
     statement's header stays a sheet to read as a report."""
     if not any(map(has_title, grids)):
         return grids, []  # the common case costs one look at each sheet's first rows

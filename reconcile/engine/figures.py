@@ -10,8 +10,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .engine_checks import _key_starts, _place, _shift
-from .engine_items import (
+from ..models import (
+    KEY_COLUMNS,
+    Finding,
+    Settings,
+)
+from ..pace import days_in_year as _days_in_year
+from ..pace import deadline_of, expected_rate, months_back
+from .checks import _key_starts, _place, _shift
+from .items import (
     _INCOMPLETE,
     _NO_DATE,
     _STATUS_BY_PRECEDENCE,
@@ -25,13 +32,6 @@ from .engine_items import (
     _per_value,
     _Tables,
 )
-from .models import (
-    KEY_COLUMNS,
-    Finding,
-    Settings,
-)
-from .pace import days_in_year as _days_in_year
-from .pace import deadline_of, expected_rate, months_back
 
 # ---------------------------------------------------------------------------------------------------
 # Figures, statuses and their findings

@@ -21,13 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from . import catalogue, fastread
-from .formulas import Unsupported, evaluate, parse_ref
-from .formulas import _tokenize as formula_tokens
-from .grid import Grid, Loaded, load
-from .grid import _read_formulas as read_formulas
-from .header import Column, Table, find_tables, source_of, year_tag
-from .models import (
+from .. import catalogue
+from ..find.names import short_path
+from ..find.safety import Checked, check
+from ..models import (
     UNKNOWN_ALLOCATED,
     UNKNOWN_DISBURSED,
     UNKNOWN_IN_MONTH,
@@ -39,7 +36,13 @@ from .models import (
     SheetResult,
     cell_ref,
 )
-from .names import short_path
+from ..text import cell_text, fold
+from . import fastread
+from .formulas import Unsupported, evaluate, parse_ref
+from .formulas import _tokenize as formula_tokens
+from .grid import Grid, Loaded, load
+from .grid import _read_formulas as read_formulas
+from .header import Column, Table, find_tables, source_of, year_tag
 from .numbers import (
     Amount,
     Convention,
@@ -55,8 +58,6 @@ from .numbers import (
 )
 from .periods import is_period_statement, period_from_filename, period_from_text
 from .proposals import is_proposals_sheet
-from .safety import Checked, check
-from .text import cell_text, fold
 from .treasury_hook import split_statements
 
 #: Sums of children may differ from a written parent by rounding of the figures as displayed.
@@ -180,8 +181,8 @@ _period_of_name = lru_cache(maxsize=4096)(period_from_filename)
 
 
 def _load(path: Path, checked: Checked | None) -> Loaded:
-    """The sheets of ``path``: a big one-table sheet as whole columns (:mod:`reconcile.fastread`)
-    where that reads the same cells, every other file cell by cell (:func:`reconcile.grid.load`)."""
+    """The sheets of ``path``: a big one-table sheet as whole columns (:mod:`reconcile.read.fastread`)
+    where that reads the same cells, every other file cell by cell (:func:`reconcile.read.grid.load`)."""
     if checked is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
         fast = fastread.load(checked)
         if fast is not None:
@@ -371,7 +372,7 @@ def _amount(grid: Grid, r: int, c: int, ctx: _Context, factor: str) -> float | N
     """The amount at (r, c) in triệu đồng: None where nothing is written, :data:`UNKNOWN` where
     something is written that gives no figure (a finding at the cell that is the cause, never 0).
 
-    The reading itself is :func:`reconcile.numbers.read_amount`; here it becomes findings. A formula
+    The reading itself is :func:`reconcile.read.numbers.read_amount`; here it becomes findings. A formula
     cell that depends on a cell not taken as written (see :func:`_dependents`) is recomputed from
     it, or unknown without a finding of its own: the finding at the cause names it.
     """
@@ -1377,7 +1378,7 @@ def _amount_column(
     """The amounts of one column's rows ``at`` (counted from row ``first``) in triệu đồng (NaN where
     empty), and which cells need a closer look.
 
-    Plain amounts (:func:`reconcile.numbers.plain_mask`), nearly every cell of a file saved by a
+    Plain amounts (:func:`reconcile.read.numbers.plain_mask`), nearly every cell of a file saved by a
     spreadsheet program, convert in one pass; the others (text, negative, implausible, formulas
     without a value or over such cells) are left to _slow_amounts.
     """
@@ -1460,7 +1461,7 @@ def _unit_text(raw: Any) -> str:
 def relative_name(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` with POSIX separators (the name findings and CSVs use)."""
     try:
-        # Without the extended prefix a deep Windows path has (reconcile.names.long_path).
+        # Without the extended prefix a deep Windows path has (reconcile.find.names.long_path).
         return PurePosixPath(Path(os.path.relpath(short_path(str(path)), short_path(str(root))))).as_posix()
     except ValueError:
         return path.name

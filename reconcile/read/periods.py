@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .text import fold
+from ..text import fold
 
 __all__ = [
     "is_period_statement",

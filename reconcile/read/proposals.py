@@ -13,12 +13,12 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .models import Finding, cell_ref, is_missing
+from ..models import Finding, cell_ref, is_missing
+from ..text import fold
 from .numbers import parse_number
-from .text import fold
 
 if TYPE_CHECKING:
-    from .result import Result
+    from ..result import Result
 
 #: The header row, in column order (the reader matches it folded, in any column order).
 HEADERS = ("Năm", "Dự án", "Tiểu dự án", "Mức vốn thông báo", "Nhu cầu đề xuất", "Lý do")
@@ -147,7 +147,7 @@ def find_proposals(result: Result) -> tuple[Any, list[Finding]]:
 def write_proposals_template(path: Path, lang: str = "vi") -> None:
     """The proposals form: a title, the header row and empty rows with number formats (never
     overwrites a file)."""
-    from .template import write_new_file
+    from ..writers.template import write_new_file
 
     write_new_file(Path(path), lambda: _build_template(lang))
 
@@ -155,7 +155,7 @@ def write_proposals_template(path: Path, lang: str = "vi") -> None:
 def _build_template(lang: str) -> bytes:
     import xlsxwriter
 
-    from .messages import msg
+    from ..messages import msg
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})

@@ -77,8 +77,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .codes import combine
-from .engine_checks import (
+from ..codes import combine
+from ..models import FileResult, Finding, Settings
+from ..pace import deadline_of, expected_rate, months_back
+from ..result import Result
+from .checks import (
     _cumulative,
     _drop_duplicates,
     _missing_periods,
@@ -86,11 +89,8 @@ from .engine_checks import (
     _usable,
     missing_months,
 )
-from .engine_figures import _consolidate, _summarise
-from .engine_items import DECIMALS, SUMMARY_COLUMNS, TOL, _build_tables, _take
-from .models import FileResult, Finding, Settings
-from .pace import deadline_of, expected_rate, months_back
-from .result import Result
+from .figures import _consolidate, _summarise
+from .items import DECIMALS, SUMMARY_COLUMNS, TOL, _build_tables, _take
 
 #: What other modules take from the engine (its steps live in engine_items, engine_checks and
 #: engine_figures, in the order :func:`reconcile` runs them).
@@ -174,8 +174,8 @@ def _reconcile(
     consolidated = _consolidate(latest_work, as_of_ord, settings, t) if len(units) >= 2 else None
     periods = [dt.date.fromordinal(int(p)) for p in np.unique(work["_p"].to_numpy())]
 
+    from ..read.treasury_hook import compare_treasury
     from .ledger import build_ledgers  # SPEC 9, from the figures above
-    from .treasury_hook import compare_treasury
 
     ledger, ledger_consolidated = build_ledgers(latest, summary, as_of, settings)
     treasury, treasury_findings = compare_treasury(files, summary, t.items, settings)

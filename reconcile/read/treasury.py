@@ -5,7 +5,7 @@ Two halves:
 - Reading (runs in the reader processes, no pandas): :func:`read_statement` reads a sheet that is
   the State Treasury's statement of budget estimates used (Mẫu 01-SDKP/ĐVDT, 01a, 01b; Thông tư
   39/2016/TT-BTC), recognised by its title ("BẢNG ĐỐI CHIẾU DỰ TOÁN KINH PHÍ NGÂN SÁCH…") or its form
-  code (:mod:`reconcile.treasury_hook`) and its header, into a :class:`Statement`. Such a sheet is
+  code (:mod:`reconcile.read.treasury_hook`) and its header, into a :class:`Statement`. Such a sheet is
   never read as a disbursement report: it makes no line item.
 - Comparing (runs in the engine): :func:`compare_statements` maps each statement row to a key through
   ``[treasury.codes]`` and compares its allocation and cumulative use with the unit's own report at
@@ -40,12 +40,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import TREASURY_TITLE as _TITLE
+from ..catalogue import TREASURY_TITLE as _TITLE
+from ..models import Finding, Settings, cell_ref
+from ..text import cell_text, fold
 from .grid import Grid
-from .models import Finding, Settings, cell_ref
 from .numbers import Convention, detect_convention, detect_money_unit, parse_number, to_trieu
 from .periods import period_from_text
-from .text import cell_text, fold
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -567,7 +567,7 @@ def _compare_one(
 
 
 def _missing(v: Any) -> bool:
-    from .models import is_missing
+    from ..models import is_missing
 
     return is_missing(v)
 

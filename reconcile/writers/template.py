@@ -18,9 +18,9 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .catalogue import PROJECTS
-from .errors import OutputError, UsageError
-from .messages import LANGS, msg
+from ..catalogue import PROJECTS
+from ..errors import OutputError, UsageError
+from ..messages import LANGS, msg
 
 #: The data sheet's name (Vietnamese in every language: the form itself is Vietnamese).
 DATA_SHEET = "Báo cáo"

@@ -8,7 +8,7 @@ shortfall ``MAX(allocated x target - disbursed, 0)`` with the spreadsheet's roun
 cancellation. The workbook writes these figures as the cached values of its formulas, so a report,
 the console and the open workbook agree to the last digit.
 
-Groups follow the sheet's order (:func:`reconcile.monthly.key_order`): consecutive keys of the same
+Groups follow the sheet's order (:func:`reconcile.result.monthly.key_order`): consecutive keys of the same
 unit form a unit group, of the same (budget year, execution year) a year group, of the same project a
 project group.
 """
@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .models import Settings
+from ..models import Settings
+from ..pace import deadline_of
+from ..values import approx_sub_array, fsum, stored_array
 from .monthly import key_order, text_codes, wholes
-from .pace import deadline_of
-from .values import approx_sub_array, fsum, stored_array
 
 #: Columns of ``Result.totals``, in order.
 TOTALS_COLUMNS: tuple[str, ...] = (

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .codes import combine
-from .models import KEY_COLUMNS, MAX_ROWS
-from .values import SOURCE_RANK, date, fsum, text
+from ..codes import combine
+from ..models import KEY_COLUMNS, MAX_ROWS
+from ..values import SOURCE_RANK, date, fsum, text
 
 _EXACT = 2**53
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
-from .errors import OutputError, UsageError
+from ..errors import OutputError, UsageError
 
 SHEET = "01-SDKP"
 TITLE = "BẢNG ĐỐI CHIẾU DỰ TOÁN KINH PHÍ NGÂN SÁCH BẰNG HÌNH THỨC RÚT DỰ TOÁN TẠI KHO BẠC NHÀ NƯỚC"

@@ -1,6 +1,6 @@
 """Find the spreadsheets in an input folder, and say which files were skipped and why (SPEC 3).
 
-Discovery only lists: it never opens a file (see :mod:`reconcile.safety` for the checks made before
+Discovery only lists: it never opens a file (see :mod:`reconcile.find.safety` for the checks made before
 a reader touches one). Every skipped file becomes a ``skipped_file`` finding whose params carry a
 ``reason_key`` (a ``reason.*`` catalogue key), so the message renders in either language.
 """
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import UsageError
-from .models import Finding
+from ..errors import UsageError
+from ..models import Finding
 from .names import long_path, name_order, nfc, short_path
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -25,7 +25,7 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 UNSUPPORTED_SUFFIXES = (".xlsb", ".xltx", ".xltm", ".xlt", ".numbers", ".ots", ".fods", ".et")
 
 #: The tool's own output files (SPEC 5). ``reconciliation (2).xlsx`` etc. are written when the
-#: first is open in Excel (see :func:`reconcile.atomic.atomic_write`); ``annotated/`` holds copies.
+#: first is open in Excel (see :func:`reconcile.writers.atomic.atomic_write`); ``annotated/`` holds copies.
 OUTPUT_NAMES = ("reconciliation.xlsx", "summary.csv", "findings.csv", "line_items.csv")
 ANNOTATED_FOLDER = "annotated"
 _OUTPUT_NAME_RE = re.compile(
@@ -33,11 +33,11 @@ _OUTPUT_NAME_RE = re.compile(
 )
 
 #: In the output folder: the list of annotated copies the tool wrote (see
-#: :func:`reconcile.output.remove_stale_copies`) and the lock a run holds while it writes there.
+#: :func:`reconcile.writers.output.remove_stale_copies`) and the lock a run holds while it writes there.
 MANIFEST_FILE = ".reconcile-manifest.json"
 LOCK_FILE = ".reconcile.lock"
 
-#: Temp files of :func:`reconcile.atomic.atomic_write` left behind by a killed run.
+#: Temp files of :func:`reconcile.writers.atomic.atomic_write` left behind by a killed run.
 TEMP_PREFIX = ".~reconcile-"
 
 #: Files the operating system or the tool itself puts in folders: never worth a finding.

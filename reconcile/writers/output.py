@@ -14,14 +14,14 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputFileError, OutputError
+from ..find.discover import MANIFEST_FILE
+from ..models import Finding
+from ..progress import Phases
 from .atomic import Staging, atomic_write, ensure_output_dir, write_temp
-from .discover import MANIFEST_FILE
-from .errors import InputFileError, OutputError
-from .models import Finding
-from .progress import Phases
 
 if TYPE_CHECKING:  # the Result brings pandas, which the readers never need
-    from .result import Result
+    from ..result import Result
 
 WORKBOOK_NAME = "reconciliation.xlsx"
 SUMMARY_NAME = "summary.csv"
@@ -64,7 +64,7 @@ class EarlyItems:
         """Start writing ``items`` when the run is big enough and this system can fork."""
         if not _side_by_side(len(items)):
             return
-        from .writers.csv import write_line_items
+        from .csv import write_line_items
 
         ensure_output_dir(self.out, inputs)
         target = self.out / ITEMS_NAME
@@ -94,12 +94,12 @@ def write_outputs(
     """Annotated copies first (their findings belong in the reports), then the CSVs and the workbook.
 
     Every file is written to a temp file and all are renamed into place at the end (see
-    :class:`~reconcile.atomic.Staging`): a run stopped part-way leaves the previous outputs as they
+    :class:`~reconcile.writers.atomic.Staging`): a run stopped part-way leaves the previous outputs as they
     were. ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`);
     ``report``: also the review report (SPEC 8).
     """
-    from .writers.csv import write_findings, write_ledger, write_line_items, write_summary, write_treasury
-    from .writers.workbook import write_workbook
+    from .csv import write_findings, write_ledger, write_line_items, write_summary, write_treasury
+    from .workbook import write_workbook
 
     phases = phases or Phases()
     ensure_output_dir(out, [f.path for f in result.files])
@@ -138,8 +138,8 @@ def write_outputs(
 def _stage_annotated(result: Result, out: Path, lang: str, staging: Staging, phases: Phases) -> Result:
     """Write the annotated copies to temp files in ``out/annotated``; the result with their findings
     (a copy that cannot be made, notes that did not fit) added to the run's."""
-    from .names import annotated_names, long_path
-    from .writers.annotate import annotate_to
+    from ..find.names import annotated_names, long_path
+    from .annotate import annotate_to
 
     extra: list[Finding] = []
     # Named together: two inputs Windows or macOS would take for one name get two copies.

@@ -19,9 +19,9 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from ..find.safety import Checked, parse_xml
+from ..models import Coded
 from .formulas import Unsupported, evaluate
-from .models import Coded
-from .safety import Checked, parse_xml
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")
 
@@ -95,9 +95,9 @@ class Loaded:
 
 def load(path: Path, checked: Checked | None = None) -> Loaded:
     """Read every sheet of ``path`` cell by cell (python-calamine); raises the reader's own exceptions
-    for unreadable files. :func:`reconcile.reader.read_file` tries :mod:`reconcile.fastread` first.
+    for unreadable files. :func:`reconcile.read.reader.read_file` tries :mod:`reconcile.read.fastread` first.
 
-    ``checked`` is what :func:`reconcile.safety.check` kept of the file: when it holds the file's
+    ``checked`` is what :func:`reconcile.find.safety.check` kept of the file: when it holds the file's
     bytes, those are parsed (the file is not read again) and its open zip serves the formula check.
     """
     if path.suffix.lower() == ".csv":

@@ -1,7 +1,7 @@
 """The Result: the reconciliation ready to render, every figure in it computed once.
 
 The engine builds it (:func:`reconcile.engine.reconcile`); the writers only render it. Its derived
-tables come from :mod:`reconcile.totals` and :mod:`reconcile.monthly` when it is built.
+tables come from :mod:`reconcile.result.totals` and :mod:`reconcile.result.monthly` when it is built.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .models import FileResult, Finding, Settings
+from ..models import FileResult, Finding, Settings
 from .monthly import monthly_table
 from .totals import build_totals
 
@@ -37,11 +37,11 @@ class Result:
     Tables derived from those when the Result is built (never passed in, always consistent with them;
     :func:`dataclasses.replace` derives them again):
 
-    ``totals``: the subtotal rows (:data:`reconcile.totals.TOTALS_COLUMNS`): scope "unit" (levels
+    ``totals``: the subtotal rows (:data:`reconcile.result.totals.TOTALS_COLUMNS`): scope "unit" (levels
     total, unit, year, project) then scope "province" (total, year, project) when ``consolidated``
     exists, in the order the summary sheet shows them.
     ``monthly``: the key x period pivot of rates, first MAX_ROWS keys in sheet order
-    (:func:`reconcile.monthly.monthly_table`); ``monthly_keys``: how many keys there are in all.
+    (:func:`reconcile.result.monthly.monthly_table`); ``monthly_keys``: how many keys there are in all.
     ``chart``: per period the disbursement per budget year, in total, the allocation and the target line.
     """
 
@@ -61,7 +61,7 @@ class Result:
     #: Per unit and period: the file that was used (after period conflicts were resolved).
     used_files: dict[tuple[str, dt.date], str] = field(default_factory=dict)
     #: Per unit, budget year and execution year: the carry-over ledger of SPEC 9 at as_of, columns
-    #: ``reconcile.ledger.LEDGER_COLUMNS`` (brought forward, allocated in the year, adjustments,
+    #: ``reconcile.engine.ledger.LEDGER_COLUMNS`` (brought forward, allocated in the year, adjustments,
     #: allocated, disbursed, remaining, deadline, days left, required per month, forecast unspent,
     #: status ...); None when not built.
     ledger: pd.DataFrame | None = None
@@ -69,7 +69,7 @@ class Result:
     #: when the folder holds one unit.
     ledger_consolidated: pd.DataFrame | None = None
     #: The Treasury cross-check (SPEC 9): one row per compared key, columns
-    #: ``reconcile.treasury.TREASURY_COLUMNS``; None when the folder holds no Treasury statement.
+    #: ``reconcile.read.treasury.TREASURY_COLUMNS``; None when the folder holds no Treasury statement.
     treasury: pd.DataFrame | None = None
     totals: pd.DataFrame = field(init=False, repr=False, compare=False)
     monthly: pd.DataFrame = field(init=False, repr=False, compare=False)

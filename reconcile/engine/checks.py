@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .catalogue import project_name, sub_project_name
-from .codes import combine, dense
-from .engine_items import _KEY_CODES, _NO_DATE, DECIMALS, TOL, _per_value, _Tables, _take
-from .models import UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH, Finding
+from ..catalogue import project_name, sub_project_name
+from ..codes import combine, dense
+from ..models import UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH, Finding
+from .items import _KEY_CODES, _NO_DATE, DECIMALS, TOL, _per_value, _Tables, _take
 
 # ---------------------------------------------------------------------------------------------------
 # Which items count

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .models import (
+from ..models import (
     LINE_ITEM_COLUMNS,
     SUMMARY_CSV_COLUMNS,
     CellRefs,

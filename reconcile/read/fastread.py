@@ -15,7 +15,7 @@ this way only when both must give the same cells:
 
 The last rows (totals, signatures, notes: text under amount columns is usual there) are read by
 calamine like the first ones. Anything else, or any error on the way, leaves the sheet to the usual
-path (:func:`reconcile.grid.load`).
+path (:func:`reconcile.read.grid.load`).
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
+from ..find.safety import Checked
+from ..models import Coded
 from .grid import Grid, Loaded, codes_of, contains, grid_of, sheet_parts, worksheets
 from .header import find_tables
-from .models import Coded
-from .safety import Checked
 
 #: Sheets smaller than this (uncompressed XML) are read the usual way: the gain is in big sheets.
 MIN_SHEET_BYTES = 2 << 20
@@ -268,7 +268,7 @@ def _typed_body(data: bytes, skip: int, count: int) -> tuple[list[Coded], set[in
 
 def _coded_column(column: Any, kind: str) -> Coded | None:
     """An Arrow column of numbers (float64, "g") or text (utf8, "u") as codes into its distinct
-    values ('' where null), as :func:`reconcile.grid.coded` codes calamine's cells; None for what
+    values ('' where null), as :func:`reconcile.read.grid.coded` codes calamine's cells; None for what
     the two could tell apart differently (NaN, a negative zero)."""
     view = column.view()
     n, off = view.length, view.offset

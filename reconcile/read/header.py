@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..text import fold
 from .grid import Grid
-from .text import fold
 
 #: How many rows from the top (or from the end of the previous table) a header is looked for in.
 HEADER_SEARCH_ROWS = 60

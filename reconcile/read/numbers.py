@@ -23,7 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeGuard
 
-from .text import fold
+from ..text import fold
 
 if TYPE_CHECKING:
     import numpy as np

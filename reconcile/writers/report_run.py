@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..config import load_report_config
+from ..result import Result
 from .atomic import atomic_write
-from .config import load_report_config
-from .result import Result
 
 REPORT_NAME = "bao-cao-ra-soat.docx"
 
@@ -30,7 +30,7 @@ def report_job(result: Result, lang: str = "vi") -> tuple[Callable[[Path], None]
     The settings and the proposals are read now: a bad ``[report]`` table stops the run before any
     output is written. The subtotals are the result's own (``Result.totals``).
     """
-    from .proposals import find_proposals
+    from ..read.proposals import find_proposals
 
     config = load_report_config(result.input_root)
     proposals, findings = find_proposals(result)
@@ -39,7 +39,7 @@ def report_job(result: Result, lang: str = "vi") -> tuple[Callable[[Path], None]
     done = result
 
     def write(path: Path) -> None:
-        from .writers.report import write_report
+        from .report import write_report
 
         write_report(done, done.totals, path, lang, config, proposals)
 

@@ -1,0 +1,1 @@
+"""Which files a run reads, and refusing hostile ones before any parse."""

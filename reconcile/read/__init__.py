@@ -1,0 +1,1 @@
+"""File -> sheets -> cells -> header -> line items; the amount rule lives here, once."""
