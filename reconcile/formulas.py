@@ -8,6 +8,7 @@ the rest as ``formula_without_value``. Anything outside this grammar raises :cla
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -235,7 +236,21 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 
 
 def _binary(left: Compiled, right: Compiled, op: str) -> Compiled:
+    if op in ("+", "-", "*"):
+        fast = _FAST[op]
+
+        def arith(cell: Cell) -> Value:
+            a, b = left(cell), right(cell)
+            # Two numbers, the usual case, need none of _arith's checks (neither can be #DIV/0!).
+            if type(a) is float and type(b) is float:
+                return fast(a, b)
+            return _arith(a, b, op)
+
+        return arith
     return lambda cell: _arith(left(cell), right(cell), op)
+
+
+_FAST: dict[str, Callable[[float, float], float]] = {"+": operator.add, "-": operator.sub, "*": operator.mul}
 
 
 def _expand(rng: str) -> CompiledArg:

@@ -340,28 +340,37 @@ def _source(path: Path, checked: Checked | None) -> BinaryIO:
 def _evaluate_grid(grid: Grid, formulas: dict[tuple[int, int], str], full_calc: bool) -> None:
     done: dict[tuple[int, int], Any] = {}
     busy: set[tuple[int, int]] = set()
+    # Plain grids are read directly (a subclass may hold some rows elsewhere: it is asked).
+    rows = grid.rows if type(grid) is Grid else []
+    value_of = grid.value
 
     def cell(r: int, c: int) -> Any:
         key = (r, c)
-        if key in formulas:
-            if key in done:
-                value = done[key]
-                if value is _FAILED:
-                    raise Unsupported("depends on an unevaluable cell")
-                return value
-            if key in busy:
-                raise Unsupported("circular reference")
-            busy.add(key)
-            try:
-                value = evaluate(formulas[key], cell)
-            except Unsupported:
-                done[key] = _FAILED
-                raise
-            finally:
-                busy.discard(key)
-            done[key] = value
+        value = done.get(key, _FAILED)
+        if value is not _FAILED:
             return value
-        return grid.value(r, c)
+        text = formulas.get(key)
+        if text is None:
+            if 0 <= r < len(rows):
+                row = rows[r]
+                if 0 <= c < len(row):
+                    return row[c]
+                return ""
+            return value_of(r, c)
+        if key in done:
+            raise Unsupported("depends on an unevaluable cell")
+        if key in busy:
+            raise Unsupported("circular reference")
+        busy.add(key)
+        try:
+            value = evaluate(text, cell)
+        except Unsupported:
+            done[key] = _FAILED
+            raise
+        finally:
+            busy.discard(key)
+        done[key] = value
+        return value
 
     for key, text in formulas.items():
         cached = grid.value(*key)

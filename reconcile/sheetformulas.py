@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Excel's grid: references outside it are #REF!.
 MAX_ROW = 1_048_576
@@ -61,11 +62,16 @@ def formulas_of(xml: bytes) -> SheetFormulas | None:
     found = _Found()
     # The usual shape, in one pass: "<c r=..." then its <f> then its <v>. Unless that found every
     # <f> element of the sheet, each <f> is placed by looking back for its cell.
+    cells = found.cells
     for m in _FORMULA_CELL.finditer(xml, start, end):
-        has_value = m.group(6) is not None or xml.find(b"<v", m.end(), xml.find(b"</c>", m.end())) >= 0
-        if not found.add(
-            int(m.group(2)) - 1, _col_index(m.group(1).decode()), m.group(3), m.group(4), has_value
-        ):
+        letters, digits, attrs, body, value = m.groups()
+        if not attrs and value:  # a plain formula with its value: the usual case, made short
+            found.kinds.append(b"normal")
+            text = body.decode("utf-8", "replace") if body else ""
+            cells[(int(digits) - 1, _column(letters))] = "=" + (unescape(text) if "&" in text else text)
+            continue
+        has_value = bool(value) or xml.find(b"<v", m.end(), xml.find(b"</c>", m.end())) >= 0
+        if not found.add(int(digits) - 1, _column(letters), attrs, body, has_value):
             return None
     if len(found.kinds) != _count_f(xml, start, end):
         found = _Found()
@@ -129,7 +135,7 @@ class _Found:
 
 
 _FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>\s*<f(?=[\s/>])([^>]*?)(?:/>|>([^<]*)</f>)\s*((<v)?)'
+    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>\s*<f(?=[\s/>])([^>]*?)(?:/>|>([^<]*)</f>)\s*(<v)?'
 )
 
 
@@ -207,6 +213,11 @@ def unescape(text: str) -> str:
         return _NAMED[name]
 
     return _ENTITY.sub(one, text)
+
+
+@lru_cache(maxsize=4096)
+def _column(letters: bytes) -> int:
+    return _col_index(letters.decode())
 
 
 def _col_index(letters: str) -> int:
