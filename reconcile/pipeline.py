@@ -32,8 +32,15 @@ def settings_for(folder: Path, settings: Settings) -> Settings:
     return replace(settings, **merged) if merged else settings
 
 
-def _read_one(args: tuple[str, str, tuple[tuple[str, int, int | None], ...]]) -> FileResult:
-    path, rel, aliases = args
+Job = tuple[str, str, tuple[tuple[str, int, int | None], ...], str | None, str | None, str | None]
+
+
+def _read_one(args: Job) -> FileResult:
+    path, rel, aliases, cache_out, key, digest = args
+    if cache_out is not None and key is not None and digest is not None:
+        from .cache import read_and_store
+
+        return read_and_store(Path(path), rel, aliases, Path(cache_out), key, digest)
     return read_file(Path(path), rel, aliases)
 
 
@@ -60,7 +67,7 @@ def _start_worker(collecting: bool) -> None:
         gc.enable()
 
 
-def _read_packed(args: tuple[str, str, tuple[tuple[str, int, int | None], ...]]) -> Packed:
+def _read_packed(args: Job) -> Packed:
     return _pack(_read_one(args))
 
 
@@ -96,12 +103,84 @@ def read_all(
     settings: Settings,
     progress: Progress | None = None,
     while_waiting: Callable[[], None] | None = None,
+    cache_out: Path | None = None,
 ) -> list[FileResult]:
     """Read every file, in parallel across the cores when there are many; results in input order.
 
     ``while_waiting`` runs once the workers have their jobs (or first, when there are no workers).
+    With ``cache_out``, readings are taken from and stored into that output folder's read cache.
     """
-    jobs = [(str(p), relative_name(p, root), settings.aliases) for p in paths]
+    if cache_out is not None:
+        return _read_all_cached(paths, root, settings, cache_out, progress, while_waiting)
+    jobs: list[Job] = [(str(p), relative_name(p, root), settings.aliases, None, None, None) for p in paths]
+    return _read_jobs(paths, jobs, progress, while_waiting)
+
+
+def _read_all_cached(
+    paths: list[Path],
+    root: Path,
+    settings: Settings,
+    out: Path,
+    progress: Progress | None,
+    while_waiting: Callable[[], None] | None,
+) -> list[FileResult]:
+    """:func:`read_all` through the read cache (reconcile/cache.py): only files it does not hold are read."""
+    from .cache import ReadCache
+
+    cache = ReadCache(out)
+    found: dict[int, FileResult] = {}
+    keys: set[str] = set()
+    jobs: list[Job] = []
+    missed: list[Path] = []
+    collecting = gc.isenabled()
+    gc.disable()  # the readings decoded here live on, like those the workers send (see _read_jobs)
+    try:
+        _look_up(paths, root, settings, cache, found, keys, jobs, missed, str(out))
+    finally:
+        if collecting:
+            gc.enable()
+    if progress and found:
+        progress(len(found))
+    fresh = iter(_read_jobs(missed, jobs, progress, while_waiting))
+    results = [found[i] if i in found else next(fresh) for i in range(len(paths))]
+    cache.keep_only(keys)
+    return results
+
+
+def _look_up(
+    paths: list[Path],
+    root: Path,
+    settings: Settings,
+    cache: Any,
+    found: dict[int, FileResult],
+    keys: set[str],
+    jobs: list[Job],
+    missed: list[Path],
+    out: str,
+) -> None:
+    """Each file's reading from the cache into ``found``, or its job into ``jobs``."""
+    from .cache import digest_of, entry_key
+
+    for i, p in enumerate(paths):
+        rel = relative_name(p, root)
+        digest = digest_of(p)
+        key = entry_key(digest, rel, settings.aliases) if digest is not None else None
+        if key is not None:
+            keys.add(key)
+            hit = cache.load(key, p, rel)
+            if hit is not None:
+                found[i] = hit
+                continue
+        jobs.append((str(p), rel, settings.aliases, out, key, digest))
+        missed.append(p)
+
+
+def _read_jobs(
+    paths: list[Path],
+    jobs: list[Job],
+    progress: Progress | None,
+    while_waiting: Callable[[], None] | None,
+) -> list[FileResult]:
     workers = min(os.cpu_count() or 1, 8)
     results: list[FileResult] = []
     if len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
@@ -152,6 +231,7 @@ def run_folder(
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
     on_items: Callable[[Any, list[Path]], None] | None = None,
+    cache_out: Path | None = None,
 ) -> Result:
     """Read and reconcile every spreadsheet in ``folder``.
 
@@ -163,7 +243,7 @@ def run_folder(
     if on_start:
         on_start(len(found.files))
     # The engine (and pandas, ~0.3 s to import) loads while the workers read: the readers need neither.
-    files = read_all(found.files, folder, settings, progress, while_waiting=_load_engine)
+    files = read_all(found.files, folder, settings, progress, while_waiting=_load_engine, cache_out=cache_out)
     from .engine import reconcile
 
     early = (lambda items: on_items(items, found.files)) if on_items else None
