@@ -441,3 +441,38 @@ def read_and_store(
     if file_digest(path) == digest:
         ReadCache(out).store(key, result)
     return result
+
+
+def run_fingerprint(folder: Path, out: Path, settings: Any, options: dict[str, Any]) -> str | None:
+    """The key of a run of ``folder`` into ``out``: its inputs (name, content, time), the settings
+    after ``reconcile.toml``, the options that shape the outputs and today's date (a run without
+    --as-of evaluates at today); None when the folder cannot be looked at (the run then says why)."""
+    from .errors import ReconcileError
+    from .pipeline import find_inputs, settings_for
+    from .reader import relative_name
+
+    try:
+        merged = settings_for(folder, settings)
+        found = find_inputs(folder, [out])
+    except (ReconcileError, OSError):
+        return None
+    inputs = []
+    for path in found.files:
+        digest = digest_of(path)
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            return None
+        if digest is None:
+            return None
+        inputs.append([relative_name(path, folder), digest, mtime])
+    parts = {
+        "folder": str(folder.resolve()),
+        "out": str(out.resolve()),
+        "settings": repr(merged),
+        "options": options,
+        "today": dt.date.today().isoformat(),
+        "inputs": inputs,
+        "discovery": [repr(f) for f in found.findings],
+    }
+    return run_key(parts)

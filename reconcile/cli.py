@@ -48,6 +48,14 @@ def _reading_options(f: F) -> F:
     return _lang_option(f)
 
 
+def _cache_option(f: F) -> F:
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Đọc lại mọi tệp, không dùng bộ nhớ đệm OUT/.cache / read every file again, without the cache.",
+    )(f)
+
+
 def _handle_errors(f: F) -> F:
     """The one place where expected failures become one line and an exit code."""
 
@@ -101,6 +109,7 @@ def _run_with_progress(
     settings: Any,
     exclude: list[Path],
     on_items: Callable[[Any, list[Path]], None] | None = None,
+    cache_out: Path | None = None,
 ) -> Any:
     from .pipeline import run_folder
 
@@ -117,7 +126,13 @@ def _run_with_progress(
 
     try:
         return run_folder(
-            folder, settings, exclude=exclude, progress=progress, on_start=on_start, on_items=on_items
+            folder,
+            settings,
+            exclude=exclude,
+            progress=progress,
+            on_start=on_start,
+            on_items=on_items,
+            cache_out=cache_out,
         )
     finally:
         if "bar" in state:
@@ -137,18 +152,18 @@ def _finding_line(f: Any, lang: str) -> str:
 
 def _done_line(result: Any, lang: str, out: str) -> str:
     """The closing line of a run: files, items, keys, errors, warnings and where the output went."""
-    errors = sum(1 for f in result.findings if f.level == "error")
-    warnings = sum(1 for f in result.findings if f.level == "warning")
-    return msg(
-        "cli.done",
-        lang,
-        files=len(result.files),
-        items=len(result.items),
-        keys=len(result.latest),
-        errors=errors,
-        warnings=warnings,
-        out=out,
-    )
+    return msg("cli.done", lang, out=out, **_figures(result))
+
+
+def _figures(result: Any) -> dict[str, int]:
+    """The headline figures of a run (those of its closing line)."""
+    return {
+        "files": len(result.files),
+        "items": len(result.items),
+        "keys": len(result.latest),
+        "errors": sum(1 for f in result.findings if f.level == "error"),
+        "warnings": sum(1 for f in result.findings if f.level == "warning"),
+    }
 
 
 def _exit_code(result: Any, strict: bool) -> int:
@@ -187,6 +202,7 @@ def cli() -> None:
     show_default=True,
     help="Khi tệp kết quả đang mở trong Excel / when an output is open in Excel.",
 )
+@_cache_option
 @_reading_options
 @_handle_errors
 def run(
@@ -194,6 +210,7 @@ def run(
     out: Path,
     no_annotate: bool,
     on_locked: str,
+    no_cache: bool,
     lang: str,
     as_of: str | None,
     target: str,
@@ -201,22 +218,56 @@ def run(
     debug: bool,
 ) -> None:
     """Đọc, đối chiếu và ghi kết quả / read, reconcile and write the outputs."""
+    settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
+    line, code = run_once(folder, out, settings, on_locked, use_cache=not no_cache)
+    click.echo(line)
+    sys.exit(code)
+
+
+def run_once(folder: Path, out: Path, settings: Any, on_locked: str, use_cache: bool) -> tuple[str, int]:
+    """One run of ``reconcile run`` (also each run of ``reconcile watch``): the closing line and the
+    exit code. With the cache, a run whose inputs, settings and outputs are all as the last run left
+    them writes nothing again (reconcile/cache.py); files already read are not read again."""
     from .output import EarlyItems, write_outputs
 
-    settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
+    lang, strict = settings.lang, settings.strict
+    key = None
+    if use_cache:
+        from .cache import last_run, new_run, run_fingerprint
+
+        new_run()
+        options = {"lang": lang, "annotate": settings.annotate, "on_locked": on_locked, "strict": strict}
+        key = run_fingerprint(folder, out, settings, options)
+        record = last_run(out, key) if key is not None else None
+        if record is not None:
+            figures = dict(record["figures"])
+            code = int(figures.pop("code"))
+            return msg("cli.done", lang, out=str(out), **figures), code
     early = EarlyItems(out, on_locked)
     try:
-        result = _run_with_progress(folder, settings, exclude=[out], on_items=early.start)
+        result = _run_with_progress(
+            folder, settings, exclude=[out], on_items=early.start, cache_out=out if use_cache else None
+        )
         if _exit_code(result, strict) == EXIT_USAGE:
             for f in result.findings:
                 click.echo(_finding_line(f, lang), err=True)
             click.echo(msg("cli.nothing_readable", lang, folder=str(folder)), err=True)
             sys.exit(EXIT_USAGE)
-        write_outputs(result, out, lang=lang, annotate=not no_annotate, on_locked=on_locked, early=early)
+        if key is not None:
+            from .cache import forget_run
+
+            forget_run(out)
+        written = write_outputs(
+            result, out, lang=lang, annotate=settings.annotate, on_locked=on_locked, early=early
+        )
     finally:
         early.close()
-    click.echo(_done_line(result, lang, str(out)))
-    sys.exit(_exit_code(result, strict))
+    code = _exit_code(result, strict)
+    if key is not None and on_locked == "fail":
+        from .cache import remember_run
+
+        remember_run(out, key, written.paths, {**_figures(result), "code": code})
+    return _done_line(result, lang, str(out)), code
 
 
 @cli.command()
