@@ -272,6 +272,52 @@ def run_once(folder: Path, out: Path, settings: Any, on_locked: str, use_cache: 
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path), default="workbooks")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default="output",
+    show_default=True,
+    help="Thư mục kết quả / output folder.",
+)
+@click.option("--no-annotate", is_flag=True, help="Không tạo bản sao có ghi chú / skip the annotated copies.")
+@click.option(
+    "--on-locked",
+    type=click.Choice(["fail", "rename"]),
+    default="fail",
+    show_default=True,
+    help="Khi tệp kết quả đang mở trong Excel / when an output is open in Excel.",
+)
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Kiểm tra thư mục định kỳ thay vì chờ thông báo (ổ mạng) / poll instead of file events (network drives).",
+)
+@_cache_option
+@_reading_options
+@_handle_errors
+def watch(
+    folder: Path,
+    out: Path,
+    no_annotate: bool,
+    on_locked: str,
+    poll: bool,
+    no_cache: bool,
+    lang: str,
+    as_of: str | None,
+    target: str,
+    strict: bool,
+    debug: bool,
+) -> None:
+    """Chạy, rồi chạy lại mỗi khi có tệp mới/sửa/xoá / run, then again on every change (Ctrl+C stops)."""
+    from .watch import run_watch
+
+    settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
+    sys.exit(run_watch(folder, out, settings, on_locked, use_cache=not no_cache, poll=poll))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default="workbooks")
 @_reading_options
 @_handle_errors
 def check(folder: Path, lang: str, as_of: str | None, target: str, strict: bool, debug: bool) -> None:

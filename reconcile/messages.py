@@ -273,6 +273,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.output_failed": {"vi": "Không ghi được {file}: {detail}. Kiểm tra dung lượng đĩa và quyền ghi rồi chạy lại.", "en": "Could not write {file}: {detail}. Check the disk space and permissions and run again."},
     "cli.output_inside_input": {"vi": "Thư mục kết quả {folder} trùng với một tệp đầu vào; chọn thư mục khác bằng --out.", "en": "The output folder {folder} would overwrite an input; choose another with --out."},
     "cli.done": {"vi": "Đã đọc {files} tệp, {items} dòng số liệu, {keys} khoản mục; {errors} lỗi, {warnings} cảnh báo. Kết quả: {out}", "en": "Read {files} files, {items} line items, {keys} keys; {errors} errors, {warnings} warnings. Output: {out}"},
+    # ---- reconcile watch (watch.py) ------------------------------------------------------------
+    "watch.started": {"vi": "Đang theo dõi thư mục {folder}; kết quả ghi vào {out}. Nhấn Ctrl+C để dừng.", "en": "Watching {folder}; outputs go to {out}. Press Ctrl+C to stop."},
+    "watch.polling": {"vi": "Kiểm tra thư mục định kỳ (--poll), vài giây một lần.", "en": "Checking the folder every few seconds (--poll)."},
+    "watch.polling_network": {"vi": "Thư mục nằm trên ổ mạng: kiểm tra định kỳ vài giây một lần thay vì chờ thông báo thay đổi.", "en": "The folder is on a network drive: checking it every few seconds instead of waiting for change events."},
+    "watch.first": {"vi": "Lần chạy đầu, {files} tệp bảng tính", "en": "First run, {files} spreadsheets"},
+    "watch.nothing": {"vi": "không có tệp nào đọc được; chờ thay đổi tiếp theo.", "en": "nothing readable; waiting for the next change."},
+    "watch.added": {"vi": "{n} tệp mới ({names})", "en": "{n} new ({names})"},
+    "watch.changed": {"vi": "{n} tệp sửa ({names})", "en": "{n} changed ({names})"},
+    "watch.removed": {"vi": "{n} tệp bị xoá ({names})", "en": "{n} removed ({names})"},
+    "watch.stopped": {"vi": "Đã dừng theo dõi. Kết quả của lần chạy hoàn tất gần nhất vẫn nguyên vẹn trong {out}.", "en": "Stopped watching. The outputs of the last completed run are intact in {out}."},
     "cli.template_written": {"vi": "Đã tạo biểu mẫu {path}.", "en": "Template written to {path}."},
     "cli.template_exists": {"vi": "Tệp {path} đã có; chọn tên khác để không ghi đè.", "en": "{path} already exists; choose another name so nothing is overwritten."},
     # ---- Layout B template (reconcile template): instructions sheet and data-validation prompts ----
