@@ -1,14 +1,14 @@
 """A per-file read cache in the output folder (SPEC 11): a file read once is not read again while
 its content, its name and the tool stay the same.
 
-``OUT/.cache/reads/`` holds one JSON file per input file read, named after its key: the SHA-256 of
-the file's content, its name relative to the input folder (periods and units may come from it),
-the settings that change reading (the project aliases of ``reconcile.toml``) and the tool's code
-(a fingerprint of the ``reconcile`` package's sources and of its parsers' versions, so that a
-changed reader never serves old readings). An entry holds what the reader made of the file, as JSON
-with its own SHA-256: an entry that does not parse, whose checksum or key does not match, or that
-holds anything but the reader's own kinds of values is ignored (the file is read again and the
-entry rewritten). Nothing in the cache can execute code: it is never unpickled.
+``OUT/.cache/reads.jsonl`` holds one line per input file read, under its key: the SHA-256 of the
+file's content, its name relative to the input folder (periods and units may come from it), the
+settings that change reading (the project aliases of ``reconcile.toml``) and the tool's code (a
+fingerprint of the ``reconcile`` package's sources and of its parsers' versions, so that a changed
+reader never serves old readings). A line holds what the reader made of the file, as JSON with its
+own SHA-256: a line that does not parse, whose checksum or key does not match, or that holds
+anything but the reader's own kinds of values is ignored (the file is read again and the
+line rewritten). Nothing in the cache can execute code: it is never unpickled.
 
 ``OUT/.cache/run.json`` remembers the last completed run: the key of every input, the settings, the
 figures of the closing line and a checksum of every output written. A run whose key matches and
@@ -29,6 +29,7 @@ import json
 import os
 import tempfile
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from . import __version__
 from .models import CellRefs, Coded, FileResult, Finding, LineItem, SheetResult
 
 CACHE_DIR = ".cache"
-READS_DIR = "reads"
+READS_FILE = "reads.jsonl"
 RUN_FILE = "run.json"
 FORMAT = "reconcile-read-cache"
 #: Bumped when the layout of an entry changes.
@@ -108,58 +109,55 @@ def entry_key(digest: str, rel: str, aliases: tuple[tuple[str, int, int | None],
 
 
 class ReadCache:
-    """The entries under ``OUT/.cache/reads``; every method swallows file-system errors."""
+    """The entries in ``OUT/.cache/reads.jsonl``, one a line: loaded whole, looked up by key, and
+    written back whole after a run with exactly that run's entries (those of files no longer in the
+    folder, or no longer in that state, drop out). Every file-system error is swallowed."""
 
     def __init__(self, out: Path) -> None:
-        self.root = out / CACHE_DIR / READS_DIR
-
-    def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.json"
+        self.path = out / CACHE_DIR / READS_FILE
+        self.lines: dict[str, bytes] = {}
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return
+        for line in data.splitlines():
+            # The key is the envelope's first member (see encode_entry); a line that does not start
+            # so is not one of ours. The line itself is checked when it is used.
+            if (
+                line.startswith(_KEY_PREFIX)
+                and len(line) > _KEY_END
+                and line[_KEY_END : _KEY_END + 1] == b'"'
+            ):
+                self.lines[line[len(_KEY_PREFIX) : _KEY_END].decode("ascii", "replace")] = line
 
     def load(self, key: str, path: Path, rel: str) -> FileResult | None:
         """The reading stored under ``key`` for the file now at ``path``; None when there is none
-        or it is not valid (then it is removed, to be written again)."""
-        entry = self.path(key)
-        try:
-            raw = entry.read_bytes()
-        except OSError:
+        or it is not valid (then it is dropped, to be written again)."""
+        line = self.lines.get(key)
+        if line is None:
             return None
         try:
-            result = decode_entry(raw, key, path, rel)
+            return decode_entry(line, key, path, rel)
         except (Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-            _remove(entry)
+            del self.lines[key]
             return None
-        return result
 
-    def store(self, key: str, result: FileResult) -> bool:
-        """Write ``result`` under ``key`` (atomically: a reader never sees half an entry)."""
-        try:
-            data = encode_entry(key, result)
-        except (Unencodable, ValueError, TypeError, RecursionError):
-            return False
-        target = self.path(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(target, data)
-        except OSError:
-            return False
-        return True
+    def add(self, key: str, entry: bytes) -> None:
+        """A new entry (made by :func:`read_and_encode`)."""
+        self.lines[key] = entry
 
-    def keep_only(self, keys: set[str]) -> None:
-        """Remove the entries of files no longer in the folder (or no longer in that state)."""
+    def save(self, keys: set[str]) -> None:
+        """Write the entries of ``keys`` (atomically: a reader never sees half a cache)."""
+        data = b"".join(self.lines[k] + b"\n" for k in sorted(keys) if k in self.lines)
         try:
-            for sub in self.root.iterdir():
-                if not sub.is_dir():
-                    continue
-                for entry in sub.iterdir():
-                    if entry.suffix == ".json" and entry.stem not in keys:
-                        _remove(entry)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.path, data)
         except OSError:
             pass
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -177,18 +175,25 @@ def _remove(path: Path) -> None:
 # ---- entries ------------------------------------------------------------------------------------
 
 
+_KEY_PREFIX = b'{"key":"'
+_KEY_END = len(_KEY_PREFIX) + 64
+
+
 def encode_entry(key: str, result: FileResult) -> bytes:
-    """An entry: the reading (without the file's path and time, which are the file's own) as JSON
-    text, with its key and the SHA-256 of that text."""
-    payload = json.dumps(_encode_file(result), ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+    """An entry, one line: the key, the reading (without the file's path and time, which are the
+    file's own) as JSON text, and the SHA-256 of that text."""
+    payload = json.dumps(
+        _encode_file(result), ensure_ascii=False, separators=(",", ":"), allow_nan=True, default=_item_default
+    )
     envelope = {
+        "key": key,
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "key": key,
         "sha256": hashlib.sha256(payload.encode("utf-8")).hexdigest(),
         "payload": payload,
     }
-    return json.dumps(envelope, ensure_ascii=False).encode("utf-8")
+    line = json.dumps(envelope, ensure_ascii=True, separators=(",", ":"))  # ASCII: no line breaks
+    return line.encode("ascii")
 
 
 def decode_entry(raw: bytes, key: str, path: Path, rel: str) -> FileResult:
@@ -237,8 +242,9 @@ def _encode_sheet(sheet: SheetResult) -> dict[str, Any]:
     for name in _SHEET_FIELDS:
         value = getattr(sheet, name)
         if name == "items":
-            # Items are most of an entry: a plain list of their fields, only dates tagged.
-            out[name] = [[_enc_item_value(getattr(item, f)) for f in _ITEM_FIELDS] for item in value]
+            # Items are most of an entry: the tuple of their fields, as json encodes it (dates, the
+            # only other kind an item holds, through _item_default).
+            out[name] = list(map(_item_values, value))
         else:
             out[name] = _enc(value)
     return out
@@ -276,10 +282,12 @@ def _decode_sheet(data: dict[str, Any]) -> SheetResult:
     return SheetResult(**values)
 
 
-def _enc_item_value(v: Any) -> Any:
-    t = type(v)
-    if t is str or t is float or t is int or v is None or t is bool:
-        return v
+_item_values = attrgetter(*_ITEM_FIELDS)
+
+
+def _item_default(v: Any) -> Any:
+    """What json cannot encode in an item: a date (tagged), else the value's own encoding; the
+    rest of an entry is :func:`_enc`'s output already, which json encodes without this."""
     return _enc(v)
 
 
@@ -430,17 +438,20 @@ def digest_of(path: Path) -> str | None:
     return digest
 
 
-def read_and_store(
-    path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...], out: Path, key: str, digest: str
-) -> FileResult:
-    """Read the file and store its reading under ``key``, unless its content changed meanwhile
-    (then the reading stands for this run only: the next run reads the file again)."""
+def read_and_encode(
+    path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...], key: str, digest: str
+) -> tuple[FileResult, bytes | None]:
+    """Read the file and make its cache entry, unless its content changed meanwhile (then the
+    reading stands for this run only: the next run reads the file again)."""
     from .reader import read_file
 
     result = read_file(path, rel, aliases)
-    if file_digest(path) == digest:
-        ReadCache(out).store(key, result)
-    return result
+    if file_digest(path) != digest:
+        return result, None
+    try:
+        return result, encode_entry(key, result)
+    except (Unencodable, ValueError, TypeError, RecursionError):
+        return result, None
 
 
 def run_fingerprint(folder: Path, out: Path, settings: Any, options: dict[str, Any]) -> str | None:

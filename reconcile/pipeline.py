@@ -32,16 +32,19 @@ def settings_for(folder: Path, settings: Settings) -> Settings:
     return replace(settings, **merged) if merged else settings
 
 
-Job = tuple[str, str, tuple[tuple[str, int, int | None], ...], str | None, str | None, str | None]
+#: (path, relative name, aliases, cache key, content digest): the last two only with the read cache.
+Job = tuple[str, str, tuple[tuple[str, int, int | None], ...], str | None, str | None]
+#: A reading and, with the read cache, its cache entry (made where the file was read).
+Read = tuple[FileResult, bytes | None]
 
 
-def _read_one(args: Job) -> FileResult:
-    path, rel, aliases, cache_out, key, digest = args
-    if cache_out is not None and key is not None and digest is not None:
-        from .cache import read_and_store
+def _read_one(args: Job) -> Read:
+    path, rel, aliases, key, digest = args
+    if key is not None and digest is not None:
+        from .cache import read_and_encode
 
-        return read_and_store(Path(path), rel, aliases, Path(cache_out), key, digest)
-    return read_file(Path(path), rel, aliases)
+        return read_and_encode(Path(path), rel, aliases, key, digest)
+    return read_file(Path(path), rel, aliases), None
 
 
 # A worker sends its FileResult back as tuples of field values, in field order: pickling values in
@@ -67,8 +70,9 @@ def _start_worker(collecting: bool) -> None:
         gc.enable()
 
 
-def _read_packed(args: Job) -> Packed:
-    return _pack(_read_one(args))
+def _read_packed(args: Job) -> tuple[Packed, bytes | None]:
+    result, entry = _read_one(args)
+    return _pack(result), entry
 
 
 def _pack(result: FileResult) -> Packed:
@@ -112,8 +116,8 @@ def read_all(
     """
     if cache_out is not None:
         return _read_all_cached(paths, root, settings, cache_out, progress, while_waiting)
-    jobs: list[Job] = [(str(p), relative_name(p, root), settings.aliases, None, None, None) for p in paths]
-    return _read_jobs(paths, jobs, progress, while_waiting)
+    jobs: list[Job] = [(str(p), relative_name(p, root), settings.aliases, None, None) for p in paths]
+    return [result for result, _ in _read_jobs(paths, jobs, progress, while_waiting)]
 
 
 def _read_all_cached(
@@ -135,16 +139,19 @@ def _read_all_cached(
     collecting = gc.isenabled()
     gc.disable()  # the readings decoded here live on, like those the workers send (see _read_jobs)
     try:
-        _look_up(paths, root, settings, cache, found, keys, jobs, missed, str(out))
+        _look_up(paths, root, settings, cache, found, keys, jobs, missed)
     finally:
         if collecting:
             gc.enable()
     if progress and found:
         progress(len(found))
-    fresh = iter(_read_jobs(missed, jobs, progress, while_waiting))
-    results = [found[i] if i in found else next(fresh) for i in range(len(paths))]
-    cache.keep_only(keys)
-    return results
+    fresh = _read_jobs(missed, jobs, progress, while_waiting)
+    for job, (_, entry) in zip(jobs, fresh, strict=True):
+        if job[3] is not None and entry is not None:
+            cache.add(job[3], entry)
+    results = iter(result for result, _ in fresh)
+    cache.save(keys)
+    return [found[i] if i in found else next(results) for i in range(len(paths))]
 
 
 def _look_up(
@@ -156,7 +163,6 @@ def _look_up(
     keys: set[str],
     jobs: list[Job],
     missed: list[Path],
-    out: str,
 ) -> None:
     """Each file's reading from the cache into ``found``, or its job into ``jobs``."""
     from .cache import digest_of, entry_key
@@ -171,7 +177,7 @@ def _look_up(
             if hit is not None:
                 found[i] = hit
                 continue
-        jobs.append((str(p), rel, settings.aliases, out, key, digest))
+        jobs.append((str(p), rel, settings.aliases, key, digest))
         missed.append(p)
 
 
@@ -180,9 +186,9 @@ def _read_jobs(
     jobs: list[Job],
     progress: Progress | None,
     while_waiting: Callable[[], None] | None,
-) -> list[FileResult]:
+) -> list[Read]:
     workers = min(os.cpu_count() or 1, 8)
-    results: list[FileResult] = []
+    results: list[Read] = []
     if len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
         # Big files one at a time (the last ones then finish together); many small ones in chunks.
         chunk = max(1, min(64, len(jobs) // (workers * 16)))
@@ -197,8 +203,8 @@ def _read_jobs(
                 packed_results = pool.map(_read_packed, jobs, chunksize=chunk)
                 if while_waiting:
                     while_waiting()
-                for path, packed in zip(paths, packed_results, strict=True):
-                    results.append(_unpack(packed, path))
+                for path, (packed, entry) in zip(paths, packed_results, strict=True):
+                    results.append((_unpack(packed, path), entry))
                     if progress:
                         progress(1)
         finally:

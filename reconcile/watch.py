@@ -17,6 +17,7 @@ files and renamed (reconcile/atomic.py), so an interrupted run leaves the previo
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -153,6 +154,8 @@ class WatchOptions:
 
 
 RunOnce = Callable[[], tuple[str, int]]
+#: Seconds after which the folder is looked at even without events.
+RECHECK = 30.0
 
 
 def watch(
@@ -171,12 +174,16 @@ def watch(
         return runs
     runs += _run(run, lang, echo, msg("watch.first", lang, files=len(last)))
     events = wakeups(folder, options.poll, options.interval, options.stop)
+    # Events start with the watcher, after the first run: what changed before is seen by looking
+    # at the first wake-up; looking every RECHECK seconds anyway catches events a system dropped.
+    looked = -math.inf
     while options.max_runs is None or runs < options.max_runs:
         news = next(events, None)
         if news is None or options.stop.is_set():
             break
-        if not news:
+        if not news and time.monotonic() - looked < RECHECK:
             continue
+        looked = time.monotonic()
         now = snapshot(folder, out)
         if not compare(last, now):
             continue
