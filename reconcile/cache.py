@@ -192,8 +192,8 @@ def encode_entry(key: str, result: FileResult) -> bytes:
         "sha256": hashlib.sha256(payload.encode("utf-8")).hexdigest(),
         "payload": payload,
     }
-    line = json.dumps(envelope, ensure_ascii=True, separators=(",", ":"))  # ASCII: no line breaks
-    return line.encode("ascii")
+    # JSON escapes every control character: an entry never holds a line break.
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def decode_entry(raw: bytes, key: str, path: Path, rel: str) -> FileResult:
