@@ -355,6 +355,16 @@ def plan_cases(corpus: Corpus, args: argparse.Namespace, runs_dir: Path) -> None
                 )
             )
         if kind == "province":
+            corpus.cases.append(
+                Case(
+                    corpus.name,
+                    "e2e-no-cache",
+                    [*tool, "run", str(corpus.folder), "--out", str(out / "nc"), "--no-annotate", "--no-cache"],
+                    n,
+                    out / "nc",
+                    shares_pages=True,
+                )
+            )
             corpus.cases.extend(cache_cases(corpus, tool, n, out))
     listing = _listing(corpus, runs_dir)
     corpus.cases.append(

@@ -21,6 +21,7 @@ makes the run read the files again: the cache is never a reason for a run to fai
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import datetime as dt
@@ -180,40 +181,39 @@ _KEY_END = len(_KEY_PREFIX) + 64
 
 
 def encode_entry(key: str, result: FileResult) -> bytes:
-    """An entry, one line: the key, the reading (without the file's path and time, which are the
-    file's own) as JSON text, and the SHA-256 of that text."""
+    """An entry, one line: a JSON header (the key first, the format, the SHA-256 of the payload),
+    a tab, and the payload: the reading (without the file's path and time, which are the file's
+    own) as JSON. JSON escapes every control character, so neither part holds a tab or a line break."""
     payload = json.dumps(
         _encode_file(result), ensure_ascii=False, separators=(",", ":"), allow_nan=True, default=_item_default
-    )
-    envelope = {
+    ).encode("utf-8")
+    header = {
         "key": key,
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "sha256": hashlib.sha256(payload.encode("utf-8")).hexdigest(),
-        "payload": payload,
+        "sha256": hashlib.sha256(payload).hexdigest(),
     }
-    # JSON escapes every control character: an entry never holds a line break.
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(header, separators=(",", ":")).encode("ascii") + b"\t" + payload
 
 
 def decode_entry(raw: bytes, key: str, path: Path, rel: str) -> FileResult:
     """The reading of an entry, checked through and through; raises :class:`Invalid` (or the
     decoder's own errors) for anything else."""
-    envelope = json.loads(raw.decode("utf-8"))
-    if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
+    head, tab, payload = raw.partition(b"\t")
+    if not tab:
         raise Invalid("not a cache entry")
-    if envelope.get("version") != FORMAT_VERSION or envelope.get("key") != key:
+    header = json.loads(head.decode("ascii"))
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise Invalid("not a cache entry")
+    if header.get("version") != FORMAT_VERSION or header.get("key") != key:
         raise Invalid("another version or key")
-    payload = envelope.get("payload")
-    if not isinstance(payload, str):
-        raise Invalid("no payload")
-    if hashlib.sha256(payload.encode("utf-8")).hexdigest() != envelope.get("sha256"):
+    if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
         raise Invalid("checksum")
     try:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    result = _decode_file(json.loads(payload), path, mtime)
+    result = _decode_file(json.loads(payload.decode("utf-8")), path, mtime)
     if result.rel != rel:
         raise Invalid("another file")
     return result
@@ -310,7 +310,8 @@ def _enc(v: Any) -> Any:
     if isinstance(v, np.ndarray):
         if v.ndim != 1 or v.dtype.kind not in _NUMPY_KINDS:
             raise Unencodable(f"array of {v.dtype}")
-        return {"~a": v.dtype.str, "v": v.tolist()}
+        # Raw bytes (the dtype names their order): a 30,000-row column encodes in microseconds.
+        return {"~a": v.dtype.str, "b": base64.b64encode(np.ascontiguousarray(v).tobytes()).decode("ascii")}
     if isinstance(v, np.generic):
         if v.dtype.kind not in _NUMPY_KINDS:
             raise Unencodable(f"scalar of {v.dtype}")
@@ -339,9 +340,10 @@ def _dec(v: Any) -> Any:
         return dt.datetime.fromisoformat(v["~dt"])
     if "~a" in v:
         dtype = np.dtype(v["~a"])
-        if dtype.kind not in _NUMPY_KINDS or not isinstance(v["v"], list):
+        raw = base64.b64decode(v["b"], validate=True)
+        if dtype.kind not in _NUMPY_KINDS or len(raw) % dtype.itemsize:
             raise Invalid("array")
-        return np.array(v["v"], dtype=dtype)
+        return np.frombuffer(raw, dtype=dtype).copy()
     if "~s" in v:
         dtype = np.dtype(v["~s"])
         if dtype.kind not in _NUMPY_KINDS:

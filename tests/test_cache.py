@@ -170,31 +170,30 @@ def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
     right = _disbursed(out)
     entry = out / ".cache" / "reads.jsonl"
     (line,) = _entries(out)
-    envelope = json.loads(line)
+    head, _, body = line.partition(b"\t")
+    header = json.loads(head)
     if damage == "figure":
         # By hand: a figure changed in the payload (the checksum, left as it was, no longer matches).
-        payload = json.loads(envelope["payload"])
+        payload = json.loads(body)
         item = payload["sheets"][0]["items"][0]
         item[8] = (item[8] or 0) + 1000.0
-        envelope["payload"] = json.dumps(payload, ensure_ascii=False)
-        entry.write_text(json.dumps(envelope, separators=(",", ":")), encoding="utf-8")
+        entry.write_bytes(head + b"\t" + json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     elif damage == "garbage":
         entry.write_bytes(os.urandom(300))
     elif damage == "truncated":
         entry.write_bytes(line[:200])
     elif damage == "foreign":
-        entry.write_text(json.dumps({"key": envelope["key"], "hello": "world"}), encoding="utf-8")
+        entry.write_text(json.dumps({"key": header["key"], "hello": "world"}), encoding="utf-8")
     elif damage == "other-key":
-        envelope["key"] = "0" * 64
-        entry.write_text(json.dumps(envelope, separators=(",", ":")), encoding="utf-8")
+        header["key"] = "0" * 64
+        entry.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\t" + body)
     else:
         # A consistent entry (checksum recomputed) naming a class outside the whitelist.
-        payload = json.loads(envelope["payload"])
+        payload = json.loads(body)
         payload["findings"] = [{"~o": "Path", "v": ["/etc/passwd"]}]
-        text = json.dumps(payload, ensure_ascii=False)
-        envelope["payload"] = text
-        envelope["sha256"] = cache_module.hashlib.sha256(text.encode("utf-8")).hexdigest()
-        entry.write_text(json.dumps(envelope, separators=(",", ":")), encoding="utf-8")
+        text = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        header["sha256"] = cache_module.hashlib.sha256(text).hexdigest()
+        entry.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\t" + text)
     (out / ".cache" / "run.json").unlink()
     reads = _count_reads(monkeypatch)
     _run(folder, out)
