@@ -682,7 +682,8 @@ def corpus_specs(scale: float = 1.0) -> dict[str, CorpusSpec]:
         "department": department_spec(),
         "department-formulas": department_spec(formulas=True),
         f"province{tag}": province_spec(scale),
-        f"province-formulas-x{scale * 0.1:g}": province_spec(scale * 0.1, formulas=True),
+        # Issue 18: the province written by a program (fullCalcOnLoad, parent rows as formulas).
+        f"province-formulas{tag}": province_spec(scale, formulas=True),
         f"national{tag}": national_spec(scale),
     }
 

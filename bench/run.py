@@ -275,6 +275,8 @@ class Case:
     #: The tool forks processes that share pages: its peak is the PSS of one more, untimed run.
     shares_pages: bool = False
     memory: Sample | None = None
+    #: Called (untimed) before each run: puts the folders in the state the case starts from.
+    prepare: Callable[[], None] | None = None
 
     @property
     def median(self) -> float:
@@ -352,6 +354,18 @@ def plan_cases(corpus: Corpus, args: argparse.Namespace, runs_dir: Path) -> None
                     shares_pages=True,
                 )
             )
+        if kind == "province":
+            corpus.cases.append(
+                Case(
+                    corpus.name,
+                    "e2e-no-cache",
+                    [*tool, "run", str(corpus.folder), "--out", str(out / "nc"), "--no-annotate", "--no-cache"],
+                    n,
+                    out / "nc",
+                    shares_pages=True,
+                )
+            )
+            corpus.cases.extend(cache_cases(corpus, tool, n, out))
     listing = _listing(corpus, runs_dir)
     corpus.cases.append(
         Case(corpus.name, "calamine", [sys.executable, "-c", BASELINE, "calamine", str(listing)], n)
@@ -364,6 +378,52 @@ def plan_cases(corpus: Corpus, args: argparse.Namespace, runs_dir: Path) -> None
     if kind == "department" and not corpus.spec.formulas:
         for flag in ("help", "version"):
             corpus.cases.append(Case("start-up", flag, [sys.executable, "-c", STARTUP, f"--{flag}"], n))
+
+
+def cache_cases(corpus: Corpus, tool: list[str], n: int, out: Path) -> list[Case]:
+    """The read cache (issue 18), on a mirror of the corpus (hard links) with its own output folder:
+
+    - ``cached-unchanged``: a run after a completed run of the same folder;
+    - ``cached-one-new``: a run after a completed run of the folder without its last file, that
+      file then put back (the others come from the cache, the outputs are written again).
+    """
+    files = spreadsheet_files(corpus.folder)
+    mirror = out / "mirror"
+    cached = out / "cached"
+    argv = [*tool, "run", str(mirror), "--out", str(cached), "--no-annotate"]
+    last = mirror / files[-1].relative_to(corpus.folder)
+
+    def link(source: Path, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+    def complete() -> None:
+        if not mirror.is_dir():
+            for f in files:
+                link(f, mirror / f.relative_to(corpus.folder))
+        if not last.exists():
+            link(files[-1], last)
+
+    def settled_run() -> None:
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+    def unchanged() -> None:
+        complete()
+        settled_run()
+
+    def one_new() -> None:
+        complete()
+        last.unlink()
+        settled_run()
+        link(files[-1], last)
+
+    return [
+        Case(corpus.name, "cached-unchanged", argv, n, shares_pages=True, prepare=unchanged),
+        Case(corpus.name, "cached-one-new", argv, n, shares_pages=True, prepare=one_new),
+    ]
 
 
 def verify(case: Case, manifest: Manifest) -> str:
@@ -401,6 +461,8 @@ def run_cases(corpora: list[Corpus], runs_dir: Path, log: Callable[[str], None])
                     continue
                 if case.out_dir is not None and case.out_dir.exists():
                     shutil.rmtree(case.out_dir)
+                if case.prepare is not None:
+                    case.prepare()
                 sample = measure(case.argv, runs_dir / "logs" / f"{case.corpus}.{case.name}.{i}")
                 case.samples.append(sample)
                 status = (
@@ -422,6 +484,8 @@ def run_cases(corpora: list[Corpus], runs_dir: Path, log: Callable[[str], None])
                 continue
             if case.out_dir is not None and case.out_dir.exists():
                 shutil.rmtree(case.out_dir)
+            if case.prepare is not None:
+                case.prepare()
             case.memory = measure(
                 case.argv, runs_dir / "logs" / f"{case.corpus}.{case.name}.memory", pss=True
             )
@@ -547,6 +611,28 @@ def targets(rows: list[dict[str, Any]]) -> list[Target]:
                 prov["vs_calamine"] <= 1.5,
             )
         )
+    written = _find(rows, "province-formulas", "e2e")
+    if written and written["vs_calamine"] != "":
+        out.append(
+            Target(
+                "province written by a program (formulas) e2e / pandas calamine read",
+                f"{written['vs_calamine']}x",
+                "<= 2.0x",
+                written["vs_calamine"] <= 2.0,
+            )
+        )
+    for prefix in ("province", "province-formulas"):
+        first = _find(rows, prefix, "e2e")
+        for case, limit, what in (
+            ("cached-one-new", 0.15, "run after one new file"),
+            ("cached-unchanged", 0.1, "run after no change"),
+        ):
+            again = _find(rows, prefix, case)
+            if first and again:
+                ratio = again["median_s"] / first["median_s"]
+                out.append(
+                    Target(f"{prefix}: {what} / first run", f"{ratio:.3f}x", f"<= {limit}x", ratio <= limit)
+                )
     if nat and prov and nat["us_per_item"] != "" and prov["us_per_item"] != "":
         ratio = nat["us_per_item"] / prov["us_per_item"]
         out.append(

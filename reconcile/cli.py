@@ -4,6 +4,7 @@ that ``reconcile --help`` and ``--version`` start fast."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -40,6 +41,14 @@ def _reading_options(f: F) -> F:
     f = click.option("--target", default="100", show_default=True, help="help.target")(f)
     f = click.option("--as-of", "as_of", default=None, help="help.as_of")(f)
     return _lang_option(f)
+
+
+def _cache_option(f: F) -> F:
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="help.no_cache",
+    )(f)
 
 
 def _handle_errors(f: F) -> F:
@@ -100,6 +109,7 @@ def _read_and_reconcile(
     exclude: list[Path],
     on_found: Callable[[list[Path]], None] | None = None,
     on_items: Callable[[Any, list[Path]], None] | None = None,
+    cache_out: Path | None = None,
 ) -> Any:
     """Run the pipeline on the folder or files given (./workbooks when none), its phases shown once
     the run proves big enough."""
@@ -111,7 +121,13 @@ def _read_and_reconcile(
             on_found(files)
 
     return run_paths(
-        _inputs(paths), settings, exclude=exclude, phases=phases, on_found=found, on_items=on_items
+        _inputs(paths),
+        settings,
+        exclude=exclude,
+        phases=phases,
+        on_found=found,
+        on_items=on_items,
+        cache_out=cache_out,
     )
 
 
@@ -261,6 +277,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     show_default=True,
     help="help.on_locked",
 )
+@_cache_option
 @_reading_options
 @_handle_errors
 def run(
@@ -269,6 +286,7 @@ def run(
     no_annotate: bool,
     no_report: bool,
     on_locked: str,
+    no_cache: bool,
     lang: str,
     as_of: str | None,
     target: str,
@@ -276,11 +294,48 @@ def run(
     debug: bool,
 ) -> None:
     """Đọc, đối chiếu và ghi kết quả / read, reconcile and write the outputs."""
+    settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
+    text, code = run_once(paths, out, settings, on_locked, use_cache=not no_cache, report=not no_report)
+    click.echo(text)
+    sys.exit(code)
+
+
+def run_once(
+    paths: tuple[Path, ...] | Path,
+    out: Path,
+    settings: Any,
+    on_locked: str,
+    use_cache: bool,
+    report: bool = True,
+) -> tuple[str, int]:
+    """One run of ``reconcile run`` (also each run of ``reconcile watch``): its closing lines and exit
+    code. With the cache, a run of a folder whose inputs, settings and outputs are all as the last run
+    left them writes nothing again (reconcile/cache.py); files already read are not read again."""
     from .progress import ConsolePhases
     from .writers.atomic import OutputLock, ensure_output_dir, remove_leftover_temps
     from .writers.output import EarlyItems, write_outputs
 
-    settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
+    paths = (paths,) if isinstance(paths, Path) else tuple(paths)
+    lang, strict = settings.lang, settings.strict
+    key = None
+    folder = _inputs(paths)[0] if len(_inputs(paths)) == 1 else None
+    if use_cache and folder is not None and folder.is_dir():
+        from .cache import last_run, new_run
+        from .pipeline import run_fingerprint
+
+        new_run()
+        options = {
+            "lang": lang,
+            "annotate": settings.annotate,
+            "on_locked": on_locked,
+            "strict": strict,
+            "report": report,
+        }
+        key = run_fingerprint(folder, out, settings, options)
+        record = last_run(out, key) if key is not None else None
+        if record is not None and isinstance(record["figures"].get("text"), str):
+            figures = record["figures"]
+            return figures["text"], int(figures.get("code", 0))
     phases = ConsolePhases(lang)
     early = EarlyItems(out, on_locked)
     lock = OutputLock(out)
@@ -294,7 +349,13 @@ def run(
 
     try:
         result = _read_and_reconcile(
-            paths, settings, phases, exclude=[out], on_found=take_output_folder, on_items=early.start
+            paths,
+            settings,
+            phases,
+            exclude=[out],
+            on_found=take_output_folder,
+            on_items=early.start,
+            cache_out=out if use_cache else None,
         )
         if _exit_code(result, strict) == EXIT_USAGE:
             for f in result.findings:
@@ -303,8 +364,8 @@ def run(
             sys.exit(EXIT_USAGE)
         from .writers.report_run import RUN_MAX_KEYS, fits_in_run
 
-        report = not no_report and fits_in_run(result)
-        if not no_report and not report:
+        with_report = report and fits_in_run(result)
+        if report and not with_report:
             click.echo(
                 msg(
                     "cli.report_too_big",
@@ -315,25 +376,94 @@ def run(
                 ),
                 err=True,
             )
+        if key is not None:
+            from .cache import forget_run
+
+            forget_run(out)
         written = write_outputs(
             result,
             out,
             lang=lang,
-            annotate=not no_annotate,
+            annotate=settings.annotate,
             on_locked=on_locked,
             early=early,
             phases=phases,
-            report=report,
+            report=with_report,
         )
         result = written.result or result  # with the findings the annotated copies added
     finally:
         early.close()
         lock.release()
-        if made_out and out.is_dir() and not any(out.iterdir()):
-            out.rmdir()  # made for a run that wrote nothing: not left behind empty
-    click.echo(_pace_line(result, lang))
-    click.echo(_done_line(result, lang, str(out)))
-    sys.exit(_exit_code(result, strict))
+        if made_out and out.is_dir():
+            _remove_if_nothing_written(out)
+    code = _exit_code(result, strict)
+    text = f"{_pace_line(result, lang)}\n{_done_line(result, lang, str(out))}"
+    if key is not None and on_locked == "fail":
+        from .cache import remember_run
+
+        remember_run(out, key, written.paths, {"text": text, "code": code})
+    return text, code
+
+
+def _remove_if_nothing_written(out: Path) -> None:
+    """Remove an output folder this run made when it holds nothing but the read cache (the run was
+    stopped or failed before writing any output): nothing is left behind."""
+    import shutil
+
+    from .cache import CACHE_DIR
+
+    entries = list(out.iterdir())
+    if all(p.name == CACHE_DIR for p in entries):
+        shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            out.rmdir()
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default="workbooks")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default="output",
+    show_default=True,
+    help="help.out",
+)
+@click.option("--no-annotate", is_flag=True, help="help.no_annotate")
+@click.option(
+    "--on-locked",
+    type=click.Choice(["fail", "rename"]),
+    default="fail",
+    show_default=True,
+    help="help.on_locked",
+)
+@click.option("--poll", is_flag=True, help="help.poll")
+@_cache_option
+@_reading_options
+@_handle_errors
+def watch(
+    folder: Path,
+    out: Path,
+    no_annotate: bool,
+    on_locked: str,
+    poll: bool,
+    no_cache: bool,
+    lang: str,
+    as_of: str | None,
+    target: str,
+    strict: bool,
+    debug: bool,
+) -> None:
+    """Chạy, rồi chạy lại mỗi khi có tệp mới/sửa/xoá / run, then again on every change (Ctrl+C stops)."""
+    from .watch import run_watch
+
+    settings = _settings(lang, as_of, target, strict, annotate=not no_annotate)
+    use_cache = not no_cache
+    sys.exit(
+        run_watch(
+            folder, out, settings, lambda: run_once(folder, out, settings, on_locked, use_cache), poll=poll
+        )
+    )
 
 
 @cli.command()

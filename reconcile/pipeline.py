@@ -38,9 +38,19 @@ def settings_for(folder: Path, settings: Settings) -> Settings:
     return replace(settings, **merged) if merged else settings
 
 
-def _read_one(args: tuple[str, str, tuple[tuple[str, int, int | None], ...]]) -> FileResult:
-    path, rel, aliases = args
-    return read_file(Path(path), rel, aliases)
+#: (path, relative name, aliases, cache key, content digest): the last two only with the read cache.
+Job = tuple[str, str, tuple[tuple[str, int, int | None], ...], str | None, str | None]
+#: A reading and, with the read cache, its cache entry (made where the file was read).
+Read = tuple[FileResult, bytes | None]
+
+
+def _read_one(args: Job) -> Read:
+    path, rel, aliases, key, digest = args
+    if key is not None and digest is not None:
+        from .cache import read_and_encode
+
+        return read_and_encode(Path(path), rel, aliases, key, digest)
+    return read_file(Path(path), rel, aliases), None
 
 
 # A worker sends its FileResult back as tuples of field values, in field order: pickling values in
@@ -71,8 +81,9 @@ def _start_worker(collecting: bool) -> None:
         gc.enable()
 
 
-def _read_packed(args: tuple[str, str, tuple[tuple[str, int, int | None], ...]]) -> Packed:
-    return _pack(_read_one(args))
+def _read_packed(args: Job) -> tuple[Packed, bytes | None]:
+    result, entry = _read_one(args)
+    return _pack(result), entry
 
 
 def _pack(result: FileResult) -> Packed:
@@ -107,14 +118,88 @@ def read_all(
     settings: Settings,
     progress: Progress | None = None,
     while_waiting: Callable[[], None] | None = None,
+    cache_out: Path | None = None,
 ) -> list[FileResult]:
     """Read every file, in parallel across the cores when there are many; results in input order.
 
     ``while_waiting`` runs once the workers have their jobs (or first, when there are no workers).
+    With ``cache_out``, readings are taken from and stored into that output folder's read cache.
     """
-    jobs = [(str(p), relative_name(p, root), settings.aliases) for p in paths]
+    if cache_out is not None:
+        return _read_all_cached(paths, root, settings, cache_out, progress, while_waiting)
+    jobs: list[Job] = [(str(p), relative_name(p, root), settings.aliases, None, None) for p in paths]
+    return [result for result, _ in _read_jobs(paths, jobs, progress, while_waiting)]
+
+
+def _read_all_cached(
+    paths: list[Path],
+    root: Path,
+    settings: Settings,
+    out: Path,
+    progress: Progress | None,
+    while_waiting: Callable[[], None] | None,
+) -> list[FileResult]:
+    """:func:`read_all` through the read cache (reconcile/cache.py): only files it does not hold are read."""
+    from .cache import ReadCache
+
+    cache = ReadCache(out)
+    found: dict[int, FileResult] = {}
+    keys: set[str] = set()
+    jobs: list[Job] = []
+    missed: list[Path] = []
+    collecting = gc.isenabled()
+    gc.disable()  # the readings decoded here live on, like those the workers send (see _read_jobs)
+    try:
+        _look_up(paths, root, settings, cache, found, keys, jobs, missed)
+    finally:
+        if collecting:
+            gc.enable()
+    if progress and found:
+        progress(len(found))
+    fresh = _read_jobs(missed, jobs, progress, while_waiting)
+    for job, (_, entry) in zip(jobs, fresh, strict=True):
+        if job[3] is not None and entry is not None:
+            cache.add(job[3], entry)
+    results = iter(result for result, _ in fresh)
+    cache.save(keys)
+    return [found[i] if i in found else next(results) for i in range(len(paths))]
+
+
+def _look_up(
+    paths: list[Path],
+    root: Path,
+    settings: Settings,
+    cache: Any,
+    found: dict[int, FileResult],
+    keys: set[str],
+    jobs: list[Job],
+    missed: list[Path],
+) -> None:
+    """Each file's reading from the cache into ``found``, or its job into ``jobs``."""
+    from .cache import digest_of, entry_key
+
+    for i, p in enumerate(paths):
+        rel = relative_name(p, root)
+        digest = digest_of(p)
+        key = entry_key(digest, rel, settings.aliases) if digest is not None else None
+        if key is not None:
+            keys.add(key)
+            hit = cache.load(key, p, rel)
+            if hit is not None:
+                found[i] = hit
+                continue
+        jobs.append((str(p), rel, settings.aliases, key, digest))
+        missed.append(p)
+
+
+def _read_jobs(
+    paths: list[Path],
+    jobs: list[Job],
+    progress: Progress | None,
+    while_waiting: Callable[[], None] | None,
+) -> list[Read]:
     workers = min(os.cpu_count() or 1, 8)
-    results: list[FileResult] = []
+    results: list[Read] = []
     if len(jobs) >= PARALLEL_MIN_FILES and workers > 1:
         # Big files one at a time (the last ones then finish together); many small ones in chunks.
         chunk = max(1, min(64, len(jobs) // (workers * 16)))
@@ -130,8 +215,8 @@ def read_all(
                     packed_results = pool.map(_read_packed, jobs, chunksize=chunk)
                     if while_waiting:
                         while_waiting()
-                    for path, packed in zip(paths, packed_results, strict=True):
-                        results.append(_unpack(packed, path))
+                    for path, (packed, entry) in zip(paths, packed_results, strict=True):
+                        results.append((_unpack(packed, path), entry))
                         if progress:
                             progress(1)
                 except BaseException:
@@ -168,9 +253,10 @@ def run_folder(
     phases: Phases | None = None,
     on_found: Callable[[list[Path]], None] | None = None,
     on_items: Callable[[Any, list[Path]], None] | None = None,
+    cache_out: Path | None = None,
 ) -> Result:
     """Read and reconcile every spreadsheet in ``folder`` (see :func:`run_paths`)."""
-    return run_paths([folder], settings, exclude, phases, on_found, on_items)
+    return run_paths([folder], settings, exclude, phases, on_found, on_items, cache_out)
 
 
 def run_paths(
@@ -180,6 +266,7 @@ def run_paths(
     phases: Phases | None = None,
     on_found: Callable[[list[Path]], None] | None = None,
     on_items: Callable[[Any, list[Path]], None] | None = None,
+    cache_out: Path | None = None,
 ) -> Result:
     """Read and reconcile the spreadsheets in ``paths``: one folder, or files and folders whose
     names are then taken relative to the folder holding them all (see
@@ -187,7 +274,8 @@ def run_paths(
 
     ``on_found(files)`` gets the files to read before any is read; ``on_items(items, inputs)`` gets
     the item table as soon as the engine has built it, with the input files' paths (the outputs can
-    start while the engine finishes). ``phases`` is told when reading and reconciling start.
+    start while the engine finishes). ``phases`` is told when reading and reconciling start. With
+    ``cache_out``, files already read (same content) are taken from that output folder's read cache.
     """
     phases = phases or Phases()
     root, found = find_paths(paths, exclude)
@@ -197,7 +285,7 @@ def run_paths(
     with phases.phase("reading", len(found.files)) as step:
         # The engine (and pandas, ~0.3 s to import) loads while the workers read: the readers need
         # neither.
-        files = read_all(found.files, root, settings, step, while_waiting=_load_engine)
+        files = read_all(found.files, root, settings, step, while_waiting=_load_engine, cache_out=cache_out)
     with phases.phase("reconciling"):
         from .engine import reconcile
 
@@ -312,3 +400,39 @@ def _load_engine() -> None:
 def nothing_readable(result: Result) -> bool:
     """True when no file yielded a single line item (exit 2)."""
     return len(result.items) == 0
+
+
+def run_fingerprint(folder: Path, out: Path, settings: Any, options: dict[str, Any]) -> str | None:
+    """The key of a run of ``folder`` into ``out``: its inputs (name, content, time), the settings
+    after ``reconcile.toml``, the options that shape the outputs and today's date (a run without
+    --as-of evaluates at today); None when the folder cannot be looked at (the run then says why)."""
+    import datetime as dt
+
+    from .cache import digest_of, run_key
+    from .errors import ReconcileError
+
+    try:
+        merged = settings_for(folder, settings)
+        found = find_inputs(folder, [out])
+    except (ReconcileError, OSError):
+        return None
+    inputs = []
+    for path in found.files:
+        digest = digest_of(path)
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            return None
+        if digest is None:
+            return None
+        inputs.append([relative_name(path, folder), digest, mtime])
+    parts = {
+        "folder": str(folder.resolve()),
+        "out": str(out.resolve()),
+        "settings": repr(merged),
+        "options": options,
+        "today": dt.date.today().isoformat(),
+        "inputs": inputs,
+        "discovery": [repr(f) for f in found.findings],
+    }
+    return run_key(parts)

@@ -22,6 +22,7 @@ import numpy as np
 from ..find.safety import Checked, parse_xml
 from ..models import Coded
 from .formulas import Unsupported, evaluate
+from .sheetformulas import SheetFormulas, formulas_of
 
 CSV_ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")
 
@@ -219,16 +220,23 @@ def _resolve_formulas(path: Path, grids: list[Grid], checked: Checked | None = N
         return
     if not suspect:
         return
-    formulas = _read_formulas(path, {g.name for g in suspect}, checked)
-    for grid in suspect:
-        _evaluate_grid(grid, formulas.get(grid.name, {}), full_calc)
+    # Formula texts come from the sheet XML in hand; only a sheet it cannot read for certain is
+    # loaded again, through openpyxl.
+    unread = {grid.name for grid, found in suspect if found is None}
+    slow = _read_formulas(path, unread, checked) if unread else {}
+    for grid, found in suspect:
+        formulas = found.cells if found is not None else slow.get(grid.name, {})
+        _evaluate_grid(grid, formulas, full_calc)
 
 
-def _suspects(zf: zipfile.ZipFile, grids: list[Grid], checked: Checked | None) -> tuple[list[Grid], bool]:
-    """Grids whose formula values cannot be trusted (error cells restored on the way), and fullCalcOnLoad."""
+def _suspects(
+    zf: zipfile.ZipFile, grids: list[Grid], checked: Checked | None
+) -> tuple[list[tuple[Grid, SheetFormulas | None]], bool]:
+    """Grids whose formula values cannot be trusted (error cells restored on the way), each with
+    its formulas as read from its XML (None where they must be read another way), and fullCalcOnLoad."""
     parts, full_calc = sheet_parts(zf, checked)
     read = checked.read if checked is not None else zf.read
-    suspect: list[Grid] = []
+    suspect: list[tuple[Grid, SheetFormulas | None]] = []
     for grid in grids:
         part = parts.get(grid.name)
         if not part:
@@ -238,8 +246,12 @@ def _suspects(zf: zipfile.ZipFile, grids: list[Grid], checked: Checked | None) -
             _restore_errors(grid, xml)
         if not contains(xml, b"<f", 1):
             continue
-        if full_calc or _has_formula_without_value(xml):
-            suspect.append(grid)
+        found = formulas_of(xml)
+        if found is not None:
+            if full_calc or found.without_value:
+                suspect.append((grid, found))
+        elif full_calc or _has_formula_without_value(xml):
+            suspect.append((grid, None))
     return suspect, full_calc
 
 
@@ -323,28 +335,37 @@ def _source(path: Path, checked: Checked | None) -> BinaryIO:
 def _evaluate_grid(grid: Grid, formulas: dict[tuple[int, int], str], full_calc: bool) -> None:
     done: dict[tuple[int, int], Any] = {}
     busy: set[tuple[int, int]] = set()
+    # Plain grids are read directly (a subclass may hold some rows elsewhere: it is asked).
+    rows = grid.rows if type(grid) is Grid else []
+    value_of = grid.value
 
     def cell(r: int, c: int) -> Any:
         key = (r, c)
-        if key in formulas:
-            if key in done:
-                value = done[key]
-                if value is _FAILED:
-                    raise Unsupported("depends on an unevaluable cell")
-                return value
-            if key in busy:
-                raise Unsupported("circular reference")
-            busy.add(key)
-            try:
-                value = evaluate(formulas[key], cell)
-            except Unsupported:
-                done[key] = _FAILED
-                raise
-            finally:
-                busy.discard(key)
-            done[key] = value
+        value = done.get(key, _FAILED)
+        if value is not _FAILED:
             return value
-        return grid.value(r, c)
+        text = formulas.get(key)
+        if text is None:
+            if 0 <= r < len(rows):
+                row = rows[r]
+                if 0 <= c < len(row):
+                    return row[c]
+                return ""
+            return value_of(r, c)
+        if key in done:
+            raise Unsupported("depends on an unevaluable cell")
+        if key in busy:
+            raise Unsupported("circular reference")
+        busy.add(key)
+        try:
+            value = evaluate(text, cell)
+        except Unsupported:
+            done[key] = _FAILED
+            raise
+        finally:
+            busy.discard(key)
+        done[key] = value
+        return value
 
     for key, text in formulas.items():
         cached = grid.value(*key)

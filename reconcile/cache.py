@@ -1,0 +1,456 @@
+"""A per-file read cache in the output folder (SPEC 11): a file read once is not read again while
+its content, its name and the tool stay the same.
+
+``OUT/.cache/reads.jsonl`` holds one line per input file read, under its key: the SHA-256 of the
+file's content, its name relative to the input folder (periods and units may come from it), the
+settings that change reading (the project aliases of ``reconcile.toml``) and the tool's code (a
+fingerprint of the ``reconcile`` package's sources and of its parsers' versions, so that a changed
+reader never serves old readings). A line holds what the reader made of the file, as JSON with its
+own SHA-256: a line that does not parse, whose checksum or key does not match, or that holds
+anything but the reader's own kinds of values is ignored (the file is read again and the
+line rewritten). Nothing in the cache can execute code: it is never unpickled.
+
+``OUT/.cache/run.json`` remembers the last completed run: the key of every input, the settings, the
+figures of the closing line and a checksum of every output written. A run whose key matches and
+whose outputs are still exactly those files has nothing to do: it says so and stops (the outputs
+it would write are those already there, byte for byte).
+
+Whatever goes wrong with the cache (a read-only output folder, a full disk, a damaged file) only
+makes the run read the files again: the cache is never a reason for a run to fail.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from .models import CellRefs, Coded, FileResult, Finding, LineItem, SheetResult
+
+CACHE_DIR = ".cache"
+READS_FILE = "reads.jsonl"
+RUN_FILE = "run.json"
+FORMAT = "reconcile-read-cache"
+#: Bumped when the layout of an entry changes.
+FORMAT_VERSION = 1
+
+#: The only objects an entry may hold, by the name it gives them.
+_CLASSES: dict[str, type] = {"Finding": Finding, "Coded": Coded, "CellRefs": CellRefs}
+_NUMPY_KINDS = "biuf"
+
+
+class Unencodable(ValueError):
+    """A reading holds a value the cache does not store: that file is simply not cached."""
+
+
+class Invalid(ValueError):
+    """An entry that is not one this tool wrote for this key: it is ignored."""
+
+
+# ---- keys ----------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 of the tool's version, its package's sources and its parsers' versions."""
+    h = hashlib.sha256(f"{FORMAT}/{FORMAT_VERSION}/{__version__}".encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        h.update(source.relative_to(package).as_posix().encode())
+        try:
+            h.update(source.read_bytes())
+        except OSError:
+            h.update(b"?")
+    for module in ("python_calamine", "fastexcel", "openpyxl", "numpy"):
+        h.update(f"{module}={_version(module)}".encode())
+    return h.hexdigest()
+
+
+def _version(module: str) -> str:
+    from importlib import metadata
+
+    name = module.replace("_", "-")
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of the file's content; None when it cannot be read (it is then read uncached)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def entry_key(digest: str, rel: str, aliases: tuple[tuple[str, int, int | None], ...]) -> str:
+    """The key of a file's reading: its content, its name, the reading settings and the code."""
+    material = json.dumps([code_fingerprint(), digest, rel, [list(a) for a in aliases]], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+# ---- the read cache -----------------------------------------------------------------------------
+
+
+class ReadCache:
+    """The entries in ``OUT/.cache/reads.jsonl``, one a line: loaded whole, looked up by key, and
+    written back whole after a run with exactly that run's entries (those of files no longer in the
+    folder, or no longer in that state, drop out). Every file-system error is swallowed."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / CACHE_DIR / READS_FILE
+        self.lines: dict[str, bytes] = {}
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return
+        for line in data.splitlines():
+            # The key is the envelope's first member (see encode_entry); a line that does not start
+            # so is not one of ours. The line itself is checked when it is used.
+            if (
+                line.startswith(_KEY_PREFIX)
+                and len(line) > _KEY_END
+                and line[_KEY_END : _KEY_END + 1] == b'"'
+            ):
+                self.lines[line[len(_KEY_PREFIX) : _KEY_END].decode("ascii", "replace")] = line
+
+    def load(self, key: str, path: Path, rel: str) -> FileResult | None:
+        """The reading stored under ``key`` for the file now at ``path``; None when there is none
+        or it is not valid (then it is dropped, to be written again)."""
+        line = self.lines.get(key)
+        if line is None:
+            return None
+        try:
+            return decode_entry(line, key, path, rel)
+        except (Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            del self.lines[key]
+            return None
+
+    def add(self, key: str, entry: bytes) -> None:
+        """A new entry (made by :func:`read_and_encode`)."""
+        self.lines[key] = entry
+
+    def save(self, keys: set[str]) -> None:
+        """Write the entries of ``keys`` (atomically: a reader never sees half a cache)."""
+        data = b"".join(self.lines[k] + b"\n" for k in sorted(keys) if k in self.lines)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.path, data)
+        except OSError:
+            pass
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        _remove(Path(tmp))
+        raise
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+# ---- entries ------------------------------------------------------------------------------------
+
+
+_KEY_PREFIX = b'{"key":"'
+_KEY_END = len(_KEY_PREFIX) + 64
+
+
+def encode_entry(key: str, result: FileResult) -> bytes:
+    """An entry, one line: a JSON header (the key first, the format, the SHA-256 of the payload),
+    a tab, and the payload: the reading (without the file's path and time, which are the file's
+    own) as JSON. JSON escapes every control character, so neither part holds a tab or a line break."""
+    payload = json.dumps(
+        _encode_file(result), ensure_ascii=False, separators=(",", ":"), allow_nan=True, default=_item_default
+    ).encode("utf-8")
+    header = {
+        "key": key,
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    return json.dumps(header, separators=(",", ":")).encode("ascii") + b"\t" + payload
+
+
+def decode_entry(raw: bytes, key: str, path: Path, rel: str) -> FileResult:
+    """The reading of an entry, checked through and through; raises :class:`Invalid` (or the
+    decoder's own errors) for anything else."""
+    head, tab, payload = raw.partition(b"\t")
+    if not tab:
+        raise Invalid("not a cache entry")
+    header = json.loads(head.decode("ascii"))
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise Invalid("not a cache entry")
+    if header.get("version") != FORMAT_VERSION or header.get("key") != key:
+        raise Invalid("another version or key")
+    if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+        raise Invalid("checksum")
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    result = _decode_file(json.loads(payload.decode("utf-8")), path, mtime)
+    if result.rel != rel:
+        raise Invalid("another file")
+    return result
+
+
+_FILE_FIELDS = tuple(f.name for f in dataclasses.fields(FileResult))
+_SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetResult))
+_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(LineItem))
+
+
+def _encode_file(result: FileResult) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in _FILE_FIELDS:
+        if name in ("path", "mtime"):
+            continue
+        value = getattr(result, name)
+        if name == "sheets":
+            out[name] = [_encode_sheet(s) for s in value]
+        else:
+            out[name] = _enc(value)
+    return out
+
+
+def _encode_sheet(sheet: SheetResult) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in _SHEET_FIELDS:
+        value = getattr(sheet, name)
+        if name == "items":
+            # Items are most of an entry: the tuple of their fields, as json encodes it (dates, the
+            # only other kind an item holds, through _item_default).
+            out[name] = list(map(_item_values, value))
+        else:
+            out[name] = _enc(value)
+    return out
+
+
+def _decode_file(data: dict[str, Any], path: Path, mtime: float) -> FileResult:
+    if not isinstance(data, dict) or set(data) != set(_FILE_FIELDS) - {"path", "mtime"}:
+        raise Invalid("file fields")
+    values: dict[str, Any] = {"path": path, "mtime": mtime}
+    for name, value in data.items():
+        values[name] = [_decode_sheet(s) for s in value] if name == "sheets" else _dec(value)
+    result = FileResult(**values)
+    if not isinstance(result.rel, str) or not isinstance(result.readable, bool):
+        raise Invalid("file values")
+    if not all(isinstance(f, Finding) for f in result.findings):
+        raise Invalid("findings")
+    return result
+
+
+def _decode_sheet(data: dict[str, Any]) -> SheetResult:
+    if not isinstance(data, dict) or set(data) != set(_SHEET_FIELDS):
+        raise Invalid("sheet fields")
+    values: dict[str, Any] = {}
+    width = len(_ITEM_FIELDS)
+    for name, value in data.items():
+        if name == "items":
+            items = []
+            for raw in value:
+                if not isinstance(raw, list) or len(raw) != width:
+                    raise Invalid("item")
+                items.append(LineItem(*[_dec(v) if type(v) is dict else v for v in raw]))
+            values[name] = items
+        else:
+            values[name] = _dec(value)
+    return SheetResult(**values)
+
+
+_item_values = attrgetter(*_ITEM_FIELDS)
+
+
+def _item_default(v: Any) -> Any:
+    """What json cannot encode in an item: a date (tagged), else the value's own encoding; the
+    rest of an entry is :func:`_enc`'s output already, which json encodes without this."""
+    return _enc(v)
+
+
+def _enc(v: Any) -> Any:
+    """A value as JSON, every kind JSON would change (tuples, dates, arrays, keys that are not
+    text) tagged so that it comes back as it was."""
+    t = type(v)
+    if v is None or t in (str, int, float, bool):
+        return v
+    if t is list:
+        return [_enc(x) for x in v]
+    if t is tuple:
+        return {"~t": [_enc(x) for x in v]}
+    if t is dict:
+        return {"~m": [[_enc(k), _enc(x)] for k, x in v.items()]}
+    if t is dt.date:
+        return {"~d": v.isoformat()}
+    if t is dt.datetime:
+        return {"~dt": v.isoformat()}
+    if isinstance(v, np.ndarray):
+        if v.ndim != 1 or v.dtype.kind not in _NUMPY_KINDS:
+            raise Unencodable(f"array of {v.dtype}")
+        # Raw bytes (the dtype names their order): a 30,000-row column encodes in microseconds.
+        return {"~a": v.dtype.str, "b": base64.b64encode(np.ascontiguousarray(v).tobytes()).decode("ascii")}
+    if isinstance(v, np.generic):
+        if v.dtype.kind not in _NUMPY_KINDS:
+            raise Unencodable(f"scalar of {v.dtype}")
+        return {"~s": v.dtype.str, "v": v.item()}
+    name = t.__name__
+    if _CLASSES.get(name) is t:
+        return {"~o": name, "v": [_enc(getattr(v, f.name)) for f in dataclasses.fields(t)]}
+    raise Unencodable(name)
+
+
+def _dec(v: Any) -> Any:
+    t = type(v)
+    if v is None or t in (str, int, float, bool):
+        return v
+    if t is list:
+        return [_dec(x) for x in v]
+    if t is not dict or len(v) not in (1, 2):
+        raise Invalid("value")
+    if "~t" in v:
+        return tuple(_dec(x) for x in v["~t"])
+    if "~m" in v:
+        return {_dec(k): _dec(x) for k, x in v["~m"]}
+    if "~d" in v:
+        return dt.date.fromisoformat(v["~d"])
+    if "~dt" in v:
+        return dt.datetime.fromisoformat(v["~dt"])
+    if "~a" in v:
+        dtype = np.dtype(v["~a"])
+        raw = base64.b64decode(v["b"], validate=True)
+        if dtype.kind not in _NUMPY_KINDS or len(raw) % dtype.itemsize:
+            raise Invalid("array")
+        return np.frombuffer(raw, dtype=dtype).copy()
+    if "~s" in v:
+        dtype = np.dtype(v["~s"])
+        if dtype.kind not in _NUMPY_KINDS:
+            raise Invalid("scalar")
+        return dtype.type(v["v"])
+    if "~o" in v:
+        cls = _CLASSES.get(v["~o"])
+        if cls is None:
+            raise Invalid("class")
+        values = v["v"]
+        names = [f.name for f in dataclasses.fields(cls)]
+        if not isinstance(values, list) or len(values) != len(names):
+            raise Invalid("object")
+        return cls(**{n: _dec(x) for n, x in zip(names, values, strict=True)})
+    raise Invalid("tag")
+
+
+# ---- the last run -----------------------------------------------------------------------------
+
+
+def run_key(parts: Any) -> str:
+    """The key of a whole run: every input's key and everything that shapes the outputs."""
+    material = json.dumps([code_fingerprint(), parts], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def last_run(out: Path, key: str) -> dict[str, Any] | None:
+    """What the last run with ``key`` reported, when its outputs are still exactly as it wrote them."""
+    try:
+        record = json.loads((out / CACHE_DIR / RUN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("format") != FORMAT or record.get("key") != key:
+        return None
+    outputs = record.get("outputs")
+    if not isinstance(outputs, dict) or not outputs or not isinstance(record.get("figures"), dict):
+        return None
+    for name, digest in outputs.items():
+        target = out / name
+        if not isinstance(name, str) or ".." in Path(name).parts or file_digest(target) != digest:
+            return None
+    return record
+
+
+def remember_run(out: Path, key: str, outputs: list[Path], figures: dict[str, Any]) -> None:
+    """Record a completed run (its outputs by name relative to ``out``, with their checksums)."""
+    record: dict[str, Any] = {"format": FORMAT, "key": key, "figures": figures, "outputs": {}}
+    for path in outputs:
+        digest = file_digest(path)
+        try:
+            name = path.resolve().relative_to(out.resolve()).as_posix()
+        except ValueError:
+            return
+        if digest is None:
+            return
+        record["outputs"][name] = digest
+    try:
+        target = out / CACHE_DIR / RUN_FILE
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(target, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def forget_run(out: Path) -> None:
+    """Drop the record of the last run (its outputs are about to change)."""
+    _remove(out / CACHE_DIR / RUN_FILE)
+
+
+# ---- digests within one run --------------------------------------------------------------------
+
+#: Digests taken during the current run, by path, with the file's size and time when taken: the run
+#: key and the reading both need them, moments apart. Cleared at the start of every run.
+_digests: dict[Path, tuple[int, int, str]] = {}
+
+
+def new_run() -> None:
+    """Forget the digests of an earlier run (a watch runs many times in one process)."""
+    _digests.clear()
+
+
+def digest_of(path: Path) -> str | None:
+    """:func:`file_digest`, taken once per run while the file's size and time stay the same."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    known = _digests.get(path)
+    if known is not None and known[:2] == (st.st_size, st.st_mtime_ns):
+        return known[2]
+    digest = file_digest(path)
+    if digest is not None:
+        _digests[path] = (st.st_size, st.st_mtime_ns, digest)
+    return digest
+
+
+def read_and_encode(
+    path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...], key: str, digest: str
+) -> tuple[FileResult, bytes | None]:
+    """Read the file and make its cache entry, unless its content changed meanwhile (then the
+    reading stands for this run only: the next run reads the file again)."""
+    from .read.reader import read_file
+
+    result = read_file(path, rel, aliases)
+    if file_digest(path) != digest:
+        return result, None
+    try:
+        return result, encode_entry(key, result)
+    except (Unencodable, ValueError, TypeError, RecursionError):
+        return result, None

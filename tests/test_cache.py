@@ -1,0 +1,268 @@
+"""The read cache in OUT/.cache (reconcile/cache.py): the same outputs byte for byte with or without
+it, files read again only when they change, and a damaged, foreign or hand-edited cache never
+trusted."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bench.generate import plan_unit, write_layout_a
+from reconcile import cache as cache_module
+from reconcile.cli import cli
+from reconcile.read import fastread, reader
+from tests.test_fastread import ROWS, SIGNATURES, body, write
+
+OUTPUTS = ("summary.csv", "findings.csv", "line_items.csv", "reconciliation.xlsx")
+
+
+def _folder(base: Path) -> Path:
+    """Layout A files with formulas (one of them with an unevaluable one), a big Layout B file read
+    as columns, and an unreadable file: every kind of reading the cache must give back."""
+    folder = base / "in"
+    (folder / "Huyện A").mkdir(parents=True)
+    plan = plan_unit("PHÒNG LAO ĐỘNG HUYỆN A", "UBND HUYỆN A", "A", 5, 12)
+    for month in (3, 4, 5):
+        write_layout_a(folder / "Huyện A" / f"2023-{month:02d}.xlsx", plan, month, formulas=True)
+    # A figure the evaluator refuses (an array formula): a formula_without_value finding with its text.
+    sheet = folder / "Huyện A" / "2023-05.xlsx"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(sheet) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<c r="D(1\d)" (s="\d+")><v>([^<]+)</v></c>',
+                    lambda m: b'<c r="D%s" %s><f t="array" ref="D%s">%s</f><v>0</v></c>'
+                    % (m.group(1), m.group(2), m.group(1), m.group(3)),
+                    data,
+                    count=1,
+                )
+            dst.writestr(info, data)
+    sheet.write_bytes(buf.getvalue())
+    write(folder / "tong-hop-2023-06.xlsx", body() + SIGNATURES, engine="xlsxwriter")
+    (folder / "hỏng.xlsx").write_bytes(b"PK\x03\x04 not a zip")
+    return folder
+
+
+def _run(folder: Path, out: Path, *extra: str) -> str:
+    res = CliRunner().invoke(cli, ["run", str(folder), "--out", str(out), "--lang", "en", *extra])
+    assert res.exit_code in (0, 1), res.output
+    return res.output
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    files = {name: (out / name).read_bytes() for name in OUTPUTS}
+    for p in sorted((out / "annotated").rglob("*")):
+        if p.is_file():
+            # Annotated copies carry the time they were written (zip entries, docProps/core.xml),
+            # with or without the cache: their other parts are compared, byte for byte.
+            with zipfile.ZipFile(p) as zf:
+                for name in sorted(set(zf.namelist()) - {"docProps/core.xml"}):
+                    files[f"{p.relative_to(out).as_posix()}:{name}"] = zf.read(name)
+    return files
+
+
+@pytest.fixture
+def columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big Layout B sheets read as columns (Coded) at test sizes."""
+    monkeypatch.setattr(fastread, "MIN_SHEET_BYTES", 0)
+    monkeypatch.setattr(fastread, "HEAD_ROWS", 20)
+    monkeypatch.setattr(fastread, "TAIL_ROWS", 5)
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    reads: list[str] = []
+    original = reader.read_file
+
+    def counting(path: Path, rel: str, aliases: tuple = ()) -> object:
+        reads.append(rel)
+        return original(path, rel, aliases)
+
+    monkeypatch.setattr(reader, "read_file", counting)
+    monkeypatch.setattr("reconcile.pipeline.read_file", counting)
+    return reads
+
+
+def test_outputs_are_byte_identical_with_and_without_the_cache(
+    columns: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path)
+    reads = _count_reads(monkeypatch)
+    plain = tmp_path / "plain"
+    _run(folder, plain, "--no-cache")
+    assert not (plain / ".cache").exists()
+    assert len(reads) == 5
+    cached = tmp_path / "cached"
+    first = _run(folder, cached)
+    assert len(reads) == 10
+    assert len(_entries(cached)) == 5
+    # From the cache: the run record is dropped so that the engine and the writers run again.
+    (cached / ".cache" / "run.json").unlink()
+    for name in OUTPUTS:
+        (cached / name).unlink()
+    second = _run(folder, cached)
+    assert len(reads) == 10  # not one file read again
+    assert first == second
+    assert _outputs(plain) == _outputs(cached)
+    line_items = (cached / "line_items.csv").read_text(encoding="utf-8")
+    assert line_items.count("\n") > ROWS
+    findings = (cached / "findings.csv").read_text(encoding="utf-8")
+    assert "hỏng.xlsx" in findings and "formula_without_value" in findings and "{=" in findings
+
+
+def test_an_unchanged_folder_writes_nothing_again_and_a_changed_file_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path)
+    out = tmp_path / "out"
+    reads = _count_reads(monkeypatch)
+    first = _run(folder, out)
+    stamps = {name: (out / name).stat().st_mtime_ns for name in OUTPUTS}
+    assert _run(folder, out) == first
+    assert len(reads) == 5
+    assert {name: (out / name).stat().st_mtime_ns for name in OUTPUTS} == stamps  # not rewritten
+    # An output changed by hand (opened and saved in Excel) is written again.
+    (out / "summary.csv").write_text("edited", encoding="utf-8")
+    _run(folder, out)
+    assert (out / "summary.csv").read_text(encoding="utf-8") != "edited"
+    assert len(reads) == 5
+    # A file whose content changes is read again, and only that one.
+    plan = plan_unit("PHÒNG LAO ĐỘNG HUYỆN A", "UBND HUYỆN A", "A", 6, 12)
+    write_layout_a(folder / "Huyện A" / "2023-04.xlsx", plan, 4, formulas=True)
+    _run(folder, out)
+    assert reads[5:] == ["Huyện A/2023-04.xlsx"]
+    fresh = tmp_path / "fresh"
+    _run(folder, fresh, "--no-cache")
+    assert _outputs(out) == _outputs(fresh)
+    # Entries of files in a state the folder no longer holds are removed.
+    assert len(_entries(out)) == 5
+
+
+def _entries(out: Path) -> list[bytes]:
+    return (out / ".cache" / "reads.jsonl").read_bytes().splitlines()
+
+
+def _disbursed(out: Path) -> float:
+    with open(out / "line_items.csv", encoding="utf-8", newline="") as fh:
+        return sum(float(r["disbursed"] or 0) for r in csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("damage", ["figure", "garbage", "truncated", "foreign", "other-key", "bad-class"])
+def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    plan = plan_unit("PHÒNG LAO ĐỘNG HUYỆN B", "UBND HUYỆN B", "B", 9, 12)
+    write_layout_a(folder / "2023-07.xlsx", plan, 7, formulas=True)
+    out = tmp_path / "out"
+    _run(folder, out)
+    right = _disbursed(out)
+    entry = out / ".cache" / "reads.jsonl"
+    (line,) = _entries(out)
+    head, _, body = line.partition(b"\t")
+    header = json.loads(head)
+    if damage == "figure":
+        # By hand: a figure changed in the payload (the checksum, left as it was, no longer matches).
+        payload = json.loads(body)
+        item = payload["sheets"][0]["items"][0]
+        item[8] = (item[8] or 0) + 1000.0
+        entry.write_bytes(head + b"\t" + json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    elif damage == "garbage":
+        entry.write_bytes(os.urandom(300))
+    elif damage == "truncated":
+        entry.write_bytes(line[:200])
+    elif damage == "foreign":
+        entry.write_text(json.dumps({"key": header["key"], "hello": "world"}), encoding="utf-8")
+    elif damage == "other-key":
+        header["key"] = "0" * 64
+        entry.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\t" + body)
+    else:
+        # A consistent entry (checksum recomputed) naming a class outside the whitelist.
+        payload = json.loads(body)
+        payload["findings"] = [{"~o": "Path", "v": ["/etc/passwd"]}]
+        text = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        header["sha256"] = cache_module.hashlib.sha256(text).hexdigest()
+        entry.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\t" + text)
+    (out / ".cache" / "run.json").unlink()
+    reads = _count_reads(monkeypatch)
+    _run(folder, out)
+    assert reads == ["2023-07.xlsx"]  # read again
+    assert _disbursed(out) == pytest.approx(right)
+    assert _entries(out) == [line]  # rebuilt as it was first written
+    (out / ".cache" / "run.json").unlink()
+    _run(folder, out)
+    assert reads == ["2023-07.xlsx"]  # the rebuilt entry serves
+
+
+def test_a_damaged_run_record_only_means_a_full_run(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    plan = plan_unit("PHÒNG LAO ĐỘNG HUYỆN C", "UBND HUYỆN C", "C", 2, 12)
+    write_layout_a(folder / "2023-02.xlsx", plan, 2)
+    out = tmp_path / "out"
+    first = _run(folder, out)
+    (out / ".cache" / "run.json").write_bytes(b"\x00\xff{")
+    (out / "summary.csv").unlink()
+    assert _run(folder, out) == first
+    assert (out / "summary.csv").exists()
+
+
+def test_a_read_only_cache_folder_does_not_stop_the_run(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    plan = plan_unit("PHÒNG LAO ĐỘNG HUYỆN D", "UBND HUYỆN D", "D", 4, 12)
+    write_layout_a(folder / "2023-02.xlsx", plan, 2)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".cache").write_text("a file where the cache folder should be", encoding="utf-8")
+    _run(folder, out)
+    assert (out / "summary.csv").exists()
+    shutil.rmtree(out)
+
+
+def test_the_codec_keeps_every_kind_of_value() -> None:
+    import datetime as dt
+
+    import numpy as np
+
+    from reconcile.models import CellRefs, Coded, Finding
+
+    values = [
+        None,
+        True,
+        1,
+        1.0,
+        -0.0,
+        "tệp",
+        (1, "a"),
+        {1: "x", ("k", 2): [1.5]},
+        dt.date(2023, 6, 30),
+        np.array([1, 2, 3], dtype=np.int64),
+        np.float64(2.5),
+        Finding("not_a_number", "a.xlsx", "S", "D5", {"value": "x", "n": (1, 2)}),
+        Coded(np.array([0, 1, 0], dtype=np.int64), ["a", 2.0]),
+        CellRefs("H", np.array([7, 8], dtype=np.int64)),
+    ]
+    back = cache_module._dec(json.loads(json.dumps(cache_module._enc(values))))
+    assert len(back) == len(values)
+    for a, b in zip(values, back, strict=True):
+        assert type(a) is type(b)
+        if isinstance(a, np.ndarray):
+            assert a.dtype == b.dtype and a.tolist() == b.tolist()
+        elif isinstance(a, Coded | CellRefs):
+            assert repr(a)[:20] == repr(b)[:20]
+        else:
+            assert repr(a) == repr(b)
+    with pytest.raises(cache_module.Unencodable):
+        cache_module._enc(Path("x"))

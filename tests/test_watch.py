@@ -1,0 +1,174 @@
+"""`reconcile watch` (reconcile/watch.py): exactly one new run per settled change, never a file read
+half-written, its own outputs and lock files ignored, Ctrl-C ends it with the outputs whole.
+
+The loop runs in a thread with a stop event and reports each run's line to the test; the test waits
+for lines (bounded waits), never for fixed sleeps, except to show that no further run comes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.generate import plan_unit, write_layout_a
+from reconcile.cli import run_once
+from reconcile.models import Settings
+from reconcile.watch import WatchOptions, compare, snapshot, watch
+
+SETTLE = 1.0
+
+
+def _month(path: Path, month: int, seed: int = 3) -> Path:
+    plan = plan_unit("PHÒNG LAO ĐỘNG HUYỆN E", "UBND HUYỆN E", "E", seed, 12)
+    write_layout_a(path, plan, month)
+    return path
+
+
+class Watcher:
+    """``watch`` in a thread, its lines collected."""
+
+    def __init__(self, folder: Path, out: Path, poll: bool = True) -> None:
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        self.options = WatchOptions(poll=poll, settle=SETTLE, interval=0.1)
+        settings = Settings(lang="en", annotate=False)
+        self.thread = threading.Thread(
+            target=watch,
+            args=(
+                folder,
+                out,
+                lambda: run_once(folder, out, settings, "fail", use_cache=True),
+                "en",
+                self.options,
+                self._echo,
+            ),
+            daemon=True,
+        )
+
+    def _echo(self, line: str) -> None:
+        with self.changed:
+            self.lines.append(line)
+            self.changed.notify_all()
+
+    def wait_for(self, n: int, timeout: float = 60) -> list[str]:
+        with self.changed:
+            assert self.changed.wait_for(lambda: len(self.lines) >= n, timeout), self.lines
+            return list(self.lines)
+
+    def __enter__(self) -> Watcher:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.options.stop.set()
+        self.thread.join(30)
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for month in (1, 2):
+        _month(folder / f"2023-{month:02d}.xlsx", month)
+    return folder
+
+
+@pytest.mark.parametrize("poll", [True, False], ids=["polling", "events"])
+def test_a_dropped_file_makes_exactly_one_new_run(folder: Path, tmp_path: Path, poll: bool) -> None:
+    out = folder / "output"  # inside the watched folder: its writes must not cause runs
+    new = _month(tmp_path / "2023-03.xlsx", 3)
+    with Watcher(folder, out, poll=poll) as w:
+        (first,) = w.wait_for(1)
+        assert "First run, 2 spreadsheets" in first and "Read 2 files" in first and str(out) in first
+        (folder / "~$2023-03.xlsx").write_bytes(b"lock")  # Excel's lock file: no run
+        shutil.copyfile(new, folder / "2023-03.xlsx")
+        lines = w.wait_for(2)
+        assert "1 new (2023-03.xlsx)" in lines[1] and "Read 3 files" in lines[1]
+        time.sleep(3 * SETTLE)  # no further run comes: its own outputs changed, nothing else
+        assert len(w.lines) == 2, w.lines
+    items = (out / "line_items.csv").read_text(encoding="utf-8")
+    assert "2023-03.xlsx" in items
+
+
+def test_a_file_copied_slowly_is_read_once_whole(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    data = _month(tmp_path / "2023-04.xlsx", 4).read_bytes()
+    with Watcher(folder, out) as w:
+        w.wait_for(1)
+        chunk = len(data) // 6 + 1
+        with open(folder / "2023-04.xlsx", "wb") as fh:
+            for i in range(0, len(data), chunk):
+                fh.write(data[i : i + chunk])
+                fh.flush()
+                time.sleep(SETTLE / 4)  # a slow copy: the file keeps growing
+        lines = w.wait_for(2)
+        time.sleep(3 * SETTLE)
+        assert len(w.lines) == 2, w.lines
+    assert "1 new (2023-04.xlsx)" in lines[1] and "Read 3 files" in lines[1] and "0 errors" in lines[1]
+    findings = (out / "findings.csv").read_text(encoding="utf-8")
+    assert "unreadable_file" not in findings
+
+
+def test_changes_and_removals_are_named_and_rerun(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with Watcher(folder, out) as w:
+        w.wait_for(1)
+        _month(tmp_path / "x.xlsx", 2, seed=9)
+        os.replace(tmp_path / "x.xlsx", folder / "2023-02.xlsx")
+        lines = w.wait_for(2)
+        assert "1 changed (2023-02.xlsx)" in lines[1]
+        (folder / "2023-01.xlsx").unlink()
+        lines = w.wait_for(3)
+        assert "1 removed (2023-01.xlsx)" in lines[2] and "Read 1 files" in lines[2]
+
+
+def test_snapshot_leaves_out_outputs_and_lock_files(folder: Path) -> None:
+    out = folder / "output"
+    out.mkdir()
+    (out / "summary.csv").write_text("x", encoding="utf-8")
+    (folder / "~$2023-01.xlsx").write_bytes(b"lock")
+    (folder / ".~lock.2023-02.xlsx#").write_bytes(b"lock")
+    before = snapshot(folder, out)
+    assert sorted(before) == ["2023-01.xlsx", "2023-02.xlsx"]
+    (out / "reconciliation.xlsx").write_bytes(b"x")
+    assert not compare(before, snapshot(folder, out))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_ends_the_watch_with_a_message_and_whole_outputs(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reconcile.cli", "watch", str(folder), "--out", str(out), "--lang", "en", "--poll"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        seen = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            seen.append(line)
+            if "First run" in line:
+                break
+        assert "First run" in seen[-1], seen
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Stopped watching" in rest and str(out) in rest
+    assert "Traceback" not in err
+    assert (out / "reconciliation.xlsx").stat().st_size > 0
+    assert not [p for p in out.rglob("*") if p.name.startswith(".~reconcile-")]
