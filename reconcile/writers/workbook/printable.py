@@ -39,8 +39,6 @@ PRINTABLE_WIDTH_PT = A4_LANDSCAPE_WIDTH_PT - 72 * (MARGIN_LEFT + MARGIN_RIGHT)
 #: standing in for Calibri (measured on its PDF: 6.99 pt; Excel with Calibri gives 5.25 pt + 3.75).
 #: The scale is computed from it so that the table fits one page wide in either program.
 WIDEST_PT_PER_CHAR = 7.0
-#: What the file format adds to every column width we set (xlsxwriter writes 5 as 5.7109375).
-_WIDTH_PADDING = 0.71
 
 #: The columns on paper: catalogue key of the header, width (characters), kind of cell.
 _COLUMNS: tuple[tuple[str, float, str], ...] = (
@@ -61,9 +59,15 @@ _LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
 _HEADER_HEIGHT = 50  # three wrapped lines at 10 pt, bold
 
 
+def column_width_px(width: float) -> int:
+    """The pixel width Excel gives a column set ``width`` characters wide (as xlsxwriter writes it:
+    the file stores pixels / 7, so 30 becomes 30.7109375)."""
+    return int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
+
+
 def table_width_pt(widths: list[float]) -> float:
     """The widest printed width of columns ``widths`` at 100%, in points (see WIDEST_PT_PER_CHAR)."""
-    return sum(w + _WIDTH_PADDING for w in widths) * WIDEST_PT_PER_CHAR
+    return sum(column_width_px(w) / 7 for w in widths) * WIDEST_PT_PER_CHAR
 
 
 def print_scale(widths: list[float]) -> int:
@@ -325,7 +329,7 @@ def write_print_sheet(ws: Worksheet, wb: Workbook, result: Result, lang: str, pl
     ws.set_print_scale(print_scale(widths))
     ws.repeat_rows(header_row)
     ws.set_margins(left=MARGIN_LEFT, right=MARGIN_RIGHT, top=0.75, bottom=0.6)
-    ws.set_header(f"&L&9{_header_footer_text(units)}&R&9{_header_footer_text(period)}")
-    ws.set_footer(f"&C&9{msg('wb.page', lang)}")
+    ws.set_header(f"&L&10{_header_footer_text(units)}&R&10{_header_footer_text(period)}")
+    ws.set_footer(f"&C&10{msg('wb.page', lang)}")
     ws.hide_gridlines(2)
     ws.center_horizontally()  # Excel's narrower columns leave room: share it on both sides
