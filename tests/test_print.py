@@ -174,6 +174,31 @@ def test_units_are_lettered_and_an_unknown_figure_prints_empty(tmp_path: Path) -
     assert _find(ws, "(Signature, full name, seal)")
 
 
+#: A unit whose figures run to hundreds of billions of đồng (9 digits of triệu đồng).
+BIG_KEYS = [
+    (UNIT_A, 2023, 2023, 6, 1, "NSTW", 98_765_432.125, (1_000_000.0, 2_000_000.0, 3_000_000.5), "behind"),
+    (UNIT_A, 2023, 2023, 7, 2, "NSTW", 1_234_567.0, (100_000.0, 200_000.0, 300_000.0), "behind"),
+]
+
+
+@pytest.fixture(scope="module")
+def big_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("big")
+    out = root / "big.xlsx"
+    write_workbook(make_result(root, keys=BIG_KEYS), out, "vi")
+    return out
+
+
+def test_large_figures_widen_their_columns_at_the_cost_of_the_item_column(big_book: Path) -> None:
+    ws = _print_sheet(big_book)
+    widths = [_width(ws, c) for c in range(1, 11)]
+    scale = int(ws.page_setup.scale)
+    assert widths[3] >= 12 and widths[6] >= 12 and widths[9] >= 12  # 98.765.432,125 and its like
+    assert widths[1] < 30  # Nội dung gave the room
+    assert sum(widths) * WIDEST_PT_PER_CHAR * scale / 100 <= PRINTABLE_WIDTH_PT
+    assert 10 * scale / 100 >= MIN_PRINTED_PT
+
+
 # ---- LibreOffice: the printed page -------------------------------------------------------------
 
 
@@ -213,11 +238,11 @@ def _word_heights(pdf: Path, page: int) -> list[tuple[str, float]]:
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(not lo.available(), reason="LibreOffice (soffice) or poppler-utils is not installed")
-def test_libreoffice_prints_the_page_legibly(shipped_book: Path, tmp_path: Path) -> None:
+def test_libreoffice_prints_the_page_legibly(shipped_book: Path, big_book: Path, tmp_path: Path) -> None:
     calibration = tmp_path / "calibration.xlsx"
     _calibration_book(calibration)
     office = lo.Office(tmp_path / "profile", locale="vi-VN")
-    pdf, cal_pdf = office.pdf([shipped_book, calibration], tmp_path / "pdf")
+    pdf, big_pdf, cal_pdf = office.pdf([shipped_book, big_book, calibration], tmp_path / "pdf")
     nine_pt = min(h for _, h in _word_heights(cal_pdf, 1))
 
     texts = lo.pdf_page_texts(pdf)
@@ -240,3 +265,11 @@ def test_libreoffice_prints_the_page_legibly(shipped_book: Path, tmp_path: Path)
     heights = _word_heights(pdf, i + 1)
     smallest = min(heights, key=lambda wh: wh[1])
     assert smallest[1] >= nine_pt - 0.01, f"{smallest} is smaller than 9 pt ({nine_pt:.2f})"
+
+    # Figures of nine digits print whole (a column too narrow prints "###"), one page wide.
+    big = [t for t in lo.pdf_page_texts(big_pdf) if msg("wb.print.col.item") in t and "STT" in t]
+    assert big
+    for text in big:
+        assert "###" not in text
+        assert "Cần giải" in text  # the last column is on the same page
+    assert "98.765.432,125" in big[0]

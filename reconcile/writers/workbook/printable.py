@@ -57,6 +57,15 @@ _COLUMNS: tuple[tuple[str, float, str], ...] = (
 )
 _P_NO, _P_ITEM, _P_SRC, _P_ALLOC, _P_DISB, _P_RATE, _P_SHORT, _P_STATUS, _P_DEADLINE, _P_MONTHLY = range(10)
 _LAST = len(_COLUMNS) - 1
+#: The figure columns: where each comes from (the summary plan's column and the key's own figure,
+#: None for the cached value) and its kind.
+_FIGURES: tuple[tuple[int, int, str | None, str], ...] = (
+    (_P_ALLOC, _C_ALLOC, "allocated", "amount"),
+    (_P_DISB, _C_DISB, "disbursed", "amount"),
+    (_P_RATE, _C_RATE, None, "rate"),
+    (_P_SHORT, _C_SHORT, None, "amount"),
+    (_P_MONTHLY, _C_MONTHLY, "required_monthly", "estimate"),
+)
 _LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
 _HEADER_HEIGHT = 50  # three wrapped lines at 10 pt, bold
 
@@ -70,6 +79,42 @@ def column_width_px(width: float) -> int:
 def table_width_pt(widths: list[float]) -> float:
     """The widest printed width of columns ``widths`` at 100%, in points (see WIDEST_PT_PER_CHAR)."""
     return sum(column_width_px(w) / 7 for w in widths) * WIDEST_PT_PER_CHAR
+
+
+#: The narrowest Nội dung column: wider figures take their room from it before the scale drops.
+_MIN_ITEM_WIDTH = 20.0
+
+
+def _shown(value: float, kind: str) -> str:
+    """A figure as its number format shows it (``#,##0.0##``, ``#,##0.0``), thousands marks included."""
+    if kind == "estimate":
+        return f"{value:,.1f}"
+    text = f"{value:,.3f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def _needed_width(text: str) -> float:
+    """Characters of column width a bold figure needs where it prints widest (a digit is about one
+    character of width in DejaVu Sans Bold, a mark or sign about half), with the cell's padding."""
+    return sum(1.0 if c.isdigit() else 0.55 for c in text) + 1.0
+
+
+def column_widths(lines: list[_Line]) -> list[float]:
+    """The widths of the ten columns for ``lines``: the figure columns grow to show their largest
+    figure (never "###" on paper), taking the room from Nội dung down to :data:`_MIN_ITEM_WIDTH`."""
+    widths = [w for _, w, _ in _COLUMNS]
+    for col, src_col, own, kind in _FIGURES:
+        if kind == "rate":
+            continue
+        longest = 0.0
+        for line in lines:
+            value = _figure(line, src_col, line.cached.get(src_col) if own is None else getattr(line, own))
+            if value is not None:
+                longest = max(longest, _needed_width(_shown(value, kind)))
+        widths[col] = max(widths[col], math.ceil(longest * 2) / 2)
+    excess = sum(widths) - sum(w for _, w, _ in _COLUMNS)
+    widths[_P_ITEM] = max(_MIN_ITEM_WIDTH, widths[_P_ITEM] - excess)
+    return widths
 
 
 def print_scale(widths: list[float]) -> int:
@@ -210,13 +255,14 @@ def _target_text(target: float, lang: str) -> str:
 _FILLS = {"total": "#D9D9D9", "unit": "#E4E4E4", "year": "#EDEDED", "project": "#F5F5F5"}
 
 
-def _write_lines(ws: Worksheet, fm: _Formats, lines: list[_Line], row: int, lang: str) -> int:
+def _write_lines(
+    ws: Worksheet, fm: _Formats, lines: list[_Line], row: int, lang: str, widths: list[float]
+) -> int:
     """The table rows of ``lines`` from ``row``, column by column into one block (a 50,000-line
     summary would take seconds cell by cell); returns the next free row."""
     n = len(lines)
     if n == 0:
         return row
-    widths = [w for _, w, _ in _COLUMNS]
     wraps: dict[tuple[str, int, bool], int] = {}
 
     def wrapped(text: str, col: int, bold: bool) -> int:
@@ -229,13 +275,6 @@ def _write_lines(ws: Worksheet, fm: _Formats, lines: list[_Line], row: int, lang
     labels = {code: status_label(code, lang) for code in STATUS_COLOURS}
     columns: dict[int, list[Any]] = {col: [] for col in range(len(_COLUMNS))}
     formats: dict[int, list[Format]] = {col: [] for col in range(len(_COLUMNS))}
-    figures = (
-        (_P_ALLOC, _C_ALLOC, "allocated", "amount"),
-        (_P_DISB, _C_DISB, "disbursed", "amount"),
-        (_P_RATE, _C_RATE, None, "rate"),
-        (_P_SHORT, _C_SHORT, None, "amount"),
-        (_P_MONTHLY, _C_MONTHLY, "required_monthly", "estimate"),
-    )
     row_formats: dict[tuple[str, int, str], list[Format]] = {}
 
     def formats_of(line: _Line, status: str) -> list[Format]:
@@ -267,7 +306,7 @@ def _write_lines(ws: Worksheet, fm: _Formats, lines: list[_Line], row: int, lang
         columns[_P_NO].append(no)
         columns[_P_ITEM].append(_text(item))
         columns[_P_SRC].append(source)
-        for col, src_col, own, _kind in figures:
+        for col, src_col, own, _kind in _FIGURES:
             value = line.cached.get(src_col) if own is None else getattr(line, own)
             columns[col].append(_figure(line, src_col, value))
         columns[_P_STATUS].append(status)
@@ -322,7 +361,7 @@ def _write_signatures(ws: Worksheet, fm: _Formats, row: int, lang: str) -> int:
 def write_print_sheet(ws: Worksheet, wb: Workbook, result: Result, lang: str, plan: SummaryPlan) -> None:
     """Write the printable summary into ``ws`` (added right after the Tổng hợp sheet)."""
     fm = _Formats(wb, lang)
-    widths = [w for _, w, _ in _COLUMNS]
+    widths = column_widths([*plan.main, *plan.cons])
     for col, w in enumerate(widths):
         ws.set_column(col, col, w)
     units = _units_text(result, lang)
@@ -352,13 +391,13 @@ def write_print_sheet(ws: Worksheet, wb: Workbook, result: Result, lang: str, pl
         row += 1
     header_row = row
     _write_header(ws, fm, header_row, lang)
-    row = _write_lines(ws, fm, plan.main, header_row + 1, lang)
+    row = _write_lines(ws, fm, plan.main, header_row + 1, lang, widths)
     if plan.cons:
         row += 1
         ws.merge_range(row, 0, row, _LAST, msg("wb.all_units", lang), fm.get("plain", True))
         row += 1
         _write_header(ws, fm, row, lang)
-        row = _write_lines(ws, fm, plan.cons, row + 1, lang)
+        row = _write_lines(ws, fm, plan.cons, row + 1, lang, widths)
     row = _write_signatures(ws, fm, row + 1, lang)
 
     ws.print_area(0, 0, row - 1, _LAST)
