@@ -269,7 +269,8 @@ def _write_lines(
         key = (text, col, bold)
         got = wraps.get(key)
         if got is None:
-            got = wraps[key] = _wrap_lines(text, widths[col], bold)
+            # _wrap_lines counts 11 pt text; ours is 10 pt, so a line holds a tenth more.
+            got = wraps[key] = _wrap_lines(text, widths[col] * 11 / PRINT_FONT_SIZE, bold)
         return got
 
     labels = {code: status_label(code, lang) for code in STATUS_COLOURS}
