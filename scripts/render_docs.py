@@ -63,10 +63,13 @@ class Picture:
     source: str  # "workbook", "annotated" or "report"
     title: str  # text that the page shows (a sheet's title)
     max_height_pt: float | None = None  # keep only the top of the content
+    whole_page_dpi: int | None = None  # the whole printed page as it comes out, at this resolution
 
 
 PICTURES: tuple[Picture, ...] = (
     Picture("tong-hop.png", "workbook", msg("wb.title")),
+    # The printable summary: the whole A4 page, header, signatures and page number included.
+    Picture("ban-in-tong-hop.png", "workbook", msg("wb.print.prepared_by"), whole_page_dpi=80),
     Picture("tien-do-theo-thang.png", "workbook", msg("wb.progress_title")),
     Picture("canh-bao.png", "workbook", msg("wb.findings_title")),
     Picture("du-lieu.png", "workbook", msg("wb.data_title"), max_height_pt=170),
@@ -259,8 +262,12 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             pdf = pdfs[pic.source]
             page = find_page(pdf, pic.title)
-            box = content_box(pdf, page, work / "scratch", pic.max_height_pt)
-            png, dpi = sized(pdf, page, box, work / "scratch")
+            if pic.whole_page_dpi:
+                dpi = pic.whole_page_dpi
+                [png] = lo.render_png(pdf, work / "scratch" / "page", dpi=dpi, first=page, last=page)
+            else:
+                box = content_box(pdf, page, work / "scratch", pic.max_height_pt)
+                png, dpi = sized(pdf, page, box, work / "scratch")
             target = IMAGES / pic.name
             shutil.copyfile(png, target)
             print(

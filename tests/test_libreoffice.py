@@ -521,7 +521,8 @@ def _sheet_pages(texts: list[str], titles: list[str]) -> list[list[int]]:
     return [list(range(a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-WORKBOOK_TITLES = ("wb.title", "wb.progress_title", "wb.findings_title", "wb.data_title")
+#: The summary, its printable layout (the same title, on the next page), progress, findings, data.
+WORKBOOK_TITLES = ("wb.title", "wb.title", "wb.progress_title", "wb.findings_title", "wb.data_title")
 
 
 @pytest.mark.parametrize("name", RUN_NAMES)

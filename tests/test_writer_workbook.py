@@ -220,8 +220,8 @@ def vi_book(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("lang", "names"),
     [
-        ("vi", ["Tổng hợp", "Tiến độ theo tháng", "Cảnh báo", "Dữ liệu", "Kế hoạch vốn theo năm"]),
-        ("en", ["Summary", "Monthly progress", "Findings", "Data", "Funds by budget year"]),
+        ("vi", ["Tổng hợp", "Bản in Tổng hợp", "Tiến độ theo tháng", "Cảnh báo", "Dữ liệu", "Kế hoạch vốn theo năm"]),
+        ("en", ["Summary", "Summary for print", "Monthly progress", "Findings", "Data", "Funds by budget year"]),
     ],
 )
 def test_sheets_in_the_users_language(tmp_path: Path, lang: str, names: list[str]) -> None:
@@ -678,7 +678,7 @@ def test_empty_result_still_gives_a_workbook(tmp_path: Path) -> None:
     )
     path = _write(tmp_path, "en", result)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Summary", "Monthly progress", "Findings", "Data", "Funds by budget year"]
+    assert book.sheetnames == ["Summary", "Summary for print", "Monthly progress", "Findings", "Data", "Funds by budget year"]
     ws = book["Summary"]
     assert ws["A3"].value == msg("wb.as_of_unknown", "en")
     assert ws["D8"].value == "GRAND TOTAL" and ws["G8"].value == "=0"

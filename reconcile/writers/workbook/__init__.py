@@ -34,6 +34,7 @@ from .common import _WORKBOOK_OPTIONS, SEVERITY_COLOURS, STATUS_COLOURS, _as_of,
 from .data import _write_data
 from .findings import _write_findings, source_link
 from .ledger import write_ledger_sheet
+from .printable import write_print_sheet
 from .progress import _write_progress
 from .summary import _write_summary
 from .treasury import write_treasury_sheet
@@ -107,9 +108,10 @@ def _write_workbook(result: Result, path: Path, lang: str) -> None:
         }
     )
     st = _Styles(wb, lang)
-    names = {k: msg(f"wb.sheet.{k}", lang) for k in ("summary", "progress", "findings", "data")}
+    names = {k: msg(f"wb.sheet.{k}", lang) for k in ("summary", "print", "progress", "findings", "data")}
     sheets = {k: wb.add_worksheet(name) for k, name in names.items()}
-    _write_summary(wb, sheets["summary"], st, result, lang, names["summary"])
+    plan = _write_summary(wb, sheets["summary"], st, result, lang, names["summary"])
+    write_print_sheet(sheets["print"], wb, result, lang, plan)  # the summary on paper
     _write_progress(wb, sheets["progress"], st, result, lang, names["progress"])
     _write_findings(sheets["findings"], st, result, path.parent, lang)
     _write_data(sheets["data"], st, result, lang)

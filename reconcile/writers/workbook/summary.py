@@ -32,6 +32,7 @@ from .common import (
     _Widths,
     _wrap_lines,
 )
+from .printable import SummaryPlan
 from .summary_plan import (
     _C_ALLOC,
     _C_BY,
@@ -276,7 +277,8 @@ def _data_bar(ws: Worksheet, first: int, last: int) -> None:
 
 def _write_summary(
     wb: Workbook, ws: Worksheet, st: _Styles, result: Result, lang: str, sheet_name: str
-) -> None:
+) -> SummaryPlan:
+    """Write the Tổng hợp sheet; returns its planned lines (the printable sheet shows them too)."""
     target = result.settings.target
     all_units = msg("wb.all_units", lang)
     unit_totals, province = _scope(result, "unit"), _scope(result, "province")
@@ -348,3 +350,4 @@ def _write_summary(
     ws.outline_settings(True, False, True, False)  # subtotal rows sit above their details
     widths.apply(ws)
     _print_setup(ws, header_row, _units_text(result, lang), _as_of_text(result, lang), lang)
+    return SummaryPlan(main, cons, note)
