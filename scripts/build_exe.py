@@ -11,6 +11,7 @@ reports it reconciles that folder (see ``reconcile/frozen.py``). Its build files
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -30,6 +31,22 @@ HIDDEN = ("isal.isal_zlib",)
 #: Packages whose data files the program needs: python-docx opens its blank document and header
 #: parts (docx/templates) to write the review report.
 DATA = ("docx",)
+
+
+#: Folders that must exist in the unpacked program although they hold only modules (kept in the
+#: archive, not on disk): python-docx finds its header and footer templates at
+#: ``docx/parts/../templates``, a path that only resolves when ``docx/parts`` is a real folder.
+DATA_FOLDERS = (("docx", "parts"),)
+
+
+def _marker(package: str, folder: str) -> Path:
+    """A file of ``package/folder`` to copy there, so that the folder exists in the program."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit(f"{package} is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / folder / "__init__.py"
 
 
 def build(dist: Path, work: Path) -> Path:
@@ -66,6 +83,8 @@ def build(dist: Path, work: Path) -> Path:
             args += ["--hidden-import", module]
         for package in DATA:
             args += ["--collect-data", package]
+        for package, folder in DATA_FOLDERS:
+            args += ["--add-data", f"{_marker(package, folder)}{os.pathsep}{package}/{folder}"]
         pyinstaller.run(args)
     return dist / (NAME + (".exe" if sys.platform == "win32" else ""))
 
