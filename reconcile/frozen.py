@@ -139,10 +139,10 @@ def _reconcile(inputs: Path, out: Path, echo: Callable[[str], None], lang: str) 
         errors = sum(1 for f in result.findings if f.level == "error")
         warnings = sum(1 for f in result.findings if f.level == "warning")
         if nothing_readable(result):
-            from .cli import _finding_line
+            from .run import finding_line
 
             for f in result.findings:
-                echo(_finding_line(f, lang))
+                echo(finding_line(f, lang))
             echo(msg("cli.nothing_readable", lang, folder=str(inputs)))
             return EXIT_USAGE
         write_outputs(result, out, lang=lang, early=early)

@@ -9,7 +9,7 @@ for ``settle`` seconds: a file still being copied keeps changing size and time, 
 half-written. Events in the output folder, or on files the run does not read, change nothing in the
 list and cause no run.
 
-Runs go through :func:`reconcile.cli.run_once` with the read cache, so that a run after one new file
+Runs go through :func:`reconcile.run.run_once` with the read cache, so that a run after one new file
 reads that file only. A run that fails (the folder emptied, an output open in Excel) says why and
 the watch goes on. Ctrl-C ends the watch between or during runs: outputs are written to temporary
 files and renamed (reconcile/atomic.py), so an interrupted run leaves the previous outputs whole.

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reconcile import cli as cli_module
+from reconcile import run as run_module
 from reconcile.cli import cli
 from reconcile.progress import ConsolePhases
 
@@ -146,7 +146,7 @@ def test_each_phase_is_one_plain_line_when_not_a_terminal(tmp_path: Path) -> Non
 
 
 def test_a_small_run_shows_no_phases(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(cli_module, "PROGRESS_MIN_FILES", 9)
+    monkeypatch.setattr(run_module, "PROGRESS_MIN_FILES", 9)
     code, _, err = _run("run", str(WORKBOOKS), "--out", str(tmp_path / "out"), "--no-annotate")
     assert code == 0 and err == ""
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from bench.generate import plan_unit, write_layout_a
-from reconcile.cli import run_once
 from reconcile.models import Settings
+from reconcile.run import run_once
 from reconcile.watch import WatchOptions, compare, snapshot, watch
 
 SETTLE = 1.0
