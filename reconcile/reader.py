@@ -83,6 +83,7 @@ class _Node:
     budget_year: int | None = None
     execution_year: int | None = None
     children: list[_Node] = field(default_factory=list)
+    project_label: str = ""  # a sub-project's: the label of its project row, as written
 
     def has_values(self, cols: list[int]) -> bool:
         return any(self.values.get(c) is not None for c in cols)
@@ -229,6 +230,8 @@ class _Meta:
     period: dt.date | None
     money_unit: str
     title_year: tuple[int, int] | None
+    #: The programme the title or header names (SPEC 12), "" where it names none.
+    programme: str = ""
 
 
 def _read_meta(
@@ -252,6 +255,7 @@ def _read_meta(
     money: str | None = None
     title_year: tuple[int, int] | None = None
     title_seen = False
+    programme = ""
     block_closed = False  # the top-left block ends at its first blank row
     left_width = max(3, grid.width // 2)  # Grid.width scans every row: once, not once per cell
     for r in top_rows:
@@ -265,6 +269,7 @@ def _read_meta(
                 continue
             line = _header_line(v)
             money = money or line.money
+            programme = programme or line.programme or ""
             if period is None and line.stated:
                 period = line.period
             if line.unit_explicit is not None:
@@ -289,6 +294,7 @@ def _read_meta(
             period=period or base.period,
             money_unit=money or base.money_unit,
             title_year=title_year,
+            programme=programme or base.programme,
         )
     sheet_period = _stated_period(grid.name)[2] if any(ch.isdigit() for ch in grid.name) else None
     header_period = period or sheet_period
@@ -302,7 +308,13 @@ def _read_meta(
     unit = unit_explicit or (unit_lines[-1] if unit_lines else "") or folder_unit
     if unit and not unit_explicit and len(unit_lines) == 1 and _SUPERIOR.match(fold(unit)) and folder_unit:
         unit = folder_unit
-    return _Meta(unit=unit, period=final_period, money_unit=money or "trieu", title_year=title_year)
+    return _Meta(
+        unit=unit,
+        period=final_period,
+        money_unit=money or "trieu",
+        title_year=title_year,
+        programme=programme,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +330,7 @@ class _HeaderLine:
     title: bool  # a report title line
     title_year: tuple[int, int] | None  # the year its title names
     may_name_unit: bool  # short or upper case, and not a line that is known not to be the unit
+    programme: str | None  # the programme it names (SPEC 12)
 
 
 @lru_cache(maxsize=16384)
@@ -340,6 +353,7 @@ def _header_line(value: str) -> _HeaderLine:
             and not _NOT_UNIT.match(f)
             and not f.startswith("don vi")
         ),
+        programme=catalogue.programme_of(text),
     )
 
 
@@ -703,6 +717,9 @@ def _read_layout_a(
     project: int | None = None
     project_known = True
     roots: list[_Node] = []
+    # The GNBV catalogue applies to GNBV sheets and to those naming no programme (SPEC 12); another
+    # programme's "Dự án N" rows are its own projects, named as the sheet writes them.
+    in_catalogue = meta.programme in catalogue.CATALOGUE_PROGRAMMES
     label_idx = label_col.index if label_col else -1
     stt_idx = stt_col.index if stt_col else -1
     ctx.deps = _dependents(grid, range(table.first_data, end), amount_cols, ctx, factor)
@@ -719,7 +736,7 @@ def _read_layout_a(
         if not label and stt and not stt.replace(".", "").isdigit() and len(stt) > 3:
             label = stt  # "Tổng cộng" merged across STT and Nội dung
         numeric = amounts.numeric(row, r)
-        lab = catalogue.classify_label(label, stt, aliases)
+        lab = catalogue.classify_label(label, stt, aliases, in_catalogue)
         known = lab.kind in ("project", "sub_project", "total", "year")
         # A row whose label names a project is never the signature footer, whatever note its other
         # cells hold ("Ngày 15/10 mới giao vốn" typed where the amount goes).
@@ -750,7 +767,7 @@ def _read_layout_a(
             project, project_known = None, True
         elif lab.kind == "project":
             project = lab.project
-            project_known = project in catalogue.PROJECTS
+            project_known = project in catalogue.PROJECTS or not in_catalogue
             node.project = project
             if not project_known:
                 ctx.findings.append(
@@ -760,8 +777,13 @@ def _read_layout_a(
                 )
                 node.kind = "unknown"
         elif lab.kind == "sub_project":
-            p = lab.project or _project_of_sub(label, lab.sub_project, project if project_known else None)
-            if p is None or lab.sub_project not in catalogue.PROJECTS.get(p, ("", {}))[1]:
+            if in_catalogue:
+                p = lab.project or _project_of_sub(label, lab.sub_project, project if project_known else None)
+            else:
+                p = lab.project or (project if project_known else None)
+            open_project = open_by_rank.get(rank["project"])
+            node.project_label = open_project.label if open_project and open_project.project == p else ""
+            if p is None or (in_catalogue and lab.sub_project not in catalogue.PROJECTS.get(p, ("", {}))[1]):
                 ctx.findings.append(
                     Finding(
                         "unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}
@@ -776,7 +798,7 @@ def _read_layout_a(
                     open_by_rank = {i: n for i, n in open_by_rank.items() if i < rank["project"]}
         elif lab.kind == "activity":
             parent = open_by_rank.get(3) or (
-                open_by_rank.get(2) if _leaf_project(open_by_rank.get(2)) else None
+                open_by_rank.get(2) if _leaf_project(open_by_rank.get(2), in_catalogue) else None
             )
             if parent is None or parent.kind == "unknown":
                 if numeric and any(v for v in values.values()):
@@ -936,8 +958,13 @@ def _label_ref(r: int, label_col: Column | None) -> str:
     return cell_ref(r, label_col.index if label_col else 0)
 
 
-def _leaf_project(node: _Node | None) -> bool:
-    return node is not None and node.kind == "project" and not catalogue.has_sub_projects(node.project or 0)
+def _leaf_project(node: _Node | None, in_catalogue: bool = True) -> bool:
+    """A project row without sub-projects (by the catalogue, else by the rows under it so far)."""
+    if node is None or node.kind != "project":
+        return False
+    if in_catalogue:
+        return not catalogue.has_sub_projects(node.project or 0)
+    return not any(k.kind == "sub_project" for k in node.children)
 
 
 def _project_of_sub(label: str, sub: int | None, current: int | None) -> int | None:
@@ -1192,8 +1219,24 @@ def _emit(
             allocated_cell=f"{letters[g.alloc.index]}{n}" if g.alloc else None,
             disbursed_cell=f"{letters[g.disb.index]}{n}" if g.disb else None,
             in_month_cell=f"{letters[g.in_month.index]}{n}" if g.in_month else None,
+            **_identity(node, meta.programme),
         )
     )
+
+
+def _identity(node: _Node, programme: str) -> dict[str, str]:
+    """programme, project_name and sub_project_name of an item row (SPEC 12): the catalogue's names
+    for its programme, else the sheet's labels as written."""
+    p, s = int(node.project or 0), node.sub_project
+    if programme in catalogue.CATALOGUE_PROGRAMMES:
+        return {
+            "programme": programme,
+            "project_name": catalogue.project_name(p),
+            "sub_project_name": catalogue.sub_project_name(p, s),
+        }
+    if s is None:
+        return {"programme": programme, "project_name": node.label, "sub_project_name": ""}
+    return {"programme": programme, "project_name": node.project_label, "sub_project_name": node.label}
 
 
 def _unknown_bits(alloc: float | None, disb: float | None, in_month: float | None) -> int:
@@ -1341,6 +1384,15 @@ def _read_layout_b(
         "label": Coded(labels.codes[keep], labels.values),
         "row": numbers.astype(np.int64),
         "unknown": unknown,
+        # The catalogue's names, once per distinct (project, sub-project) pair (SPEC 12).
+        "programme": Coded(np.zeros(count, dtype=np.int64), [meta.programme]),
+        "project_name": Coded(
+            p.codes[keep], [catalogue.project_name(v) if isinstance(v, int) else "" for v in p.values]
+        ),
+        "sub_project_name": Coded(
+            pair_of_row.ravel()[keep],
+            [catalogue.sub_project_name(p.values[c // width], sub.values[c % width]) for c in pairs.tolist()],
+        ),
     }
     for name, role in (
         ("allocated_cell", "alloc"),
