@@ -118,6 +118,16 @@ CODES: tuple[Code, ...] = (
         "a report's period cannot be found in its header or file name; its items do not count",
     ),
     Code(
+        "period_from_file_date",
+        "warning",
+        "a report whose title gives a year but no day takes `--as-of` when given, else the file's saved date (the workbook's own modified date, else the file's modification time) as its period; the message names the date used",
+        (
+            "finding.period_from_file_date_workbook",
+            "finding.period_from_file_date_mtime",
+            "finding.period_from_file_date_as_of",
+        ),
+    ),
+    Code(
         "period_mismatch",
         "warning",
         "the period in the header differs from the one in the file name; the header's is used",

@@ -126,6 +126,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không xác định được kỳ báo cáo: ghi \"Số liệu đến ngày dd/mm/yyyy\" ở đầu biểu hoặc đặt tên tệp kiểu 2023-09.xlsx.",
         "en": "The report period cannot be found: write \"Số liệu đến ngày dd/mm/yyyy\" above the table or name the file like 2023-09.xlsx.",
     },
+    "finding.period_from_file_date": {
+        "vi": "Biểu chỉ ghi năm, không ghi ngày: lấy ngày {date} làm kỳ báo cáo.",
+        "en": "The title gives a year but no day: {date} is taken as the report period.",
+    },
+    "finding.period_from_file_date_workbook": {
+        "vi": "Biểu chỉ ghi năm, không ghi ngày: lấy ngày lưu tệp ghi trong tệp ({date}) làm kỳ báo cáo. Ghi \"Số liệu đến ngày dd/mm/yyyy\" ở đầu biểu hoặc chạy với --as-of.",
+        "en": "The title gives a year but no day: the date the workbook was saved ({date}) is taken as the report period. Write \"Số liệu đến ngày dd/mm/yyyy\" above the table or run with --as-of.",
+    },
+    "finding.period_from_file_date_mtime": {
+        "vi": "Biểu chỉ ghi năm, không ghi ngày: lấy ngày sửa tệp ({date}) làm kỳ báo cáo. Ghi \"Số liệu đến ngày dd/mm/yyyy\" ở đầu biểu hoặc chạy với --as-of.",
+        "en": "The title gives a year but no day: the file's modification date ({date}) is taken as the report period. Write \"Số liệu đến ngày dd/mm/yyyy\" above the table or run with --as-of.",
+    },
+    "finding.period_from_file_date_as_of": {
+        "vi": "Biểu chỉ ghi năm, không ghi ngày: lấy ngày --as-of ({date}) làm kỳ báo cáo.",
+        "en": "The title gives a year but no day: the --as-of date ({date}) is taken as the report period.",
+    },
     "finding.period_mismatch": {
         "vi": "Kỳ báo cáo ở đầu biểu ({header}) khác kỳ trong tên tệp ({name}); đã dùng kỳ ở đầu biểu.",
         "en": "The period in the header ({header}) differs from the file name ({name}); the header's is used.",

@@ -237,6 +237,9 @@ class SheetResult:
     #: reader may fill this instead of ``items`` when building objects per row would be slow. A
     #: column is a list, a NumPy array, a :class:`Coded` or a :class:`CellRefs`.
     columns: dict[str, Any] | None = None
+    #: The title gave a year but no day: ``period`` is the file's saved date (SPEC 12), which
+    #: ``--as-of`` replaces when given (:func:`reconcile.pipeline.apply_as_of`).
+    period_from_file: bool = False
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import os
 import signal
@@ -151,6 +152,37 @@ def read_all(
     return results
 
 
+def apply_as_of(files: list[FileResult], as_of: dt.date | None) -> None:
+    """A report dated by its file's saved date (a title with a year but no day) takes ``--as-of``
+    instead when given (SPEC 12), its items and its ``period_from_file_date`` finding with it."""
+    if as_of is None:
+        return
+    for fr in files:
+        moved = {sh.sheet for sh in fr.sheets if sh.period_from_file}
+        if not moved:
+            continue
+        for sh in fr.sheets:
+            if sh.period_from_file:
+                sh.period = as_of
+                for item in sh.items:
+                    item.period = as_of
+                if sh.columns and "period" in sh.columns:
+                    sh.columns["period"] = [as_of] * len(sh.columns["period"])
+        fr.findings = [
+            Finding(
+                f.code,
+                f.file,
+                f.sheet,
+                f.cell,
+                {**f.params, "date": as_of, "message_key": "finding.period_from_file_date_as_of"},
+                f.severity,
+            )
+            if f.code == "period_from_file_date" and f.sheet in moved
+            else f
+            for f in fr.findings
+        ]
+
+
 def find_inputs(folder: Path, exclude: list[Path] | None = None) -> Discovered:
     """The spreadsheets in ``folder``; a missing folder or one with no spreadsheet is a usage error."""
     if not folder.is_dir():
@@ -198,6 +230,7 @@ def run_paths(
         # The engine (and pandas, ~0.3 s to import) loads while the workers read: the readers need
         # neither.
         files = read_all(found.files, root, settings, step, while_waiting=_load_engine)
+    apply_as_of(files, settings.as_of)
     with phases.phase("reconciling"):
         from .engine import reconcile
 

@@ -112,6 +112,8 @@ class _Context:
     deps: _Deps | None = None
     #: Sheet name -> its formulas, read once on demand (``(row, col) -> "=..."``).
     formulas: Callable[[str], dict[tuple[int, int], str]] = lambda _name: {}
+    #: The file's saved date and what it is ("workbook": its own modified date, "mtime"), on demand.
+    saved: Callable[[], tuple[dt.date, str] | None] = lambda: None
 
 
 def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...] = ()) -> FileResult:
@@ -153,7 +155,13 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
     grids, result.statements = split_statements(loaded.grids, rel, result.findings)
     tables = [(grid, find_tables(grid)) for grid in grids]
     convention = detect_convention(_amount_texts(tables))
-    ctx = _Context(rel, convention, result.findings, formulas=_formula_reader(path, checked))
+    ctx = _Context(
+        rel,
+        convention,
+        result.findings,
+        formulas=_formula_reader(path, checked),
+        saved=_saved_date(path, mtime),
+    )
     name_period = _period_of_name(path.name)
     folder_unit = _folder_unit(rel)
     for grid, found in tables:
@@ -169,6 +177,40 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
             base = base or meta
             result.sheets.append(_read_table(grid, table, end, meta, ctx, aliases))
     return result
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>\s*(\d{4})-(\d\d)-(\d\d)")
+
+
+def _saved_date(path: Path, mtime: float) -> Callable[[], tuple[dt.date, str] | None]:
+    """The date a file was saved, read once when first asked: a workbook's own modified date
+    (docProps/core.xml), else the file's modification time."""
+    done: list[tuple[dt.date, str] | None] = []
+
+    def saved() -> tuple[dt.date, str] | None:
+        if not done:
+            done.append(_read_saved_date(path, mtime))
+        return done[0]
+
+    return saved
+
+
+def _read_saved_date(path: Path, mtime: float) -> tuple[dt.date, str] | None:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as zf:
+                info = zf.getinfo("docProps/core.xml")
+                if info.file_size < 1_000_000:  # a real core.xml is a few hundred bytes
+                    m = _MODIFIED.search(zf.read(info))
+                    if m:
+                        return dt.date(int(m[1]), int(m[2]), int(m[3])), "workbook"
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            pass
+    if mtime > 0:
+        return dt.datetime.fromtimestamp(mtime).date(), "mtime"
+    return None
 
 
 #: Every unit's folder holds files of the same names ("BC giai ngan T11-2023.xlsx"): read each once.
@@ -211,7 +253,8 @@ def _amount_texts(tables: list[tuple[Grid, list[Table]]]) -> list[str]:
     texts: list[str] = []
     for grid, found in tables:
         for table in found:
-            cols = [c.index for c in table.columns if c.role in ("alloc", "disb", "in_month")]
+            # Rate columns too: a rate "22,78" settles "635.466" as Vietnamese (SPEC 12).
+            cols = [c.index for c in table.columns if c.role in ("alloc", "disb", "in_month", "rate")]
             for row in grid.rows[table.first_data : table.first_data + 2000]:
                 for c in cols:
                     if c < len(row):
@@ -670,6 +713,21 @@ def _read_table(
         period=meta.period,
         money_unit=meta.money_unit,
     )
+    if meta.period is None and meta.title_year is not None:
+        # A year but no day ("THEO DÕI GIẢI NGÂN NĂM 2026"): the file's saved date, never the whole
+        # file dropped (SPEC 12); --as-of replaces it after reading.
+        saved = ctx.saved()
+        if saved is not None:
+            meta.period = sheet.period = saved[0]
+            sheet.period_from_file = True
+            ctx.findings.append(
+                Finding(
+                    "period_from_file_date",
+                    ctx.rel,
+                    grid.name,
+                    params={"date": saved[0], "message_key": f"finding.period_from_file_date_{saved[1]}"},
+                )
+            )
     if meta.period is None:
         ctx.findings.append(Finding("period_unknown", ctx.rel, grid.name))
     try:

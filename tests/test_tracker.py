@@ -105,3 +105,112 @@ def test_identity_columns_are_last_in_both_csvs(tmp_path: Path) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     pytest.main([__file__])
+
+
+# ---- CSV saved by Vietnamese Excel; a year but no day -------------------------------------------
+
+_GNBV_CSV = [
+    "UBND HUYỆN AN BÌNH;;;;",
+    "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI;;;;",
+    "THEO DÕI GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2026;;;;",
+    ";;;;Đơn vị tính: triệu đồng",
+    "STT;Nội dung;Kế hoạch vốn được giao;Giải ngân lũy kế;Tỷ lệ giải ngân (%)",
+    "1;Dự án 6: Truyền thông và giảm nghèo về thông tin;1.571,6;635,5;40,44",
+    "-;Tiểu dự án 1: Giảm nghèo về thông tin;1.200;500;41,67",
+    "-;Tiểu dự án 2: Truyền thông về giảm nghèo đa chiều;371,6;135,5;36,46",
+    ";;;;",
+    ";;;;",
+]
+
+
+def _write_csv(path: Path, lines: list[str], encoding: str, decomposed: bool = False) -> None:
+    import unicodedata
+
+    text = "\r\n".join(lines) + "\r\n"
+    if decomposed:  # Windows-1258 keeps tone marks as combining characters
+        text = unicodedata.normalize("NFD", text)
+        # cp1258 has precomposed base letters with a horn or breve (ơ, ư, ă, â, ê, ô, đ): recompose
+        # those and leave only the five tone marks combining, as Excel writes it.
+        tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+        out: list[str] = []
+        base, marks = "", ""
+        for ch in text + "\0":
+            if unicodedata.combining(ch):
+                marks += ch
+                continue
+            if base:
+                kept = "".join(m for m in marks if m not in tones)
+                out.append(unicodedata.normalize("NFC", base + kept) + "".join(m for m in marks if m in tones))
+            base, marks = ch, ""
+        text = "".join(out)
+    path.write_bytes(text.encode(encoding))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "decomposed"), [("utf-8-sig", False), ("utf-8", False), ("cp1258", True)]
+)
+def test_csv_saved_by_vietnamese_excel(tmp_path: Path, encoding: str, decomposed: bool) -> None:
+    """(d) ";" separator, "," decimals, UTF-8 with or without BOM or Windows-1258 with combining
+    tone marks, trailing empty rows and columns; a year but no day: the file's date, with a warning."""
+    src = tmp_path / "in"
+    src.mkdir()
+    path = src / "theo dõi giải ngân.csv"
+    _write_csv(path, _GNBV_CSV, encoding, decomposed)
+    import os
+
+    stamp = dt.datetime(2026, 3, 14, 10, 0).timestamp()
+    os.utime(path, (stamp, stamp))
+    result = run_folder(src, Settings())
+    codes = sorted(f.code for f in result.findings)
+    assert codes == ["period_from_file_date"], [(f.code, f.cell, f.params) for f in result.findings]
+    finding = result.findings[0]
+    assert finding.params["date"] == dt.date(2026, 3, 14)
+    assert finding.params["message_key"] == "finding.period_from_file_date_mtime"
+    rows = {(r["project"], r["sub_project"]): r for r in result.latest.to_dict("records")}
+    assert set(rows) == {(6, 1), (6, 2)}
+    assert (rows[6, 1]["allocated"], rows[6, 1]["disbursed"]) == (1200.0, 500.0)
+    assert (rows[6, 2]["allocated"], rows[6, 2]["disbursed"]) == (371.6, 135.5)
+    assert {r["unit"] for r in rows.values()} == {"PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"}
+    assert {r["programme"] for r in rows.values()} == {"GNBV"}
+    assert {str(r["period"]) for r in rows.values()} == {"2026-03-14"}
+    assert rows[6, 1]["project_name"] == "Truyền thông và giảm nghèo về thông tin"
+    assert list(result.items["label"])[0] == "Tiểu dự án 1: Giảm nghèo về thông tin"
+
+    # --as-of replaces the file's date.
+    later = run_folder(src, Settings(as_of=dt.date(2026, 3, 31)))
+    assert {str(r["period"]) for r in later.latest.to_dict("records")} == {"2026-03-31"}
+    (f,) = [f for f in later.findings if f.code == "period_from_file_date"]
+    assert f.params["date"] == dt.date(2026, 3, 31)
+    assert f.params["message_key"] == "finding.period_from_file_date_as_of"
+
+
+def _set_modified(path: Path, stamp: str) -> None:
+    """Rewrite the workbook's own modified date (openpyxl writes the time of saving)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["docProps/core.xml"] = re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), parts["docProps/core.xml"]
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_workbook_saved_date_is_used_before_the_file_time(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    _layout_a(src / "x.xlsx", "THEO DÕI GIẢI NGÂN CHƯƠNG TRÌNH GIẢM NGHÈO BỀN VỮNG NĂM 2026", [])
+    wb = openpyxl.load_workbook(src / "x.xlsx")
+    ws = wb.active
+    ws["A4"] = None  # no day anywhere
+    ws.append(["1", "Dự án 2: Đa dạng hóa sinh kế", 100, 40])
+    wb.save(src / "x.xlsx")
+    _set_modified(src / "x.xlsx", "2026-05-20T08:00:00Z")
+    result = run_folder(src, Settings())
+    (f,) = [f for f in result.findings if f.code == "period_from_file_date"]
+    assert f.params["message_key"] == "finding.period_from_file_date_workbook"
+    assert f.params["date"] == dt.date(2026, 5, 20)
+    assert [str(p) for p in result.periods] == ["2026-05-20"]
