@@ -83,6 +83,8 @@ class _Node:
     budget_year: int | None = None
     execution_year: int | None = None
     children: list[_Node] = field(default_factory=list)
+    code: str = ""  # a tracker item's code ("Mã dự án")
+    item_key: str = ""  # see LineItem.item_key
     project_label: str = ""  # a sub-project's: the label of its project row, as written
 
     def has_values(self, cols: list[int]) -> bool:
@@ -112,6 +114,9 @@ class _Context:
     deps: _Deps | None = None
     #: Sheet name -> its formulas, read once on demand (``(row, col) -> "=..."``).
     formulas: Callable[[str], dict[tuple[int, int], str]] = lambda _name: {}
+    #: Half a unit of the last digit shown, in triệu, of amount cells written as text (a CSV, a text
+    #: cell): the rounding their checks allow (SPEC 12). Numeric cells are exact and absent.
+    half: dict[tuple[int, int], float] = field(default_factory=dict)
     #: The file's saved date and what it is ("workbook": its own modified date, "mtime"), on demand.
     saved: Callable[[], tuple[dt.date, str] | None] = lambda: None
 
@@ -673,6 +678,8 @@ def _groups(table: Table) -> tuple[list[_Group], bool]:
     for src, year in keys:
         if (src, year) in seen:
             continue
+        if multi_year and year is None and src in (None, "ALL"):
+            continue  # "Tổng" over "2025 kéo dài | 2026": a check of its parts (_year_totals), no key
         seen.add((src, year))
         groups.append(
             _Group(
@@ -684,6 +691,19 @@ def _groups(table: Table) -> tuple[list[_Group], bool]:
             )
         )
     return groups, multi_year
+
+
+def _year_totals(table: Table) -> list[tuple[Column, list[Column]]]:
+    """Per measure split by budget year ("Tổng | 2025 kéo dài | 2026"), its "Tổng" column and the
+    year columns it must equal the sum of (SPEC 12)."""
+    out: list[tuple[Column, list[Column]]] = []
+    for role in ("alloc", "disb", "in_month"):
+        cols = table.by_role(role)
+        parts = [c for c in cols if c.year is not None and c.source in (None, "ALL")]
+        totals = [c for c in cols if c.year is None and c.source in (None, "ALL")]
+        if len({c.year for c in parts}) >= 2 and totals:
+            out.append((totals[0], parts))
+    return out
 
 
 def _title_start(grid: Grid, header_top: int, floor: int) -> int:
@@ -770,7 +790,7 @@ def _read_layout_a(
     )
     nodes: list[_Node] = []
     open_by_rank: dict[int, _Node] = {}
-    rank = {"total": 0, "year": 1, "project": 2, "sub_project": 3, "activity": 4}
+    rank = {"total": 0, "year": 1, "group": 2, "project": 3, "sub_project": 4, "activity": 5}
     year: tuple[int, int] | None = None
     project: int | None = None
     project_known = True
@@ -778,6 +798,9 @@ def _read_layout_a(
     # The GNBV catalogue applies to GNBV sheets and to those naming no programme (SPEC 12); another
     # programme's "Dự án N" rows are its own projects, named as the sheet writes them.
     in_catalogue = meta.programme in catalogue.CATALOGUE_PROGRAMMES
+    code_col = table.one("code") or table.one("project")
+    code_idx = code_col.index if code_col else -1
+    group_label = ""  # the open group row of a tracker (a district, "Dự án chuyển tiếp")
     label_idx = label_col.index if label_col else -1
     stt_idx = stt_col.index if stt_col else -1
     ctx.deps = _dependents(grid, range(table.first_data, end), amount_cols, ctx, factor)
@@ -795,6 +818,16 @@ def _read_layout_a(
             label = stt  # "Tổng cộng" merged across STT and Nội dung
         numeric = amounts.numeric(row, r)
         lab = catalogue.classify_label(label, stt, aliases, in_catalogue)
+        code = cell_text(row[code_idx] if 0 <= code_idx < len(row) else "") if code_idx >= 0 else ""
+        if not in_catalogue and lab.kind == "activity":
+            # Outside a catalogue the items are the sheet's own rows (SPEC 12): by their STT, groups
+            # (I, II: a district, "Dự án chuyển tiếp") are parents, numbered rows are items, "1.1",
+            # "a)", "-", "+" rows their parts.
+            shape = _stt_shape(stt)
+            if shape == "group":
+                lab = catalogue.Label("group")
+            elif shape == "item" or (code and shape != "part"):
+                lab = catalogue.Label("project", project=0)
         known = lab.kind in ("project", "sub_project", "total", "year")
         # A row whose label names a project is never the signature footer, whatever note its other
         # cells hold ("Ngày 15/10 mới giao vốn" typed where the amount goes).
@@ -823,6 +856,15 @@ def _read_layout_a(
         if lab.kind == "year":
             year = (lab.budget_year or 0, lab.execution_year or 0)
             project, project_known = None, True
+        elif lab.kind == "group":
+            group_label = label
+            project, project_known = None, True
+        elif lab.kind == "project" and lab.project == 0:
+            # A tracker's item: known by its code, else by its number within its group and its name.
+            project, project_known = 0, True
+            node.project = 0
+            node.code = code
+            node.item_key = code or f"{group_label}|{stt}|{fold(label)}"
         elif lab.kind == "project":
             project = lab.project
             project_known = project in catalogue.PROJECTS or not in_catalogue
@@ -855,8 +897,10 @@ def _read_layout_a(
                     project, project_known = p, True
                     open_by_rank = {i: n for i, n in open_by_rank.items() if i < rank["project"]}
         elif lab.kind == "activity":
-            parent = open_by_rank.get(3) or (
-                open_by_rank.get(2) if _leaf_project(open_by_rank.get(2), in_catalogue) else None
+            parent = open_by_rank.get(rank["sub_project"]) or (
+                open_by_rank.get(rank["project"])
+                if _leaf_project(open_by_rank.get(rank["project"]), in_catalogue)
+                else None
             )
             if parent is None or parent.kind == "unknown":
                 if numeric and any(v for v in values.values()):
@@ -903,6 +947,7 @@ def _read_layout_a(
         nodes.append(node)
     _spread_unknown(nodes, amount_cols)
     _check_rows(grid, table, nodes, groups, ctx)
+    _check_year_totals(grid, table, nodes, ctx)
     if rate_col is not None:
         main = [g for g in groups if g.source == "ALL"] or groups
         alloc_cols = [g.alloc.index for g in main if g.alloc]
@@ -986,7 +1031,18 @@ class _RowAmounts:
                 out[c] = None
             else:
                 out[c] = _amount(self.grid, r, c, self.ctx, factor)
+                if isinstance(v, str) and out[c] is not None:
+                    self.ctx.half[(r, c)] = _half_unit(v, self.ctx.convention, factor)
         return out
+
+
+def _half_unit(text: str, convention: Convention, factor: str) -> float:
+    """Half a unit of the last digit a text amount shows, in triệu ("635.466" Vietnamese: 0.5)."""
+    digits = re.sub(r"[^\d.,]", "", text)
+    mark = "." if convention is Convention.US else ","
+    at = digits.rfind(mark)
+    decimals = len(digits) - at - 1 if at >= 0 else 0
+    return to_trieu(0.5 * 10 ** (-decimals), factor)
 
 
 def _reads_as_number(grid: Grid, r: int, c: int, ctx: _Context) -> bool:
@@ -1061,7 +1117,11 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
             if not present:
                 continue
             total = round6(sum(present))
-            if abs(written - total) > TOLERANCE + 1e-9 * abs(total):
+            # Figures rounded for display may differ by half a unit of their last digit each.
+            slack = ctx.half.get((node.row, idx), 0.0) + sum(
+                ctx.half.get((k.row, idx), 0.0) for k in node.children if k.kind != "unknown"
+            )
+            if abs(written - total) > TOLERANCE + slack + 1e-9 * abs(total):
                 ctx.findings.append(
                     Finding(
                         "total_mismatch",
@@ -1106,6 +1166,37 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
                             "children": parts,
                             "diff": round(t - parts, 6),
                             "message_key": "finding.source_total_mismatch",
+                        },
+                    )
+                )
+
+
+def _check_year_totals(grid: Grid, table: Table, nodes: list[_Node], ctx: _Context) -> None:
+    """A "Tổng" column over budget-year columns against their sum, row by row (SPEC 12)."""
+    for total_col, parts in _year_totals(table):
+        for node in nodes:
+            written = node.values.get(total_col.index)
+            if written is None or _unknown(written):
+                continue
+            vals = [node.values.get(c.index) for c in parts]
+            if all(v is None for v in vals) or any(_unknown(v) for v in vals):
+                continue
+            summed = round6(sum(v or 0.0 for v in vals))
+            slack = ctx.half.get((node.row, total_col.index), 0.0) + sum(
+                ctx.half.get((node.row, c.index), 0.0) for c in parts
+            )
+            if abs(written - summed) > TOLERANCE + slack + 1e-9 * abs(summed):
+                ctx.findings.append(
+                    Finding(
+                        "total_mismatch",
+                        ctx.rel,
+                        grid.name,
+                        cell_ref(node.row, total_col.index),
+                        params={
+                            "what": node.label,
+                            "written": written,
+                            "children": summed,
+                            "diff": round(written - summed, 6),
                         },
                     )
                 )
@@ -1162,6 +1253,15 @@ def _check_rate(
         or abs(value - rate) <= 0.0005
     ):
         return
+    # Amounts rounded for display (SPEC 12): the rate of any amounts they may stand for will do
+    # ("210,21%" over 460 / 219 shown whole).
+    ha = sum(ctx.half.get((node.row, i), 0.0) for i in alloc_cols)
+    hd = sum(ctx.half.get((node.row, i), 0.0) for i in disb_cols)
+    if (ha or hd) and alloc - ha > 0:
+        low, high = max(disb - hd, 0.0) / (alloc + ha), (disb + hd) / (alloc - ha)
+        for scale, t in ((100.0, tol), (1.0, tol / 100)):
+            if low * scale - t - 1e-9 <= value <= high * scale + t + 1e-9:
+                return
     shown = value / 100 if value > 1.5 or rate * 100 <= 1.5 else value
     ctx.findings.append(
         Finding(
@@ -1282,6 +1382,24 @@ def _emit(
     )
 
 
+_ROMAN = re.compile(r"^[ivxlc]+\.?$")
+_ITEM_NO = re.compile(r"^\d+\.?$")
+
+
+def _stt_shape(stt: str) -> str:
+    """What an STT marks in a tracker: "group" (I, II, A, B), "item" (1, 2) or "part" (1.1, a), -, +)."""
+    t = stt.strip().lower()
+    if not t:
+        return ""
+    if _ROMAN.match(t) or (
+        len(t) <= 2 and t.rstrip(".") in ("a", "b", "c", "d") and stt.strip()[0].isupper()
+    ):
+        return "group"
+    if _ITEM_NO.match(t):
+        return "item"
+    return "part"
+
+
 def _identity(node: _Node, programme: str) -> dict[str, str]:
     """programme, project_name and sub_project_name of an item row (SPEC 12): the catalogue's names
     for its programme, else the sheet's labels as written."""
@@ -1293,7 +1411,13 @@ def _identity(node: _Node, programme: str) -> dict[str, str]:
             "sub_project_name": catalogue.sub_project_name(p, s),
         }
     if s is None:
-        return {"programme": programme, "project_name": node.label, "sub_project_name": ""}
+        return {
+            "programme": programme,
+            "project_name": node.label,
+            "sub_project_name": "",
+            "project_code": node.code,
+            "item_key": node.item_key,
+        }
     return {"programme": programme, "project_name": node.project_label, "sub_project_name": node.label}
 
 

@@ -214,3 +214,81 @@ def test_workbook_saved_date_is_used_before_the_file_time(tmp_path: Path) -> Non
     assert f.params["message_key"] == "finding.period_from_file_date_workbook"
     assert f.params["date"] == dt.date(2026, 5, 20)
     assert [str(p) for p in result.periods] == ["2026-05-20"]
+
+
+# ---- (a) a public-investment tracker saved as CSV ------------------------------------------------
+
+TRACKER_UNIT = "BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG TỈNH AN BÌNH"
+TRACKER_CSV = [
+    f"{TRACKER_UNIT};;;;;;;;;;",
+    "THEO DÕI GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM 2026;;;;;;;;;;",
+    ";;;;;;;;;Đơn vị tính: triệu đồng;",
+    "STT;Tên dự án;Mã dự án;KHV giao;;;Số đã giải ngân;;;KHV còn lại;Tỷ lệ giải ngân (%)",
+    ";;;Tổng;2025 kéo dài;2026;Tổng;2025 kéo dài;2026;;",
+    "1;3;2;9;;;10;;;11;",
+    # The total row above the items; every figure whole triệu as displayed.
+    ";TỔNG CỘNG;;3.180;460;2.719;1.629;219;1.410;1.551;51,23",
+    # 2.461 over items of 1.460 + 1.000 and over 460 + 2.000: off by rounding only.
+    "I;Dự án chuyển tiếp;;2.461;460;2.000;1.069;219;850;1.391;43,44",
+    # 38,99% over 569 / 1.460 = 38,97%: within what the rounded amounts allow.
+    "1;Đường giao thông xã An Phú;8119291;1.460;460;1.000;569;219;350;891;38,99",
+    "2;Kè chống sạt lở sông Cầu;8120455;1.000;;1.000;500;;500;500;50,00",
+    "II;Dự án khởi công mới;;719;;719;560;;560;159;77,89",
+    # Over-disbursed: KHV còn lại -241 is the excess, not a negative amount.
+    "1;Trường THCS An Bình;8201133;219;;219;460;;460;-241;210,21",
+    "2;Nhà văn hóa xã Bình Minh;8201140;500;;500;100;;100;400;20,00",
+    ";;;;;;;;;;",
+    ";;;;;;;;;;",
+]
+
+
+def _tracker_keys(result) -> dict[tuple[str, int, int], tuple[float, float, str, str]]:  # type: ignore[no-untyped-def]
+    return {
+        (r["project_code"], r["budget_year"], r["execution_year"]): (
+            r["allocated"],
+            r["disbursed"],
+            r["status"],
+            r["project_name"],
+        )
+        for r in result.latest.to_dict("records")
+    }
+
+
+def test_a_public_investment_tracker_csv(tmp_path: Path) -> None:
+    """(a) A tracker CSV: codes, budget-year column groups, a remaining column, rounding."""
+    src = tmp_path / "in"
+    src.mkdir()
+    _write_csv(src / "THEO DOI GIAI NGAN 2026.csv", TRACKER_CSV, "utf-8-sig")
+    result = run_folder(src, Settings(as_of=dt.date(2026, 3, 31)))
+    found = sorted((f.code, f.cell) for f in result.findings)
+    assert found == [("over_disbursed", "I12"), ("period_from_file_date", None)], [
+        (f.code, f.cell, f.params) for f in result.findings
+    ]
+    assert _tracker_keys(result) == {
+        ("8119291", 2025, 2026): (460.0, 219.0, "on_track", "Đường giao thông xã An Phú"),
+        ("8119291", 2026, 2026): (1000.0, 350.0, "on_track", "Đường giao thông xã An Phú"),
+        ("8120455", 2026, 2026): (1000.0, 500.0, "on_track", "Kè chống sạt lở sông Cầu"),
+        ("8201133", 2026, 2026): (219.0, 460.0, "over", "Trường THCS An Bình"),
+        ("8201140", 2026, 2026): (500.0, 100.0, "behind", "Nhà văn hóa xã Bình Minh"),
+    }
+    rows = result.latest.to_dict("records")
+    assert {r["programme"] for r in rows} == {"DTC"}
+    assert {r["unit"] for r in rows} == {TRACKER_UNIT}
+    assert {str(r["period"]) for r in rows} == {"2026-03-31"}
+
+
+def test_a_tracker_with_real_mistakes_is_flagged(tmp_path: Path) -> None:
+    """Beyond rounding: a group total off by 10 and a rate off by 5 points are findings."""
+    src = tmp_path / "in"
+    src.mkdir()
+    lines = list(TRACKER_CSV)
+    lines[7] = "I;Dự án chuyển tiếp;;2.471;460;2.000;1.069;219;850;1.391;43,44"
+    lines[9] = "2;Kè chống sạt lở sông Cầu;8120455;1.000;;1.000;500;;500;500;55,00"
+    _write_csv(src / "t.csv", lines, "utf-8")
+    result = run_folder(src, Settings(as_of=dt.date(2026, 3, 31)))
+    found = {(f.code, f.cell) for f in result.findings}
+    # The group's Tổng against its items (D9 + D10) and against its year columns (E8 + F8), and
+    # the grand total against the groups.
+    assert ("total_mismatch", "D8") in found
+    assert ("total_mismatch", "D7") in found
+    assert ("rate_mismatch", "K10") in found
