@@ -1173,8 +1173,12 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
 
 def _check_year_totals(grid: Grid, table: Table, nodes: list[_Node], ctx: _Context) -> None:
     """A "Tổng" column over budget-year columns against their sum, row by row (SPEC 12)."""
+    # A "Tổng" that is already wrong against the rows under it is one finding, not two.
+    flagged = {(f.sheet, f.cell) for f in ctx.findings if f.code == "total_mismatch" and f.file == ctx.rel}
     for total_col, parts in _year_totals(table):
         for node in nodes:
+            if (grid.name, cell_ref(node.row, total_col.index)) in flagged:
+                continue
             written = node.values.get(total_col.index)
             if written is None or _unknown(written):
                 continue

@@ -254,11 +254,13 @@ def _tracker_keys(result) -> dict[tuple[str, int, int], tuple[float, float, str,
     }
 
 
-def test_a_public_investment_tracker_csv(tmp_path: Path) -> None:
-    """(a) A tracker CSV: codes, budget-year column groups, a remaining column, rounding."""
+@pytest.mark.parametrize(("encoding", "decomposed"), [("utf-8-sig", False), ("cp1258", True)])
+def test_a_public_investment_tracker_csv(tmp_path: Path, encoding: str, decomposed: bool) -> None:
+    """(a) A tracker CSV: codes, budget-year column groups, a remaining column, rounding; (d) the
+    same saved as Windows-1258 reads to the same keys and names."""
     src = tmp_path / "in"
     src.mkdir()
-    _write_csv(src / "THEO DOI GIAI NGAN 2026.csv", TRACKER_CSV, "utf-8-sig")
+    _write_csv(src / "THEO DOI GIAI NGAN 2026.csv", TRACKER_CSV, encoding, decomposed)
     result = run_folder(src, Settings(as_of=dt.date(2026, 3, 31)))
     found = sorted((f.code, f.cell) for f in result.findings)
     assert found == [("over_disbursed", "I12"), ("period_from_file_date", None)], [
@@ -292,3 +294,102 @@ def test_a_tracker_with_real_mistakes_is_flagged(tmp_path: Path) -> None:
     assert ("total_mismatch", "D8") in found
     assert ("total_mismatch", "D7") in found
     assert ("rate_mismatch", "K10") in found
+
+
+# ---- (b) the same as .xlsx: merged two-row header, district groups, two months ------------------
+
+NTM_UNIT = "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"
+
+
+def _ntm_tracker(path: Path, day: str, rows: list[tuple[object, ...]]) -> None:
+    """An NTM tracker: STT | Tên dự án | KH (Tổng, 2025 kéo dài, 2026) | GN (same) | Còn lại | Tỷ lệ."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Theo dõi"
+    ws["A1"] = NTM_UNIT
+    ws["A2"] = "BÁO CÁO GIẢI NGÂN VỐN CHƯƠNG TRÌNH MTQG XÂY DỰNG NÔNG THÔN MỚI NĂM 2026"
+    ws["A3"] = f"(Số liệu đến ngày {day})"
+    ws["I4"] = "Đơn vị tính: triệu đồng"
+    for c, text in (("A5", "STT"), ("B5", "Tên dự án"), ("I5", "Còn lại"), ("J5", "Tỷ lệ giải ngân (%)")):
+        ws[c] = text
+        ws.merge_cells(f"{c}:{c[0]}6")
+    ws["C5"] = "Kế hoạch vốn giao"
+    ws.merge_cells("C5:E5")
+    ws["F5"] = "Giải ngân lũy kế"
+    ws.merge_cells("F5:H5")
+    for first in ("C", "F"):
+        col = ord(first)
+        for k, text in enumerate(("Tổng", "Vốn năm 2025 kéo dài sang năm 2026", "Vốn năm 2026")):
+            ws[f"{chr(col + k)}6"] = text
+    for r, row in enumerate(rows, start=7):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ws.cell(r, c, v)
+    wb.save(path)
+
+
+def _ntm_rows(group_total: int, d_a: tuple[int, int], d_b: int, d_c: int, d_d: tuple[int, int]) -> list:
+    """The rows of one month: the total, two districts each numbering its projects from 1."""
+    a = (100, 300)  # Đường A: 2025 carried over, 2026
+    b, c, d = (0, 200), (0, 500), (50, 150)
+
+    def row(stt: str, name: str, alloc: tuple[int, int], disb: tuple[int, int], total: int | None = None):  # type: ignore[no-untyped-def]
+        t = sum(alloc) if total is None else total
+        return (stt, name, t, alloc[0] or None, alloc[1], sum(disb), disb[0] or None, disb[1], t - sum(disb))
+
+    g1 = (a[0] + b[0], a[1] + b[1]), (d_a[0], d_a[1] + d_b)
+    g2 = (c[0] + d[0], c[1] + d[1]), (d_d[0], d_c + d_d[1])
+    tot = (g1[0][0] + g2[0][0], g1[0][1] + g2[0][1]), (g1[1][0] + g2[1][0], g1[1][1] + g2[1][1])
+    return [
+        row("", "TỔNG CỘNG", *tot),
+        row("I", "Huyện An Phú", *g1, total=group_total),
+        row("1", "Đường giao thông liên xã An Phú - Tân Lập", a, d_a),
+        row("2", "Cầu Bến Đá", b, (0, d_b)),
+        row("II", "Huyện Bình Sơn", *g2),
+        row("1", "Trường mầm non Bình Sơn", c, (0, d_c)),
+        row("2", "Chợ trung tâm xã Bình Minh", d, d_d),
+    ]
+
+
+def test_b_tracker_xlsx_with_district_groups_and_two_months(tmp_path: Path) -> None:
+    """(b) Merged two-row header, district groups numbering from 1 each, two months, a wrong
+    hand-typed group total, a project over-disbursed in its carried-over funds."""
+    src = tmp_path / "in"
+    src.mkdir()
+    # March: An Phú's total typed as 650 where its projects add up to 600.
+    _ntm_tracker(src / "T3.xlsx", "31/3/2026", _ntm_rows(650, (120, 50), 40, 100, (50, 30)))
+    _ntm_tracker(src / "T4.xlsx", "30/4/2026", _ntm_rows(600, (120, 120), 80, 200, (50, 60)))
+    result = run_folder(src, Settings())
+    found = sorted((f.code, f.file, f.cell) for f in result.findings)
+    assert found == [
+        ("over_disbursed", "T3.xlsx", "G9"),
+        ("over_disbursed", "T4.xlsx", "G9"),
+        ("total_mismatch", "T3.xlsx", "C7"),  # the grand total against the districts as typed
+        ("total_mismatch", "T3.xlsx", "C8"),  # An Phú: 650 against 400 + 200 (and 100 + 500)
+    ], [(f.code, f.file, f.cell, f.params) for f in result.findings]
+    assert [str(p) for p in result.periods] == ["2026-03-31", "2026-04-30"]
+    got = {
+        (r["project_name"], r["budget_year"], str(r["period"])): (r["allocated"], r["disbursed"], r["status"])
+        for r in result.summary.to_dict("records")
+    }
+    road = "Đường giao thông liên xã An Phú - Tân Lập"
+    assert got == {
+        (road, 2025, "2026-03-31"): (100.0, 120.0, "over"),
+        (road, 2025, "2026-04-30"): (100.0, 120.0, "over"),
+        (road, 2026, "2026-03-31"): (300.0, 50.0, "behind"),
+        (road, 2026, "2026-04-30"): (300.0, 120.0, "on_track"),
+        ("Cầu Bến Đá", 2026, "2026-03-31"): (200.0, 40.0, "behind"),
+        ("Cầu Bến Đá", 2026, "2026-04-30"): (200.0, 80.0, "on_track"),
+        ("Trường mầm non Bình Sơn", 2026, "2026-03-31"): (500.0, 100.0, "behind"),
+        ("Trường mầm non Bình Sơn", 2026, "2026-04-30"): (500.0, 200.0, "on_track"),
+        ("Chợ trung tâm xã Bình Minh", 2025, "2026-03-31"): (50.0, 50.0, "met"),
+        ("Chợ trung tâm xã Bình Minh", 2025, "2026-04-30"): (50.0, 50.0, "met"),
+        ("Chợ trung tâm xã Bình Minh", 2026, "2026-03-31"): (150.0, 30.0, "behind"),
+        ("Chợ trung tâm xã Bình Minh", 2026, "2026-04-30"): (150.0, 60.0, "on_track"),
+    }
+    rows = result.summary.to_dict("records")
+    assert {r["programme"] for r in rows} == {"NTM"}
+    assert {r["unit"] for r in rows} == {NTM_UNIT}
+    assert {r["project_code"] for r in rows} == {""}
+    # Both districts' project 1 are two keys, each followed across the two months.
+    assert len({(r["project_name"], r["budget_year"]) for r in rows}) == 6
