@@ -64,6 +64,13 @@ def programme_of(text: str) -> str | None:
     return None
 
 
+def identity_text(programme: object, code: object, name: object) -> str:
+    """ "[DTC] 8119291 – Đường giao thông xã An Phú": a key's programme, code and name (SPEC 12)."""
+    prog, c, n = (str(v).strip() if isinstance(v, str) else "" for v in (programme, code, name))
+    named = f"{c} – {n}" if c and n else c or n
+    return f"[{prog}] {named}" if prog else named
+
+
 def project_name(project: int) -> str:
     """The catalogue name of a project ('' if unknown)."""
     return PROJECTS.get(project, ("", {}))[0]

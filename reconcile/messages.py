@@ -557,6 +557,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wb.col.allocated_cell": {"vi": "Ô kế hoạch vốn", "en": "Allocated cell"},
     "wb.col.disbursed_cell": {"vi": "Ô giải ngân", "en": "Disbursed cell"},
     "wb.col.in_month_cell": {"vi": "Ô giải ngân trong tháng", "en": "In-month cell"},
+    "ann.identity": {"vi": "Dự án: {identity}", "en": "Project: {identity}"},
     "wb.col.programme": {"vi": "Chương trình", "en": "Programme"},
     "wb.col.project_code": {"vi": "Mã dự án", "en": "Project code"},
     "wb.col.project_name": {"vi": "Tên dự án", "en": "Project name"},

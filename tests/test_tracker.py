@@ -140,7 +140,9 @@ def _write_csv(path: Path, lines: list[str], encoding: str, decomposed: bool = F
                 continue
             if base:
                 kept = "".join(m for m in marks if m not in tones)
-                out.append(unicodedata.normalize("NFC", base + kept) + "".join(m for m in marks if m in tones))
+                out.append(
+                    unicodedata.normalize("NFC", base + kept) + "".join(m for m in marks if m in tones)
+                )
             base, marks = ch, ""
         text = "".join(out)
     path.write_bytes(text.encode(encoding))
@@ -393,3 +395,64 @@ def test_b_tracker_xlsx_with_district_groups_and_two_months(tmp_path: Path) -> N
     assert {r["project_code"] for r in rows} == {""}
     # Both districts' project 1 are two keys, each followed across the two months.
     assert len({(r["project_name"], r["budget_year"]) for r in rows}) == 6
+
+
+def test_workbook_shows_each_programme_and_identity(tmp_path: Path) -> None:
+    """The Tổng hợp sheet keeps GNBV's and DTTS's "Dự án 4" apart and names tracker items by their
+    programme, code and name; the Dữ liệu sheet carries the identity columns."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _layout_a(
+        src / "GNBV.xlsx",
+        "GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2026",
+        [
+            ("1", "Dự án 4: Phát triển giáo dục nghề nghiệp", 500.0, 200.0),
+            ("-", "Tiểu dự án 1: Giáo dục nghề nghiệp", 500.0, 200.0),
+        ],
+    )
+    _layout_a(
+        src / "DTTS.xlsx",
+        "GIẢI NGÂN CHƯƠNG TRÌNH MTQG VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI NĂM 2026",
+        [
+            ("1", "Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu", 900.0, 300.0),
+            ("-", "Tiểu dự án 1: Hạ tầng thiết yếu", 800.0, 250.0),
+            ("-", "Tiểu dự án 2: Chợ", 100.0, 50.0),
+        ],
+    )
+    _write_csv(src / "tracker.csv", TRACKER_CSV, "utf-8-sig")
+    out = tmp_path / "out"
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--as-of", "2026-09-30"])
+    assert got.exit_code == 0, got.output
+    wb = openpyxl.load_workbook(out / "reconciliation.xlsx")
+    texts = [str(c.value) for row in wb["Tổng hợp"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "[DTC] 8119291 – Đường giao thông xã An Phú" in texts
+    assert "[DTTS] Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu" in texts
+    # GNBV's project 4 keeps its catalogue name and is never the DTTS subtotal's.
+    gnbv = [t for t in texts if "Phát triển giáo dục nghề nghiệp, việc làm bền vững" in t]
+    assert gnbv, texts
+    data = wb["Dữ liệu"]
+    header = [c.value for c in data[3]]
+    assert header[-3:] == ["Chương trình", "Mã dự án", "Tên dự án"]
+    codes = {row[-2] for row in data.iter_rows(min_row=4, values_only=True)}
+    assert {"8119291", "8120455", "8201133", "8201140"} <= codes
+
+
+def test_annotated_copy_names_the_tracker_item(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _ntm_tracker(src / "T4.xlsx", "30/4/2026", _ntm_rows(600, (120, 120), 80, 200, (50, 60)))
+    out = tmp_path / "out"
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out)])
+    assert got.exit_code == 0, got.output
+    ws = openpyxl.load_workbook(out / "annotated" / "T4.xlsx")["Theo dõi"]
+    note = ws["H12"].comment.text  # Trường mầm non Bình Sơn's 2026 disbursement
+    assert note.startswith("Dự án: [NTM] Trường mầm non Bình Sơn\n"), note
+    assert "200" in note and "500" in note
