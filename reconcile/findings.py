@@ -39,8 +39,8 @@ CODES: tuple[Code, ...] = (
     Code(
         "total_mismatch",
         "error",
-        'a parent row (grand total, year section, project, sub-project with activity rows) differs from the sum of its immediate children, or a "Tổng số" cell differs from NSTW + NSĐP on its row; one finding per wrong parent, at its cell',
-        ("finding.source_total_mismatch",),
+        'a parent row (grand total, year section, project, sub-project with activity rows) differs from the sum of its immediate children, or a "Tổng số" cell differs from NSTW + NSĐP on its row (a "Tổng" from its budget-year columns, a remaining column from allocated − disbursed), beyond the rounding of the figures as displayed; one finding per wrong parent, at its cell',
+        ("finding.source_total_mismatch", "finding.remaining_mismatch"),
     ),
     Code(
         "rate_mismatch",

@@ -126,6 +126,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không xác định được kỳ báo cáo: ghi \"Số liệu đến ngày dd/mm/yyyy\" ở đầu biểu hoặc đặt tên tệp kiểu 2023-09.xlsx.",
         "en": "The report period cannot be found: write \"Số liệu đến ngày dd/mm/yyyy\" above the table or name the file like 2023-09.xlsx.",
     },
+    "finding.remaining_mismatch": {
+        "vi": "{what}: cột còn lại ghi {written} nhưng kế hoạch vốn trừ số đã giải ngân là {children} (chênh {diff}).",
+        "en": "{what}: the remaining column reads {written} but allocated minus disbursed is {children} (difference {diff}).",
+    },
     "finding.period_from_file_date": {
         "vi": "Biểu chỉ ghi năm, không ghi ngày: lấy ngày {date} làm kỳ báo cáo.",
         "en": "The title gives a year but no day: {date} is taken as the report period.",

@@ -948,6 +948,11 @@ def _read_layout_a(
     _spread_unknown(nodes, amount_cols)
     _check_rows(grid, table, nodes, groups, ctx)
     _check_year_totals(grid, table, nodes, ctx)
+    remaining_col = table.one("remaining")
+    if remaining_col is not None:
+        main = [g for g in groups if g.source == "ALL"] or groups
+        for node in nodes:
+            _check_remaining(grid, table, node, remaining_col, main, ctx, factor)
     if rate_col is not None:
         main = [g for g in groups if g.source == "ALL"] or groups
         alloc_cols = [g.alloc.index for g in main if g.alloc]
@@ -1204,6 +1209,59 @@ def _check_year_totals(grid: Grid, table: Table, nodes: list[_Node], ctx: _Conte
                         },
                     )
                 )
+
+
+def _check_remaining(
+    grid: Grid, table: Table, node: _Node, col: Column, groups: list[_Group], ctx: _Context, factor: str
+) -> None:
+    """A remaining cell ("KHV còn lại") against the row's allocated − disbursed (SPEC 12). It is a
+    check, never an amount: a negative remainder is the over-disbursement, reported as such."""
+    raw = grid.value(node.row, col.index)
+    if isinstance(raw, bool) or raw is None or raw == "":
+        return
+    if isinstance(raw, int | float):
+        written, half = to_trieu(float(raw), factor), 0.0
+    elif isinstance(raw, str):
+        parsed = parse_number(raw, ctx.convention)
+        if parsed.kind != "number" or parsed.value is None:
+            return
+        written, half = to_trieu(parsed.value, factor), _half_unit(raw, ctx.convention, factor)
+    else:
+        return
+    # Against the "Tổng" columns where the measures are split by budget year: the remainder is
+    # computed from them in the sheet, and a wrong "Tổng" has its own finding.
+    totals = {t.role: t for t, _parts in _year_totals(table)}
+    cells = (
+        [(totals["alloc"].index, 1.0)]
+        if "alloc" in totals
+        else [(g.alloc.index, 1.0) for g in groups if g.alloc]
+    )
+    cells += (
+        [(totals["disb"].index, -1.0)]
+        if "disb" in totals
+        else [(g.disb.index, -1.0) for g in groups if g.disb]
+    )
+    vals = [(node.values.get(c), sign) for c, sign in cells]
+    if not any(v is not None for v, _ in vals) or any(_unknown(v) for v, _ in vals):
+        return
+    expected = round6(sum(sign * (v or 0.0) for v, sign in vals))
+    slack = half + sum(ctx.half.get((node.row, c), 0.0) for c, _ in cells)
+    if abs(written - expected) > TOLERANCE + slack + 1e-9 * abs(expected):
+        ctx.findings.append(
+            Finding(
+                "total_mismatch",
+                ctx.rel,
+                grid.name,
+                cell_ref(node.row, col.index),
+                params={
+                    "what": node.label,
+                    "written": written,
+                    "children": expected,
+                    "diff": round(written - expected, 6),
+                    "message_key": "finding.remaining_mismatch",
+                },
+            )
+        )
 
 
 def _rate_written(raw: Any, ctx: _Context) -> tuple[float, float] | None:

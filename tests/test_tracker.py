@@ -287,7 +287,7 @@ def test_a_tracker_with_real_mistakes_is_flagged(tmp_path: Path) -> None:
     src.mkdir()
     lines = list(TRACKER_CSV)
     lines[7] = "I;Dự án chuyển tiếp;;2.471;460;2.000;1.069;219;850;1.391;43,44"
-    lines[9] = "2;Kè chống sạt lở sông Cầu;8120455;1.000;;1.000;500;;500;500;55,00"
+    lines[9] = "2;Kè chống sạt lở sông Cầu;8120455;1.000;;1.000;500;;500;600;55,00"
     _write_csv(src / "t.csv", lines, "utf-8")
     result = run_folder(src, Settings(as_of=dt.date(2026, 3, 31)))
     found = {(f.code, f.cell) for f in result.findings}
@@ -296,6 +296,10 @@ def test_a_tracker_with_real_mistakes_is_flagged(tmp_path: Path) -> None:
     assert ("total_mismatch", "D8") in found
     assert ("total_mismatch", "D7") in found
     assert ("rate_mismatch", "K10") in found
+    # KHV còn lại 600 where 1.000 - 500 = 500; the -241 of the over-disbursed project is consistent.
+    assert ("total_mismatch", "J10") in found
+    assert not {c for c, cell in found if cell == "J12"}
+    assert "negative_amount" not in {c for c, _ in found}
 
 
 # ---- (b) the same as .xlsx: merged two-row header, district groups, two months ------------------
