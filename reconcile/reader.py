@@ -797,9 +797,11 @@ def _read_layout_a(
     roots: list[_Node] = []
     # The GNBV catalogue applies to GNBV sheets and to those naming no programme (SPEC 12); another
     # programme's "Dự án N" rows are its own projects, named as the sheet writes them.
-    in_catalogue = meta.programme in catalogue.CATALOGUE_PROGRAMMES
     code_col = table.one("code") or table.one("project")
     code_idx = code_col.index if code_col else -1
+    in_catalogue = meta.programme in catalogue.CATALOGUE_PROGRAMMES and (
+        meta.programme == "GNBV" or _names_catalogue_rows(grid, table, end, aliases)
+    )
     group_label = ""  # the open group row of a tracker (a district, "Dự án chuyển tiếp")
     label_idx = label_col.index if label_col else -1
     stt_idx = stt_col.index if stt_col else -1
@@ -1462,11 +1464,29 @@ def _stt_shape(stt: str) -> str:
     return "part"
 
 
+def _names_catalogue_rows(
+    grid: Grid, table: Table, end: int, aliases: tuple[tuple[str, int, int | None], ...]
+) -> bool:
+    """Whether a sheet naming no programme has rows of the GNBV catalogue ("Dự án 6", "Tiểu dự án 1",
+    a project's name); a tracker with none ("THEO DÕI GIẢI NGÂN NĂM 2026") has its own rows."""
+    label_col = table.one("label")
+    if label_col is None:
+        return True
+    stt_col = table.one("stt")
+    for r in range(table.first_data, min(end, table.first_data + 400)):
+        row = grid.rows[r]
+        label = cell_text(row[label_col.index]) if label_col.index < len(row) else ""
+        stt = cell_text(row[stt_col.index]) if stt_col and stt_col.index < len(row) else ""
+        if catalogue.classify_label(label, stt, aliases).kind in ("project", "sub_project"):
+            return True
+    return False
+
+
 def _identity(node: _Node, programme: str) -> dict[str, str]:
     """programme, project_name and sub_project_name of an item row (SPEC 12): the catalogue's names
     for its programme, else the sheet's labels as written."""
     p, s = int(node.project or 0), node.sub_project
-    if programme in catalogue.CATALOGUE_PROGRAMMES:
+    if programme in catalogue.CATALOGUE_PROGRAMMES and not node.item_key:
         return {
             "programme": programme,
             "project_name": catalogue.project_name(p),

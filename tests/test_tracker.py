@@ -264,6 +264,21 @@ def test_a_public_investment_tracker_csv(tmp_path: Path, encoding: str, decompos
     src.mkdir()
     _write_csv(src / "THEO DOI GIAI NGAN 2026.csv", TRACKER_CSV, encoding, decomposed)
     result = run_folder(src, Settings(as_of=dt.date(2026, 3, 31)))
+    _assert_tracker(result, "DTC")
+
+
+def test_a_tracker_naming_no_programme_reads_its_own_rows(tmp_path: Path) -> None:
+    """The issue's tracker: "THEO DÕI GIẢI NGÂN NĂM 2026" names no programme and none of its rows is
+    a GNBV project: its rows are its items, never unknown_item."""
+    src = tmp_path / "in"
+    src.mkdir()
+    lines = list(TRACKER_CSV)
+    lines[1] = "THEO DÕI GIẢI NGÂN NĂM 2026;;;;;;;;;;"
+    _write_csv(src / "t.csv", lines, "utf-8-sig")
+    _assert_tracker(run_folder(src, Settings(as_of=dt.date(2026, 3, 31))), "")
+
+
+def _assert_tracker(result, programme: str) -> None:  # type: ignore[no-untyped-def]
     found = sorted((f.code, f.cell) for f in result.findings)
     assert found == [("over_disbursed", "I12"), ("period_from_file_date", None)], [
         (f.code, f.cell, f.params) for f in result.findings
@@ -276,7 +291,7 @@ def test_a_public_investment_tracker_csv(tmp_path: Path, encoding: str, decompos
         ("8201140", 2026, 2026): (500.0, 100.0, "behind", "Nhà văn hóa xã Bình Minh"),
     }
     rows = result.latest.to_dict("records")
-    assert {r["programme"] for r in rows} == {"DTC"}
+    assert {r["programme"] for r in rows} == {programme}
     assert {r["unit"] for r in rows} == {TRACKER_UNIT}
     assert {str(r["period"]) for r in rows} == {"2026-03-31"}
 

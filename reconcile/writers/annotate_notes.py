@@ -187,7 +187,7 @@ def _status_text(row: dict[str, Any], item: dict[str, Any], result: Result, targ
     text = f"{header}\n{msg(f'ann.{status}', lang, **params)}"
     # Outside the GNBV catalogue the row's numbers do not say what it is: its programme, code, name.
     programme = _text(item.get("programme")) or ""
-    if programme not in CATALOGUE_PROGRAMMES or _text(item.get("project_code")):
+    if programme not in CATALOGUE_PROGRAMMES or _text(item.get("project_code")) or item.get("project") == 0:
         who = identity_text(programme, item.get("project_code"), item.get("project_name"))
         text = f"{msg('ann.identity', lang, identity=who)}\n{text}"
     return text

@@ -94,7 +94,7 @@ def _detail_line(
     sub = _int(r.get("sub_project"))
     source = r.get("source")
     programme = _text(r.get("programme"))
-    if programme in CATALOGUE_PROGRAMMES:
+    if programme in CATALOGUE_PROGRAMMES and project != 0:
         project_text = memo.get(("p", project))
         if project_text is None:
             project_text = memo[("p", project)] = _project_text(project, lang)
