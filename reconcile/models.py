@@ -277,6 +277,8 @@ class Settings:
     treasury_codes: tuple[tuple[str, int, int | None], ...] = ()
     #: Extra labels for projects/sub-projects: normalised alias -> (project, sub_project).
     aliases: tuple[tuple[str, int, int | None], ...] = ()
+    #: ``[programmes]``: words of a sheet's title (folded) -> the programme it names (SPEC 12).
+    programmes: tuple[tuple[str, str], ...] = ()
     strict: bool = False
     annotate: bool = True
 

@@ -39,9 +39,9 @@ def settings_for(folder: Path, settings: Settings) -> Settings:
     return replace(settings, **merged) if merged else settings
 
 
-def _read_one(args: tuple[str, str, tuple[tuple[str, int, int | None], ...]]) -> FileResult:
-    path, rel, aliases = args
-    return read_file(Path(path), rel, aliases)
+def _read_one(args: tuple[Any, ...]) -> FileResult:
+    path, rel, aliases, *rest = args
+    return read_file(Path(path), rel, aliases, *rest)
 
 
 # A worker sends its FileResult back as tuples of field values, in field order: pickling values in
@@ -72,7 +72,7 @@ def _start_worker(collecting: bool) -> None:
         gc.enable()
 
 
-def _read_packed(args: tuple[str, str, tuple[tuple[str, int, int | None], ...]]) -> Packed:
+def _read_packed(args: tuple[Any, ...]) -> Packed:
     return _pack(_read_one(args))
 
 
@@ -113,7 +113,7 @@ def read_all(
 
     ``while_waiting`` runs once the workers have their jobs (or first, when there are no workers).
     """
-    jobs = [(str(p), relative_name(p, root), settings.aliases) for p in paths]
+    jobs = [(str(p), relative_name(p, root), settings.aliases, settings.programmes) for p in paths]
     workers = min(os.cpu_count() or 1, 8)
     results: list[FileResult] = []
     if len(jobs) >= PARALLEL_MIN_FILES and workers > 1:

@@ -117,12 +117,21 @@ class _Context:
     #: Half a unit of the last digit shown, in triệu, of amount cells written as text (a CSV, a text
     #: cell): the rounding their checks allow (SPEC 12). Numeric cells are exact and absent.
     half: dict[tuple[int, int], float] = field(default_factory=dict)
+    #: ``[programmes]`` of reconcile.toml: folded title words -> programme (SPEC 12).
+    programmes: tuple[tuple[str, str], ...] = ()
     #: The file's saved date and what it is ("workbook": its own modified date, "mtime"), on demand.
     saved: Callable[[], tuple[dt.date, str] | None] = lambda: None
 
 
-def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...] = ()) -> FileResult:
-    """Read one input file. Unreadable files come back with ``readable=False`` and a finding."""
+def read_file(
+    path: Path,
+    rel: str,
+    aliases: tuple[tuple[str, int, int | None], ...] = (),
+    programmes: tuple[tuple[str, str], ...] = (),
+) -> FileResult:
+    """Read one input file. Unreadable files come back with ``readable=False`` and a finding.
+
+    ``programmes``: ``[programmes]`` of reconcile.toml, title words -> programme, tried first."""
     try:
         mtime = path.stat().st_mtime
     except OSError:
@@ -166,6 +175,7 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
         result.findings,
         formulas=_formula_reader(path, checked),
         saved=_saved_date(path, mtime),
+        programmes=programmes,
     )
     name_period = _period_of_name(path.name)
     folder_unit = _folder_unit(rel)
@@ -182,6 +192,14 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
             base = base or meta
             result.sheets.append(_read_table(grid, table, end, meta, ctx, aliases))
     return result
+
+
+def _configured_programme(text: str, programmes: tuple[tuple[str, str], ...]) -> str | None:
+    """The programme ``[programmes]`` of reconcile.toml gives a header line, if any."""
+    if not programmes:
+        return None
+    f = fold(text)
+    return next((name for words, name in programmes if words in f), None)
 
 
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>\s*(\d{4})-(\d\d)-(\d\d)")
@@ -317,7 +335,7 @@ def _read_meta(
                 continue
             line = _header_line(v)
             money = money or line.money
-            programme = programme or line.programme or ""
+            programme = programme or _configured_programme(line.text, ctx.programmes) or line.programme or ""
             if period is None and line.stated:
                 period = line.period
             if line.unit_explicit is not None:

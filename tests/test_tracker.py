@@ -475,3 +475,36 @@ def test_annotated_copy_names_the_tracker_item(tmp_path: Path) -> None:
     note = ws["H12"].comment.text  # Trường mầm non Bình Sơn's 2026 disbursement
     assert note.startswith("Dự án: [NTM] Trường mầm non Bình Sơn\n"), note
     assert "200" in note and "500" in note
+
+
+def test_reconcile_toml_names_a_programme(tmp_path: Path) -> None:
+    """``[programmes]`` gives a programme the tool does not ship (title words -> name); a bad value
+    is an error naming the key."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _layout_a(
+        src / "LN.xlsx",
+        "GIẢI NGÂN CHƯƠNG TRÌNH PHÁT TRIỂN LÂM NGHIỆP BỀN VỮNG NĂM 2026",
+        [("1", "Dự án 1: Bảo vệ và phát triển rừng", 300.0, 120.0)],
+    )
+    (src / "reconcile.toml").write_text('[programmes]\n"Lâm nghiệp bền vững" = "LNBV"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
+    assert got.exit_code == 0, got.output
+    (row,) = _records(out, "summary.csv")
+    assert (row["programme"], row["project"], row["allocated"], row["disbursed"]) == (
+        "LNBV",
+        "1",
+        "300",
+        "120",
+    )
+    assert row["project_name"] == "Dự án 1: Bảo vệ và phát triển rừng"  # never GNBV's "Dự án 1"
+
+    (src / "reconcile.toml").write_text('[programmes]\n"Lâm nghiệp" = 5\n', encoding="utf-8")
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
+    assert got.exit_code == 2
+    assert "reconcile.toml" in got.output and "Lâm nghiệp" in got.output
