@@ -100,9 +100,17 @@ def file_digest(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def entry_key(digest: str, rel: str, aliases: tuple[tuple[str, int, int | None], ...]) -> str:
+def entry_key(
+    digest: str,
+    rel: str,
+    aliases: tuple[tuple[str, int, int | None], ...],
+    programmes: tuple[tuple[str, str], ...] = (),
+) -> str:
     """The key of a file's reading: its content, its name, the reading settings and the code."""
-    material = json.dumps([code_fingerprint(), digest, rel, [list(a) for a in aliases]], ensure_ascii=False)
+    material = json.dumps(
+        [code_fingerprint(), digest, rel, [list(a) for a in aliases], [list(p) for p in programmes]],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -441,13 +449,18 @@ def digest_of(path: Path) -> str | None:
 
 
 def read_and_encode(
-    path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...], key: str, digest: str
+    path: Path,
+    rel: str,
+    aliases: tuple[tuple[str, int, int | None], ...],
+    programmes: tuple[tuple[str, str], ...],
+    key: str,
+    digest: str,
 ) -> tuple[FileResult, bytes | None]:
     """Read the file and make its cache entry, unless its content changed meanwhile (then the
     reading stands for this run only: the next run reads the file again)."""
     from .read.reader import read_file
 
-    result = read_file(path, rel, aliases)
+    result = read_file(path, rel, aliases, programmes)
     if file_digest(path) != digest:
         return result, None
     try:

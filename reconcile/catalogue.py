@@ -43,6 +43,34 @@ PROJECTS: dict[int, tuple[str, dict[int, str]]] = {
 }
 
 
+#: Programmes a sheet's title or header names (SPEC 12), on folded text; the first that matches wins.
+PROGRAMMES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("GNBV", re.compile(r"giam ngheo ben vung|\bmtqg gnbv\b|\bgnbv\b")),
+    ("NTM", re.compile(r"nong thon moi|\bntm\b")),
+    ("DTTS", re.compile(r"dong bao dan toc thieu so|dan toc thieu so va mien nui|\bdtts\b")),
+    ("DTC", re.compile(r"dau tu cong")),
+)
+#: Programmes whose projects are those of :data:`PROJECTS` ("" : a sheet that names none).
+CATALOGUE_PROGRAMMES = ("", "GNBV")
+
+
+@lru_cache(maxsize=16384)
+def programme_of(text: str) -> str | None:
+    """The programme a header or title line names (``None``: it names none)."""
+    f = fold(text)
+    for code, pattern in PROGRAMMES:
+        if pattern.search(f):
+            return code
+    return None
+
+
+def identity_text(programme: object, code: object, name: object) -> str:
+    """ "[DTC] 8119291 – Đường giao thông xã An Phú": a key's programme, code and name (SPEC 12)."""
+    prog, c, n = (str(v).strip() if isinstance(v, str) else "" for v in (programme, code, name))
+    named = f"{c} – {n}" if c and n else c or n
+    return f"[{prog}] {named}" if prog else named
+
+
 def project_name(project: int) -> str:
     """The catalogue name of a project ('' if unknown)."""
     return PROJECTS.get(project, ("", {}))[0]
@@ -105,8 +133,14 @@ _NAMES = _catalogue_names()
 
 
 @lru_cache(maxsize=65536)
-def classify_label(label: str, stt: str = "", aliases: tuple[tuple[str, int, int | None], ...] = ()) -> Label:
-    """Recognise a row by the meaning of its label (and its STT marker as a hint only)."""
+def classify_label(
+    label: str, stt: str = "", aliases: tuple[tuple[str, int, int | None], ...] = (), names: bool = True
+) -> Label:
+    """Recognise a row by the meaning of its label (and its STT marker as a hint only).
+
+    ``names``: a project or sub-project named without its number is one of the catalogue's (off for
+    a sheet of another programme, whose projects have other names).
+    """
     f = fold(label)
     if not f:
         return Label("blank")
@@ -137,7 +171,7 @@ def classify_label(label: str, stt: str = "", aliases: tuple[tuple[str, int, int
             return Label("year", budget_year=budget, execution_year=execution, carried_over=True)
         return Label("year", budget_year=years[0], execution_year=years[0])
     # A project or sub-project named without its number.
-    for name, p, s in _NAMES:
+    for name, p, s in _NAMES if names else ():
         if f.startswith(name) or (len(name) > 12 and f == name):
             return Label("sub_project" if s is not None else "project", project=p, sub_project=s)
     return Label("activity")

@@ -19,6 +19,9 @@ Example::
     superior = "UBND TỈNH LẠNG SƠN"
     signer_title = "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
     recipients = ["Như trên;", "Lưu: VT."]
+
+    [programmes]                 # words of a sheet's title -> its programme (SPEC 12)
+    "phat trien lam nghiep ben vung" = "LNBV"
 """
 
 from __future__ import annotations
@@ -76,6 +79,16 @@ def load_config(folder: Path) -> dict[str, Any]:
         out["deadlines"] = _deadlines(data["deadlines"], path, text)
     if "treasury" in data:
         out["treasury_codes"] = _treasury_codes(data["treasury"], path, text)
+    if "programmes" in data:
+        table = data["programmes"]
+        if not isinstance(table, dict):
+            raise _bad(path, _line_of(text, "programmes"), detail_key="config.programme", words="programmes")
+        named = []
+        for words, name in table.items():
+            if not isinstance(name, str) or not name.strip() or not fold(str(words)).strip():
+                raise _bad(path, _line_of(text, words), detail_key="config.programme", words=words)
+            named.append((fold(str(words)).strip(), name.strip()))
+        out["programmes"] = tuple(named)
     if "aliases" in data:
         aliases = []
         for label, target in dict(data["aliases"]).items():

@@ -39,8 +39,8 @@ CODES: tuple[Code, ...] = (
     Code(
         "total_mismatch",
         "error",
-        'a parent row (grand total, year section, project, sub-project with activity rows) differs from the sum of its immediate children, or a "Tổng số" cell differs from NSTW + NSĐP on its row; one finding per wrong parent, at its cell',
-        ("finding.source_total_mismatch",),
+        'a parent row (grand total, year section, project, sub-project with activity rows) differs from the sum of its immediate children, or a "Tổng số" cell differs from NSTW + NSĐP on its row (a "Tổng" from its budget-year columns, a remaining column from allocated − disbursed), beyond the rounding of the figures as displayed; one finding per wrong parent, at its cell',
+        ("finding.source_total_mismatch", "finding.remaining_mismatch"),
     ),
     Code(
         "rate_mismatch",
@@ -116,6 +116,16 @@ CODES: tuple[Code, ...] = (
         "period_unknown",
         "error",
         "a report's period cannot be found in its header or file name; its items do not count",
+    ),
+    Code(
+        "period_from_file_date",
+        "warning",
+        "a report whose title gives a year but no day takes `--as-of` when given, else the file's saved date (the workbook's own modified date, else the file's modification time) as its period; the message names the date used",
+        (
+            "finding.period_from_file_date_workbook",
+            "finding.period_from_file_date_mtime",
+            "finding.period_from_file_date_as_of",
+        ),
     ),
     Code(
         "period_mismatch",

@@ -126,6 +126,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không xác định được kỳ báo cáo: ghi \"Số liệu đến ngày dd/mm/yyyy\" ở đầu biểu hoặc đặt tên tệp kiểu 2023-09.xlsx.",
         "en": "The report period cannot be found: write \"Số liệu đến ngày dd/mm/yyyy\" above the table or name the file like 2023-09.xlsx.",
     },
+    "finding.remaining_mismatch": {
+        "vi": "{what}: cột còn lại ghi {written} nhưng kế hoạch vốn trừ số đã giải ngân là {children} (chênh {diff}).",
+        "en": "{what}: the remaining column reads {written} but allocated minus disbursed is {children} (difference {diff}).",
+    },
+    "finding.period_from_file_date": {
+        "vi": "Biểu chỉ ghi năm, không ghi ngày: lấy ngày {date} làm kỳ báo cáo.",
+        "en": "The title gives a year but no day: {date} is taken as the report period.",
+    },
+    "finding.period_from_file_date_workbook": {
+        "vi": "Biểu chỉ ghi năm, không ghi ngày: lấy ngày lưu tệp ghi trong tệp ({date}) làm kỳ báo cáo. Ghi \"Số liệu đến ngày dd/mm/yyyy\" ở đầu biểu hoặc chạy với --as-of.",
+        "en": "The title gives a year but no day: the date the workbook was saved ({date}) is taken as the report period. Write \"Số liệu đến ngày dd/mm/yyyy\" above the table or run with --as-of.",
+    },
+    "finding.period_from_file_date_mtime": {
+        "vi": "Biểu chỉ ghi năm, không ghi ngày: lấy ngày sửa tệp ({date}) làm kỳ báo cáo. Ghi \"Số liệu đến ngày dd/mm/yyyy\" ở đầu biểu hoặc chạy với --as-of.",
+        "en": "The title gives a year but no day: the file's modification date ({date}) is taken as the report period. Write \"Số liệu đến ngày dd/mm/yyyy\" above the table or run with --as-of.",
+    },
+    "finding.period_from_file_date_as_of": {
+        "vi": "Biểu chỉ ghi năm, không ghi ngày: lấy ngày --as-of ({date}) làm kỳ báo cáo.",
+        "en": "The title gives a year but no day: the --as-of date ({date}) is taken as the report period.",
+    },
     "finding.period_mismatch": {
         "vi": "Kỳ báo cáo ở đầu biểu ({header}) khác kỳ trong tên tệp ({name}); đã dùng kỳ ở đầu biểu.",
         "en": "The period in the header ({header}) differs from the file name ({name}); the header's is used.",
@@ -353,6 +373,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.deadline_year": {"vi": "[deadlines] {year}: phải có dạng năm ngân sách = \"yyyy-mm-dd\" (hạn không sớm hơn năm ngân sách), ví dụ 2022 = \"2024-12-31\"", "en": "[deadlines] {year}: must be budget year = \"yyyy-mm-dd\" (a deadline not before the budget year), e.g. 2022 = \"2024-12-31\""},
     "config.treasury": {"vi": "[treasury] chỉ có bảng [treasury.codes]: mã CTMT = \"dự án.tiểu dự án\"", "en": "[treasury] holds only the table [treasury.codes]: programme code = \"project.sub_project\""},
     "config.treasury_code": {"vi": "[treasury.codes] \"{code}\" phải trỏ tới \"dự án\" hoặc \"dự án.tiểu dự án\", ví dụ \"6.1\"", "en": "[treasury.codes] \"{code}\" must name \"project\" or \"project.sub_project\", e.g. \"6.1\""},
+    "config.programme": {"vi": "\"{words}\" trong [programmes] phải trỏ tới tên một chương trình, ví dụ \"LNBV\"", "en": "\"{words}\" in [programmes] must name a programme, e.g. \"LNBV\""},
     "config.alias": {"vi": "\"{label}\" phải trỏ tới \"dự án\" hoặc \"dự án.tiểu dự án\", ví dụ \"6.1\"", "en": "\"{label}\" must name \"project\" or \"project.sub_project\", e.g. \"6.1\""},
     "cli.output_readonly": {"vi": "Không ghi được vào thư mục kết quả {folder} (không có quyền ghi). Chọn thư mục khác bằng --out.", "en": "Cannot write to the output folder {folder} (no permission). Choose another with --out."},
     "cli.output_locked": {"vi": "Tệp {file} đang mở trong Excel: đóng tệp trong Excel rồi chạy lại (hoặc dùng --on-locked rename).", "en": "{file} is open in Excel: close the file in Excel and run again (or use --on-locked rename)."},
@@ -574,6 +595,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wb.col.allocated_cell": {"vi": "Ô kế hoạch vốn", "en": "Allocated cell"},
     "wb.col.disbursed_cell": {"vi": "Ô giải ngân", "en": "Disbursed cell"},
     "wb.col.in_month_cell": {"vi": "Ô giải ngân trong tháng", "en": "In-month cell"},
+    "ann.identity": {"vi": "Dự án: {identity}", "en": "Project: {identity}"},
+    "wb.col.programme": {"vi": "Chương trình", "en": "Programme"},
+    "wb.col.project_code": {"vi": "Mã dự án", "en": "Project code"},
+    "wb.col.project_name": {"vi": "Tên dự án", "en": "Project name"},
     "wb.col.severity": {"vi": "Mức độ", "en": "Severity"},
     "wb.col.code": {"vi": "Mã", "en": "Code"},
     "wb.col.cell": {"vi": "Ô", "en": "Cell"},

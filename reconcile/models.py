@@ -124,6 +124,17 @@ class LineItem:
     disbursed_in_month: float | None = None
     in_month_cell: str | None = None
     unknown: int = 0
+    #: The item's identity beyond its numbers (SPEC 12): the programme its sheet names ("GNBV", "NTM",
+    #: "DTTS", "DTC", a configured name; "" where the sheet names none), the project's code where the
+    #: sheet has a code column, its name (the catalogue's, else as written) and the sub-project's name.
+    programme: str = ""
+    project_code: str = ""
+    project_name: str = ""
+    sub_project_name: str = ""
+    #: What tells apart items that share programme and numbers: "" where the numbers name the item
+    #: (a catalogue's or a sheet's "Dự án N"), the code where there is one, else the parent group and
+    #: the name (a tracker whose numbering restarts in each group).
+    item_key: str = ""
 
 
 #: Key of a line item (SPEC 4).
@@ -143,6 +154,19 @@ LINE_ITEM_COLUMNS: tuple[str, ...] = (
     "allocated_cell",
     "disbursed_cell",
     "in_month_cell",
+    "programme",
+    "project_code",
+    "project_name",
+    "sub_project_name",
+    "item_key",
+)
+
+#: Identity columns every output carries after the figures (SPEC 12), last in both CSVs.
+IDENTITY_COLUMNS: tuple[str, ...] = ("programme", "project_code", "project_name")
+
+#: Columns of line_items.csv (and of the Dữ liệu sheet): the item table but its working identity.
+LINE_ITEM_CSV_COLUMNS: tuple[str, ...] = tuple(
+    c for c in LINE_ITEM_COLUMNS if c not in ("sub_project_name", "item_key")
 )
 
 #: Columns of summary.csv, exactly as SPEC 5.3 lists them.
@@ -154,6 +178,7 @@ SUMMARY_CSV_COLUMNS: tuple[str, ...] = (
     "rate",
     "shortfall",
     "status",
+    *IDENTITY_COLUMNS,
 )
 
 
@@ -214,6 +239,9 @@ class SheetResult:
     columns: dict[str, Any] | None = None
     #: The body above the unit in the header block ("UBND TỈNH LẠNG SƠN"); "" when none was read.
     superior: str = ""
+    #: The title gave a year but no day: ``period`` is the file's saved date (SPEC 12), which
+    #: ``--as-of`` replaces when given (:func:`reconcile.pipeline.apply_as_of`).
+    period_from_file: bool = False
 
 
 @dataclass(slots=True)
@@ -251,6 +279,8 @@ class Settings:
     treasury_codes: tuple[tuple[str, int, int | None], ...] = ()
     #: Extra labels for projects/sub-projects: normalised alias -> (project, sub_project).
     aliases: tuple[tuple[str, int, int | None], ...] = ()
+    #: ``[programmes]``: words of a sheet's title (folded) -> the programme it names (SPEC 12).
+    programmes: tuple[tuple[str, str], ...] = ()
     strict: bool = False
     annotate: bool = True
 

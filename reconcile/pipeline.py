@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import os
 import signal
@@ -38,19 +39,22 @@ def settings_for(folder: Path, settings: Settings) -> Settings:
     return replace(settings, **merged) if merged else settings
 
 
-#: (path, relative name, aliases, cache key, content digest): the last two only with the read cache.
-Job = tuple[str, str, tuple[tuple[str, int, int | None], ...], str | None, str | None]
+#: (path, relative name, aliases, programmes, cache key, content digest): the last two only with the
+#: read cache.
+Job = tuple[
+    str, str, tuple[tuple[str, int, int | None], ...], tuple[tuple[str, str], ...], str | None, str | None
+]
 #: A reading and, with the read cache, its cache entry (made where the file was read).
 Read = tuple[FileResult, bytes | None]
 
 
 def _read_one(args: Job) -> Read:
-    path, rel, aliases, key, digest = args
+    path, rel, aliases, programmes, key, digest = args
     if key is not None and digest is not None:
         from .cache import read_and_encode
 
-        return read_and_encode(Path(path), rel, aliases, key, digest)
-    return read_file(Path(path), rel, aliases), None
+        return read_and_encode(Path(path), rel, aliases, programmes, key, digest)
+    return read_file(Path(path), rel, aliases, programmes), None
 
 
 # A worker sends its FileResult back as tuples of field values, in field order: pickling values in
@@ -127,7 +131,9 @@ def read_all(
     """
     if cache_out is not None:
         return _read_all_cached(paths, root, settings, cache_out, progress, while_waiting)
-    jobs: list[Job] = [(str(p), relative_name(p, root), settings.aliases, None, None) for p in paths]
+    jobs: list[Job] = [
+        (str(p), relative_name(p, root), settings.aliases, settings.programmes, None, None) for p in paths
+    ]
     return [result for result, _ in _read_jobs(paths, jobs, progress, while_waiting)]
 
 
@@ -158,8 +164,9 @@ def _read_all_cached(
         progress(len(found))
     fresh = _read_jobs(missed, jobs, progress, while_waiting)
     for job, (_, entry) in zip(jobs, fresh, strict=True):
-        if job[3] is not None and entry is not None:
-            cache.add(job[3], entry)
+        key = job[4]  # see Job
+        if key is not None and entry is not None:
+            cache.add(key, entry)
     results = iter(result for result, _ in fresh)
     cache.save(keys)
     return [found[i] if i in found else next(results) for i in range(len(paths))]
@@ -181,14 +188,14 @@ def _look_up(
     for i, p in enumerate(paths):
         rel = relative_name(p, root)
         digest = digest_of(p)
-        key = entry_key(digest, rel, settings.aliases) if digest is not None else None
+        key = entry_key(digest, rel, settings.aliases, settings.programmes) if digest is not None else None
         if key is not None:
             keys.add(key)
             hit = cache.load(key, p, rel)
             if hit is not None:
                 found[i] = hit
                 continue
-        jobs.append((str(p), rel, settings.aliases, key, digest))
+        jobs.append((str(p), rel, settings.aliases, settings.programmes, key, digest))
         missed.append(p)
 
 
@@ -234,6 +241,37 @@ def _read_jobs(
             if progress:
                 progress(1)
     return results
+
+
+def apply_as_of(files: list[FileResult], as_of: dt.date | None) -> None:
+    """A report dated by its file's saved date (a title with a year but no day) takes ``--as-of``
+    instead when given (SPEC 12), its items and its ``period_from_file_date`` finding with it."""
+    if as_of is None:
+        return
+    for fr in files:
+        moved = {sh.sheet for sh in fr.sheets if sh.period_from_file}
+        if not moved:
+            continue
+        for sh in fr.sheets:
+            if sh.period_from_file:
+                sh.period = as_of
+                for item in sh.items:
+                    item.period = as_of
+                if sh.columns and "period" in sh.columns:
+                    sh.columns["period"] = [as_of] * len(sh.columns["period"])
+        fr.findings = [
+            Finding(
+                f.code,
+                f.file,
+                f.sheet,
+                f.cell,
+                {**f.params, "date": as_of, "message_key": "finding.period_from_file_date_as_of"},
+                f.severity,
+            )
+            if f.code == "period_from_file_date" and f.sheet in moved
+            else f
+            for f in fr.findings
+        ]
 
 
 def find_inputs(folder: Path, exclude: list[Path] | None = None) -> Discovered:
@@ -286,6 +324,7 @@ def run_paths(
         # The engine (and pandas, ~0.3 s to import) loads while the workers read: the readers need
         # neither.
         files = read_all(found.files, root, settings, step, while_waiting=_load_engine, cache_out=cache_out)
+    apply_as_of(files, settings.as_of)
     with phases.phase("reconciling"):
         from .engine import reconcile
 

@@ -172,7 +172,14 @@ def test_run_writes_every_output(tmp_path: Path, examples_dir: Path) -> None:
         "rate",
         "shortfall",
         "status",
+        "programme",
+        "project_code",
+        "project_name",
     ]
+    # The example's title names the GNBV programme; its items carry the catalogue's names.
+    assert {r["programme"] for r in rows} == {"GNBV"}
+    assert {r["project_code"] for r in rows} == {""}
+    assert "Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo" in {r["project_name"] for r in rows}
     latest = [r for r in rows if r["period"] == "2023-09-30"]
     assert len(latest) == 6
     row = next(r for r in latest if r["project"] == "3" and r["sub_project"] == "2")
@@ -189,6 +196,9 @@ def test_run_writes_every_output(tmp_path: Path, examples_dir: Path) -> None:
         "rate": "0.27",
         "shortfall": "569.4",
         "status": "behind",
+        "programme": "GNBV",
+        "project_code": "",
+        "project_name": "Hỗ trợ phát triển sản xuất, cải thiện dinh dưỡng",
     }
     project2 = next(r for r in latest if r["project"] == "2" and r["source"] == "NSTW")
     assert project2["sub_project"] == ""

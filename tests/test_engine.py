@@ -814,6 +814,7 @@ def test_many_items_vectorised() -> None:
                     100.0 * m - (k == 3 and m == 6) * 200,
                 ]
                 values += [None, f"Dòng {k}", "all.xlsx", "T", k + 5, f"H{k + 5}", f"I{k + 5}", None]
+                values += ["GNBV", "", "", "", ""]  # programme, code, names, item key
                 for c, v in zip(LINE_ITEM_COLUMNS, values, strict=True):
                     cols[c].append(v)
     sheet = SheetResult("all.xlsx", "T", "B", "", None, "trieu", columns=cols)

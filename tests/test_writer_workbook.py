@@ -38,7 +38,7 @@ from python_calamine import CalamineWorkbook
 from reconcile import values
 from reconcile.codes import combine
 from reconcile.messages import msg, status_label
-from reconcile.models import LINE_ITEM_COLUMNS, Finding, Settings
+from reconcile.models import LINE_ITEM_COLUMNS, LINE_ITEM_CSV_COLUMNS, Finding, Settings
 from reconcile.result import Result
 from reconcile.result import monthly as monthly_mod
 from reconcile.result.totals import build_totals
@@ -618,12 +618,14 @@ def test_data_sheet_lists_every_item_with_its_place(vi_book: Path) -> None:
     header = [c.value for c in ws[3]]
     assert header[:3] == ["Đơn vị", "Năm ngân sách", "Năm thực hiện"]
     assert {"Tệp", "Trang tính", "Dòng", "Ô kế hoạch vốn", "Ô giải ngân"} <= set(header)
-    assert len(header) == len(LINE_ITEM_COLUMNS)
-    first = dict(zip(LINE_ITEM_COLUMNS, (c.value for c in ws[4]), strict=True))
+    assert len(header) == len(LINE_ITEM_CSV_COLUMNS)
+    # The item's identity, last (SPEC 12).
+    assert header[-3:] == ["Chương trình", "Mã dự án", "Tên dự án"]
+    first = dict(zip(LINE_ITEM_CSV_COLUMNS, (c.value for c in ws[4]), strict=True))
     assert first["file"] == "2023-09.xlsx" and first["sheet"] == "T9" and first["allocated_cell"] == "C12"
     assert first["allocated"] == 100.0 and first["period"].date() == AS_OF
     assert first["source"] == "NSTW" and first["sub_project"] == 1
-    cols = {name: i + 1 for i, name in enumerate(LINE_ITEM_COLUMNS)}
+    cols = {name: i + 1 for i, name in enumerate(LINE_ITEM_CSV_COLUMNS)}
     assert ws.cell(4, cols["row"]).number_format == "0"
     assert ws.cell(4, cols["allocated"]).number_format == "#,##0.0##"
     assert ws.cell(4, cols["allocated"]).data_type == "n"

@@ -113,7 +113,9 @@ def _resolve_conflicts(
         return work, {}, []
     files = t.files
     mtimes = np.array([f.mtime for f in files], dtype=np.float64)
-    gu = dense(combine(work["_u"].to_numpy(), work["_p"].to_numpy()))
+    # One report per unit, programme and period: a unit's GNBV and DTTS&MN reports of one month are
+    # two reports, not a conflict (SPEC 12).
+    gu = dense(combine(work["_u"].to_numpy(), work["_prog"].to_numpy(), work["_p"].to_numpy()))
     fi = work["_fi"].to_numpy()
     nf = len(files)
     pair = pd.unique(gu * nf + fi)  # distinct (group, file) pairs

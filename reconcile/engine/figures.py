@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..models import (
+    IDENTITY_COLUMNS,
     KEY_COLUMNS,
     Finding,
     Settings,
@@ -156,8 +157,17 @@ def _frame(
         "source": pd.Series(t.sources[keys["_src"].to_numpy()] if n else [], dtype=object),
     }
     for name in SUMMARY_COLUMNS[len(KEY_COLUMNS) :]:
+        if name in IDENTITY_COLUMNS:
+            continue
         v = cols[name]
         data[name] = pd.Series(v, dtype=object) if v.dtype == object else v
+    # The identity a key carries (SPEC 12): that of its first item (every item of a key has it).
+    at = keys["_i"].to_numpy(dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
+    for name in IDENTITY_COLUMNS:
+        column = t.items[name]
+        data[name] = pd.Series(
+            column.to_numpy(dtype=object)[at] if len(column) else np.zeros(0, dtype=object), dtype=object
+        )
     return pd.DataFrame(data, index=pd.RangeIndex(n), columns=list(SUMMARY_COLUMNS), copy=False)
 
 
@@ -218,7 +228,8 @@ def _summarise(
     units = pd.Categorical.from_codes(work["_u"].to_numpy(), categories=pd.Index(t.units, dtype=object))
     summary = _frame(t, work, units, cols)
     latest_work = work.loc[
-        is_latest, ["_u", "budget_year", "execution_year", "project", "_sub", "_src", "_p"]
+        is_latest,
+        ["_u", "_prog", "budget_year", "execution_year", "project", "_sub", "_pid", "_src", "_p", "_i"],
     ]
     latest_work = latest_work.assign(
         allocated=alloc[is_latest],
@@ -316,7 +327,7 @@ def _figure_findings(
 def _consolidate(latest: pd.DataFrame, as_of_ord: int, settings: Settings, t: _Tables) -> pd.DataFrame:
     """Latest figures summed across units per (budget_year, execution_year, project, sub_project,
     source), evaluated at as_of; the run-rate is the sum of the units' run-rates."""
-    by = ["budget_year", "execution_year", "project", "_sub", "_src"]
+    by = ["_prog", "budget_year", "execution_year", "project", "_sub", "_pid", "_src"]
     agg = (
         latest.groupby(by, sort=True)
         .agg(
@@ -326,6 +337,7 @@ def _consolidate(latest: pd.DataFrame, as_of_ord: int, settings: Settings, t: _T
             increment=("increment", "sum"),
             _p=("_p", "max"),
             _inc=("_inc", "any"),
+            _i=("_i", "first"),
         )
         .reset_index()
     )

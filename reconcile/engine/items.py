@@ -44,12 +44,25 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "item_index",
 )
 
-_TEXT_COLUMNS = ("unit", "source", "label", "file", "sheet")
+_TEXT_COLUMNS = (
+    "unit",
+    "source",
+    "label",
+    "file",
+    "sheet",
+    "programme",
+    "project_code",
+    "project_name",
+    "sub_project_name",
+    "item_key",
+)
 _CELL_COLUMNS = ("allocated_cell", "disbursed_cell", "in_month_cell")
 _AMOUNT_COLUMNS = ("allocated", "disbursed", "disbursed_in_month")
 _INT_COLUMNS = ("budget_year", "execution_year", "project", "row")
 #: Integer columns of the working table that make a key, in key order.
-_KEY_CODES = ("_u", "budget_year", "execution_year", "project", "_sub", "_src")
+#: ``_prog`` (the programme) and ``_pid`` (the item's identity beyond its numbers) are one value each
+#: in a folder of one programme's numbered items, so the key order is then unit, years, project...
+_KEY_CODES = ("_u", "_prog", "budget_year", "execution_year", "project", "_sub", "_pid", "_src")
 #: Status codes in the order they are tested (the first that holds is the key's status).
 _STATUS_BY_PRECEDENCE = np.array(
     ["no_allocation", "over", "met", "missed", "behind", "at_risk", "on_track", "incomplete"], dtype=object
@@ -121,6 +134,11 @@ def _collect(
                     "sheet": sh.sheet,
                     "unit": sh.unit,
                     "period": sh.period,
+                    "programme": "",
+                    "project_code": "",
+                    "project_name": "",
+                    "sub_project_name": "",
+                    "item_key": "",
                 }
                 for name in LINE_ITEM_COLUMNS:
                     given = sh.columns.get(name)
@@ -315,6 +333,8 @@ def _build_tables(files: Sequence[FileResult]) -> _Tables:
     s_codes, sources = pd.factorize(items["source"], sort=True)
     work_cols["_u"] = u_codes.astype(np.int64)
     work_cols["_src"] = s_codes.astype(np.int64)
+    work_cols["_prog"] = pd.factorize(items["programme"], sort=True)[0].astype(np.int64)
+    work_cols["_pid"] = pd.factorize(items["item_key"], sort=True)[0].astype(np.int64)
     work_cols["_imc"] = items["in_month_cell"].notna().to_numpy()
     work_cols["_bad"] = bad
     work = pd.DataFrame(work_cols, index=pd.RangeIndex(n), copy=False)

@@ -8,7 +8,6 @@ possible placeholder zeros) simple formulas are evaluated and the rest are marke
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -148,23 +147,9 @@ def grid_of(sheet: Any, name: str, absolute: bool = True) -> Grid:
 
 
 def _load_csv(path: Path) -> Grid:
-    raw = path.read_bytes()
-    text = None
-    for enc in CSV_ENCODINGS:
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        text = raw.decode("latin-1")
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    return Grid(path.stem, rows)
+    from .csvread import read_rows  # its rules: separator, encoding, trailing empties
+
+    return Grid(path.stem, read_rows(path))
 
 
 # ---- formulas --------------------------------------------------------------------------------

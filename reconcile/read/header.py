@@ -43,6 +43,13 @@ _SOURCE_TERMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:tong so|tong cong|cong|tong|tong nguon)\b"), "ALL"),
 )
 _YEAR = re.compile(r"\bnam (20\d\d)\b")
+#: A column-group level that is a budget year alone ("2026", "2025 kéo dài"; SPEC 12).
+_BARE_YEAR = re.compile(r"^(20\d\d)\b(?:\s*(?:keo dai|chuyen sang|sang nam (20\d\d)))?\s*$")
+#: A remaining column ("KHV còn lại", "Còn lại", "Số vốn chưa giải ngân"): allocated − disbursed, a
+#: check column, never an amount (SPEC 12).
+_REMAINING = re.compile(r"\bcon lai\b|\bchua giai ngan\b")
+#: A code column of a tracker ("Mã dự án", "Mã DA", "Mã số", "Mã CTMT, DA").
+_CODE = re.compile(r"^ma (?:du an|da|so|ctmt)\b")
 _CARRY = re.compile(r"nam truoc|keo dai|chuyen sang|chuyen nguon")
 
 
@@ -51,7 +58,7 @@ class Column:
     """What one column of a table holds."""
 
     index: int
-    role: str  # alloc | disb | in_month | rate | stt | label | note | unit | budget_year | exec_year | project | sub_project | source | other
+    role: str  # alloc | disb | in_month | rate | remaining | code | stt | label | note | unit | budget_year | exec_year | project | sub_project | source | other
     source: str | None = None  # ALL (Tổng số) | NSTW | NSDP | None (not split)
     year: tuple[int, int] | None = None  # (budget year, execution year) named in the header
     text: str = ""  # folded header text, levels joined by " | "
@@ -170,6 +177,7 @@ def _is_subheader(cells: list[str], raw: list[object]) -> bool:
         if (
             source_of(t)
             or _YEAR.search(t)
+            or _BARE_YEAR.match(t)
             or _is_alloc(t)
             or _is_disb(t)
             or _RATE.search(t)
@@ -192,6 +200,12 @@ def source_of(t: str) -> str | None:
 def year_tag(t: str) -> tuple[int, int] | None:
     """(budget year, execution year) named by header text like "Kế hoạch vốn năm 2023" or a carry-over title."""
     years = [int(y) for y in _YEAR.findall(t)]
+    bare = _BARE_YEAR.match(t)
+    if bare and not years:  # "2026" or "2025 kéo dài" under a measure
+        budget = int(bare.group(1))
+        if _CARRY.search(t):
+            return (budget, int(bare.group(2)) if bare.group(2) else budget + 1)
+        return (budget, budget)
     if _CARRY.search(t):
         if "nam truoc" in t:
             if years:
@@ -222,6 +236,12 @@ def _classify_levels(levels: list[str]) -> Column:
     joined = " | ".join(levels)
     col = Column(index=-1, role="other", text=joined)
     last = levels[-1] if levels else ""
+    if any(_REMAINING.search(t) for t in levels) and not any(_RATE.search(t) for t in levels):
+        col.role = "remaining"
+        return col
+    if _CODE.match(last) and last != "ma du an":  # "Mã dự án" stays a tidy sheet's project column
+        col.role = "code"
+        return col
     # Tidy-layout key columns are single words; check them on the lowest level first.
     for pattern, key_role in (
         (_B_BUDGET_YEAR, "budget_year"),

@@ -85,6 +85,9 @@ class _Node:
     budget_year: int | None = None
     execution_year: int | None = None
     children: list[_Node] = field(default_factory=list)
+    code: str = ""  # a tracker item's code ("Mã dự án")
+    item_key: str = ""  # see LineItem.item_key
+    project_label: str = ""  # a sub-project's: the label of its project row, as written
 
     def has_values(self, cols: list[int]) -> bool:
         return any(self.values.get(c) is not None for c in cols)
@@ -113,10 +116,24 @@ class _Context:
     deps: _Deps | None = None
     #: Sheet name -> its formulas, read once on demand (``(row, col) -> "=..."``).
     formulas: Callable[[str], dict[tuple[int, int], str]] = lambda _name: {}
+    #: Half a unit of the last digit shown, in triệu, of amount cells written as text (a CSV, a text
+    #: cell): the rounding their checks allow (SPEC 12). Numeric cells are exact and absent.
+    half: dict[tuple[int, int], float] = field(default_factory=dict)
+    #: ``[programmes]`` of reconcile.toml: folded title words -> programme (SPEC 12).
+    programmes: tuple[tuple[str, str], ...] = ()
+    #: The file's saved date and what it is ("workbook": its own modified date, "mtime"), on demand.
+    saved: Callable[[], tuple[dt.date, str] | None] = lambda: None
 
 
-def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], ...] = ()) -> FileResult:
-    """Read one input file. Unreadable files come back with ``readable=False`` and a finding."""
+def read_file(
+    path: Path,
+    rel: str,
+    aliases: tuple[tuple[str, int, int | None], ...] = (),
+    programmes: tuple[tuple[str, str], ...] = (),
+) -> FileResult:
+    """Read one input file. Unreadable files come back with ``readable=False`` and a finding.
+
+    ``programmes``: ``[programmes]`` of reconcile.toml, title words -> programme, tried first."""
     try:
         mtime = path.stat().st_mtime
     except OSError:
@@ -154,7 +171,14 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
     grids, result.statements = split_statements(loaded.grids, rel, result.findings)
     tables = [(grid, find_tables(grid)) for grid in grids]
     convention = detect_convention(_amount_texts(tables))
-    ctx = _Context(rel, convention, result.findings, formulas=_formula_reader(path, checked))
+    ctx = _Context(
+        rel,
+        convention,
+        result.findings,
+        formulas=_formula_reader(path, checked),
+        saved=_saved_date(path, mtime),
+        programmes=programmes,
+    )
     name_period = _period_of_name(path.name)
     folder_unit = _folder_unit(rel)
     for grid, found in tables:
@@ -174,6 +198,48 @@ def read_file(path: Path, rel: str, aliases: tuple[tuple[str, int, int | None], 
             base = base or meta
             result.sheets.append(_read_table(grid, table, end, meta, ctx, aliases))
     return result
+
+
+def _configured_programme(text: str, programmes: tuple[tuple[str, str], ...]) -> str | None:
+    """The programme ``[programmes]`` of reconcile.toml gives a header line, if any."""
+    if not programmes:
+        return None
+    f = fold(text)
+    return next((name for words, name in programmes if words in f), None)
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>\s*(\d{4})-(\d\d)-(\d\d)")
+
+
+def _saved_date(path: Path, mtime: float) -> Callable[[], tuple[dt.date, str] | None]:
+    """The date a file was saved, read once when first asked: a workbook's own modified date
+    (docProps/core.xml), else the file's modification time."""
+    done: list[tuple[dt.date, str] | None] = []
+
+    def saved() -> tuple[dt.date, str] | None:
+        if not done:
+            done.append(_read_saved_date(path, mtime))
+        return done[0]
+
+    return saved
+
+
+def _read_saved_date(path: Path, mtime: float) -> tuple[dt.date, str] | None:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as zf:
+                info = zf.getinfo("docProps/core.xml")
+                if info.file_size < 1_000_000:  # a real core.xml is a few hundred bytes
+                    m = _MODIFIED.search(zf.read(info))
+                    if m:
+                        return dt.date(int(m[1]), int(m[2]), int(m[3])), "workbook"
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            pass
+    if mtime > 0:
+        return dt.datetime.fromtimestamp(mtime).date(), "mtime"
+    return None
 
 
 #: Every unit's folder holds files of the same names ("BC giai ngan T11-2023.xlsx"): read each once.
@@ -216,7 +282,8 @@ def _amount_texts(tables: list[tuple[Grid, list[Table]]]) -> list[str]:
     texts: list[str] = []
     for grid, found in tables:
         for table in found:
-            cols = [c.index for c in table.columns if c.role in ("alloc", "disb", "in_month")]
+            # Rate columns too: a rate "22,78" settles "635.466" as Vietnamese (SPEC 12).
+            cols = [c.index for c in table.columns if c.role in ("alloc", "disb", "in_month", "rate")]
             for row in grid.rows[table.first_data : table.first_data + 2000]:
                 for c in cols:
                     if c < len(row):
@@ -236,6 +303,8 @@ class _Meta:
     money_unit: str
     title_year: tuple[int, int] | None
     superior: str = ""  # the body above the unit ("UBND TỈNH LẠNG SƠN"), for the review report
+    #: The programme the title or header names (SPEC 12), "" where it names none.
+    programme: str = ""
 
 
 def _read_meta(
@@ -259,6 +328,7 @@ def _read_meta(
     money: str | None = None
     title_year: tuple[int, int] | None = None
     title_seen = False
+    programme = ""
     block_closed = False  # the top-left block ends at its first blank row
     left_width = max(3, grid.width // 2)  # Grid.width scans every row: once, not once per cell
     for r in top_rows:
@@ -272,6 +342,7 @@ def _read_meta(
                 continue
             line = _header_line(v)
             money = money or line.money
+            programme = programme or _configured_programme(line.text, ctx.programmes) or line.programme or ""
             if period is None and line.stated:
                 period = line.period
             if line.unit_explicit is not None:
@@ -297,6 +368,7 @@ def _read_meta(
             money_unit=money or base.money_unit,
             title_year=title_year,
             superior=base.superior,
+            programme=programme or base.programme,
         )
     sheet_period = _stated_period(grid.name)[2] if any(ch.isdigit() for ch in grid.name) else None
     header_period = period or sheet_period
@@ -312,7 +384,12 @@ def _read_meta(
         unit = folder_unit
     superior = next((t for t in unit_lines if t != unit and _SUPERIOR.match(fold(t))), "")
     return _Meta(
-        unit=unit, period=final_period, money_unit=money or "trieu", title_year=title_year, superior=superior
+        unit=unit,
+        period=final_period,
+        money_unit=money or "trieu",
+        title_year=title_year,
+        superior=superior,
+        programme=programme,
     )
 
 
@@ -329,6 +406,7 @@ class _HeaderLine:
     title: bool  # a report title line
     title_year: tuple[int, int] | None  # the year its title names
     may_name_unit: bool  # short or upper case, and not a line that is known not to be the unit
+    programme: str | None  # the programme it names (SPEC 12)
 
 
 @lru_cache(maxsize=16384)
@@ -351,6 +429,7 @@ def _header_line(value: str) -> _HeaderLine:
             and not _NOT_UNIT.match(f)
             and not f.startswith("don vi")
         ),
+        programme=catalogue.programme_of(text),
     )
 
 
@@ -627,6 +706,8 @@ def _groups(table: Table) -> tuple[list[_Group], bool]:
     for src, year in keys:
         if (src, year) in seen:
             continue
+        if multi_year and year is None and src in (None, "ALL"):
+            continue  # "Tổng" over "2025 kéo dài | 2026": a check of its parts (_year_totals), no key
         seen.add((src, year))
         groups.append(
             _Group(
@@ -638,6 +719,19 @@ def _groups(table: Table) -> tuple[list[_Group], bool]:
             )
         )
     return groups, multi_year
+
+
+def _year_totals(table: Table) -> list[tuple[Column, list[Column]]]:
+    """Per measure split by budget year ("Tổng | 2025 kéo dài | 2026"), its "Tổng" column and the
+    year columns it must equal the sum of (SPEC 12)."""
+    out: list[tuple[Column, list[Column]]] = []
+    for role in ("alloc", "disb", "in_month"):
+        cols = table.by_role(role)
+        parts = [c for c in cols if c.year is not None and c.source in (None, "ALL")]
+        totals = [c for c in cols if c.year is None and c.source in (None, "ALL")]
+        if len({c.year for c in parts}) >= 2 and totals:
+            out.append((totals[0], parts))
+    return out
 
 
 def _title_start(grid: Grid, header_top: int, floor: int) -> int:
@@ -668,6 +762,21 @@ def _read_table(
         money_unit=meta.money_unit,
         superior=meta.superior,
     )
+    if meta.period is None and meta.title_year is not None:
+        # A year but no day ("THEO DÕI GIẢI NGÂN NĂM 2026"): the file's saved date, never the whole
+        # file dropped (SPEC 12); --as-of replaces it after reading.
+        saved = ctx.saved()
+        if saved is not None:
+            meta.period = sheet.period = saved[0]
+            sheet.period_from_file = True
+            ctx.findings.append(
+                Finding(
+                    "period_from_file_date",
+                    ctx.rel,
+                    grid.name,
+                    params={"date": saved[0], "message_key": f"finding.period_from_file_date_{saved[1]}"},
+                )
+            )
     if meta.period is None:
         ctx.findings.append(Finding("period_unknown", ctx.rel, grid.name))
     try:
@@ -710,11 +819,19 @@ def _read_layout_a(
     )
     nodes: list[_Node] = []
     open_by_rank: dict[int, _Node] = {}
-    rank = {"total": 0, "year": 1, "project": 2, "sub_project": 3, "activity": 4}
+    rank = {"total": 0, "year": 1, "group": 2, "project": 3, "sub_project": 4, "activity": 5}
     year: tuple[int, int] | None = None
     project: int | None = None
     project_known = True
     roots: list[_Node] = []
+    # The GNBV catalogue applies to GNBV sheets and to those naming no programme (SPEC 12); another
+    # programme's "Dự án N" rows are its own projects, named as the sheet writes them.
+    code_col = table.one("code") or table.one("project")
+    code_idx = code_col.index if code_col else -1
+    in_catalogue = meta.programme in catalogue.CATALOGUE_PROGRAMMES and (
+        meta.programme == "GNBV" or _names_catalogue_rows(grid, table, end, aliases)
+    )
+    group_label = ""  # the open group row of a tracker (a district, "Dự án chuyển tiếp")
     label_idx = label_col.index if label_col else -1
     stt_idx = stt_col.index if stt_col else -1
     ctx.deps = _dependents(grid, range(table.first_data, end), amount_cols, ctx, factor)
@@ -731,7 +848,17 @@ def _read_layout_a(
         if not label and stt and not stt.replace(".", "").isdigit() and len(stt) > 3:
             label = stt  # "Tổng cộng" merged across STT and Nội dung
         numeric = amounts.numeric(row, r)
-        lab = catalogue.classify_label(label, stt, aliases)
+        lab = catalogue.classify_label(label, stt, aliases, in_catalogue)
+        code = cell_text(row[code_idx] if 0 <= code_idx < len(row) else "") if code_idx >= 0 else ""
+        if not in_catalogue and lab.kind == "activity":
+            # Outside a catalogue the items are the sheet's own rows (SPEC 12): by their STT, groups
+            # (I, II: a district, "Dự án chuyển tiếp") are parents, numbered rows are items, "1.1",
+            # "a)", "-", "+" rows their parts.
+            shape = _stt_shape(stt)
+            if shape == "group":
+                lab = catalogue.Label("group")
+            elif shape == "item" or (code and shape != "part"):
+                lab = catalogue.Label("project", project=0)
         known = lab.kind in ("project", "sub_project", "total", "year")
         # A row whose label names a project is never the signature footer, whatever note its other
         # cells hold ("Ngày 15/10 mới giao vốn" typed where the amount goes).
@@ -760,9 +887,18 @@ def _read_layout_a(
         if lab.kind == "year":
             year = (lab.budget_year or 0, lab.execution_year or 0)
             project, project_known = None, True
+        elif lab.kind == "group":
+            group_label = label
+            project, project_known = None, True
+        elif lab.kind == "project" and lab.project == 0:
+            # A tracker's item: known by its code, else by its number within its group and its name.
+            project, project_known = 0, True
+            node.project = 0
+            node.code = code
+            node.item_key = code or f"{group_label}|{stt}|{fold(label)}"
         elif lab.kind == "project":
             project = lab.project
-            project_known = project in catalogue.PROJECTS
+            project_known = project in catalogue.PROJECTS or not in_catalogue
             node.project = project
             if not project_known:
                 ctx.findings.append(
@@ -772,8 +908,13 @@ def _read_layout_a(
                 )
                 node.kind = "unknown"
         elif lab.kind == "sub_project":
-            p = lab.project or _project_of_sub(label, lab.sub_project, project if project_known else None)
-            if p is None or lab.sub_project not in catalogue.PROJECTS.get(p, ("", {}))[1]:
+            if in_catalogue:
+                p = lab.project or _project_of_sub(label, lab.sub_project, project if project_known else None)
+            else:
+                p = lab.project or (project if project_known else None)
+            open_project = open_by_rank.get(rank["project"])
+            node.project_label = open_project.label if open_project and open_project.project == p else ""
+            if p is None or (in_catalogue and lab.sub_project not in catalogue.PROJECTS.get(p, ("", {}))[1]):
                 ctx.findings.append(
                     Finding(
                         "unknown_item", ctx.rel, grid.name, _label_ref(r, label_col), params={"label": label}
@@ -787,8 +928,10 @@ def _read_layout_a(
                     project, project_known = p, True
                     open_by_rank = {i: n for i, n in open_by_rank.items() if i < rank["project"]}
         elif lab.kind == "activity":
-            parent = open_by_rank.get(3) or (
-                open_by_rank.get(2) if _leaf_project(open_by_rank.get(2)) else None
+            parent = open_by_rank.get(rank["sub_project"]) or (
+                open_by_rank.get(rank["project"])
+                if _leaf_project(open_by_rank.get(rank["project"]), in_catalogue)
+                else None
             )
             if parent is None or parent.kind == "unknown":
                 if numeric and any(v for v in values.values()):
@@ -835,6 +978,12 @@ def _read_layout_a(
         nodes.append(node)
     _spread_unknown(nodes, amount_cols)
     _check_rows(grid, table, nodes, groups, ctx)
+    _check_year_totals(grid, table, nodes, ctx)
+    remaining_col = table.one("remaining")
+    if remaining_col is not None:
+        main = [g for g in groups if g.source == "ALL"] or groups
+        for node in nodes:
+            _check_remaining(grid, table, node, remaining_col, main, ctx, factor)
     if rate_col is not None:
         main = [g for g in groups if g.source == "ALL"] or groups
         alloc_cols = [g.alloc.index for g in main if g.alloc]
@@ -918,7 +1067,18 @@ class _RowAmounts:
                 out[c] = None
             else:
                 out[c] = _amount(self.grid, r, c, self.ctx, factor)
+                if isinstance(v, str) and out[c] is not None:
+                    self.ctx.half[(r, c)] = _half_unit(v, self.ctx.convention, factor)
         return out
+
+
+def _half_unit(text: str, convention: Convention, factor: str) -> float:
+    """Half a unit of the last digit a text amount shows, in triệu ("635.466" Vietnamese: 0.5)."""
+    digits = re.sub(r"[^\d.,]", "", text)
+    mark = "." if convention is Convention.US else ","
+    at = digits.rfind(mark)
+    decimals = len(digits) - at - 1 if at >= 0 else 0
+    return to_trieu(0.5 * 10 ** (-decimals), factor)
 
 
 def _reads_as_number(grid: Grid, r: int, c: int, ctx: _Context) -> bool:
@@ -948,8 +1108,13 @@ def _label_ref(r: int, label_col: Column | None) -> str:
     return cell_ref(r, label_col.index if label_col else 0)
 
 
-def _leaf_project(node: _Node | None) -> bool:
-    return node is not None and node.kind == "project" and not catalogue.has_sub_projects(node.project or 0)
+def _leaf_project(node: _Node | None, in_catalogue: bool = True) -> bool:
+    """A project row without sub-projects (by the catalogue, else by the rows under it so far)."""
+    if node is None or node.kind != "project":
+        return False
+    if in_catalogue:
+        return not catalogue.has_sub_projects(node.project or 0)
+    return not any(k.kind == "sub_project" for k in node.children)
 
 
 def _project_of_sub(label: str, sub: int | None, current: int | None) -> int | None:
@@ -988,7 +1153,11 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
             if not present:
                 continue
             total = round6(sum(present))
-            if abs(written - total) > TOLERANCE + 1e-9 * abs(total):
+            # Figures rounded for display may differ by half a unit of their last digit each.
+            slack = ctx.half.get((node.row, idx), 0.0) + sum(
+                ctx.half.get((k.row, idx), 0.0) for k in node.children if k.kind != "unknown"
+            )
+            if abs(written - total) > TOLERANCE + slack + 1e-9 * abs(total):
                 ctx.findings.append(
                     Finding(
                         "total_mismatch",
@@ -1036,6 +1205,94 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
                         },
                     )
                 )
+
+
+def _check_year_totals(grid: Grid, table: Table, nodes: list[_Node], ctx: _Context) -> None:
+    """A "Tổng" column over budget-year columns against their sum, row by row (SPEC 12)."""
+    # A "Tổng" that is already wrong against the rows under it is one finding, not two.
+    flagged = {(f.sheet, f.cell) for f in ctx.findings if f.code == "total_mismatch" and f.file == ctx.rel}
+    for total_col, parts in _year_totals(table):
+        for node in nodes:
+            if (grid.name, cell_ref(node.row, total_col.index)) in flagged:
+                continue
+            written = node.values.get(total_col.index)
+            if written is None or _unknown(written):
+                continue
+            vals = [node.values.get(c.index) for c in parts]
+            if all(v is None for v in vals) or any(_unknown(v) for v in vals):
+                continue
+            summed = round6(sum(v or 0.0 for v in vals))
+            slack = ctx.half.get((node.row, total_col.index), 0.0) + sum(
+                ctx.half.get((node.row, c.index), 0.0) for c in parts
+            )
+            if abs(written - summed) > TOLERANCE + slack + 1e-9 * abs(summed):
+                ctx.findings.append(
+                    Finding(
+                        "total_mismatch",
+                        ctx.rel,
+                        grid.name,
+                        cell_ref(node.row, total_col.index),
+                        params={
+                            "what": node.label,
+                            "written": written,
+                            "children": summed,
+                            "diff": round(written - summed, 6),
+                        },
+                    )
+                )
+
+
+def _check_remaining(
+    grid: Grid, table: Table, node: _Node, col: Column, groups: list[_Group], ctx: _Context, factor: str
+) -> None:
+    """A remaining cell ("KHV còn lại") against the row's allocated − disbursed (SPEC 12). It is a
+    check, never an amount: a negative remainder is the over-disbursement, reported as such."""
+    raw = grid.value(node.row, col.index)
+    if isinstance(raw, bool) or raw is None or raw == "":
+        return
+    if isinstance(raw, int | float):
+        written, half = to_trieu(float(raw), factor), 0.0
+    elif isinstance(raw, str):
+        parsed = parse_number(raw, ctx.convention)
+        if parsed.kind != "number" or parsed.value is None:
+            return
+        written, half = to_trieu(parsed.value, factor), _half_unit(raw, ctx.convention, factor)
+    else:
+        return
+    # Against the "Tổng" columns where the measures are split by budget year: the remainder is
+    # computed from them in the sheet, and a wrong "Tổng" has its own finding.
+    totals = {t.role: t for t, _parts in _year_totals(table)}
+    cells = (
+        [(totals["alloc"].index, 1.0)]
+        if "alloc" in totals
+        else [(g.alloc.index, 1.0) for g in groups if g.alloc]
+    )
+    cells += (
+        [(totals["disb"].index, -1.0)]
+        if "disb" in totals
+        else [(g.disb.index, -1.0) for g in groups if g.disb]
+    )
+    vals = [(node.values.get(c), sign) for c, sign in cells]
+    if not any(v is not None for v, _ in vals) or any(_unknown(v) for v, _ in vals):
+        return
+    expected = round6(sum(sign * (v or 0.0) for v, sign in vals))
+    slack = half + sum(ctx.half.get((node.row, c), 0.0) for c, _ in cells)
+    if abs(written - expected) > TOLERANCE + slack + 1e-9 * abs(expected):
+        ctx.findings.append(
+            Finding(
+                "total_mismatch",
+                ctx.rel,
+                grid.name,
+                cell_ref(node.row, col.index),
+                params={
+                    "what": node.label,
+                    "written": written,
+                    "children": expected,
+                    "diff": round(written - expected, 6),
+                    "message_key": "finding.remaining_mismatch",
+                },
+            )
+        )
 
 
 def _rate_written(raw: Any, ctx: _Context) -> tuple[float, float] | None:
@@ -1089,6 +1346,15 @@ def _check_rate(
         or abs(value - rate) <= 0.0005
     ):
         return
+    # Amounts rounded for display (SPEC 12): the rate of any amounts they may stand for will do
+    # ("210,21%" over 460 / 219 shown whole).
+    ha = sum(ctx.half.get((node.row, i), 0.0) for i in alloc_cols)
+    hd = sum(ctx.half.get((node.row, i), 0.0) for i in disb_cols)
+    if (ha or hd) and alloc - ha > 0:
+        low, high = max(disb - hd, 0.0) / (alloc + ha), (disb + hd) / (alloc - ha)
+        for scale, t in ((100.0, tol), (1.0, tol / 100)):
+            if low * scale - t - 1e-9 <= value <= high * scale + t + 1e-9:
+                return
     shown = value / 100 if value > 1.5 or rate * 100 <= 1.5 else value
     ctx.findings.append(
         Finding(
@@ -1204,8 +1470,66 @@ def _emit(
             allocated_cell=f"{letters[g.alloc.index]}{n}" if g.alloc else None,
             disbursed_cell=f"{letters[g.disb.index]}{n}" if g.disb else None,
             in_month_cell=f"{letters[g.in_month.index]}{n}" if g.in_month else None,
+            **_identity(node, meta.programme),
         )
     )
+
+
+_ROMAN = re.compile(r"^[ivxlc]+\.?$")
+_ITEM_NO = re.compile(r"^\d+\.?$")
+
+
+def _stt_shape(stt: str) -> str:
+    """What an STT marks in a tracker: "group" (I, II, A, B), "item" (1, 2) or "part" (1.1, a), -, +)."""
+    t = stt.strip().lower()
+    if not t:
+        return ""
+    if _ROMAN.match(t) or (
+        len(t) <= 2 and t.rstrip(".") in ("a", "b", "c", "d") and stt.strip()[0].isupper()
+    ):
+        return "group"
+    if _ITEM_NO.match(t):
+        return "item"
+    return "part"
+
+
+def _names_catalogue_rows(
+    grid: Grid, table: Table, end: int, aliases: tuple[tuple[str, int, int | None], ...]
+) -> bool:
+    """Whether a sheet naming no programme has rows of the GNBV catalogue ("Dự án 6", "Tiểu dự án 1",
+    a project's name); a tracker with none ("THEO DÕI GIẢI NGÂN NĂM 2026") has its own rows."""
+    label_col = table.one("label")
+    if label_col is None:
+        return True
+    stt_col = table.one("stt")
+    for r in range(table.first_data, min(end, table.first_data + 400)):
+        row = grid.rows[r]
+        label = cell_text(row[label_col.index]) if label_col.index < len(row) else ""
+        stt = cell_text(row[stt_col.index]) if stt_col and stt_col.index < len(row) else ""
+        if catalogue.classify_label(label, stt, aliases).kind in ("project", "sub_project"):
+            return True
+    return False
+
+
+def _identity(node: _Node, programme: str) -> dict[str, str]:
+    """programme, project_name and sub_project_name of an item row (SPEC 12): the catalogue's names
+    for its programme, else the sheet's labels as written."""
+    p, s = int(node.project or 0), node.sub_project
+    if programme in catalogue.CATALOGUE_PROGRAMMES and not node.item_key:
+        return {
+            "programme": programme,
+            "project_name": catalogue.project_name(p),
+            "sub_project_name": catalogue.sub_project_name(p, s),
+        }
+    if s is None:
+        return {
+            "programme": programme,
+            "project_name": node.label,
+            "sub_project_name": "",
+            "project_code": node.code,
+            "item_key": node.item_key,
+        }
+    return {"programme": programme, "project_name": node.project_label, "sub_project_name": node.label}
 
 
 def _unknown_bits(alloc: float | None, disb: float | None, in_month: float | None) -> int:
@@ -1353,6 +1677,15 @@ def _read_layout_b(
         "label": Coded(labels.codes[keep], labels.values),
         "row": numbers.astype(np.int64),
         "unknown": unknown,
+        # The catalogue's names, once per distinct (project, sub-project) pair (SPEC 12).
+        "programme": Coded(np.zeros(count, dtype=np.int64), [meta.programme]),
+        "project_name": Coded(
+            p.codes[keep], [catalogue.project_name(v) if isinstance(v, int) else "" for v in p.values]
+        ),
+        "sub_project_name": Coded(
+            pair_of_row.ravel()[keep],
+            [catalogue.sub_project_name(p.values[c // width], sub.values[c % width]) for c in pairs.tolist()],
+        ),
     }
     for name, role in (
         ("allocated_cell", "alloc"),

@@ -94,12 +94,19 @@ def key_order(df: pd.DataFrame, units: list[str]) -> np.ndarray:
     n_units, n_sources = len(unit_rank), len(SOURCE_RANK)
     unit, unit_texts = text_codes(df["unit"])
     source, source_texts = text_codes(df["source"])
+    # The programme and the item's code and name (SPEC 12) are one value each in a folder of one
+    # programme's numbered items; they keep apart what a tracker numbers alike.
+    ident = [text_codes(df[c]) if c in df else None for c in ("programme", "project_code", "project_name")]
+    extra = [_order_ranks(codes, texts, lambda v: (0, v)) for codes, texts in (i for i in ident if i)]
+    prog, rest = (extra[0], extra[1:]) if ident[0] is not None else (None, extra)
     return combine(
         _order_ranks(unit, unit_texts, lambda u: (unit_rank.get(u, n_units), u)),
+        *([prog] if prog is not None else []),
         _int_ranks(wholes(df["budget_year"], 0)),
         _int_ranks(wholes(df["execution_year"], 0)),
         _int_ranks(wholes(df["project"], 0)),
         _int_ranks(wholes(df["sub_project"], -1)),
+        *rest,
         _order_ranks(source, source_texts, lambda s: (SOURCE_RANK.get(s, n_sources), s)),
     )
 

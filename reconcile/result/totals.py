@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..codes import combine
 from ..models import Settings
 from ..pace import deadline_of
 from ..values import approx_sub_array, fsum, stored_array
@@ -66,6 +67,9 @@ class _Sheet:
     ey: np.ndarray
     project: np.ndarray
     amounts: dict[str, np.ndarray]
+    #: What a project run is made of: the project number within its programme, and for a
+    #: tracker's item (project 0) the item itself (SPEC 12); equal to ``project`` with one programme.
+    group: np.ndarray | None = None
 
 
 def sheet_order(frame: pd.DataFrame, units: list[str]) -> np.ndarray:
@@ -94,7 +98,17 @@ def _empty(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 def _sheet(frame: pd.DataFrame, units: list[str], target: float) -> _Sheet:
     order = sheet_order(frame, units)
-    wanted = ["unit", "budget_year", "execution_year", "project", "status", *_FIGURES]
+    wanted = [
+        "unit",
+        "budget_year",
+        "execution_year",
+        "project",
+        "status",
+        *_FIGURES,
+        "programme",
+        "project_code",
+        "project_name",
+    ]
     f = frame[[c for c in wanted if c in frame.columns]]
     f = f.iloc[order] if len(order) else f
     unit_code, unit_text = text_codes(f["unit"]) if len(f) else (np.zeros(0, dtype=np.int64), [])
@@ -119,7 +133,15 @@ def _sheet(frame: pd.DataFrame, units: list[str], target: float) -> _Sheet:
         wholes(f[c], _NONE) if len(f) else np.zeros(0, dtype=np.int64)
         for c in ("budget_year", "execution_year", "project")
     )
-    return _Sheet(order, list(unit_text), unit_code, by, ey, project, amounts)
+    group = None
+    if len(f) and "programme" in f.columns:
+        prog = text_codes(f["programme"])[0]
+        ident = np.zeros(len(f), dtype=np.int64)
+        if "project_name" in f.columns:
+            names = text_codes(f["project_code"].astype(str) + "|" + f["project_name"].astype(str))[0]
+            ident = np.where(project == 0, names + 1, 0)
+        group = combine(prog, project - project.min() if len(project) else project, ident)
+    return _Sheet(order, list(unit_text), unit_code, by, ey, project, amounts, group)
 
 
 def _runs(*codes: np.ndarray) -> np.ndarray:
@@ -200,7 +222,9 @@ def _run_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
 def _scope_rows(sheet: _Sheet, scope: str, per_unit_rows: bool) -> dict[str, Any]:
     """The total, unit, year and project rows of one scope, in sheet order, as columns."""
     n = len(sheet.order)
-    p_starts = _runs(sheet.unit_code, sheet.by, sheet.ey, sheet.project)
+    p_starts = _runs(
+        sheet.unit_code, sheet.by, sheet.ey, sheet.project if sheet.group is None else sheet.group
+    )
     # Runs over the projects: where each year and unit starts among them.
     pu, pby, pey = sheet.unit_code[p_starts], sheet.by[p_starts], sheet.ey[p_starts]
     y_starts = _runs(pu, pby, pey)

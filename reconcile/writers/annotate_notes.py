@@ -16,6 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..catalogue import CATALOGUE_PROGRAMMES, identity_text
 from ..messages import finding_message, fmt_amount, fmt_date, fmt_number, fmt_rate, msg, status_label
 from ..models import KEY_COLUMNS, FileResult, Finding, is_missing
 from ..result import Result
@@ -183,7 +184,13 @@ def _status_text(row: dict[str, Any], item: dict[str, Any], result: Result, targ
         "projection": fmt_amount(_as_float(row.get("projection")), lang),
     }
     header = msg("ann.header", lang, status=status_label(status, lang), period=params["period"])
-    return f"{header}\n{msg(f'ann.{status}', lang, **params)}"
+    text = f"{header}\n{msg(f'ann.{status}', lang, **params)}"
+    # Outside the GNBV catalogue the row's numbers do not say what it is: its programme, code, name.
+    programme = _text(item.get("programme")) or ""
+    if programme not in CATALOGUE_PROGRAMMES or _text(item.get("project_code")) or item.get("project") == 0:
+        who = identity_text(programme, item.get("project_code"), item.get("project_name"))
+        text = f"{msg('ann.identity', lang, identity=who)}\n{text}"
+    return text
 
 
 def _finding_text(finding: Finding, lang: str) -> str:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..messages import finding_message
-from ..models import LINE_ITEM_COLUMNS, SUMMARY_CSV_COLUMNS, Finding
+from ..models import LINE_ITEM_CSV_COLUMNS, SUMMARY_CSV_COLUMNS, Finding
 
 FINDINGS_CSV_COLUMNS = ("code", "severity", "file", "sheet", "cell", "message")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -179,7 +179,7 @@ def write_summary(summary: pd.DataFrame, path: Path) -> None:
 def write_line_items(items: pd.DataFrame, path: Path) -> None:
     """Every extracted line item with its file, sheet and cell."""
     numeric = {"allocated", "disbursed", "disbursed_in_month"}
-    _write_frame(path, items, LINE_ITEM_COLUMNS, numeric)
+    _write_frame(path, items, LINE_ITEM_CSV_COLUMNS, numeric)
 
 
 def write_findings(findings: list[Finding], path: Path, lang: str = "vi") -> None:

@@ -127,6 +127,7 @@ def _column(df: pd.DataFrame | None, name: str) -> list[Any]:
 _PLAN_FIELDS = (
     *("unit", "budget_year", "execution_year", "project", "sub_project", "source", "status"),
     *("allocated", "disbursed", "required_monthly", "projection", "deadline", "days_left", "expected_rate"),
+    *("programme", "project_code", "project_name"),
 )
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ...messages import fmt_number, msg
-from ...models import LINE_ITEM_COLUMNS, MAX_ROWS, is_missing
+from ...models import LINE_ITEM_CSV_COLUMNS, MAX_ROWS, is_missing
 from ...result import Result
 from ...values import date as _date
 from ...values import num as _num
@@ -48,6 +48,9 @@ _DATA_KINDS: dict[str, tuple[str, str]] = {
     "allocated_cell": ("wb.col.allocated_cell", "text"),
     "disbursed_cell": ("wb.col.disbursed_cell", "text"),
     "in_month_cell": ("wb.col.in_month_cell", "text"),
+    "programme": ("wb.col.programme", "text"),
+    "project_code": ("wb.col.project_code", "text"),
+    "project_name": ("wb.col.project_name", "text"),
 }
 
 
@@ -102,7 +105,7 @@ def _write_data(ws: Worksheet, st: _Styles, result: Result, lang: str) -> None:
     total = 0 if items is None else len(items)
     n = min(total, MAX_ROWS)
     head = items.iloc[:n] if items is not None else None
-    columns = list(LINE_ITEM_COLUMNS)
+    columns = list(LINE_ITEM_CSV_COLUMNS)
 
     row = _title_block(ws, st, msg("wb.data_title", lang), [])
     if total > n:

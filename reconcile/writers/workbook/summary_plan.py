@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...catalogue import CATALOGUE_PROGRAMMES, identity_text
 from ...messages import msg
 from ...models import STATUSES
 from ...result import Result
@@ -92,12 +93,18 @@ def _detail_line(
     project = _int(r.get("project"))
     sub = _int(r.get("sub_project"))
     source = r.get("source")
-    project_text = memo.get(("p", project))
-    if project_text is None:
-        project_text = memo[("p", project)] = _project_text(project, lang)
-    sub_text = memo.get(("s", project, sub))
-    if sub_text is None:
-        sub_text = memo[("s", project, sub)] = _sub_project_text(project, sub, lang)
+    programme = _text(r.get("programme"))
+    if programme in CATALOGUE_PROGRAMMES and project != 0:
+        project_text = memo.get(("p", project))
+        if project_text is None:
+            project_text = memo[("p", project)] = _project_text(project, lang)
+        sub_text = memo.get(("s", project, sub))
+        if sub_text is None:
+            sub_text = memo[("s", project, sub)] = _sub_project_text(project, sub, lang)
+    else:
+        # Another programme's project: its identity as the sheet writes it, never the GNBV names.
+        project_text = identity_text(programme, r.get("project_code"), r.get("project_name"))
+        sub_text = _sub_project_text(project, sub, lang, with_name=False)
     # Only strings share a text: 1 and 1.0 are equal keys with different texts.
     source_text = memo.get(("src", source)) if type(source) is str else None
     if source_text is None:
@@ -129,6 +136,11 @@ def _detail_line(
         expected_rate=None if expected is None else _stored(expected),
         unknown=_unknown_columns(status, amounts["allocated"], amounts["disbursed"]),
     )
+
+
+def _other_programme(details: list[dict[str, Any]], at: int) -> bool:
+    """Whether the keys of a project run from ``at`` are of a programme outside the GNBV catalogue."""
+    return at < len(details) and _text(details[at].get("programme")) not in CATALOGUE_PROGRAMMES
 
 
 #: What an ``incomplete`` key cannot show: the figures computed from the one that is not known.
@@ -211,7 +223,7 @@ def _plan(
                 unit=shown_unit,
                 budget_year=by,
                 execution_year=ey,
-                project=_project_text(_int(t["project"]), lang),
+                project=_project_text(_int(t["project"]), lang, with_name=not _other_programme(details, at)),
             )
             lines.append(_subtotal(project, t))
             lines[year_idx].children.append(len(lines) - 1)
