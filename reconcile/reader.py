@@ -1609,8 +1609,16 @@ def _read_layout_b(
     # Whether each row's (project, sub-project) is in the catalogue, decided once per distinct pair.
     width = max(len(sub.values), 1)
     pairs, pair_of_row = np.unique(p.codes * width + sub.codes, return_inverse=True)
+    # Another programme's sheet numbers its own projects: any number is one (SPEC 12).
+    in_catalogue = meta.programme in catalogue.CATALOGUE_PROGRAMMES
     known = np.array(
-        [_known(p.values[c // width], sub.values[c % width]) for c in pairs.tolist()], dtype=bool
+        [
+            _known(p.values[c // width], sub.values[c % width])
+            if in_catalogue
+            else p.values[c // width] is not None
+            for c in pairs.tolist()
+        ],
+        dtype=bool,
     )[pair_of_row.ravel()]
     has_year = np.array([y is not None for y in by.values], dtype=bool)[by.codes]
     has_source = np.array([src is not None for _, src in sources.values], dtype=bool)[sources.codes]
@@ -1668,12 +1676,20 @@ def _read_layout_b(
         "unknown": unknown,
         # The catalogue's names, once per distinct (project, sub-project) pair (SPEC 12).
         "programme": Coded(np.zeros(count, dtype=np.int64), [meta.programme]),
+        # The catalogue's names, else the row's own label as written.
         "project_name": Coded(
             p.codes[keep], [catalogue.project_name(v) if isinstance(v, int) else "" for v in p.values]
-        ),
+        )
+        if in_catalogue
+        else Coded(labels.codes[keep], labels.values),
         "sub_project_name": Coded(
             pair_of_row.ravel()[keep],
-            [catalogue.sub_project_name(p.values[c // width], sub.values[c % width]) for c in pairs.tolist()],
+            [
+                catalogue.sub_project_name(p.values[c // width], sub.values[c % width])
+                if in_catalogue
+                else ""
+                for c in pairs.tolist()
+            ],
         ),
     }
     for name, role in (

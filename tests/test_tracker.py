@@ -508,3 +508,31 @@ def test_reconcile_toml_names_a_programme(tmp_path: Path) -> None:
     got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
     assert got.exit_code == 2
     assert "reconcile.toml" in got.output and "Lâm nghiệp" in got.output
+
+
+def test_tidy_sheet_of_another_programme_numbers_its_own_projects(tmp_path: Path) -> None:
+    """Layout B of the DTTS&MN programme: Dự án 10 is its own project (no unknown_item), named by
+    its Nội dung, and never GNBV's."""
+    src = tmp_path / "in"
+    src.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Đơn vị: Xã An Bình"])
+    ws.append(["TỔNG HỢP GIẢI NGÂN CHƯƠNG TRÌNH MTQG VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI"])
+    ws.append(["Số liệu đến ngày: 30/9/2026"])
+    ws.append(
+        ["Năm ngân sách", "Dự án", "Tiểu dự án", "Nội dung", "Nguồn vốn", "Kế hoạch vốn", "Giải ngân lũy kế"]
+    )
+    ws.append([2026, 10, None, "Truyền thông, tuyên truyền", "NSTW", 40, 10])
+    ws.append([2026, 4, 1, "Hạ tầng thiết yếu", "NSTW", 800, 250])
+    wb.save(src / "dtts.xlsx")
+    result = run_folder(src, Settings())
+    assert not [f for f in result.findings if f.code == "unknown_item"]
+    got = {
+        (r["programme"], r["project"], r["sub_project"]): (r["allocated"], r["disbursed"], r["project_name"])
+        for r in result.latest.to_dict("records")
+    }
+    assert got == {
+        ("DTTS", 10, None): (40.0, 10.0, "Truyền thông, tuyên truyền"),
+        ("DTTS", 4, 1): (800.0, 250.0, "Hạ tầng thiết yếu"),
+    }
