@@ -453,6 +453,11 @@ def test_workbook_shows_each_programme_and_identity(tmp_path: Path) -> None:
     # GNBV's project 4 keeps its catalogue name and is never the DTTS subtotal's.
     gnbv = [t for t in texts if "Phát triển giáo dục nghề nghiệp, việc làm bền vững" in t]
     assert gnbv, texts
+    progress = [
+        str(c.value) for row in wb["Tiến độ theo tháng"].iter_rows() for c in row if isinstance(c.value, str)
+    ]
+    assert "[DTC] 8201133 – Trường THCS An Bình" in progress
+    assert "[DTTS] Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu" in progress
     data = wb["Dữ liệu"]
     header = [c.value for c in data[3]]
     assert header[-3:] == ["Chương trình", "Mã dự án", "Tên dự án"]
