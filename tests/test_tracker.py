@@ -541,3 +541,32 @@ def test_tidy_sheet_of_another_programme_numbers_its_own_projects(tmp_path: Path
         ("DTTS", 10, None): (40.0, 10.0, "Truyền thông, tuyên truyền"),
         ("DTTS", 4, 1): (800.0, 250.0, "Hạ tầng thiết yếu"),
     }
+
+
+def test_tracker_parts_are_checked_not_counted(tmp_path: Path) -> None:
+    """ "a)", "b)" and "-" rows under a tracker's item are its parts: checked against it, not items."""
+    src = tmp_path / "in"
+    src.mkdir()
+    lines = (
+        list(TRACKER_CSV[:8])
+        + [
+            "1;Đường giao thông xã An Phú;8119291;1.460;460;1.000;569;219;350;891;38,99",
+            "a);Xây lắp;;1.300;400;900;500;200;300;800;38,46",
+            "b);Thiết bị;;170;70;100;69;19;50;101;40,59",  # 1.300 + 170 = 1.470, not 1.460; 400 + 70 not 460
+            "2;Kè chống sạt lở sông Cầu;8120455;1.000;;1.000;500;;500;500;50,00",
+            "-;Kè đoạn 1;;1.000;;1.000;500;;500;500;50,00",
+            *TRACKER_CSV[10:],
+        ]
+    )
+    _write_csv(src / "t.csv", lines, "utf-8")
+    result = run_folder(src, Settings(as_of=dt.date(2026, 3, 31)))
+    mismatches = sorted(f.cell for f in result.findings if f.code == "total_mismatch")
+    assert mismatches == ["D9", "E9"], [(f.cell, f.params) for f in result.findings]
+    assert sorted(_tracker_keys(result)) == [
+        ("8119291", 2025, 2026),
+        ("8119291", 2026, 2026),
+        ("8120455", 2026, 2026),
+        ("8201133", 2026, 2026),
+        ("8201140", 2026, 2026),
+    ]
+    assert "Xây lắp" not in set(result.items["label"])
