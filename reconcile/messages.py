@@ -516,6 +516,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wb.sheet.progress": {"vi": "Tiến độ theo tháng", "en": "Monthly progress"},
     "wb.sheet.findings": {"vi": "Cảnh báo", "en": "Findings"},
     "wb.sheet.data": {"vi": "Dữ liệu", "en": "Data"},
+    "wb.title_any": {"vi": "BẢNG ĐỐI CHIẾU TÌNH HÌNH GIẢI NGÂN VỐN", "en": "DISBURSEMENT RECONCILIATION"},
     "wb.title": {"vi": "BẢNG ĐỐI CHIẾU TÌNH HÌNH GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG", "en": "DISBURSEMENT RECONCILIATION: NATIONAL TARGET PROGRAMME FOR SUSTAINABLE POVERTY REDUCTION (RECURRENT FUNDS)"},
     "wb.units": {"vi": "Đơn vị: {units}", "en": "Unit: {units}"},
     "wb.units_many": {"vi": "{count} đơn vị", "en": "{count} units"},

@@ -448,6 +448,8 @@ def test_workbook_shows_each_programme_and_identity(tmp_path: Path) -> None:
     assert got.exit_code == 0, got.output
     wb = openpyxl.load_workbook(out / "reconciliation.xlsx")
     texts = [str(c.value) for row in wb["Tổng hợp"].iter_rows() for c in row if isinstance(c.value, str)]
+    # Several programmes: the title names none of them.
+    assert wb["Tổng hợp"]["A1"].value == "BẢNG ĐỐI CHIẾU TÌNH HÌNH GIẢI NGÂN VỐN"
     assert "[DTC] 8119291 – Đường giao thông xã An Phú" in texts
     assert "[DTTS] Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu" in texts
     # GNBV's project 4 keeps its catalogue name and is never the DTTS subtotal's.
