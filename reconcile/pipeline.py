@@ -113,7 +113,10 @@ def read_all(
 
     ``while_waiting`` runs once the workers have their jobs (or first, when there are no workers).
     """
-    jobs = [(str(p), relative_name(p, root), settings.aliases, settings.programmes) for p in paths]
+    jobs = [
+        (str(p), relative_name(p, root), settings.aliases, settings.programmes, settings.catalogues)
+        for p in paths
+    ]
     workers = min(os.cpu_count() or 1, 8)
     results: list[FileResult] = []
     if len(jobs) >= PARALLEL_MIN_FILES and workers > 1:

@@ -119,6 +119,8 @@ class _Context:
     half: dict[tuple[int, int], float] = field(default_factory=dict)
     #: ``[programmes]`` of reconcile.toml: folded title words -> programme (SPEC 12).
     programmes: tuple[tuple[str, str], ...] = ()
+    #: ``[catalogue.<programme>]`` of reconcile.toml: (programme, project, sub_project) -> name.
+    catalogues: dict[tuple[str, int, int | None], str] = field(default_factory=dict)
     #: The file's saved date and what it is ("workbook": its own modified date, "mtime"), on demand.
     saved: Callable[[], tuple[dt.date, str] | None] = lambda: None
 
@@ -128,6 +130,7 @@ def read_file(
     rel: str,
     aliases: tuple[tuple[str, int, int | None], ...] = (),
     programmes: tuple[tuple[str, str], ...] = (),
+    catalogues: tuple[tuple[str, int, int | None, str], ...] = (),
 ) -> FileResult:
     """Read one input file. Unreadable files come back with ``readable=False`` and a finding.
 
@@ -176,6 +179,7 @@ def read_file(
         formulas=_formula_reader(path, checked),
         saved=_saved_date(path, mtime),
         programmes=programmes,
+        catalogues={(prog, p, s): name for prog, p, s, name in catalogues},
     )
     name_period = _period_of_name(path.name)
     folder_unit = _folder_unit(rel)
@@ -1459,7 +1463,7 @@ def _emit(
             allocated_cell=f"{letters[g.alloc.index]}{n}" if g.alloc else None,
             disbursed_cell=f"{letters[g.disb.index]}{n}" if g.disb else None,
             in_month_cell=f"{letters[g.in_month.index]}{n}" if g.in_month else None,
-            **_identity(node, meta.programme),
+            **_identity(node, meta.programme, ctx.catalogues),
         )
     )
 
@@ -1500,10 +1504,18 @@ def _names_catalogue_rows(
     return False
 
 
-def _identity(node: _Node, programme: str) -> dict[str, str]:
+def _identity(
+    node: _Node, programme: str, configured: dict[tuple[str, int, int | None], str] | None = None
+) -> dict[str, str]:
     """programme, project_name and sub_project_name of an item row (SPEC 12): the catalogue's names
-    for its programme, else the sheet's labels as written."""
+    for its programme (shipped, or ``[catalogue.<programme>]``), else the sheet's labels as written."""
     p, s = int(node.project or 0), node.sub_project
+    if configured and not node.item_key and (programme, p, None) in configured:
+        return {
+            "programme": programme,
+            "project_name": configured[(programme, p, None)],
+            "sub_project_name": configured.get((programme, p, s), node.label if s is not None else ""),
+        }
     if programme in catalogue.CATALOGUE_PROGRAMMES and not node.item_key:
         return {
             "programme": programme,

@@ -511,6 +511,20 @@ def test_reconcile_toml_names_a_programme(tmp_path: Path) -> None:
     )
     assert row["project_name"] == "Dự án 1: Bảo vệ và phát triển rừng"  # never GNBV's "Dự án 1"
 
+    # [catalogue.LNBV] turns its numbers into names.
+    (src / "reconcile.toml").write_text(
+        '[programmes]\n"Lâm nghiệp bền vững" = "LNBV"\n[catalogue.LNBV]\n"1" = "Bảo vệ rừng"\n',
+        encoding="utf-8",
+    )
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
+    assert got.exit_code == 0, got.output
+    (row,) = _records(out, "summary.csv")
+    assert (row["programme"], row["project_name"]) == ("LNBV", "Bảo vệ rừng")
+
+    (src / "reconcile.toml").write_text('[catalogue.LNBV]\n"x" = "Bảo vệ rừng"\n', encoding="utf-8")
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
+    assert got.exit_code == 2 and "reconcile.toml" in got.output and '"x"' in got.output, got.output
+
     (src / "reconcile.toml").write_text('[programmes]\n"Lâm nghiệp" = 5\n', encoding="utf-8")
     got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
     assert got.exit_code == 2
