@@ -104,12 +104,11 @@ def entry_key(
     digest: str,
     rel: str,
     aliases: tuple[tuple[str, int, int | None], ...],
-    programmes: tuple[tuple[str, str], ...] = (),
+    reading: tuple[Any, ...] = (),
 ) -> str:
     """The key of a file's reading: its content, its name, the reading settings and the code."""
     material = json.dumps(
-        [code_fingerprint(), digest, rel, [list(a) for a in aliases], [list(p) for p in programmes]],
-        ensure_ascii=False,
+        [code_fingerprint(), digest, rel, [list(a) for a in aliases], repr(reading)], ensure_ascii=False
     )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
@@ -452,7 +451,7 @@ def read_and_encode(
     path: Path,
     rel: str,
     aliases: tuple[tuple[str, int, int | None], ...],
-    programmes: tuple[tuple[str, str], ...],
+    reading: tuple[Any, ...],
     key: str,
     digest: str,
 ) -> tuple[FileResult, bytes | None]:
@@ -460,7 +459,7 @@ def read_and_encode(
     reading stands for this run only: the next run reads the file again)."""
     from .read.reader import read_file
 
-    result = read_file(path, rel, aliases, programmes)
+    result = read_file(path, rel, aliases, *reading)
     if file_digest(path) != digest:
         return result, None
     try:

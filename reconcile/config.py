@@ -22,6 +22,9 @@ Example::
 
     [programmes]                 # words of a sheet's title -> its programme (SPEC 12)
     "phat trien lam nghiep ben vung" = "LNBV"
+
+    [catalogue.LNBV]             # a programme's projects: "project[.sub_project]" -> name
+    "1" = "Bảo vệ và phát triển rừng"
 """
 
 from __future__ import annotations
@@ -89,6 +92,8 @@ def load_config(folder: Path) -> dict[str, Any]:
                 raise _bad(path, _line_of(text, words), detail_key="config.programme", words=words)
             named.append((fold(str(words)).strip(), name.strip()))
         out["programmes"] = tuple(named)
+    if "catalogue" in data:
+        out["catalogues"] = _catalogues(data["catalogue"], path, text)
     if "aliases" in data:
         aliases = []
         for label, target in dict(data["aliases"]).items():
@@ -98,6 +103,23 @@ def load_config(folder: Path) -> dict[str, Any]:
             aliases.append((fold(label), int(m.group(1)), int(m.group(2)) if m.group(2) else None))
         out["aliases"] = tuple(aliases)
     return out
+
+
+def _catalogues(table: Any, path: Path, text: str) -> tuple[tuple[str, int, int | None, str], ...]:
+    """``[catalogue.<programme>]``: (programme, project, sub_project, name), sorted."""
+    if not isinstance(table, dict):
+        raise _bad(path, _line_of(text, "catalogue"), detail_key="config.catalogue", entry="catalogue")
+    out: list[tuple[str, int, int | None, str]] = []
+    for programme, entries in table.items():
+        if not isinstance(entries, dict):
+            raise _bad(path, _line_of(text, programme), detail_key="config.catalogue", entry=programme)
+        for key, name in entries.items():
+            m = re.fullmatch(r"\s*(\d{1,3})(?:\.(\d{1,3}))?\s*", str(key))
+            if not m or not isinstance(name, str) or not name.strip():
+                raise _bad(path, _line_of(text, key), detail_key="config.catalogue", entry=key)
+            sub = int(m.group(2)) if m.group(2) else None
+            out.append((str(programme), int(m.group(1)), sub, name.strip()))
+    return tuple(sorted(out, key=lambda e: (e[0], e[1], -1 if e[2] is None else e[2])))
 
 
 def _pace(pace: Any, path: Path, line: int | str) -> dict[str, Any]:

@@ -281,6 +281,8 @@ class Settings:
     aliases: tuple[tuple[str, int, int | None], ...] = ()
     #: ``[programmes]``: words of a sheet's title (folded) -> the programme it names (SPEC 12).
     programmes: tuple[tuple[str, str], ...] = ()
+    #: ``[catalogue.<programme>]``: (programme, project, sub_project, name) of a programme not shipped.
+    catalogues: tuple[tuple[str, int, int | None, str], ...] = ()
     strict: bool = False
     annotate: bool = True
 

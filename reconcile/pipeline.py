@@ -39,22 +39,26 @@ def settings_for(folder: Path, settings: Settings) -> Settings:
     return replace(settings, **merged) if merged else settings
 
 
-#: (path, relative name, aliases, programmes, cache key, content digest): the last two only with the
+#: What a reader is told besides the file: reconcile.toml's ``[programmes]`` and ``[catalogue.X]``.
+Reading = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int, int | None, str], ...]]
+#: (path, relative name, aliases, reading, cache key, content digest): the last two only with the
 #: read cache.
-Job = tuple[
-    str, str, tuple[tuple[str, int, int | None], ...], tuple[tuple[str, str], ...], str | None, str | None
-]
+Job = tuple[str, str, tuple[tuple[str, int, int | None], ...], Reading, str | None, str | None]
 #: A reading and, with the read cache, its cache entry (made where the file was read).
 Read = tuple[FileResult, bytes | None]
 
 
+def _reading(settings: Settings) -> Reading:
+    return (settings.programmes, settings.catalogues)
+
+
 def _read_one(args: Job) -> Read:
-    path, rel, aliases, programmes, key, digest = args
+    path, rel, aliases, reading, key, digest = args
     if key is not None and digest is not None:
         from .cache import read_and_encode
 
-        return read_and_encode(Path(path), rel, aliases, programmes, key, digest)
-    return read_file(Path(path), rel, aliases, programmes), None
+        return read_and_encode(Path(path), rel, aliases, reading, key, digest)
+    return read_file(Path(path), rel, aliases, *reading), None
 
 
 # A worker sends its FileResult back as tuples of field values, in field order: pickling values in
@@ -132,7 +136,7 @@ def read_all(
     if cache_out is not None:
         return _read_all_cached(paths, root, settings, cache_out, progress, while_waiting)
     jobs: list[Job] = [
-        (str(p), relative_name(p, root), settings.aliases, settings.programmes, None, None) for p in paths
+        (str(p), relative_name(p, root), settings.aliases, _reading(settings), None, None) for p in paths
     ]
     return [result for result, _ in _read_jobs(paths, jobs, progress, while_waiting)]
 
@@ -188,14 +192,14 @@ def _look_up(
     for i, p in enumerate(paths):
         rel = relative_name(p, root)
         digest = digest_of(p)
-        key = entry_key(digest, rel, settings.aliases, settings.programmes) if digest is not None else None
+        key = entry_key(digest, rel, settings.aliases, _reading(settings)) if digest is not None else None
         if key is not None:
             keys.add(key)
             hit = cache.load(key, p, rel)
             if hit is not None:
                 found[i] = hit
                 continue
-        jobs.append((str(p), rel, settings.aliases, settings.programmes, key, digest))
+        jobs.append((str(p), rel, settings.aliases, _reading(settings), key, digest))
         missed.append(p)
 
 

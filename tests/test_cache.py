@@ -84,9 +84,9 @@ def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     reads: list[str] = []
     original = reader.read_file
 
-    def counting(path: Path, rel: str, aliases: tuple = (), programmes: tuple = ()) -> object:
+    def counting(path: Path, rel: str, aliases: tuple = (), *reading: tuple) -> object:
         reads.append(rel)
-        return original(path, rel, aliases, programmes)
+        return original(path, rel, aliases, *reading)
 
     monkeypatch.setattr(reader, "read_file", counting)
     monkeypatch.setattr("reconcile.pipeline.read_file", counting)

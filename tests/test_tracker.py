@@ -448,11 +448,18 @@ def test_workbook_shows_each_programme_and_identity(tmp_path: Path) -> None:
     assert got.exit_code == 0, got.output
     wb = openpyxl.load_workbook(out / "reconciliation.xlsx")
     texts = [str(c.value) for row in wb["Tổng hợp"].iter_rows() for c in row if isinstance(c.value, str)]
+    # Several programmes: the title names none of them.
+    assert wb["Tổng hợp"]["A1"].value == "BẢNG ĐỐI CHIẾU TÌNH HÌNH GIẢI NGÂN VỐN"
     assert "[DTC] 8119291 – Đường giao thông xã An Phú" in texts
     assert "[DTTS] Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu" in texts
     # GNBV's project 4 keeps its catalogue name and is never the DTTS subtotal's.
     gnbv = [t for t in texts if "Phát triển giáo dục nghề nghiệp, việc làm bền vững" in t]
     assert gnbv, texts
+    progress = [
+        str(c.value) for row in wb["Tiến độ theo tháng"].iter_rows() for c in row if isinstance(c.value, str)
+    ]
+    assert "[DTC] 8201133 – Trường THCS An Bình" in progress
+    assert "[DTTS] Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu" in progress
     data = wb["Dữ liệu"]
     header = [c.value for c in data[3]]
     assert header[-3:] == ["Chương trình", "Mã dự án", "Tên dự án"]
@@ -504,7 +511,78 @@ def test_reconcile_toml_names_a_programme(tmp_path: Path) -> None:
     )
     assert row["project_name"] == "Dự án 1: Bảo vệ và phát triển rừng"  # never GNBV's "Dự án 1"
 
+    # [catalogue.LNBV] turns its numbers into names.
+    (src / "reconcile.toml").write_text(
+        '[programmes]\n"Lâm nghiệp bền vững" = "LNBV"\n[catalogue.LNBV]\n"1" = "Bảo vệ rừng"\n',
+        encoding="utf-8",
+    )
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
+    assert got.exit_code == 0, got.output
+    (row,) = _records(out, "summary.csv")
+    assert (row["programme"], row["project_name"]) == ("LNBV", "Bảo vệ rừng")
+
+    (src / "reconcile.toml").write_text('[catalogue.LNBV]\n"x" = "Bảo vệ rừng"\n', encoding="utf-8")
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
+    assert got.exit_code == 2 and "reconcile.toml" in got.output and '"x"' in got.output, got.output
+
     (src / "reconcile.toml").write_text('[programmes]\n"Lâm nghiệp" = 5\n', encoding="utf-8")
     got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
     assert got.exit_code == 2
     assert "reconcile.toml" in got.output and "Lâm nghiệp" in got.output
+
+
+def test_tidy_sheet_of_another_programme_numbers_its_own_projects(tmp_path: Path) -> None:
+    """Layout B of the DTTS&MN programme: Dự án 10 is its own project (no unknown_item), named by
+    its Nội dung, and never GNBV's."""
+    src = tmp_path / "in"
+    src.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Đơn vị: Xã An Bình"])
+    ws.append(["TỔNG HỢP GIẢI NGÂN CHƯƠNG TRÌNH MTQG VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI"])
+    ws.append(["Số liệu đến ngày: 30/9/2026"])
+    ws.append(
+        ["Năm ngân sách", "Dự án", "Tiểu dự án", "Nội dung", "Nguồn vốn", "Kế hoạch vốn", "Giải ngân lũy kế"]
+    )
+    ws.append([2026, 10, None, "Truyền thông, tuyên truyền", "NSTW", 40, 10])
+    ws.append([2026, 4, 1, "Hạ tầng thiết yếu", "NSTW", 800, 250])
+    wb.save(src / "dtts.xlsx")
+    result = run_folder(src, Settings())
+    assert not [f for f in result.findings if f.code == "unknown_item"]
+    got = {
+        (r["programme"], r["project"], r["sub_project"]): (r["allocated"], r["disbursed"], r["project_name"])
+        for r in result.latest.to_dict("records")
+    }
+    assert got == {
+        ("DTTS", 10, None): (40.0, 10.0, "Truyền thông, tuyên truyền"),
+        ("DTTS", 4, 1): (800.0, 250.0, "Hạ tầng thiết yếu"),
+    }
+
+
+def test_tracker_parts_are_checked_not_counted(tmp_path: Path) -> None:
+    """ "a)", "b)" and "-" rows under a tracker's item are its parts: checked against it, not items."""
+    src = tmp_path / "in"
+    src.mkdir()
+    lines = (
+        list(TRACKER_CSV[:8])
+        + [
+            "1;Đường giao thông xã An Phú;8119291;1.460;460;1.000;569;219;350;891;38,99",
+            "a);Xây lắp;;1.300;400;900;500;200;300;800;38,46",
+            "b);Thiết bị;;170;70;100;69;19;50;101;40,59",  # 1.300 + 170 = 1.470, not 1.460; 400 + 70 not 460
+            "2;Kè chống sạt lở sông Cầu;8120455;1.000;;1.000;500;;500;500;50,00",
+            "-;Kè đoạn 1;;1.000;;1.000;500;;500;500;50,00",
+            *TRACKER_CSV[10:],
+        ]
+    )
+    _write_csv(src / "t.csv", lines, "utf-8")
+    result = run_folder(src, Settings(as_of=dt.date(2026, 3, 31)))
+    mismatches = sorted(f.cell for f in result.findings if f.code == "total_mismatch")
+    assert mismatches == ["D9", "E9"], [(f.cell, f.params) for f in result.findings]
+    assert sorted(_tracker_keys(result)) == [
+        ("8119291", 2025, 2026),
+        ("8119291", 2026, 2026),
+        ("8120455", 2026, 2026),
+        ("8201133", 2026, 2026),
+        ("8201140", 2026, 2026),
+    ]
+    assert "Xây lắp" not in set(result.items["label"])

@@ -121,6 +121,8 @@ class _Context:
     half: dict[tuple[int, int], float] = field(default_factory=dict)
     #: ``[programmes]`` of reconcile.toml: folded title words -> programme (SPEC 12).
     programmes: tuple[tuple[str, str], ...] = ()
+    #: ``[catalogue.<programme>]`` of reconcile.toml: (programme, project, sub_project) -> name.
+    catalogues: dict[tuple[str, int, int | None], str] = field(default_factory=dict)
     #: The file's saved date and what it is ("workbook": its own modified date, "mtime"), on demand.
     saved: Callable[[], tuple[dt.date, str] | None] = lambda: None
 
@@ -130,6 +132,7 @@ def read_file(
     rel: str,
     aliases: tuple[tuple[str, int, int | None], ...] = (),
     programmes: tuple[tuple[str, str], ...] = (),
+    catalogues: tuple[tuple[str, int, int | None, str], ...] = (),
 ) -> FileResult:
     """Read one input file. Unreadable files come back with ``readable=False`` and a finding.
 
@@ -178,6 +181,7 @@ def read_file(
         formulas=_formula_reader(path, checked),
         saved=_saved_date(path, mtime),
         programmes=programmes,
+        catalogues={(prog, p, s): name for prog, p, s, name in catalogues},
     )
     name_period = _period_of_name(path.name)
     folder_unit = _folder_unit(rel)
@@ -1470,7 +1474,7 @@ def _emit(
             allocated_cell=f"{letters[g.alloc.index]}{n}" if g.alloc else None,
             disbursed_cell=f"{letters[g.disb.index]}{n}" if g.disb else None,
             in_month_cell=f"{letters[g.in_month.index]}{n}" if g.in_month else None,
-            **_identity(node, meta.programme),
+            **_identity(node, meta.programme, ctx.catalogues),
         )
     )
 
@@ -1511,10 +1515,18 @@ def _names_catalogue_rows(
     return False
 
 
-def _identity(node: _Node, programme: str) -> dict[str, str]:
+def _identity(
+    node: _Node, programme: str, configured: dict[tuple[str, int, int | None], str] | None = None
+) -> dict[str, str]:
     """programme, project_name and sub_project_name of an item row (SPEC 12): the catalogue's names
-    for its programme, else the sheet's labels as written."""
+    for its programme (shipped, or ``[catalogue.<programme>]``), else the sheet's labels as written."""
     p, s = int(node.project or 0), node.sub_project
+    if configured and not node.item_key and (programme, p, None) in configured:
+        return {
+            "programme": programme,
+            "project_name": configured[(programme, p, None)],
+            "sub_project_name": configured.get((programme, p, s), node.label if s is not None else ""),
+        }
     if programme in catalogue.CATALOGUE_PROGRAMMES and not node.item_key:
         return {
             "programme": programme,
@@ -1620,8 +1632,16 @@ def _read_layout_b(
     # Whether each row's (project, sub-project) is in the catalogue, decided once per distinct pair.
     width = max(len(sub.values), 1)
     pairs, pair_of_row = np.unique(p.codes * width + sub.codes, return_inverse=True)
+    # Another programme's sheet numbers its own projects: any number is one (SPEC 12).
+    in_catalogue = meta.programme in catalogue.CATALOGUE_PROGRAMMES
     known = np.array(
-        [_known(p.values[c // width], sub.values[c % width]) for c in pairs.tolist()], dtype=bool
+        [
+            _known(p.values[c // width], sub.values[c % width])
+            if in_catalogue
+            else p.values[c // width] is not None
+            for c in pairs.tolist()
+        ],
+        dtype=bool,
     )[pair_of_row.ravel()]
     has_year = np.array([y is not None for y in by.values], dtype=bool)[by.codes]
     has_source = np.array([src is not None for _, src in sources.values], dtype=bool)[sources.codes]
@@ -1679,12 +1699,20 @@ def _read_layout_b(
         "unknown": unknown,
         # The catalogue's names, once per distinct (project, sub-project) pair (SPEC 12).
         "programme": Coded(np.zeros(count, dtype=np.int64), [meta.programme]),
+        # The catalogue's names, else the row's own label as written.
         "project_name": Coded(
             p.codes[keep], [catalogue.project_name(v) if isinstance(v, int) else "" for v in p.values]
-        ),
+        )
+        if in_catalogue
+        else Coded(labels.codes[keep], labels.values),
         "sub_project_name": Coded(
             pair_of_row.ravel()[keep],
-            [catalogue.sub_project_name(p.values[c // width], sub.values[c % width]) for c in pairs.tolist()],
+            [
+                catalogue.sub_project_name(p.values[c // width], sub.values[c % width])
+                if in_catalogue
+                else ""
+                for c in pairs.tolist()
+            ],
         ),
     }
     for name, role in (

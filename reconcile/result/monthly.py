@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..codes import combine
-from ..models import KEY_COLUMNS, MAX_ROWS
+from ..models import IDENTITY_COLUMNS, KEY_COLUMNS, MAX_ROWS
 from ..values import SOURCE_RANK, date, fsum, text
 
 _EXACT = 2**53
@@ -202,7 +202,8 @@ def monthly_table(
     rows = np.flatnonzero(has_period & (np.isfinite(a_values) | incomplete))
     for k, idx in _groups(period_col[rows]).items():
         allocated[all_periods[k]] = a_values[rows[idx]].tolist()
-    columns = [c for c in KEY_COLUMNS if c in df]
+    # The key, then the identity (SPEC 12) the sheet names another programme's items by.
+    columns = [c for c in (*KEY_COLUMNS, *IDENTITY_COLUMNS) if c in df]
     monthly = df[columns].iloc[shown_rows].reset_index(drop=True)
     for j, p in enumerate(all_periods):
         monthly[p] = rates[:, j]

@@ -30,7 +30,7 @@ from xlsxwriter.exceptions import FileCreateError
 from ...messages import msg
 from ...models import MAX_ROWS
 from ...result import Result
-from .common import _WORKBOOK_OPTIONS, SEVERITY_COLOURS, STATUS_COLOURS, _as_of, _Styles
+from .common import _WORKBOOK_OPTIONS, SEVERITY_COLOURS, STATUS_COLOURS, _as_of, _Styles, workbook_title
 from .data import _write_data
 from .findings import _write_findings, source_link
 from .ledger import write_ledger_sheet
@@ -102,7 +102,7 @@ def _write_workbook(result: Result, path: Path, lang: str) -> None:
     # A fixed creation date taken from the data keeps two runs byte-identical.
     wb.set_properties(
         {
-            "title": msg("wb.title", lang),
+            "title": workbook_title(result, lang),
             "author": "reconcile",
             "created": dt.datetime.combine(as_of, dt.time()),
         }

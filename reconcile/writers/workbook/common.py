@@ -15,7 +15,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ...catalogue import project_name, sub_project_name
+from ...catalogue import CATALOGUE_PROGRAMMES, project_name, sub_project_name
 from ...messages import fmt_date, msg
 from ...models import is_missing
 from ...result import Result
@@ -156,6 +156,16 @@ def _sub_project_text(project: int | None, sub: int | None, lang: str, with_name
     label = msg("wb.sub_project", lang, n=sub)
     name = sub_project_name(project, sub) if with_name and project is not None else ""
     return f"{label}: {name}" if name else label
+
+
+def workbook_title(result: Result, lang: str) -> str:
+    """The GNBV title where every key is the GNBV catalogue's, a plain one otherwise (SPEC 12)."""
+    items = result.items
+    if items is not None and "programme" in items.columns and len(items):
+        others = set(items["programme"].astype(str)) - set(CATALOGUE_PROGRAMMES)
+        if others or "item_key" in items.columns and (items["item_key"].astype(str) != "").any():
+            return msg("wb.title_any", lang)
+    return msg("wb.title", lang)
 
 
 def _source_text(source: object, lang: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ...catalogue import CATALOGUE_PROGRAMMES, identity_text
 from ...messages import fmt_number, msg
 from ...result import Result
 from ...result.monthly import chart_years
@@ -107,9 +108,16 @@ def _write_progress(
         subs = _ints(column("sub_project"))
         project_texts = {p: _project_text(p, lang, with_name=False) for p in set(projects)}
         sub_texts = {v: _sub_project_text(0, v, lang, with_name=False) for v in set(subs)}
+        shown_texts = [project_texts[p] for p in projects]
+        if "programme" in shown.columns:
+            # Another programme's item, or a tracker's: its programme, code and name (SPEC 12).
+            progs, codes, names = (column(c).tolist() for c in ("programme", "project_code", "project_name"))
+            for k, number in enumerate(projects):
+                if number == 0 or _text(progs[k]) not in CATALOGUE_PROGRAMMES:
+                    shown_texts[k] = identity_text(progs[k], codes[k], names[k])
         texts = (
             (0, _per_value(column("unit"), lambda v: _unit_label(_text(v), lang))),
-            (3, [project_texts[p] for p in projects]),
+            (3, shown_texts),
             (4, [sub_texts[v] for v in subs]),  # without its name a sub-project's text is its number's
             (5, _per_value(column("source"), lambda v: _source_text(v, lang))),
         )

@@ -31,6 +31,7 @@ from .common import (
     _units_text,
     _Widths,
     _wrap_lines,
+    workbook_title,
 )
 from .printable import SummaryPlan
 from .summary_plan import (
@@ -310,7 +311,7 @@ def _write_summary(
         widths.see(_C_PROJ, len(line.project))
         widths.see(_C_SUB, len(line.sub_project))
     left = [
-        (msg("wb.title", lang), st.title()),
+        (workbook_title(result, lang), st.title()),
         (msg("wb.units", lang, units=_units_text(result, lang)), st.bold()),
         (_as_of_text(result, lang), st.italic()),
         (msg("wb.money_unit", lang), st.italic()),
