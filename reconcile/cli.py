@@ -41,6 +41,22 @@ def _reading_options(f: F) -> F:
     return _lang_option(f)
 
 
+def _output_options(f: F) -> F:
+    """--out, --no-annotate and --on-locked: the options of every command that writes the outputs."""
+    f = click.option(
+        "--on-locked",
+        type=click.Choice(["fail", "rename"]),
+        default="fail",
+        show_default=True,
+        help="help.on_locked",
+    )(f)
+    f = click.option("--no-annotate", is_flag=True, help="help.no_annotate")(f)
+    f = click.option(
+        "--out", "out", type=click.Path(path_type=Path), default="output", show_default=True, help="help.out"
+    )(f)
+    return f
+
+
 def _cache_option(f: F) -> F:
     return click.option(
         "--no-cache",
@@ -173,23 +189,8 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
-    default="output",
-    show_default=True,
-    help="help.out",
-)
-@click.option("--no-annotate", is_flag=True, help="help.no_annotate")
+@_output_options
 @click.option("--no-report", is_flag=True, help="help.no_report")
-@click.option(
-    "--on-locked",
-    type=click.Choice(["fail", "rename"]),
-    default="fail",
-    show_default=True,
-    help="help.on_locked",
-)
 @_cache_option
 @_reading_options
 @_handle_errors
@@ -215,22 +216,7 @@ def run(
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path), default="workbooks")
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
-    default="output",
-    show_default=True,
-    help="help.out",
-)
-@click.option("--no-annotate", is_flag=True, help="help.no_annotate")
-@click.option(
-    "--on-locked",
-    type=click.Choice(["fail", "rename"]),
-    default="fail",
-    show_default=True,
-    help="help.on_locked",
-)
+@_output_options
 @click.option("--poll", is_flag=True, help="help.poll")
 @_cache_option
 @_reading_options
