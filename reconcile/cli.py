@@ -314,7 +314,7 @@ def report(
     "treasury",
     type=click.Path(path_type=Path),
     default=None,
-    help="Tạo mẫu bảng đối chiếu dự toán Kho bạc (01-SDKP/ĐVDT) / write a Treasury statement form.",
+    help="help.treasury",
 )
 @click.option("--debug", is_flag=True, hidden=True)
 @_handle_errors

@@ -1161,21 +1161,7 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
             slack = ctx.half.get((node.row, idx), 0.0) + sum(
                 ctx.half.get((k.row, idx), 0.0) for k in node.children if k.kind != "unknown"
             )
-            if abs(written - total) > TOLERANCE + slack + 1e-9 * abs(total):
-                ctx.findings.append(
-                    Finding(
-                        "total_mismatch",
-                        ctx.rel,
-                        grid.name,
-                        cell_ref(node.row, col.index),
-                        params={
-                            "what": node.label,
-                            "written": written,
-                            "children": total,
-                            "diff": round(written - total, 6),
-                        },
-                    )
-                )
+            _check_sum(ctx, grid, node, col.index, written, total, slack)
     by_measure: dict[tuple[str, Any], dict[str, Column]] = {}
     for col in amount_cols:
         if col.source:
@@ -1193,22 +1179,36 @@ def _check_rows(grid: Grid, table: Table, nodes: list[_Node], groups: list[_Grou
             if a is None and b is None:
                 continue
             parts = round6((a or 0.0) + (b or 0.0))
-            if abs(t - parts) > TOLERANCE + 1e-9 * abs(parts):
-                ctx.findings.append(
-                    Finding(
-                        "total_mismatch",
-                        ctx.rel,
-                        grid.name,
-                        cell_ref(node.row, cols["ALL"].index),
-                        params={
-                            "what": node.label,
-                            "written": t,
-                            "children": parts,
-                            "diff": round(t - parts, 6),
-                            "message_key": "finding.source_total_mismatch",
-                        },
-                    )
-                )
+            _check_sum(
+                ctx, grid, node, cols["ALL"].index, t, parts, message_key="finding.source_total_mismatch"
+            )
+
+
+def _check_sum(
+    ctx: _Context,
+    grid: Grid,
+    node: _Node,
+    col_index: int,
+    written: float,
+    expected: float,
+    slack: float = 0.0,
+    message_key: str | None = None,
+) -> None:
+    """One ``total_mismatch`` at the written cell when it differs from what its parts sum to by more
+    than the tolerance and ``slack`` (the rounding of figures shown rounded)."""
+    if not abs(written - expected) > TOLERANCE + slack + 1e-9 * abs(expected):
+        return  # within the tolerance (or not comparable)
+    params: dict[str, Any] = {
+        "what": node.label,
+        "written": written,
+        "children": expected,
+        "diff": round(written - expected, 6),
+    }
+    if message_key:
+        params["message_key"] = message_key
+    ctx.findings.append(
+        Finding("total_mismatch", ctx.rel, grid.name, cell_ref(node.row, col_index), params=params)
+    )
 
 
 def _check_year_totals(grid: Grid, table: Table, nodes: list[_Node], ctx: _Context) -> None:
@@ -1229,21 +1229,7 @@ def _check_year_totals(grid: Grid, table: Table, nodes: list[_Node], ctx: _Conte
             slack = ctx.half.get((node.row, total_col.index), 0.0) + sum(
                 ctx.half.get((node.row, c.index), 0.0) for c in parts
             )
-            if abs(written - summed) > TOLERANCE + slack + 1e-9 * abs(summed):
-                ctx.findings.append(
-                    Finding(
-                        "total_mismatch",
-                        ctx.rel,
-                        grid.name,
-                        cell_ref(node.row, total_col.index),
-                        params={
-                            "what": node.label,
-                            "written": written,
-                            "children": summed,
-                            "diff": round(written - summed, 6),
-                        },
-                    )
-                )
+            _check_sum(ctx, grid, node, total_col.index, written, summed, slack)
 
 
 def _check_remaining(
@@ -1281,22 +1267,7 @@ def _check_remaining(
         return
     expected = round6(sum(sign * (v or 0.0) for v, sign in vals))
     slack = half + sum(ctx.half.get((node.row, c), 0.0) for c, _ in cells)
-    if abs(written - expected) > TOLERANCE + slack + 1e-9 * abs(expected):
-        ctx.findings.append(
-            Finding(
-                "total_mismatch",
-                ctx.rel,
-                grid.name,
-                cell_ref(node.row, col.index),
-                params={
-                    "what": node.label,
-                    "written": written,
-                    "children": expected,
-                    "diff": round(written - expected, 6),
-                    "message_key": "finding.remaining_mismatch",
-                },
-            )
-        )
+    _check_sum(ctx, grid, node, col.index, written, expected, slack, "finding.remaining_mismatch")
 
 
 def _rate_written(raw: Any, ctx: _Context) -> tuple[float, float] | None:
