@@ -348,3 +348,39 @@ def test_the_payment_window_runs_to_31_january_inclusive(tmp_path: Path, as_of: 
     row = result.ledger[(result.ledger["budget_year"] == 2023)].iloc[0]
     assert row["status"] == status
     assert row["payment_until"] == D(2024, 1, 31)
+
+
+def test_the_ledger_sheet_renders_dates_fills_and_unknown_figures(tmp_path: Path) -> None:
+    """The sheet's cells as the ledger holds them: deadlines as dates, each status on its colour, and a
+    row whose disbursement could not be read shown empty, never a partial sum or a zero."""
+    folder = boundary_folder(tmp_path)
+    bad = tmp_path / "in2"
+    bad.mkdir()
+    path = write_report(bad, D(2023, 12, 31), [(2023, 2023, 7, 1, "NSTW", 400, 100)], unit="UBND HUYỆN C")
+    wb = openpyxl.load_workbook(path)
+    wb.active["I7"] = "đang cập nhật"  # a disbursement with no number in it: the key is incomplete
+    wb.save(path)
+    (folder / "C").mkdir()
+    path.rename(folder / "C" / path.name)
+    out = tmp_path / "out"
+    run_cli(folder, out, "--as-of", "2024-01-15")
+    ws = openpyxl.load_workbook(out / "reconciliation.xlsx")["Kế hoạch vốn theo năm"]
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Đơn vị")
+    rows = {
+        (ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value): r
+        for r in range(header + 1, ws.max_row + 1)
+        if ws.cell(r, 2).value is not None
+    }
+    window = rows[(UNIT, 2023, 2023)]
+    assert ws.cell(window, 11).value == dt.datetime(2023, 12, 31)  # the deadline, a real date
+    assert ws.cell(window, 11).number_format == "dd/mm/yyyy"
+    assert ws.cell(window, 12).value == dt.datetime(2024, 1, 31)  # payments accepted until
+    assert ws.cell(window, 8).value == pytest.approx(1500)
+    assert ws.cell(window, 16).value == "Trong thời gian thanh toán (đến 31/01)"
+    assert ws.cell(window, 16).fill.fgColor.rgb.endswith("FFEB9C")
+    assert ws.cell(window, 1).fill.fgColor.rgb in (None, "00000000")  # only the status is coloured
+    unknown = rows[("UBND HUYỆN C", 2023, 2023)]
+    # An incomplete row's amounts are unknown (engine/ledger.py): empty cells, not 0 or 400.
+    assert [ws.cell(unknown, c).value for c in (7, 8, 9)] == [None, None, None]
+    assert ws.cell(unknown, 7).border.left.style == "thin"  # still a formatted cell of the table
+    assert ws.cell(unknown, 16).fill.fgColor.rgb.endswith("D9D9D9")

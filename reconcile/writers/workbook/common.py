@@ -162,8 +162,10 @@ def workbook_title(result: Result, lang: str) -> str:
     """The GNBV title where every key is the GNBV catalogue's, a plain one otherwise (SPEC 12)."""
     items = result.items
     if items is not None and "programme" in items.columns and len(items):
-        others = set(items["programme"].astype(str)) - set(CATALOGUE_PROGRAMMES)
-        if others or "item_key" in items.columns and (items["item_key"].astype(str) != "").any():
+        # Distinct values first: a national run has a million items and a handful of programmes.
+        others = {str(p) for p in items["programme"].unique()} - set(CATALOGUE_PROGRAMMES)
+        keyed = "item_key" in items.columns and any(str(k) != "" for k in items["item_key"].unique())
+        if others or keyed:
             return msg("wb.title_any", lang)
     return msg("wb.title", lang)
 
