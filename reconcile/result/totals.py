@@ -26,7 +26,7 @@ from ..codes import combine
 from ..models import Settings
 from ..pace import deadline_of
 from ..values import approx_sub_array, fsum, stored_array
-from .monthly import key_order, text_codes, wholes
+from .monthly import factorize, key_order, text_codes, wholes
 
 #: Columns of ``Result.totals``, in order.
 TOTALS_COLUMNS: tuple[str, ...] = (
@@ -115,9 +115,11 @@ def _sheet(frame: pd.DataFrame, units: list[str], target: float) -> _Sheet:
     g, h = _amount(f, "allocated"), _amount(f, "disbursed")
     # An incomplete key's figures are not known: a group over one shows them empty, never the sum
     # of the figures that are known. Counted per group like the amounts (exact in floats).
-    incomplete = (
-        (f["status"] == "incomplete").to_numpy(dtype=bool) if "status" in f else np.zeros(len(f), dtype=bool)
-    )
+    if "status" in f:
+        codes, statuses = factorize(f["status"])
+        incomplete = np.array([s == "incomplete" for s in statuses] + [False], dtype=bool)[codes]
+    else:
+        incomplete = np.zeros(len(f), dtype=bool)
     unknown = {name: incomplete & _empty(f, name) for name in ("allocated", "disbursed")}
     amounts = {
         "allocated": g,
@@ -138,7 +140,8 @@ def _sheet(frame: pd.DataFrame, units: list[str], target: float) -> _Sheet:
         prog = text_codes(f["programme"])[0]
         ident = np.zeros(len(f), dtype=np.int64)
         if "project_name" in f.columns:
-            names = text_codes(f["project_code"].astype(str) + "|" + f["project_name"].astype(str))[0]
+            # The pair (code, name) from the codes of each: no million joined strings to hash.
+            names = combine(text_codes(f["project_code"])[0], text_codes(f["project_name"])[0])
             ident = np.where(project == 0, names + 1, 0)
         group = combine(prog, project - project.min() if len(project) else project, ident)
     return _Sheet(order, list(unit_text), unit_code, by, ey, project, amounts, group)
@@ -219,6 +222,13 @@ def _run_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return out
 
 
+def _count_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per column, the sum of each run of rows beginning at ``starts`` of whole-number ``values``."""
+    if len(starts) == 0:
+        return np.zeros((0, values.shape[1]))
+    return np.add.reduceat(values, starts, axis=0)
+
+
 def _scope_rows(sheet: _Sheet, scope: str, per_unit_rows: bool) -> dict[str, Any]:
     """The total, unit, year and project rows of one scope, in sheet order, as columns."""
     n = len(sheet.order)
@@ -230,13 +240,22 @@ def _scope_rows(sheet: _Sheet, scope: str, per_unit_rows: bool) -> dict[str, Any
     y_starts = _runs(pu, pby, pey)
     u_starts = _runs(pu[y_starts]) if len(y_starts) else np.zeros(0, dtype=np.int64)
     names = list(sheet.amounts)
-    amounts = np.column_stack([sheet.amounts[k] for k in names]) if n else np.zeros((0, len(names)))
-    by_project = _run_sums(amounts, p_starts)
-    by_year = _run_sums(by_project, y_starts)
-    by_unit = _run_sums(by_year, u_starts)
-    project_sums = {k: by_project[:, j] for j, k in enumerate(names)}
-    year_sums = {k: by_year[:, j] for j, k in enumerate(names)}
-    unit_sums = {k: by_unit[:, j] for j, k in enumerate(names)}
+    # The amounts are summed correctly rounded; the counts (names starting "_") are whole numbers,
+    # exact in a plain running sum.
+    money = [k for k in names if not k.startswith("_")]
+    counts = [k for k in names if k.startswith("_")]
+    project_sums: dict[str, np.ndarray] = {}
+    year_sums: dict[str, np.ndarray] = {}
+    unit_sums: dict[str, np.ndarray] = {}
+    for group, add in ((money, _run_sums), (counts, _count_sums)):
+        if not group:
+            continue
+        values = np.column_stack([sheet.amounts[k] for k in group]) if n else np.zeros((0, len(group)))
+        by_project = add(values, p_starts)
+        by_year = add(by_project, y_starts)
+        by_unit = add(by_year, u_starts)
+        for j, k in enumerate(group):
+            project_sums[k], year_sums[k], unit_sums[k] = by_project[:, j], by_year[:, j], by_unit[:, j]
     total = {k: fsum(unit_sums[k].tolist()) for k in names}
 
     p_keys = np.diff(np.append(p_starts, n))
@@ -334,18 +353,23 @@ def build_totals(
     df.loc[incomplete, "rate"] = np.nan
     df["remaining"] = approx_sub_array(g, h)
     # A year's deadline: its execution year's, or its budget year's own from [deadlines] (SPEC 9).
-    pairs = pd.Series(
-        [
-            None if pd.isna(e) else (None if pd.isna(b) else int(b), int(e))
-            for b, e in zip(df["budget_year"], df["execution_year"], strict=True)
-        ],
-        dtype=object,
-    )
-    year_codes, years = pd.factorize(pairs, use_na_sentinel=True)
-    deadlines = [deadline_of(settings, e, b) for b, e in years]
+    # One deadline per distinct (budget year, execution year), looked up by code (no tuple per row).
+    b_na = df["budget_year"].isna().to_numpy()
+    e_na = df["execution_year"].isna().to_numpy()
+    b_int = df["budget_year"].to_numpy(dtype=np.int64, na_value=0)
+    e_int = df["execution_year"].to_numpy(dtype=np.int64, na_value=0)
+    year_codes, _ = pd.factorize(combine(e_na, b_na, b_int, e_int))
+    heads = np.unique(year_codes, return_index=True)[1].tolist() if len(year_codes) else []
+    deadlines = [
+        None if e_na[i] else deadline_of(settings, int(e_int[i]), None if b_na[i] else int(b_int[i]))
+        for i in heads
+    ]
+    year_codes[e_na] = -1  # no execution year: no deadline
     lookup = np.array([*deadlines, None], dtype=object)
     df["deadline"] = pd.Series(lookup[year_codes], dtype=object)  # code -1 picks the trailing None
-    days = np.array([0 if as_of is None else (d - as_of).days for d in deadlines] + [0], dtype=np.int64)
+    days = np.array(
+        [0 if as_of is None or d is None else (d - as_of).days for d in deadlines] + [0], dtype=np.int64
+    )
     missing = (year_codes < 0) | (as_of is None)
     df["days_left"] = pd.arrays.IntegerArray(days[year_codes], missing)
     return df[list(TOTALS_COLUMNS)]
