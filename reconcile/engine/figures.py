@@ -164,11 +164,19 @@ def _frame(
     # The identity a key carries (SPEC 12): that of its first item (every item of a key has it).
     at = keys["_i"].to_numpy(dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
     for name in IDENTITY_COLUMNS:
-        column = t.items[name]
-        data[name] = pd.Series(
-            column.to_numpy(dtype=object)[at] if len(column) else np.zeros(0, dtype=object), dtype=object
-        )
+        data[name] = _take_text(t.items[name], at)
     return pd.DataFrame(data, index=pd.RangeIndex(n), columns=list(SUMMARY_COLUMNS), copy=False)
+
+
+def _take_text(column: pd.Series, at: np.ndarray) -> pd.Series:
+    """Rows ``at`` of an item text column; a Categorical stays one (its codes taken, no million string
+    objects: a national summary's identity columns hold a handful of distinct texts)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()[at] if len(column) else np.zeros(0, dtype=np.int8)
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=column.dtype))
+    return pd.Series(
+        column.to_numpy(dtype=object)[at] if len(column) else np.zeros(0, dtype=object), dtype=object
+    )
 
 
 def _figure_columns(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..models import FileResult, Finding, Settings
-from .monthly import monthly_table
+from .monthly import key_order, monthly_table
 from .totals import build_totals
 
 
@@ -77,8 +77,15 @@ class Result:
     chart: pd.DataFrame = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        totals = build_totals(self.latest, self.consolidated, self.units, self.settings, self.evaluated_on)
-        monthly, keys, chart = monthly_table(self.summary, self.periods, self.units, self.settings.target)
+        # A single period's summary is its latest rows (one frame): its key order is computed once.
+        shared = self.summary is self.latest and self.latest is not None and len(self.latest) > 0
+        key = key_order(self.latest, self.units) if shared else None
+        totals = build_totals(
+            self.latest, self.consolidated, self.units, self.settings, self.evaluated_on, latest_key=key
+        )
+        monthly, keys, chart = monthly_table(
+            self.summary, self.periods, self.units, self.settings.target, key=key
+        )
         object.__setattr__(self, "totals", totals)
         object.__setattr__(self, "monthly", monthly)
         object.__setattr__(self, "monthly_keys", keys)

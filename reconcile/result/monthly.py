@@ -145,6 +145,7 @@ def monthly_table(
     units: list[str],
     target: float,
     limit: int | None = None,
+    key: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, int, pd.DataFrame]:
     """``(monthly, keys, chart)`` of a summary (see :class:`~reconcile.models.Result`).
 
@@ -154,7 +155,8 @@ def monthly_table(
     later row of the same key and period wins. ``keys``: distinct keys in all. ``chart``: one row
     per period: ``period``, ``disbursed_<budget year>`` per budget year (summed over keys, in year
     order; ``disbursed_`` for rows without a year), ``disbursed_total`` when there are several
-    years, ``allocated`` (summed) and ``target`` (= allocated x target).
+    years, ``allocated`` (summed) and ``target`` (= allocated x target). ``key``: the summary's
+    :func:`key_order` when the caller has it already.
     """
     limit = MAX_ROWS if limit is None else limit
     if summary is None or len(summary) == 0:
@@ -164,7 +166,7 @@ def monthly_table(
             _chart(sorted(set(periods)), {}, {}, target),
         )
     df = summary
-    shown_rows, row_rank, n_keys = first_keys(key_order(df, units), limit)
+    shown_rows, row_rank, n_keys = first_keys(key_order(df, units) if key is None else key, limit)
 
     codes, uniques = factorize(df["period"])
     dates = [date(u) for u in uniques]

@@ -72,11 +72,12 @@ class _Sheet:
     group: np.ndarray | None = None
 
 
-def sheet_order(frame: pd.DataFrame, units: list[str]) -> np.ndarray:
-    """Positions of ``frame``'s rows (a summary-shaped table) in the order the summary sheet lists them."""
+def sheet_order(frame: pd.DataFrame, units: list[str], key: np.ndarray | None = None) -> np.ndarray:
+    """Positions of ``frame``'s rows (a summary-shaped table) in the order the summary sheet lists them;
+    ``key``: the frame's :func:`key_order` when the caller has it already."""
     if len(frame) == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.argsort(key_order(frame, units), kind="stable")
+    return np.argsort(key_order(frame, units) if key is None else key, kind="stable")
 
 
 def _amount(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -96,8 +97,8 @@ def _empty(frame: pd.DataFrame, name: str) -> np.ndarray:
     return ~np.isfinite(v)
 
 
-def _sheet(frame: pd.DataFrame, units: list[str], target: float) -> _Sheet:
-    order = sheet_order(frame, units)
+def _sheet(frame: pd.DataFrame, units: list[str], target: float, key: np.ndarray | None = None) -> _Sheet:
+    order = sheet_order(frame, units, key)
     wanted = [
         "unit",
         "budget_year",
@@ -323,6 +324,7 @@ def build_totals(
     units: list[str],
     settings: Settings,
     as_of: dt.date | None,
+    latest_key: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """``Result.totals`` (TOTALS_COLUMNS): the per-unit scope from ``latest``, then the province scope
     from ``consolidated`` when there is one; rows in the order the summary sheet shows them.
@@ -330,12 +332,13 @@ def build_totals(
     Two kinds of row are listed that the sheet leaves out: a unit row when there is only one unit
     (the sheet shows unit rows from two units on), and a project row for a project of one key
     (``keys`` == 1: the sheet lets the key's own row stand for it). ``as_of``: the evaluation date
-    of ``days_left``."""
+    of ``days_left``; ``latest_key``: :func:`key_order` of ``latest`` when the caller has it."""
     parts = []
     for scope, frame in (("unit", latest), ("province", consolidated)):
         if frame is None:
             continue
-        cols = _scope_rows(_sheet(frame, units, settings.target), scope, scope == "unit")
+        key = latest_key if scope == "unit" else None
+        cols = _scope_rows(_sheet(frame, units, settings.target, key), scope, scope == "unit")
         parts.append(pd.DataFrame(cols))
     if not parts:
         parts.append(pd.DataFrame(_scope_rows(_sheet(_EMPTY, units, settings.target), "unit", True)))
