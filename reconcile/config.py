@@ -30,6 +30,7 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from pathlib import Path
@@ -50,6 +51,20 @@ PACE_PROFILES: dict[str, tuple[float, ...]] = {
 LINEAR, CUSTOM = "linear", "custom"
 
 
+#: The settings reconcile.toml may hold (top-level keys and tables), in the order the guide lists them.
+KNOWN_KEYS: tuple[str, ...] = (
+    "target",
+    "deadline",
+    "pace",
+    "deadlines",
+    "aliases",
+    "treasury",
+    "programmes",
+    "catalogue",
+    "report",
+)
+
+
 def _bad(path: Path, line: int | str, detail: str = "", detail_key: str = "", **params: Any) -> UsageError:
     """The one error of a bad settings file: its path, the line, and what is wrong (from the catalogue)."""
     return UsageError(
@@ -63,6 +78,18 @@ def load_config(folder: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     text, data = _read(path)
+    for key in data:
+        if key not in KNOWN_KEYS:
+            # A misspelt setting silently ignored would leave the run on the defaults unnoticed.
+            near = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
+            raise _bad(
+                path,
+                _line_of(text, key),
+                detail_key="config.unknown_near" if near else "config.unknown",
+                name=key,
+                near=near[0] if near else "",
+                names=", ".join(KNOWN_KEYS),
+            )
     out: dict[str, Any] = {}
     if "target" in data:
         t = data["target"]

@@ -384,3 +384,31 @@ def test_the_ledger_sheet_renders_dates_fills_and_unknown_figures(tmp_path: Path
     assert [ws.cell(unknown, c).value for c in (7, 8, 9)] == [None, None, None]
     assert ws.cell(unknown, 7).border.left.style == "thin"  # still a formatted cell of the table
     assert ws.cell(unknown, 16).fill.fgColor.rgb.endswith("D9D9D9")
+
+
+@pytest.mark.parametrize(
+    ("toml", "line", "said"),
+    [
+        (
+            "target = 90\ntaget = 95\n",
+            2,
+            'không có thiết lập "taget"; có phải ý bạn là "target"?',
+        ),
+        (
+            '[deadline]\n2022 = "2024-12-31"\n',
+            1,
+            'deadline phải có dạng "dd/mm"',  # a known key with a table where a value belongs
+        ),
+        ('[bao_cao]\nunit = "X"\n', 1, 'không có thiết lập "bao_cao" (các thiết lập: target, deadline'),
+    ],
+)
+def test_an_unknown_setting_is_an_error_naming_its_line(
+    tmp_path: Path, toml: str, line: int, said: str
+) -> None:
+    """A misspelt key or table in reconcile.toml stops the run with its line, never silently ignored."""
+    folder = boundary_folder(tmp_path)
+    (folder / "reconcile.toml").write_text(toml, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(folder)])
+    assert res.exit_code == 2, res.output
+    assert f"{folder / 'reconcile.toml'} có lỗi ở dòng {line}:" in res.output
+    assert said in res.output
