@@ -771,6 +771,7 @@ def phases(
     from reconcile.models import Settings
     from reconcile.writers.atomic import ensure_output_dir
     from reconcile.writers.output import write_outputs
+    from reconcile.writers.report_run import fits_in_run
 
     prof = None
     if profile is not None:
@@ -792,7 +793,9 @@ def phases(
     result = reconcile(files, settings, folder)
     t3 = time.perf_counter()
     ensure_output_dir(out, [f.path for f in result.files])
-    write_outputs(result, out, annotate=annotate)
+    # As `reconcile run` decides: the review report only for a run it fits (writing one for a national
+    # run's million keys in-process took minutes and over 20 GB).
+    write_outputs(result, out, annotate=annotate, report=fits_in_run(result))
     t4 = time.perf_counter()
     if prof:
         prof.disable()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 LANGS = ("vi", "en")
@@ -774,7 +775,7 @@ def fmt_number(x: float | None, decimals: int = 1, lang: str = "vi", trim: bool 
     """Format a number the way the reader writes it: ``1.571,6`` (vi) or ``1,571.6`` (en)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
-    s = f"{x:,.{decimals}f}"
+    s = _spreadsheet_rounded(x, decimals)
     if trim and "." in s:
         s = s.rstrip("0").rstrip(".")
     if s in ("-0", ""):
@@ -782,6 +783,19 @@ def fmt_number(x: float | None, decimals: int = 1, lang: str = "vi", trim: bool 
     if lang == "vi":
         s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return s
+
+
+def _spreadsheet_rounded(x: float, decimals: int) -> str:
+    """``x`` with ``decimals`` decimals and thousands commas, rounded as a spreadsheet shows it: its 15
+    significant digits, then half away from zero (Python's own rounding of the binary value shows 51,2%
+    for a rate Excel and LibreOffice show as 51,3%, 0.5125)."""
+    if not math.isfinite(x):
+        return f"{x:,.{decimals}f}"
+    try:
+        d = Decimal(f"{x:.15g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # beyond Decimal's 28 digits: no figure of a budget is
+        return f"{x:,.{decimals}f}"
+    return f"{d:,.{decimals}f}"
 
 
 def fmt_amount(x: float | None, lang: str = "vi") -> str:

@@ -210,3 +210,32 @@ def test_findings_added_later_keep_the_figures(tmp_path: Path) -> None:
     )
     assert [f.code for f in later.findings] == ["annotate_failed"] and result.findings == []
     assert later.totals is result.totals and later.monthly is result.monthly
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "lang", "shown"),
+    [
+        (0.5125 * 100, 1, "vi", "51,3"),  # Python's own rounding of the binary value says 51,2
+        (2.675, 2, "en", "2.68"),
+        (1234567.25, 1, "en", "1,234,567.3"),
+        (-1234567.25, 1, "vi", "-1.234.567,3"),
+        (0.0005, 3, "vi", "0,001"),
+        (1571.6, 3, "vi", "1.571,6"),
+        (-0.04, 1, "vi", "0"),
+        (788.0, 0, "en", "788"),
+    ],
+)
+def test_numbers_in_words_are_rounded_as_the_workbook_shows_them(
+    value: float, decimals: int, lang: str, shown: str
+) -> None:
+    """The console and the report round a figure as a spreadsheet displays the same cell (15
+    significant digits, then half away from zero), so that the texts and the workbook agree."""
+    from reconcile.messages import fmt_number
+
+    assert fmt_number(value, decimals, lang) == shown
+
+
+def test_a_rate_in_words_is_the_rate_the_workbook_shows() -> None:
+    assert fmt_rate(0.5125, "vi") == "51,3%"
+    assert fmt_rate(0.12345, "en") == "12.3%"
+    assert fmt_rate(0.99951, "vi") == "100,0%"
