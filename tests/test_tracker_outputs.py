@@ -1,0 +1,167 @@
+"""Every output names a tracker's items and other programmes' projects by their own identity (issue 20
+item 3, SPEC 12): the review report, the ledger and the Tổng hợp sheet's subtotals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from reconcile.cli import cli
+
+from .test_tracker import TRACKER_CSV, TRACKER_UNIT, _layout_a, _write_csv
+
+REPORT = "bao-cao-ra-soat.docx"
+
+
+def _report_texts(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The report's paragraphs and the rows of its appendix table (the document's last table)."""
+    doc = Document(str(path))
+    paragraphs = [p.text for p in doc.paragraphs]
+    table = doc.tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    return paragraphs, rows
+
+
+def _mixed_folder(src: Path) -> None:
+    """A unit's GNBV and DTTS&MN reports (both with a "Dự án 4") and a public-investment tracker."""
+    src.mkdir()
+    _layout_a(
+        src / "GNBV.xlsx",
+        "GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2026",
+        [
+            ("1", "Dự án 4: Phát triển giáo dục nghề nghiệp", 500.0, 200.0),
+            ("-", "Tiểu dự án 1: Giáo dục nghề nghiệp", 500.0, 200.0),
+        ],
+    )
+    _layout_a(
+        src / "DTTS.xlsx",
+        "GIẢI NGÂN CHƯƠNG TRÌNH MTQG VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI NĂM 2026",
+        [
+            ("1", "Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu", 900.0, 300.0),
+            ("-", "Tiểu dự án 1: Hạ tầng thiết yếu", 800.0, 250.0),
+            ("-", "Tiểu dự án 2: Chợ", 100.0, 50.0),
+        ],
+    )
+    _write_csv(src / "tracker.csv", TRACKER_CSV, "utf-8-sig")
+
+
+def test_report_of_a_tracker_names_its_items_and_its_programme(tmp_path: Path) -> None:
+    """`reconcile report` on a public-investment tracker: the subject, the opening and the appendix
+    name the public investment plan (not GNBV's recurrent funds); each project is its code and name,
+    never "Dự án 0", with its own figures only."""
+    src = tmp_path / "in"
+    src.mkdir()
+    _write_csv(src / "tracker.csv", TRACKER_CSV, "utf-8-sig")
+    out = tmp_path / "out"
+    got = CliRunner().invoke(cli, ["report", str(src), "--out", str(out), "--as-of", "2026-09-30"])
+    assert got.exit_code == 0, got.output
+    paragraphs, rows = _report_texts(out / REPORT)
+    text = "\n".join(paragraphs)
+    assert "Về việc rà soát tình hình giải ngân kế hoạch vốn đầu tư công năm 2026" in paragraphs
+    assert "giảm nghèo" not in text.lower() and "sự nghiệp" not in text
+    assert "Dự án 0" not in text
+    assert "Tổng nguồn vốn năm 2026 là 2.719 triệu đồng" in text
+    # One programme: the items are named by code and name, without the programme's tag.
+    lines = [p for p in paragraphs if p.startswith("- ")]
+    assert [p.split(":")[0] for p in lines] == [
+        "- 8119291 – Đường giao thông xã An Phú",  # 2025 funds carried over
+        "- 8119291 – Đường giao thông xã An Phú",
+        "- 8120455 – Kè chống sạt lở sông Cầu",
+        "- 8201133 – Trường THCS An Bình",
+        "- 8201140 – Nhà văn hóa xã Bình Minh",
+    ]
+    assert lines[1].startswith(
+        "- 8119291 – Đường giao thông xã An Phú: kế hoạch vốn 1.000 triệu đồng, đã giải ngân 350 triệu đồng"
+    )
+    assert lines[3].startswith(
+        "- 8201133 – Trường THCS An Bình: kế hoạch vốn 219 triệu đồng, đã giải ngân 460 triệu đồng, đạt 210,0%."
+    )
+    assert "Số giải ngân vượt kế hoạch vốn được giao" in lines[3]
+    # No item lists another's figures under it.
+    assert not [p for p in paragraphs if p.startswith("+ ")]
+    assert "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG" in paragraphs
+    body = [r[:6] for r in rows[1:]]
+    assert body == [
+        ["", "TỔNG CỘNG", "3.179", "1.629", "51,2", ""],
+        ["I", "Nguồn vốn năm 2025 kéo dài thực hiện năm 2026", "460", "219", "47,6", ""],
+        ["1", "8119291 – Đường giao thông xã An Phú", "460", "219", "47,6", "Chậm tiến độ"],
+        ["II", "Nguồn vốn năm 2026", "2.719", "1.410", "51,9", ""],
+        ["1", "8119291 – Đường giao thông xã An Phú", "1.000", "350", "35,0", "Chậm tiến độ"],
+        ["2", "8120455 – Kè chống sạt lở sông Cầu", "1.000", "500", "50,0", "Chậm tiến độ"],
+        ["3", "8201133 – Trường THCS An Bình", "219", "460", "210,0", "Vượt kế hoạch"],
+        ["4", "8201140 – Nhà văn hóa xã Bình Minh", "500", "100", "20,0", "Chậm tiến độ"],
+    ]
+    # The unit read from the tracker reports.
+    assert TRACKER_UNIT == "BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG TỈNH AN BÌNH"
+    assert (
+        "Ban Quản Lý Dự Án Đầu Tư Xây Dựng Tỉnh An Bình báo cáo kết quả rà soát tình hình giải ngân kế "
+        "hoạch vốn đầu tư công, số liệu đến ngày 30/09/2026, như sau:" in paragraphs
+    )
+
+
+def test_report_of_several_programmes_keeps_them_apart(tmp_path: Path) -> None:
+    """`reconcile run` on a folder of three programmes: each project names its programme, GNBV's and
+    DTTS&MN's "Dự án 4" are two projects with their own sub-projects (DTTS's never given GNBV's
+    sub-project names), and the subject names no one programme."""
+    src = tmp_path / "in"
+    _mixed_folder(src)
+    out = tmp_path / "out"
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--as-of", "2026-09-30"])
+    assert got.exit_code == 0, got.output
+    paragraphs, rows = _report_texts(out / REPORT)
+    text = "\n".join(paragraphs)
+    assert "Về việc rà soát tình hình giải ngân vốn năm 2026" in paragraphs
+    assert "Dự án 0" not in text
+    # The unit of the two programmes: its part lists each programme's Dự án 4 with its own figures.
+    unit_part = text[text.index("PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\n") :]
+    assert (
+        "- [DTTS] Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu: kế hoạch vốn 900 triệu đồng, "
+        "đã giải ngân 300 triệu đồng" in unit_part
+    )
+    assert (
+        "- [GNBV] Dự án 4: Phát triển giáo dục nghề nghiệp, việc làm bền vững: kế hoạch vốn 500 triệu "
+        "đồng, đã giải ngân 200 triệu đồng" in unit_part
+    )
+    subs = [p.split(":")[0] for p in unit_part.split("\n") if p.startswith("+ ")]
+    assert subs == ["+ Tiểu dự án 1", "+ Tiểu dự án 2", "+ Tiểu dự án 1"]
+    assert unit_part.count("Giáo dục nghề nghiệp: kế hoạch vốn") == 1  # GNBV's sub-project only
+    # Every tracker item once in the consolidated part and once in its unit's.
+    assert text.count("- [DTC] 8201133 – Trường THCS An Bình: kế hoạch vốn 219 triệu đồng") == 2
+    # A year whose projects are all of one programme names it.
+    assert "2.1. Nguồn vốn năm 2025 kéo dài thực hiện năm 2026 (DTC)" in paragraphs
+    contents = [r[1] for r in rows]
+    assert "[DTTS] Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu" in contents
+    assert "[GNBV] Dự án 4: Phát triển giáo dục nghề nghiệp, việc làm bền vững" in contents
+    assert "[DTC] 8120455 – Kè chống sạt lở sông Cầu" in contents
+    assert "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN VỐN" in paragraphs
+
+
+@pytest.mark.parametrize(
+    ("title", "subject"),
+    [
+        (
+            "GIẢI NGÂN CHƯƠNG TRÌNH MTQG VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI NĂM 2026",
+            "Về việc rà soát tình hình giải ngân vốn thực hiện Chương trình mục tiêu quốc gia phát triển "
+            "kinh tế - xã hội vùng đồng bào dân tộc thiểu số và miền núi năm 2026",
+        ),
+        (
+            "GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2026",
+            "Về việc rà soát tình hình giải ngân vốn sự nghiệp thực hiện Chương trình mục tiêu quốc gia "
+            "giảm nghèo bền vững năm 2026",
+        ),
+    ],
+)
+def test_report_subject_names_the_one_programme(tmp_path: Path, title: str, subject: str) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    _layout_a(src / "r.xlsx", title, [("1", "Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu", 900.0, 300.0)])
+    out = tmp_path / "out"
+    got = CliRunner().invoke(cli, ["report", str(src), "--out", str(out)])
+    assert got.exit_code == 0, got.output
+    paragraphs, _rows = _report_texts(out / REPORT)
+    assert subject in paragraphs
+    lines = [p for p in paragraphs if p.startswith("- ")]
+    assert len(lines) == 1 and lines[0].startswith("- Dự án 4: ")
