@@ -165,3 +165,186 @@ def test_report_subject_names_the_one_programme(tmp_path: Path, title: str, subj
     assert subject in paragraphs
     lines = [p for p in paragraphs if p.startswith("- ")]
     assert len(lines) == 1 and lines[0].startswith("- Dự án 4: ")
+
+
+# ---- the ledger and the Treasury comparison per programme ----------------------------------------
+
+
+def test_ledger_keeps_two_programmes_of_one_unit_and_year_apart(tmp_path: Path) -> None:
+    """One unit's GNBV and DTTS&MN funds of 2026 are two ledger rows, never one sum; ledger.csv ends
+    with the programme; the sheet shows it; the consolidated ledger is per programme too."""
+    import csv
+    import datetime as dt
+
+    import openpyxl
+
+    from reconcile.models import Settings
+    from reconcile.pipeline import run_folder
+
+    src = tmp_path / "in"
+    _mixed_folder(src)
+    result = run_folder(src, Settings(as_of=dt.date(2026, 9, 30)))
+    assert result.ledger is not None and result.ledger_consolidated is not None
+    got = {
+        (r["unit"], r["programme"], r["budget_year"], r["execution_year"]): (
+            r["allocated"],
+            r["disbursed"],
+            r["status"],
+        )
+        for r in result.ledger.to_dict("records")
+    }
+    labour = "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    assert got == {
+        (TRACKER_UNIT, "DTC", 2025, 2026): (460.0, 219.0, "behind"),
+        (TRACKER_UNIT, "DTC", 2026, 2026): (2719.0, 1410.0, "behind"),
+        (labour, "DTTS", 2026, 2026): (900.0, 300.0, "behind"),
+        (labour, "GNBV", 2026, 2026): (500.0, 200.0, "behind"),
+    }
+    assert list(got) == sorted(got)  # unit, programme, years
+    total = {
+        (r["programme"], r["budget_year"]): (r["allocated"], r["disbursed"])
+        for r in result.ledger_consolidated.to_dict("records")
+    }
+    assert total == {
+        ("DTC", 2025): (460.0, 219.0),
+        ("DTC", 2026): (2719.0, 1410.0),
+        ("DTTS", 2026): (900.0, 300.0),
+        ("GNBV", 2026): (500.0, 200.0),
+    }
+
+    out = tmp_path / "out"
+    done = CliRunner().invoke(
+        cli, ["run", str(src), "--out", str(out), "--as-of", "2026-09-30", "--no-annotate"]
+    )
+    assert done.exit_code == 0, done.output
+    with open(out / "ledger.csv", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames is not None and reader.fieldnames[-1] == "programme"
+        rows = [(r["unit"], r["programme"], r["budget_year"], r["allocated"]) for r in reader]
+    assert (labour, "DTTS", "2026", "900") in rows and (labour, "GNBV", "2026", "500") in rows
+    ws = openpyxl.load_workbook(out / "reconciliation.xlsx")["Kế hoạch vốn theo năm"]
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Đơn vị")
+    col = [ws.cell(header, c).value for c in range(1, ws.max_column + 1)].index("Chương trình") + 1
+    alloc = [ws.cell(header, c).value for c in range(1, ws.max_column + 1)].index(
+        "Tổng kế hoạch vốn được sử dụng"
+    ) + 1
+    shown = {
+        (ws.cell(r, 1).value, ws.cell(r, col).value, ws.cell(r, alloc).value)
+        for r in range(header + 1, ws.max_row + 1)
+    }
+    assert (labour, "DTTS", 900) in shown and (labour, "GNBV", 500) in shown
+    assert ("Tổng hợp toàn tỉnh", "DTTS", 900) in shown
+
+
+TRIEU = 1_000_000
+
+
+def _statement(folder: Path, unit: str, rows: list[dict[str, object]]) -> None:
+    import datetime as dt
+
+    from reconcile.writers.treasury_template import build_statement
+
+    path = folder / "Kho bac" / f"01-SDKP {len(list(folder.glob('Kho bac/*')))}.xlsx"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(build_statement(unit, dt.date(2026, 10, 15), rows))
+
+
+def test_treasury_code_of_gnbv_is_never_compared_with_another_programmes_project(tmp_path: Path) -> None:
+    """[treasury.codes] name the GNBV catalogue's projects: "0341" = "4.1" is compared with GNBV's
+    Dự án 4 / Tiểu dự án 1 only (500 / 200), never summed with DTTS&MN's (800 / 250), and DTTS&MN's
+    keys are no treasury_missing."""
+    import datetime as dt
+
+    from reconcile.models import Settings
+    from reconcile.pipeline import run_folder
+
+    src = tmp_path / "in"
+    _mixed_folder(src)
+    (src / "tracker.csv").unlink()
+    (src / "reconcile.toml").write_text('[treasury.codes]\n"0341" = "4.1"\n', encoding="utf-8")
+    labour = "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    _statement(src, labour, [{"code": "0341", "allocated": 500 * TRIEU, "used": 200 * TRIEU}])
+    result = run_folder(src, Settings(as_of=dt.date(2026, 10, 15)))
+    assert [f for f in result.findings if f.code.startswith("treasury")] == []
+    assert result.treasury is not None
+    (row,) = result.treasury.to_dict("records")
+    assert (row["project"], row["sub_project"], row["status"]) == (4, 1, "match")
+    assert (row["report_allocated"], row["report_disbursed"]) == (500.0, 200.0)
+
+
+def test_treasury_statement_listing_project_codes_is_compared_with_the_trackers_items(
+    tmp_path: Path,
+) -> None:
+    """A statement that lists public investment by project code: each code is the tracker's item of
+    that code (no [treasury.codes] needed), both budget years of a row together; an item the
+    statement lacks is treasury_missing at the tracker's cell."""
+    import datetime as dt
+
+    from reconcile.messages import finding_message
+    from reconcile.models import Settings
+    from reconcile.pipeline import run_folder
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _write_csv(src / "tracker.csv", TRACKER_CSV, "utf-8-sig")
+    rows: list[dict[str, object]] = [
+        {"code": "8119291", "brought_forward": 460 * TRIEU, "allocated": 1000 * TRIEU, "used": 569 * TRIEU},
+        {"code": "8120455", "allocated": 1000 * TRIEU, "used": 480 * TRIEU},  # the report says 500
+        {"code": "8201140", "allocated": 500 * TRIEU, "used": 100 * TRIEU},
+    ]
+    _statement(src, TRACKER_UNIT, rows)
+    result = run_folder(src, Settings(as_of=dt.date(2026, 9, 30)))
+    found = sorted((f.code, f.file, f.cell) for f in result.findings if f.code.startswith("treasury"))
+    assert [c for c, *_ in found] == ["treasury_combined", "treasury_mismatch", "treasury_missing"], found
+    missing = next(f for f in result.findings if f.code == "treasury_missing")
+    assert missing.file == "tracker.csv"
+    assert "8201133 – Trường THCS An Bình" in finding_message("treasury_missing", missing.params, "vi")
+    mismatch = next(f for f in result.findings if f.code == "treasury_mismatch")
+    assert (mismatch.params["report"], mismatch.params["treasury"]) == (500.0, 480.0)
+    assert "8120455 – Kè chống sạt lở sông Cầu" in finding_message("treasury_mismatch", mismatch.params, "vi")
+    assert result.treasury is not None
+    from reconcile.models import is_missing
+
+    got = {
+        (r["code"], str(r["budget_year"])): tuple(
+            None if is_missing(r[k]) else r[k]
+            for k in (
+                "report_allocated",
+                "treasury_allocated",
+                "report_disbursed",
+                "treasury_disbursed",
+                "status",
+            )
+        )
+        for r in result.treasury.to_dict("records")
+    }
+    assert got == {
+        ("8119291", "2025+2026"): (1460.0, 1460.0, 569.0, 569.0, "match"),
+        ("8120455", "2026"): (1000.0, 1000.0, 500.0, 480.0, "mismatch"),
+        ("8201140", "2026"): (500.0, 500.0, 100.0, 100.0, "match"),
+        ("8201133", "2026"): (219.0, None, 460.0, None, "missing_in_treasury"),
+    }
+
+    # treasury.csv tells the items apart by their code; the sheet names them by code and name.
+    import csv
+
+    import openpyxl
+
+    out = tmp_path / "out"
+    done = CliRunner().invoke(
+        cli, ["run", str(src), "--out", str(out), "--as-of", "2026-09-30", "--no-annotate"]
+    )
+    assert done.exit_code == 0, done.output
+    with open(out / "treasury.csv", encoding="utf-8") as fh:
+        lines = list(csv.DictReader(fh))
+    assert list(lines[0])[-1] == "project_code"
+    assert sorted((r["project_code"], r["budget_year"], r["status"]) for r in lines) == [
+        ("8119291", "2025+2026", "match"),
+        ("8120455", "2026", "mismatch"),
+        ("8201133", "2026", "missing_in_treasury"),
+        ("8201140", "2026", "match"),
+    ]
+    ws = openpyxl.load_workbook(out / "reconciliation.xlsx")["Đối chiếu Kho bạc"]
+    texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert "8120455 – Kè chống sạt lở sông Cầu" in texts
+    assert not [t for t in texts if t.startswith("Dự án 0")]
