@@ -348,3 +348,91 @@ def test_treasury_statement_listing_project_codes_is_compared_with_the_trackers_
     texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert "8120455 – Kè chống sạt lở sông Cầu" in texts
     assert not [t for t in texts if t.startswith("Dự án 0")]
+
+
+# ---- a tracker's items split by funding source ---------------------------------------------------
+
+
+def _ntm_by_source(path: Path) -> None:
+    """An NTM tracker whose amounts are split "Tổng số | NSTW | NSĐP": two items, two sources each."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Theo dõi"
+    ws["A1"] = "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"
+    ws["A2"] = "BÁO CÁO GIẢI NGÂN VỐN CHƯƠNG TRÌNH MTQG XÂY DỰNG NÔNG THÔN MỚI NĂM 2026"
+    ws["A3"] = "(Số liệu đến ngày 30/4/2026)"
+    ws["I4"] = "Đơn vị tính: triệu đồng"
+    for c, text in (("A5", "STT"), ("B5", "Tên dự án"), ("I5", "Tỷ lệ giải ngân (%)")):
+        ws[c] = text
+        ws.merge_cells(f"{c}:{c[0]}6")
+    ws["C5"] = "Kế hoạch vốn giao"
+    ws.merge_cells("C5:E5")
+    ws["F5"] = "Giải ngân lũy kế"
+    ws.merge_cells("F5:H5")
+    for first in ("C", "F"):
+        for k, text in enumerate(("Tổng số", "NSTW", "NSĐP")):
+            ws[f"{chr(ord(first) + k)}6"] = text
+    rows = [
+        ("", "TỔNG CỘNG", 800, 600, 200, 300, 250, 50),
+        ("1", "Đường giao thông liên xã An Phú - Tân Lập", 500, 400, 100, 200, 180, 20),
+        ("2", "Cầu Bến Đá", 300, 200, 100, 100, 70, 30),
+    ]
+    for r, row in enumerate(rows, start=7):
+        for c, v in enumerate(row, start=1):
+            ws.cell(r, c, v)
+    wb.save(path)
+
+
+def test_an_items_sources_are_under_its_own_name_not_project_0(tmp_path: Path) -> None:
+    """A tracker item split NSTW / NSĐP: the Tổng hợp sheet's subtotal over its two sources, the
+    printable sheet's and the report's are the item's programme and name, never "Dự án 0"."""
+    import openpyxl
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _ntm_by_source(src / "ntm.xlsx")
+    out = tmp_path / "out"
+    got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--no-annotate"])
+    assert got.exit_code == 0, got.output
+    wb = openpyxl.load_workbook(out / "reconciliation.xlsx")
+    ws = wb["Tổng hợp"]
+    lines = [row[3:8] for row in ws.iter_rows(min_row=8, max_col=8, values_only=True) if row[3]]
+    road = "[NTM] Đường giao thông liên xã An Phú - Tân Lập"
+    bridge = "[NTM] Cầu Bến Đá"
+    assert [(p, s) for p, _sub, s, *_ in lines] == [
+        ("TỔNG CỘNG", ""),
+        ("Vốn năm 2026", ""),
+        (bridge, ""),  # the subtotal over the item's sources
+        (bridge, "NSTW"),
+        (bridge, "NSĐP"),
+        (road, ""),
+        (road, "NSTW"),
+        (road, "NSĐP"),
+    ]
+    assert lines[3][3:] == (200, 70) and lines[4][3:] == (100, 30)
+    assert lines[2][3:] == ("=SUM(G11:G12)", "=SUM(H11:H12)")
+    printable = [row[:4] for row in wb["Bản in Tổng hợp"].iter_rows(values_only=True)]
+    assert ("1", bridge, "", 300) in printable and ("2", road, "", 500) in printable
+    texts = {str(c.value) for s in wb.worksheets for row in s.iter_rows() for c in row if c.value}
+    assert not [t for t in texts if t.startswith("Dự án 0")]
+
+    paragraphs, rows = _report_texts(out / REPORT)
+    assert [p.split(", đạt")[0] for p in paragraphs if p[:2] in ("- ", "+ ")] == [
+        "- Cầu Bến Đá: kế hoạch vốn 300 triệu đồng, đã giải ngân 100 triệu đồng",
+        "+ nguồn NSTW: kế hoạch vốn 200 triệu đồng, đã giải ngân 70 triệu đồng",
+        "+ nguồn NSĐP: kế hoạch vốn 100 triệu đồng, đã giải ngân 30 triệu đồng",
+        "- Đường giao thông liên xã An Phú - Tân Lập: kế hoạch vốn 500 triệu đồng, đã giải ngân 200 triệu đồng",
+        "+ nguồn NSTW: kế hoạch vốn 400 triệu đồng, đã giải ngân 180 triệu đồng",
+        "+ nguồn NSĐP: kế hoạch vốn 100 triệu đồng, đã giải ngân 20 triệu đồng",
+    ]
+    assert [r[:3] for r in rows[3:]] == [
+        ["I", "Nguồn vốn năm 2026", "800"],
+        ["1", "Cầu Bến Đá", "300"],
+        ["+", "NSTW", "200"],
+        ["+", "NSĐP", "100"],
+        ["2", "Đường giao thông liên xã An Phú - Tân Lập", "500"],
+        ["+", "NSTW", "400"],
+        ["+", "NSĐP", "100"],
+    ]
