@@ -436,3 +436,21 @@ def test_an_items_sources_are_under_its_own_name_not_project_0(tmp_path: Path) -
         ["+", "NSTW", "400"],
         ["+", "NSĐP", "100"],
     ]
+
+
+def test_the_guide_shows_a_tracker_and_its_summary_sheet() -> None:
+    """The guide's section on the sheets the tool reads shows the two pictures scripts/render_docs.py
+    makes; every picture the guide names is there, small enough for the guide."""
+    import re
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    guide = (docs / "huong-dan-su-dung.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## 15. Công cụ đọc những biểu nào") :]
+    shown = re.findall(r"!\[[^\]]*\]\((images/[^)]+)\)", section)
+    assert shown == ["images/bieu-theo-doi-du-an.png", "images/tong-hop-bieu-theo-doi.png"]
+    for name in re.findall(r"!\[[^\]]*\]\((images/[^)]+)\)", guide):
+        path = docs / name
+        assert path.is_file(), name
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size < 250_000, name
+    for name in shown:
+        assert (docs / name).stat().st_size < 200_000, name
