@@ -205,12 +205,13 @@ def build_ledgers(
 
 def _programmes(latest: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Each key's programme as a code and the programmes in sorted order; all "" where the table has
-    no programme column. Factorized as the column is (a category column stays its codes)."""
-    import pandas as pd
+    no programme column."""
+    from ..result.monthly import factorize
 
     if "programme" not in latest.columns:
         return np.zeros(len(latest), dtype=np.int64), [""]
-    codes, uniques = pd.factorize(latest["programme"], use_na_sentinel=True)
+    # Runs of one programme (nearly always one value in all) are hashed once each.
+    codes, uniques = factorize(latest["programme"])
     texts = [str(u) if isinstance(u, str) else "" for u in list(uniques)] + [""]  # code -1: ""
     names = sorted(set(texts))
     rank = np.array([names.index(t) for t in texts], dtype=np.int64)
