@@ -689,6 +689,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.funds_kind.any": {"vi": "", "en": ""},
     "report.part_programme": {"vi": "{part} ({programme})", "en": "{part} ({programme})"},
     "report.to": {"vi": "Kính gửi: {recipient}", "en": "To: {recipient}"},
+    "report.recipient_missing": {"vi": "[Cơ quan nhận báo cáo]", "en": "[Recipient]"},
     "report.recipient": {"vi": "Sở Lao động - Thương binh và Xã hội", "en": "the Department of Labour, Invalids and Social Affairs"},
     "report.basis": {"vi": "[Nêu căn cứ: văn bản của cơ quan cấp trên đề nghị báo cáo, số, ngày]", "en": "[State the basis: the superior's letter asking for this report, its number and date]"},
     "report.opening": {"vi": "{unit} báo cáo kết quả rà soát tình hình giải ngân {funds}, số liệu đến ngày {as_of}, như sau:", "en": "{unit} reports the review of the disbursement of {funds}, figures up to {as_of}, as follows:"},

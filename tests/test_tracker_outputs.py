@@ -62,6 +62,11 @@ def test_report_of_a_tracker_names_its_items_and_its_programme(tmp_path: Path) -
     text = "\n".join(paragraphs)
     assert "Về việc rà soát tình hình giải ngân kế hoạch vốn đầu tư công năm 2026" in paragraphs
     assert "giảm nghèo" not in text.lower() and "sự nghiệp" not in text
+    # GNBV's recipient (Sở Lao động - Thương binh và Xã hội) is not the board's: a highlighted blank.
+    assert "Kính gửi: [Cơ quan nhận báo cáo]" in paragraphs
+    assert "Lao động" not in text
+    to = next(p for p in Document(str(out / REPORT)).paragraphs if p.text.startswith("Kính gửi"))
+    assert all(run.font.highlight_color is not None for run in to.runs if run.text.strip())
     assert "Dự án 0" not in text
     assert "Tổng nguồn vốn năm 2026 là 2.719 triệu đồng" in text
     # One programme: the items are named by code and name, without the programme's tag.

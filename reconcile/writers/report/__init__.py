@@ -74,7 +74,16 @@ def write_report(
         lang=lang,
     )
     funds = t.funds()
-    fields = resolve(config or {}, result.units, _superiors(result), as_of, _year(result), lang, funds)
+    fields = resolve(
+        config or {},
+        result.units,
+        _superiors(result),
+        as_of,
+        _year(result),
+        lang,
+        funds,
+        t.programme == "GNBV",
+    )
     doc = Document()
     kit.setup(doc)
     pen = kit.Pen(doc)
@@ -182,7 +191,8 @@ def _title(doc: Any, f: ReportFields, lang: str) -> None:
     kit.centred(doc, [""], after=6)
     kit.centred(doc, [(msg("report.title", lang), "b")])
     kit.centred(doc, [_part(f.subject, "b")], after=12)
-    kit.centred(doc, [msg("report.to", lang, recipient=f.recipient.text)], after=12)
+    to = msg("report.to", lang, recipient=f.recipient.text)
+    kit.centred(doc, [(to, "h" if f.recipient.missing else "")], after=12)
 
 
 def _signature(doc: Any, f: ReportFields, lang: str) -> None:

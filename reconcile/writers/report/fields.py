@@ -69,10 +69,13 @@ def resolve(
     year: int | None,
     lang: str,
     funds: str = "",
+    gnbv: bool = True,
 ) -> ReportFields:
     """The header fields of a report of ``units`` (the files' units; several: the consolidating
     department's report, whose name only the settings can give); ``funds``: what the report is
-    about ("vốn sự nghiệp thực hiện Chương trình …", the GNBV programme's when not given)."""
+    about ("vốn sự nghiệp thực hiện Chương trình …", the GNBV programme's when not given); ``gnbv``:
+    whether it is the GNBV programme's report, whose recipient the tool knows (Sở Lao động - Thương
+    binh và Xã hội); another programme's is a placeholder unless the settings name it."""
 
     def pick(key: str, found: str, missing_key: str) -> Field:
         if config.get(key):
@@ -92,7 +95,9 @@ def resolve(
         superior=superior,
         unit=unit,
         number_prefix=pick("number_prefix", f"BC-{initials}" if initials else "", "report.prefix_missing"),
-        recipient=pick("recipient", msg("report.recipient", lang), "report.recipient"),
+        recipient=pick(
+            "recipient", msg("report.recipient", lang) if gnbv else "", "report.recipient_missing"
+        ),
         place=pick("place", place_found, "report.place_missing"),
         date=config.get("date") or as_of,
         subject=Field(str(config["subject"])) if config.get("subject") else Field(subject),
