@@ -87,8 +87,11 @@ class Tables:
     as_of: dt.date | None
     lang: str
     _groups: dict[tuple[Any, ...], list[dict[str, Any]]] = field(default_factory=dict, init=False)
+    _programmes: frozenset[str] = field(default=frozenset(), init=False)
 
     def __post_init__(self) -> None:
+        # Asked for every project line: found once (a national report has a million keys).
+        self._programmes = frozenset(programme_of(r) for r in self.latest)
         # Each part asks for its rows by unit: index them once (a national folder has ~20,000 units).
         details = {"unit": self.latest, "province": self.consolidated}
         at = dict.fromkeys(details, 0)
@@ -114,10 +117,10 @@ class Tables:
         return self._groups.get((scope, level, "" if scope == "province" else unit), [])
 
     @property
-    def programmes(self) -> set[str]:
+    def programmes(self) -> frozenset[str]:
         """The programmes of the keys ("GNBV" for the catalogue's keys of a sheet naming none; "" for
         a tracker's items that name none)."""
-        return {programme_of(r) for r in self.latest}
+        return self._programmes
 
     @property
     def several_programmes(self) -> bool:
@@ -127,8 +130,8 @@ class Tables:
     @property
     def programme(self) -> str:
         """The one programme the report is about ("GNBV" with no key at all), "" for several."""
-        found = self.programmes or {"GNBV"}
-        return found.pop() if len(found) == 1 else ""
+        found = self.programmes or frozenset({"GNBV"})
+        return next(iter(found)) if len(found) == 1 else ""
 
     def funds(self, words: str = "report.funds") -> str:
         """The funds the report is about in the words of ``words`` ("report.funds": in a sentence,
