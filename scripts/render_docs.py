@@ -16,6 +16,11 @@ Usage: ``python scripts/render_docs.py [--keep DIR]``
    locale, so amounts show as 1.571,6), finds each sheet's page by its title, and renders the page to
    PNG with pdftoppm, cropped to the printed content, at the sharpest resolution that stays under 240 KB.
 
+4. For the section on the sheets the tool reads: builds a public-investment tracker (``build_tracker``:
+   a board's "THEO DÕI GIẢI NGÂN" with project codes, budget-year column groups, a remaining column,
+   two groups, a hand-typed group total that is wrong and an over-disbursed project), runs
+   ``reconcile run`` on it alone, and prints the tracker and that run's Tổng hợp sheet the same way.
+
 Needs LibreOffice (``soffice``) and poppler-utils (``pdftoppm``, ``pdfinfo``, ``pdftotext``). The names
 of the pictures are fixed (see ``PICTURES``); rerunning replaces them.
 """
@@ -64,6 +69,7 @@ class Picture:
     title: str  # text that the page shows (a sheet's title)
     max_height_pt: float | None = None  # keep only the top of the content
     whole_page_dpi: int | None = None  # the whole printed page as it comes out, at this resolution
+    max_bytes: int = MAX_BYTES  # the picture's size bound
 
 
 PICTURES: tuple[Picture, ...] = (
@@ -77,7 +83,29 @@ PICTURES: tuple[Picture, ...] = (
     Picture("ke-hoach-von-theo-nam.png", "workbook", msg("ledger.title")),
     Picture("doi-chieu-kho-bac.png", "workbook", msg("treasury.title")),
     Picture("bao-cao-ra-soat.png", "report", "KẾT QUẢ THỰC HIỆN"),
+    Picture("bieu-theo-doi-du-an.png", "tracker", "THEO DÕI GIẢI NGÂN KẾ HOẠCH VỐN", max_bytes=180_000),
+    Picture("tong-hop-bieu-theo-doi.png", "tracker_workbook", msg("wb.title_any"), max_bytes=180_000),
 )
+#: The pictures' sources made by the run on the sample reports, and by the run on the tracker alone.
+SAMPLE_SOURCES = ("workbook", "annotated", "report")
+TRACKER_SOURCES = ("tracker", "tracker_workbook")
+
+TRACKER = "Theo dõi giải ngân đầu tư công 2026.xlsx"
+TRACKER_UNIT = "BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG HUYỆN AN BÌNH"
+#: STT, Tên dự án, Mã dự án, KHV giao (2025 kéo dài, 2026), đã giải ngân (2025 kéo dài, 2026); the
+#: Tổng and the remaining column are worked out, group rows sum their projects.
+TRACKER_ROWS: tuple[tuple[str, str, str, tuple[int, int], tuple[int, int]], ...] = (
+    ("I", "Dự án chuyển tiếp", "", (0, 0), (0, 0)),
+    ("1", "Đường giao thông liên xã An Phú - Tân Lập", "8119291", (460, 1000), (219, 350)),
+    ("2", "Kè chống sạt lở sông Cầu đoạn qua xã Bình Minh", "8120455", (0, 1000), (0, 500)),
+    ("3", "Trạm y tế xã Tân Lập", "8120782", (120, 380), (120, 95)),
+    ("II", "Dự án khởi công mới", "", (0, 0), (0, 0)),
+    ("1", "Trường THCS An Bình (nhà lớp học 3 tầng)", "8201133", (0, 219), (0, 460)),
+    ("2", "Nhà văn hóa xã Bình Minh", "8201140", (0, 500), (0, 100)),
+    ("3", "Cầu Khe Lim", "8201167", (0, 650), (0, 130)),
+)
+#: The hand-typed KHV giao "Tổng" of group I, 100 above its projects: a total_mismatch to show.
+TRACKER_TYPO = 3060
 
 #: The Treasury statement planted beside the reports (SPEC 9), its date, and the programme codes of
 #: the unit's sub-projects; the statement agrees with the September report except for PLANTED.
@@ -143,10 +171,104 @@ def plant_statement(folder: Path) -> None:
     (folder / "reconcile.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def run_reconcile(folder: Path, out: Path) -> str:
+def build_tracker(path: Path) -> None:
+    """A public-investment tracker as a project board keeps it: title with the year only beside the
+    date line, a merged two-row header, "Tổng | 2025 kéo dài | 2026" groups, "KHV còn lại", a rate."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Theo dõi GN 2026"
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font, bold = Font(name="Times New Roman", size=11), Font(name="Times New Roman", size=11, bold=True)
+    ws["A1"] = "UBND HUYỆN AN BÌNH"
+    ws["A2"] = TRACKER_UNIT
+    ws["A4"] = "THEO DÕI GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM 2026"
+    ws["A5"] = "(Số liệu đến ngày 30/9/2026)"
+    ws["J6"] = "Đơn vị tính: triệu đồng"
+    ws.merge_cells("A4:K4")
+    ws.merge_cells("A5:K5")
+    for cell, bold_text in (("A1", False), ("A2", True), ("A4", True), ("A5", False), ("J6", False)):
+        ws[cell].font = Font(
+            name="Times New Roman",
+            size=12 if cell == "A4" else 11,
+            bold=bold_text,
+            italic=cell in ("A5", "J6"),
+        )
+    for cell in ("A4", "A5"):
+        ws[cell].alignment = Alignment(horizontal="center")
+    heads = {
+        "A7": "STT",
+        "B7": "Tên dự án",
+        "C7": "Mã dự án",
+        "J7": "KHV còn lại",
+        "K7": "Tỷ lệ giải ngân (%)",
+    }
+    for cell, text in heads.items():
+        ws[cell] = text
+        ws.merge_cells(f"{cell}:{cell[0]}8")
+    ws["D7"], ws["G7"] = "KHV giao", "Số đã giải ngân"
+    ws.merge_cells("D7:F7")
+    ws.merge_cells("G7:I7")
+    for first in ("D", "G"):
+        for k, text in enumerate(("Tổng", "2025 kéo dài", "2026")):
+            ws[f"{chr(ord(first) + k)}8"] = text
+    rows: list[list[object]] = []
+    groups: list[int] = []
+    for stt, name, code, alloc, disb in TRACKER_ROWS:
+        if code == "":
+            groups.append(len(rows))
+            rows.append([stt, name, None, 0, 0, 0, 0, 0, 0, 0, None])
+            continue
+        line: list[object] = [stt, name, code, sum(alloc), alloc[0] or None, alloc[1]]
+        line += [sum(disb), disb[0] or None, disb[1], sum(alloc) - sum(disb)]
+        line.append(round(sum(disb) / sum(alloc) * 100, 2))
+        group = rows[groups[-1]]
+        for col in range(3, 10):
+            group[col] = int(group[col] or 0) + int(line[col] or 0)  # type: ignore[call-overload]
+        rows.append(line)
+    total: list[object] = (
+        ["", "TỔNG CỘNG", None]
+        + [
+            sum(int(rows[g][c] or 0) for g in groups)
+            for c in range(3, 10)  # type: ignore[call-overload]
+        ]
+        + [None]
+    )
+    for line in [total, *(rows[g] for g in groups)]:
+        line[10] = round(int(line[6]) / int(line[3]) * 100, 2)  # type: ignore[call-overload]
+        for c in (4, 7):
+            line[c] = line[c] or None
+    rows[groups[0]][3] = TRACKER_TYPO
+    for r, line in enumerate([total, *rows], start=9):
+        strong = line[2] is None
+        for c, value in enumerate(line, start=1):
+            cell = ws.cell(r, c, value)
+            cell.border, cell.font = box, bold if strong else font
+            if c >= 4:
+                cell.number_format = "#,##0.00" if c == 11 else "#,##0"
+            if c == 2:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows(min_row=7, max_row=8, max_col=11):
+        for cell in row:
+            cell.border, cell.font = box, bold
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for col, width in zip("ABCDEFGHIJK", (5, 48, 10, 9, 11, 9, 9, 11, 9, 9, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    # LibreOffice prints a row at the height it was saved with: the two header rows hold two lines.
+    ws.row_dimensions[7].height = ws.row_dimensions[8].height = 30
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.save(path)
+
+
+def run_reconcile(folder: Path, out: Path, *extra: str) -> str:
     """``reconcile run FOLDER --out OUT`` in a subprocess; returns what it printed."""
     done = subprocess.run(
-        [sys.executable, "-m", "reconcile.cli", "run", str(folder), "--out", str(out)],
+        [sys.executable, "-m", "reconcile.cli", "run", str(folder), "--out", str(out), *extra],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -199,16 +321,18 @@ def render(pdf: Path, page: int, box: tuple[float, float, float, float], dpi: in
     return png
 
 
-def sized(pdf: Path, page: int, box: tuple[float, float, float, float], scratch: Path) -> tuple[Path, int]:
-    """The sharpest rendering (up to MAX_DPI) whose file stays under MAX_BYTES."""
+def sized(
+    pdf: Path, page: int, box: tuple[float, float, float, float], scratch: Path, max_bytes: int = MAX_BYTES
+) -> tuple[Path, int]:
+    """The sharpest rendering (up to MAX_DPI) whose file stays under ``max_bytes``."""
     dpi = MAX_DPI
     while True:
         png = render(pdf, page, box, dpi, scratch)
         size = png.stat().st_size
-        if size <= MAX_BYTES or dpi <= MIN_DPI:
+        if size <= max_bytes or dpi <= MIN_DPI:
             return png, dpi
         # A PNG grows with the pixel count, so with the square of the resolution.
-        dpi = max(MIN_DPI, min(dpi - 2, int(dpi * math.sqrt(MAX_BYTES / size) * 0.98)))
+        dpi = max(MIN_DPI, min(dpi - 2, int(dpi * math.sqrt(max_bytes / size) * 0.98)))
 
 
 def find_page(pdf: Path, title: str) -> int:
@@ -217,6 +341,44 @@ def find_page(pdf: Path, title: str) -> int:
         if title in " ".join(text.split()):
             return i
     raise SystemExit(f"no page of {pdf.name} shows {title!r}")
+
+
+def sample_pdfs(work: Path, office: lo.Office, sources: dict[str, Path], pdfs: dict[str, Path]) -> None:
+    """Run on the sample reports (mistakes and a Treasury statement planted) and print the workbook,
+    the September annotated copy and the review report."""
+    folder = work / "workbooks"
+    shutil.copytree(ROOT / "workbooks", folder, ignore=shutil.ignore_patterns("README*", "~$*", ".*"))
+    plant_mistake(folder, office, work / "scratch")
+    plant_statement(folder)
+    out = work / "output"
+    print(run_reconcile(folder, out))
+    sources.update({"workbook": out / "reconciliation.xlsx", "annotated": out / "annotated" / SEPTEMBER})
+    stage = work / "stage"
+    stage.mkdir()
+    staged = {}
+    for key in ("workbook", "annotated"):
+        staged[key] = stage / f"{key}.xlsx"
+        shutil.copyfile(sources[key], staged[key])
+    pdfs.update(zip(staged, office.pdf(list(staged.values()), work / "pdf"), strict=True))
+    # The review report is a Writer document: its own export filter.
+    sources["report"] = out / "bao-cao-ra-soat.docx"
+    (pdfs["report"],) = office.convert([sources["report"]], "pdf:writer_pdf_Export", work / "pdf")
+
+
+def tracker_pdfs(work: Path, office: lo.Office, sources: dict[str, Path], pdfs: dict[str, Path]) -> None:
+    """Build the tracker, run on it alone, and print the tracker and the run's workbook."""
+    folder = work / "tracker"
+    folder.mkdir()
+    build_tracker(folder / TRACKER)
+    out = work / "tracker-output"
+    print(run_reconcile(folder, out, "--no-annotate", "--no-report"))
+    sources.update({"tracker": folder / TRACKER, "tracker_workbook": out / "reconciliation.xlsx"})
+    stage = work / "tracker-stage"
+    stage.mkdir()
+    staged = {key: stage / f"{key}.xlsx" for key in TRACKER_SOURCES}
+    for key, path in staged.items():
+        shutil.copyfile(sources[key], path)
+    pdfs.update(zip(staged, office.pdf(list(staged.values()), work / "tracker-pdf"), strict=True))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,27 +398,17 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work)
         work.mkdir(parents=True, exist_ok=True)
         office = lo.Office(Path(tmp) / "profile", recalc=True, locale="vi-VN")
-        folder = work / "workbooks"
-        shutil.copytree(ROOT / "workbooks", folder, ignore=shutil.ignore_patterns("README*", "~$*", ".*"))
-        plant_mistake(folder, office, work / "scratch")
-        plant_statement(folder)
-        out = work / "output"
-        print(run_reconcile(folder, out))
-
-        sources = {"workbook": out / "reconciliation.xlsx", "annotated": out / "annotated" / SEPTEMBER}
-        stage = work / "stage"
-        stage.mkdir()
-        staged = {}
-        for key, path in sources.items():
-            staged[key] = stage / f"{key}.xlsx"
-            shutil.copyfile(path, staged[key])
-        pdfs = dict(zip(staged, office.pdf(list(staged.values()), work / "pdf"), strict=True))
-        # The review report is a Writer document: its own export filter.
-        sources["report"] = out / "bao-cao-ra-soat.docx"
-        (pdfs["report"],) = office.convert([sources["report"]], "pdf:writer_pdf_Export", work / "pdf")
+        wanted = set(args.only.split(",")) if args.only else {pic.name for pic in PICTURES}
+        needed = {pic.source for pic in PICTURES if pic.name in wanted}
+        sources: dict[str, Path] = {}
+        pdfs: dict[str, Path] = {}
+        if needed & set(SAMPLE_SOURCES):
+            sample_pdfs(work, office, sources, pdfs)
+        if needed & set(TRACKER_SOURCES):
+            tracker_pdfs(work, office, sources, pdfs)
 
         IMAGES.mkdir(parents=True, exist_ok=True)
-        wanted = set(args.only.split(",")) if args.only else {pic.name for pic in PICTURES}
+        (work / "scratch").mkdir(exist_ok=True)
         for pic in PICTURES:
             if pic.name not in wanted:
                 continue
@@ -267,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
                 [png] = lo.render_png(pdf, work / "scratch" / "page", dpi=dpi, first=page, last=page)
             else:
                 box = content_box(pdf, page, work / "scratch", pic.max_height_pt)
-                png, dpi = sized(pdf, page, box, work / "scratch")
+                png, dpi = sized(pdf, page, box, work / "scratch", pic.max_bytes)
             target = IMAGES / pic.name
             shutil.copyfile(png, target)
             print(

@@ -78,7 +78,7 @@ def test_ledger_csv_has_exactly_the_spec_columns(tmp_path: Path) -> None:
         header = fh.readline().strip()
     assert header == (
         "unit,budget_year,execution_year,deadline,allocated,disbursed,remaining,days_left,"
-        "required_per_month,forecast_unspent,status"
+        "required_per_month,forecast_unspent,status,programme"
     )
 
 
@@ -129,7 +129,7 @@ def test_as_of_january_shows_the_payment_window_until_31_january(tmp_path: Path)
     assert forecast == pytest.approx(500 - 500 / (92 / 365 * 12) * (16 / 365 * 12), abs=1e-5)
     book = openpyxl.load_workbook(out / "reconciliation.xlsx")
     ws = book["Kế hoạch vốn theo năm"]
-    statuses = [ws.cell(r, 16).value for r in range(1, ws.max_row + 1)]
+    statuses = [ws.cell(r, 17).value for r in range(1, ws.max_row + 1)]
     assert "Trong thời gian thanh toán (đến 31/01)" in statuses
 
 
@@ -142,7 +142,7 @@ def test_past_31_january_the_remainder_is_to_be_carried_over_or_cancelled(tmp_pa
         assert rows[key]["remaining"] == remaining
         assert rows[key]["forecast_unspent"] == remaining
     ws = openpyxl.load_workbook(out / "reconciliation.xlsx")["Kế hoạch vốn theo năm"]
-    labels = {ws.cell(r, 16).value for r in range(1, ws.max_row + 1)}
+    labels = {ws.cell(r, 17).value for r in range(1, ws.max_row + 1)}
     assert "Hết hạn: chuyển nguồn hoặc hủy số còn lại" in labels
 
 
@@ -322,7 +322,7 @@ def test_the_ledger_sums_projects_and_sources_per_unit_and_year(tmp_path: Path) 
     header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Đơn vị")
     units = [ws.cell(r, 1).value for r in range(header + 1, header + 7)]
     assert units == ["Tổng hợp toàn tỉnh"] * 2 + ["UBND HUYỆN A"] * 2 + ["UBND HUYỆN B"] * 2
-    assert ws.cell(header + 2, 7).value == pytest.approx(4500)
+    assert ws.cell(header + 2, 8).value == pytest.approx(4500)  # Kế hoạch vốn, after Chương trình
     # ledger.csv stays per unit.
     with open(out / "ledger.csv", encoding="utf-8") as fh:
         assert sorted({r["unit"] for r in csv.DictReader(fh)}) == ["UBND HUYỆN A", "UBND HUYỆN B"]

@@ -277,8 +277,9 @@ def test_cli_writes_treasury_csv_and_the_sheet(tmp_path: Path) -> None:
         "report_disbursed",
         "treasury_disbursed",
         "status",
+        "project_code",
     ]
-    assert [UNIT, "2023", "7", "2", "2023-10-15", "400", "400", "100", "150", "mismatch"] in lines
+    assert [UNIT, "2023", "7", "2", "2023-10-15", "400", "400", "100", "150", "mismatch", ""] in lines
     with open(out / "findings.csv", encoding="utf-8", newline="") as fh:
         finds = [r for r in csv.DictReader(fh) if r["code"] == "treasury_mismatch"]
     assert [(r["file"], r["sheet"], r["cell"]) for r in finds] == [(STATEMENT, "01-SDKP", "I14")]

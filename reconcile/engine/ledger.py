@@ -3,12 +3,16 @@ Nghị định 11/2020/NĐ-CP): allocation brought forward, allocated in the yea
 the cut-off, remaining, and a forecast of what will be cancelled or must be carried over.
 
 It is built from the engine's figures at each key's latest period (``Result.latest``), summed over the
-projects, sub-projects and sources of one unit, budget year and execution year; nothing is read again.
+projects, sub-projects and sources of one unit, programme, budget year and execution year; nothing is
+read again.
 
 Rules (each tested in tests/test_ledger.py):
 
-- One row per (unit, budget_year, execution_year): funds of 2022 reported in 2022 and carried into
-  2023 give two rows, the earlier one ``carried_over`` (its remainder lives on in the later row).
+- One row per (unit, programme, budget_year, execution_year): funds of 2022 reported in 2022 and
+  carried into 2023 give two rows, the earlier one ``carried_over`` (its remainder lives on in the
+  later row). Two programmes of one unit and year are two rows, never one sum (SPEC 12): each has
+  its own plan, carry-over and deadline. ``programme`` is the keys' as read ("" where the sheet
+  names none).
 - Brought forward = the first reported allocation of keys whose execution year is after their budget
   year; allocated in the year = the same of keys executed in their budget year; adjustments = the
   latest allocation minus the first (``allocation_changed``); allocated = the three together.
@@ -64,9 +68,10 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "run_rate",
     "rate",
     "expected_rate",
+    "programme",
 )
 
-#: Columns of ledger.csv, exactly as SPEC 9 lists them.
+#: Columns of ledger.csv: SPEC 9's, then the programme (SPEC 12), last as in the other CSVs.
 LEDGER_CSV_COLUMNS: tuple[str, ...] = (
     "unit",
     "budget_year",
@@ -79,6 +84,7 @@ LEDGER_CSV_COLUMNS: tuple[str, ...] = (
     "required_per_month",
     "forecast_unspent",
     "status",
+    "programme",
 )
 
 #: Status codes of a ledger row: SPEC 4's, plus the payment window and funds carried into a later year.
@@ -110,7 +116,7 @@ def payment_until(deadline: dt.date) -> dt.date:
 def build_ledger(
     latest: pd.DataFrame, summary: pd.DataFrame, as_of: dt.date | None, settings: Settings
 ) -> pd.DataFrame:
-    """The ledger table (LEDGER_COLUMNS), sorted by unit, budget year and execution year."""
+    """The ledger table (LEDGER_COLUMNS), sorted by unit, programme, budget year and execution year."""
     return build_ledgers(latest, summary, as_of, settings)[0]
 
 
@@ -118,7 +124,7 @@ def build_ledgers(
     latest: pd.DataFrame, summary: pd.DataFrame, as_of: dt.date | None, settings: Settings
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The ledger per unit (as :func:`build_ledger`) and, when the folder holds two units or more,
-    the same summed across units per budget and execution year (``unit`` = "")."""
+    the same summed across units per programme, budget and execution year (``unit`` = "")."""
     import pandas as pd
 
     if not len(latest) or as_of is None:
@@ -132,15 +138,16 @@ def build_ledgers(
     alloc = np.nan_to_num(latest["allocated"].to_numpy(dtype=np.float64))
     first_alloc = np.nan_to_num(first_alloc)
     carried = ey > by
-    # Summed per (unit, budget year, execution year) with one integer code per row and bincount: a
-    # national run has a million keys of twenty thousand units. Units in sorted order.
+    # Summed per (unit, programme, budget year, execution year) with one integer code per row and
+    # bincount: a national run has a million keys of twenty thousand units. Units in sorted order.
     units = latest["unit"]
     if isinstance(units.dtype, pd.CategoricalDtype) and units.cat.categories.is_monotonic_increasing:
         unit_codes, unit_values = units.cat.codes.to_numpy(dtype=np.int64), units.cat.categories
     else:
         unit_codes, unit_values = pd.factorize(units.astype(object), sort=True)
+    prog_codes, prog_values = _programmes(latest)
     # Hashing the codes (not sorting a million of them), then ranking the few distinct ones.
-    seen, distinct = pd.factorize(combine(unit_codes, by, ey))
+    seen, distinct = pd.factorize(combine(unit_codes, prog_codes, by, ey))
     k = len(distinct)
     rank = np.empty(k, dtype=np.int64)
     rank[np.argsort(np.asarray(distinct), kind="stable")] = np.arange(k)
@@ -161,6 +168,7 @@ def build_ledgers(
     agg = pd.DataFrame(
         {
             "unit": np.asarray(unit_values, dtype=object)[unit_codes[first_rows]],
+            "programme": np.asarray(prog_values, dtype=object)[prog_codes[first_rows]],
             "budget_year": by[first_rows],
             "execution_year": ey[first_rows],
             "brought_forward": total(np.where(carried, first_alloc, 0.0)),
@@ -178,7 +186,7 @@ def build_ledgers(
         return per_unit, None
     summed = (
         agg.drop(columns="unit")
-        .groupby(["budget_year", "execution_year"], sort=True)
+        .groupby(["programme", "budget_year", "execution_year"], sort=True)
         .agg(
             brought_forward=("brought_forward", "sum"),
             allocated_in_year=("allocated_in_year", "sum"),
@@ -193,6 +201,21 @@ def build_ledgers(
     )
     summed.insert(0, "unit", "")
     return per_unit, _evaluate(summed, as_of, settings)
+
+
+def _programmes(latest: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each key's programme as a code and the programmes in sorted order; all "" where the table has
+    no programme column."""
+    from ..result.monthly import factorize
+
+    if "programme" not in latest.columns:
+        return np.zeros(len(latest), dtype=np.int64), [""]
+    # Runs of one programme (nearly always one value in all) are hashed once each.
+    codes, uniques = factorize(latest["programme"])
+    texts = [str(u) if isinstance(u, str) else "" for u in list(uniques)] + [""]  # code -1: ""
+    names = sorted(set(texts))
+    rank = np.array([names.index(t) for t in texts], dtype=np.int64)
+    return rank[codes], names
 
 
 def _evaluate(agg: pd.DataFrame, as_of: dt.date, settings: Settings) -> pd.DataFrame:
@@ -252,7 +275,9 @@ def _evaluate(agg: pd.DataFrame, as_of: dt.date, settings: Settings) -> pd.DataF
     forecast = np.where((status == "over") | (status == "no_allocation"), 0.0, forecast)
     # A row whose unit and budget year reappear in a later execution year was carried over: its
     # remainder is the later row's brought-forward allocation, so nothing of it is forecast as lost.
-    later = agg.groupby(["unit", "budget_year"], sort=False, observed=True)["execution_year"].transform("max")
+    later = agg.groupby(["unit", "programme", "budget_year"], sort=False, observed=True)[
+        "execution_year"
+    ].transform("max")
     carried = (ey < later.to_numpy(dtype=np.int64)) & ~np.isin(
         status, ["incomplete", "no_allocation", "over", "met"]
     )
@@ -285,6 +310,7 @@ def _evaluate(agg: pd.DataFrame, as_of: dt.date, settings: Settings) -> pd.DataF
             "run_rate": np.round(run, _DECIMALS),
             "rate": rate,
             "expected_rate": expected,
+            "programme": agg["programme"].astype(object).to_numpy(),
         },
         columns=list(LEDGER_COLUMNS),
     )

@@ -31,6 +31,13 @@ Rules decided here where SPEC 9 leaves room (each tested in tests/test_treasury.
   cell; a statement row with no report key is ``treasury_missing`` at the statement's cell.
 - The statement's unit ("Tên đơn vị: …") is matched to the report's units without diacritics or case;
   when it names none of them and the folder holds one unit, that unit is used.
+- Per programme (SPEC 12): ``[treasury.codes]`` name the GNBV catalogue's projects, so a code mapped
+  there is compared with the unit's keys of the GNBV catalogue only ("" or "GNBV"), never with another
+  programme's project of the same number. A statement code that is no mapped code but the code of one
+  of the unit's items (a tracker's "Mã dự án": the Treasury lists public investment by project code)
+  is compared with that item, per budget year. Keys of other programmes without a code are not in the
+  comparison; an item with a code the statement lacks is ``treasury_missing`` only where the
+  statement lists items by their code (it matched one), else it is a statement of other funds.
 """
 
 from __future__ import annotations
@@ -54,7 +61,8 @@ if TYPE_CHECKING:
 #: Rounding tolerance on amounts, in triệu đồng (SPEC 4): 500 đồng.
 TOL = 0.0005
 
-#: Columns of treasury.csv, exactly as SPEC 9 lists them.
+#: Columns of treasury.csv: SPEC 9's, then the code of an item compared by its code (SPEC 12; ""
+#: for a GNBV catalogue project, whose ``project`` and ``sub_project`` name it).
 TREASURY_CSV_COLUMNS: tuple[str, ...] = (
     "unit",
     "budget_year",
@@ -66,10 +74,12 @@ TREASURY_CSV_COLUMNS: tuple[str, ...] = (
     "report_disbursed",
     "treasury_disbursed",
     "status",
+    "project_code",
 )
 
 #: Columns of ``Result.treasury``: the CSV's, then the report period used, the differences (treasury
-#: − report, triệu đồng), the statement's file, sheet and cells, and its programme code(s).
+#: − report, triệu đồng), the statement's file, sheet and cells, its programme code(s), and the name
+#: of an item compared by its code.
 TREASURY_COLUMNS: tuple[str, ...] = (
     *TREASURY_CSV_COLUMNS,
     "report_period",
@@ -80,6 +90,7 @@ TREASURY_COLUMNS: tuple[str, ...] = (
     "allocated_cell",
     "disbursed_cell",
     "code",
+    "project_name",
 )
 
 #: Status codes of a compared key.
@@ -374,16 +385,20 @@ def _compare_one(
         return []
     unit = _match_unit(st.unit, units)
     year = st.date.year
-    # The statement's keys: (budget years, project, sub) -> figures and the cells they came from.
-    keys: dict[tuple[tuple[int, ...], int, int | None], dict[str, Any]] = {}
+    # The statement's keys: (budget years, target) -> figures and the cells they came from.
+    keys: dict[tuple[tuple[int, ...], Target], dict[str, Any]] = {}
     params: dict[str, Any]
-    placed: list[tuple[StatementRow, tuple[int, ...], tuple[int, int | None], Any, Any, Any]] = []
-    combined: set[tuple[int, int | None]] = set()
+    placed: list[tuple[StatementRow, tuple[int, ...], Target, Any, Any, Any]] = []
+    combined: set[Target] = set()
+    mine = summary[(summary["unit"].astype(object) == unit)] if len(summary) else summary
+    item_codes = _item_codes(mine)
     for row in st.rows:
         bf = row.amounts.get("brought_forward", 0.0)
         al = row.amounts.get("allocated", 0.0)
         used = row.amounts.get("used", 0.0)
-        target = codes.get(_bare(row.code))
+        target: Target | None = codes.get(_bare(row.code))
+        if target is None and _bare(row.code) in item_codes:
+            target = _bare(row.code)  # an item's own code (a tracker's "Mã dự án")
         if target is None:
             params = {"code": row.code, "allocated": _sum(bf, al), "used": used}
             findings.append(Finding("treasury_unmapped", st.file, st.sheet, row.code_cell, params=params))
@@ -401,15 +416,14 @@ def _compare_one(
     for row, years, target, bf, al, used in placed:
         # One row with both years makes its key compared on both years, all its rows together.
         years = (year - 1, year) if target in combined else years
-        k = (years, target[0], target[1])
+        k = (years, target)
         entry = keys.setdefault(k, {"allocated": 0.0, "used": 0.0, "codes": [], "row": row})
         entry["allocated"] = _sum(entry["allocated"], _sum(bf, al))
         entry["used"] = _sum(entry["used"], used)
         entry["codes"].append(row.code)
     # The report's keys at its latest period on or before the statement's date, sources together.
-    mine = summary[(summary["unit"].astype(object) == unit)] if len(summary) else summary
     periods = [p for p in mine["period"].tolist() if p is not None and p <= st.date] if len(mine) else []
-    report: dict[tuple[int, int, int | None], dict[str, Any]] = {}
+    report: dict[tuple[int, Target], dict[str, Any]] = {}
     period = max(periods) if periods else None
     if period is None:
         params = {"unit": unit or st.unit, "date": st.date}
@@ -424,9 +438,14 @@ def _compare_one(
     else:
         at = mine[mine["period"] == period]
         for r in at.to_dict("records"):
-            sub = None if _missing(r["sub_project"]) else int(r["sub_project"])
-            rk = (int(r["budget_year"]), int(r["project"]), sub)
-            entry = report.setdefault(rk, {"allocated": 0.0, "disbursed": 0.0, "item": int(r["item_index"])})
+            target = _report_target(r)
+            if target is None:
+                continue  # another programme's numbered project: no Treasury code names it
+            rk = (int(r["budget_year"]), target)
+            entry = report.setdefault(
+                rk,
+                {"allocated": 0.0, "disbursed": 0.0, "item": int(r["item_index"]), "name": _name(r)},
+            )
             alloc = r["allocated"]
             entry["allocated"] = _sum(
                 entry["allocated"],
@@ -437,10 +456,12 @@ def _compare_one(
                 entry["disbursed"], None if _missing(disb) or r["status"] == "incomplete" else float(disb)
             )
     out: list[dict[str, Any]] = []
-    covered: set[tuple[int, int, int | None]] = set()
-    for (years, project, sub), t in keys.items():
-        parts = [report.get((y, project, sub)) for y in years]
-        covered.update((y, project, sub) for y in years)
+    covered: set[tuple[int, Target]] = set()
+    by_code = any(isinstance(target, str) for _years, target in keys)
+    for (years, target), t in keys.items():
+        parts = [report.get((y, target)) for y in years]
+        covered.update((y, target) for y in years)
+        project, sub = _numbers(target)
         first: StatementRow = t["row"]
         alloc_role = "allocated" if years[-1] == year and "allocated" in first.cells else "brought_forward"
         base = {
@@ -457,8 +478,10 @@ def _compare_one(
             "allocated_cell": first.cells.get(alloc_role, first.code_cell),
             "disbursed_cell": first.cells.get("used", first.code_cell),
             "code": ", ".join(dict.fromkeys(t["codes"])),  # each code once
+            "project_code": target if isinstance(target, str) else "",
+            "project_name": next((p["name"] for p in parts if p), ""),
         }
-        what, year_text = _what(project, sub), base["budget_year"]
+        what, year_text = _what_of(target, base["project_name"]), base["budget_year"]
         if period is None or all(p is None for p in parts):
             out.append(
                 {
@@ -521,18 +544,19 @@ def _compare_one(
         )
     # The report's keys the statement lacks, in the budget years it covers.
     years_covered = {year, year - 1} if "brought_forward" in st.roles else {year}
-    for (by, project, sub), r in sorted(
-        report.items(), key=lambda kv: (kv[0][0], kv[0][1], -1 if kv[0][2] is None else kv[0][2])
-    ):
-        if by not in years_covered or (by, project, sub) in covered:
+    for (by, target), r in sorted(report.items(), key=lambda kv: (kv[0][0], _target_order(kv[0][1]))):
+        if by not in years_covered or (by, target) in covered:
             continue
+        if isinstance(target, str) and not by_code:
+            continue  # a statement that lists no item by its code is one of other funds
+        project, sub = _numbers(target)
         if (r["allocated"] or 0) <= TOL and (r["disbursed"] or 0) <= TOL:
             continue
         i = r["item"]
         cell = items.at[i, "allocated_cell"] or items.at[i, "disbursed_cell"]
         file, sheet = str(items.at[i, "file"]), str(items.at[i, "sheet"])
         params = {
-            "what": _what(project, sub),
+            "what": _what_of(target, r["name"]),
             "year": str(by),
             "report_allocated": r["allocated"],
             "report_disbursed": r["disbursed"],
@@ -560,10 +584,62 @@ def _compare_one(
                 "sheet": st.sheet,
                 "allocated_cell": None,
                 "disbursed_cell": None,
-                "code": "",
+                "code": target if isinstance(target, str) else "",
+                "project_code": target if isinstance(target, str) else "",
+                "project_name": r["name"],
             }
         )
     return out
+
+
+#: What a statement row is compared with: a GNBV catalogue (project, sub-project), or an item's code.
+Target = tuple[int, int | None] | str
+
+
+def _report_target(r: dict[str, Any]) -> Target | None:
+    """The target a report key is compared as: its code where it has one, else its catalogue numbers
+    when it is the GNBV catalogue's (SPEC 12); None for another programme's numbered project."""
+    from ..catalogue import CATALOGUE_PROGRAMMES
+
+    code = r.get("project_code")
+    if isinstance(code, str) and code.strip():
+        return _bare(code)
+    project = int(r["project"])
+    if project == 0 or str(r.get("programme") or "") not in CATALOGUE_PROGRAMMES:
+        return None
+    return (project, None if _missing(r["sub_project"]) else int(r["sub_project"]))
+
+
+def _item_codes(mine: pd.DataFrame) -> set[str]:
+    """The unit's items' codes, without leading zeros."""
+    if not len(mine) or "project_code" not in mine.columns:
+        return set()
+    return {
+        _bare(c) for c in mine["project_code"].astype(object).tolist() if isinstance(c, str) and c.strip()
+    }
+
+
+def _name(r: dict[str, Any]) -> str:
+    name = r.get("project_name")
+    return name if isinstance(name, str) else ""
+
+
+def _numbers(target: Target) -> tuple[int, int | None]:
+    """The (project, sub_project) columns of a target: an item compared by its code shows project 0."""
+    return (0, None) if isinstance(target, str) else target
+
+
+def _target_order(target: Target) -> tuple[int, int, str]:
+    if isinstance(target, str):
+        return (1, 0, target)
+    return (0, target[0] * 1000 + (-1 if target[1] is None else target[1]), "")
+
+
+def _what_of(target: Target, name: str) -> str:
+    """How a finding names what it compares: "Dự án 6, Tiểu dự án 1", or an item's code and name."""
+    if isinstance(target, str):
+        return f"{target} – {name}" if name else target
+    return _what(*target)
 
 
 def _missing(v: Any) -> bool:

@@ -199,7 +199,7 @@ def write_findings(findings: list[Finding], path: Path, lang: str = "vi") -> Non
 
 
 def write_ledger(ledger: pd.DataFrame | None, path: Path) -> None:
-    """The carry-over ledger per unit and budget year, exactly the columns of SPEC 9."""
+    """The carry-over ledger per unit, programme and budget year: SPEC 9's columns, then the programme."""
     from ..engine.ledger import LEDGER_CSV_COLUMNS
 
     numeric = {"allocated", "disbursed", "remaining", "days_left", "required_per_month", "forecast_unspent"}
@@ -207,7 +207,7 @@ def write_ledger(ledger: pd.DataFrame | None, path: Path) -> None:
 
 
 def write_treasury(treasury: pd.DataFrame | None, path: Path) -> None:
-    """The Treasury cross-check, one row per compared key, exactly the columns of SPEC 9."""
+    """The Treasury cross-check, one row per compared key: SPEC 9's columns, then the item's code."""
     from ..read.treasury import TREASURY_CSV_COLUMNS
 
     numeric = {"report_allocated", "treasury_allocated", "report_disbursed", "treasury_disbursed"}

@@ -26,6 +26,14 @@ def _superiors(result: Result) -> list[str]:
     return sorted(x for x in found if x)
 
 
+def _in_sheet_order(frame: pd.DataFrame | None, units: list[str]) -> pd.DataFrame | None:
+    from ...result.totals import sheet_order
+
+    if frame is None or len(frame) == 0:
+        return frame
+    return frame.iloc[sheet_order(frame, units)]
+
+
 def _year(result: Result) -> int | None:
     """The execution year the report is about: the latest one of the figures."""
     if not len(result.latest):
@@ -55,15 +63,26 @@ def write_report(
     from .body import results
 
     as_of = result.as_of
-    fields = resolve(config or {}, result.units, _superiors(result), as_of, _year(result), lang)
+    # The keys in the summary sheet's order: each project row of ``totals`` owns the next ones.
     t = Tables(
         totals=records(totals),
-        latest=records(result.latest, KEY_FIELDS),
-        consolidated=records(result.consolidated, KEY_FIELDS),
+        latest=records(_in_sheet_order(result.latest, result.units), KEY_FIELDS),
+        consolidated=records(_in_sheet_order(result.consolidated, result.units), KEY_FIELDS),
         units=list(result.units),
         target=result.settings.target,
         as_of=as_of,
         lang=lang,
+    )
+    funds = t.funds()
+    fields = resolve(
+        config or {},
+        result.units,
+        _superiors(result),
+        as_of,
+        _year(result),
+        lang,
+        funds,
+        t.programme == "GNBV",
     )
     doc = Document()
     kit.setup(doc)
@@ -74,7 +93,7 @@ def write_report(
     who = unit_in_sentence(fields.unit)
     pen.body([(msg("report.basis", lang), "h")])
     opening = "report.opening" if len(t.units) <= 1 else "report.opening_units"
-    pen.body([msg(opening, lang, unit=who, count=len(t.units), as_of=_date_text(as_of, lang))])
+    pen.body([msg(opening, lang, unit=who, count=len(t.units), as_of=_date_text(as_of, lang), funds=funds)])
     results(pen, t)
     proposals_section(pen, records(proposals), lang)
     pen.body([msg("report.closing", lang, unit=who, recipient=fields.recipient.text)])
@@ -172,7 +191,8 @@ def _title(doc: Any, f: ReportFields, lang: str) -> None:
     kit.centred(doc, [""], after=6)
     kit.centred(doc, [(msg("report.title", lang), "b")])
     kit.centred(doc, [_part(f.subject, "b")], after=12)
-    kit.centred(doc, [msg("report.to", lang, recipient=f.recipient.text)], after=12)
+    to = msg("report.to", lang, recipient=f.recipient.text)
+    kit.centred(doc, [(to, "h" if f.recipient.missing else "")], after=12)
 
 
 def _signature(doc: Any, f: ReportFields, lang: str) -> None:

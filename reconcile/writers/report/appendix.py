@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ...messages import fmt_number, msg, status_label
 from ...models import is_missing
-from .body import Tables
+from .body import Tables, item_title, sub_title, year_title
 from .kit import (
     Pen,
     Piece,
@@ -24,7 +24,7 @@ from .kit import (
     set_borders,
     set_widths,
 )
-from .words import date, number, part_title, project_title, sub_project_title
+from .words import date, number
 
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _SPLIT_SOURCES = ("NSTW", "NSDP")
@@ -62,18 +62,16 @@ class _Rows:
         self.rows.append((stt, text, bold, alloc, disb, k["rate"], note))
 
 
-def _project_rows(rows: _Rows, t: Tables, unit: str | None, year: dict[str, Any]) -> None:
+def _project_rows(rows: _Rows, t: Tables, year: dict[str, Any]) -> None:
     lang = t.lang
-    scope = "province" if unit is None else "unit"
-    by, ey = int(year["budget_year"]), int(year["execution_year"])
-    for n, project in enumerate(t.groups(scope, "project", unit or "", budget_year=by, execution_year=ey), 1):
-        p = int(project["project"])
-        keys = t.keys(unit, by, ey, p)
+    for n, project in enumerate(year["_projects"], 1):
+        keys = project["_keys"]
+        title = item_title(keys[0], t.several_programmes, lang)
         if len(keys) == 1 and keys[0]["sub_project"] is None:
             # A project without sub-projects and with one source is its own line: the key's row.
-            rows.key(str(n), project_title(p, lang), keys[0], bold=True)
+            rows.key(str(n), title, keys[0], bold=True)
             continue
-        rows.group(str(n), project_title(p, lang), project)
+        rows.group(str(n), title, project)
         subs = [k["sub_project"] for k in keys]
         for k in keys:
             src = msg(f"source.{k['source']}", lang)
@@ -81,7 +79,7 @@ def _project_rows(rows: _Rows, t: Tables, unit: str | None, year: dict[str, Any]
                 if len(keys) > 1:
                     rows.key("+", src, k)
                 continue
-            label = sub_project_title(p, k["sub_project"], lang)
+            label = sub_title(k, lang)
             if subs.count(k["sub_project"]) == 1:
                 rows.key("-", label, k)
                 continue
@@ -93,9 +91,8 @@ def _project_rows(rows: _Rows, t: Tables, unit: str | None, year: dict[str, Any]
 def _year_rows(rows: _Rows, t: Tables, unit: str | None) -> None:
     scope = "province" if unit is None else "unit"
     for i, year in enumerate(t.groups(scope, "year", unit or ""), 1):
-        title = part_title(int(year["budget_year"]), int(year["execution_year"]), t.lang)
-        rows.group(_roman(i), title, year)
-        _project_rows(rows, t, unit, year)
+        rows.group(_roman(i), year_title(year, t), year)
+        _project_rows(rows, t, year)
 
 
 def build_rows(t: Tables) -> _Rows:
@@ -130,7 +127,7 @@ def appendix(pen: Pen, t: Tables, of_line: str) -> None:
     doc = pen.doc
     landscape_section(doc)
     centred(doc, [(msg("report.appendix", lang).upper(), "b")])
-    centred(doc, [(msg("report.appendix_title", lang), "b")])
+    centred(doc, [(msg("report.appendix_title", lang, funds=t.funds("report.funds_title")), "b")])
     centred(doc, [(of_line, "i")], after=0)
     money = doc.add_paragraph()
     money.alignment = WD_ALIGN_PARAGRAPH.RIGHT

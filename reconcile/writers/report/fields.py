@@ -68,9 +68,14 @@ def resolve(
     as_of: dt.date | None,
     year: int | None,
     lang: str,
+    funds: str = "",
+    gnbv: bool = True,
 ) -> ReportFields:
     """The header fields of a report of ``units`` (the files' units; several: the consolidating
-    department's report, whose name only the settings can give)."""
+    department's report, whose name only the settings can give); ``funds``: what the report is
+    about ("vốn sự nghiệp thực hiện Chương trình …", the GNBV programme's when not given); ``gnbv``:
+    whether it is the GNBV programme's report, whose recipient the tool knows (Sở Lao động - Thương
+    binh và Xã hội); another programme's is a placeholder unless the settings name it."""
 
     def pick(key: str, found: str, missing_key: str) -> Field:
         if config.get(key):
@@ -84,15 +89,18 @@ def resolve(
     unit = pick("unit", named[0] if len(named) == 1 else "", "report.unit_missing")
     place_found = _place_of(superior.text) if not superior.missing else ""
     initials = _initials(unit.text) if not unit.missing else ""
+    subject = msg("report.subject", lang, funds=funds or msg("report.funds.GNBV", lang), year=year or "")
     recipients = config.get("recipients") or msg("report.recipients_default", lang).split("\n")
     return ReportFields(
         superior=superior,
         unit=unit,
         number_prefix=pick("number_prefix", f"BC-{initials}" if initials else "", "report.prefix_missing"),
-        recipient=pick("recipient", msg("report.recipient", lang), "report.recipient"),
+        recipient=pick(
+            "recipient", msg("report.recipient", lang) if gnbv else "", "report.recipient_missing"
+        ),
         place=pick("place", place_found, "report.place_missing"),
         date=config.get("date") or as_of,
-        subject=pick("subject", msg("report.subject", lang, year=year or ""), "report.subject"),
+        subject=Field(str(config["subject"])) if config.get("subject") else Field(subject),
         signer_title=pick("signer_title", "", "report.signer_title_missing"),
         signer_name=pick("signer_name", "", "report.signer_name_missing"),
         recipients=tuple(recipients),

@@ -161,6 +161,7 @@ def ledger_status_label(code: str, lang: str) -> str:
 #: (catalogue key of the header, ledger column, kind, width)
 _COLUMNS: tuple[tuple[str, str, str, float], ...] = (
     ("wb.col.unit", "unit", "text", 30),
+    ("wb.col.programme", "programme", "text", 12),
     ("wb.col.budget_year", "budget_year", "year", 10),
     ("wb.col.execution_year", "execution_year", "year", 10),
     ("ledger.col.brought_forward", "brought_forward", "amount", 15),

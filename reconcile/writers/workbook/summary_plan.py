@@ -143,6 +143,17 @@ def _other_programme(details: list[dict[str, Any]], at: int) -> bool:
     return at < len(details) and _text(details[at].get("programme")) not in CATALOGUE_PROGRAMMES
 
 
+def _project_label(details: list[dict[str, Any]], at: int, project: int | None, lang: str) -> str:
+    """A project subtotal's label: "Dự án 6: …" of the GNBV catalogue; another programme's project or
+    a tracker's item (its sources under it) by its programme, code and name, never "Dự án 0"."""
+    if not _other_programme(details, at) and project != 0:
+        return _project_text(project, lang)
+    r = details[at] if at < len(details) else {}
+    return identity_text(r.get("programme"), r.get("project_code"), r.get("project_name")) or _project_text(
+        project, lang, with_name=False
+    )
+
+
 #: What an ``incomplete`` key cannot show: the figures computed from the one that is not known.
 _DERIVED = frozenset({_C_RATE, _C_SHORT, _C_MONTHLY, _C_PROJECTION})
 
@@ -223,7 +234,7 @@ def _plan(
                 unit=shown_unit,
                 budget_year=by,
                 execution_year=ey,
-                project=_project_text(_int(t["project"]), lang, with_name=not _other_programme(details, at)),
+                project=_project_label(details, at, _int(t["project"]), lang),
             )
             lines.append(_subtotal(project, t))
             lines[year_idx].children.append(len(lines) - 1)

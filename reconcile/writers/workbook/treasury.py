@@ -13,7 +13,7 @@ from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
-from ...catalogue import project_name, sub_project_name
+from ...catalogue import identity_text, project_name, sub_project_name
 from ...messages import msg
 from ...models import is_missing
 from ...result import Result
@@ -51,6 +51,9 @@ _SAFE_REF = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 
 
 def _names(r: dict[Any, Any], lang: str) -> tuple[str, str]:
+    code = r.get("project_code")
+    if isinstance(code, str) and code:  # an item compared by its own code (SPEC 12): no catalogue name
+        return identity_text("", code, r.get("project_name")), ""
     project = int(r["project"])
     sub = None if is_missing(r["sub_project"]) else int(r["sub_project"])
     p_text = f"{msg('wb.project', lang, n=project)}: {project_name(project) or ''}".rstrip(": ")
