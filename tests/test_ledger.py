@@ -367,23 +367,23 @@ def test_the_ledger_sheet_renders_dates_fills_and_unknown_figures(tmp_path: Path
     ws = openpyxl.load_workbook(out / "reconciliation.xlsx")["Kế hoạch vốn theo năm"]
     header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Đơn vị")
     rows = {
-        (ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value): r
+        (ws.cell(r, 1).value, ws.cell(r, 3).value, ws.cell(r, 4).value): r
         for r in range(header + 1, ws.max_row + 1)
-        if ws.cell(r, 2).value is not None
+        if ws.cell(r, 3).value is not None
     }
     window = rows[(UNIT, 2023, 2023)]
-    assert ws.cell(window, 11).value == dt.datetime(2023, 12, 31)  # the deadline, a real date
-    assert ws.cell(window, 11).number_format == "dd/mm/yyyy"
-    assert ws.cell(window, 12).value == dt.datetime(2024, 1, 31)  # payments accepted until
-    assert ws.cell(window, 8).value == pytest.approx(1500)
-    assert ws.cell(window, 16).value == "Trong thời gian thanh toán (đến 31/01)"
-    assert ws.cell(window, 16).fill.fgColor.rgb.endswith("FFEB9C")
+    assert ws.cell(window, 12).value == dt.datetime(2023, 12, 31)  # the deadline, a real date
+    assert ws.cell(window, 12).number_format == "dd/mm/yyyy"
+    assert ws.cell(window, 13).value == dt.datetime(2024, 1, 31)  # payments accepted until
+    assert ws.cell(window, 9).value == pytest.approx(1500)
+    assert ws.cell(window, 17).value == "Trong thời gian thanh toán (đến 31/01)"
+    assert ws.cell(window, 17).fill.fgColor.rgb.endswith("FFEB9C")
     assert ws.cell(window, 1).fill.fgColor.rgb in (None, "00000000")  # only the status is coloured
     unknown = rows[("UBND HUYỆN C", 2023, 2023)]
     # An incomplete row's amounts are unknown (engine/ledger.py): empty cells, not 0 or 400.
-    assert [ws.cell(unknown, c).value for c in (7, 8, 9)] == [None, None, None]
-    assert ws.cell(unknown, 7).border.left.style == "thin"  # still a formatted cell of the table
-    assert ws.cell(unknown, 16).fill.fgColor.rgb.endswith("D9D9D9")
+    assert [ws.cell(unknown, c).value for c in (8, 9, 10)] == [None, None, None]
+    assert ws.cell(unknown, 8).border.left.style == "thin"  # still a formatted cell of the table
+    assert ws.cell(unknown, 17).fill.fgColor.rgb.endswith("D9D9D9")
 
 
 @pytest.mark.parametrize(
