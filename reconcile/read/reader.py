@@ -15,8 +15,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from ..find.checked import Checked
 from ..find.names import short_path
-from ..find.safety import Checked, check
+from ..find.safety import check
 from ..models import FileResult, Finding, SheetResult
 from ..text import fold
 from . import fastread
