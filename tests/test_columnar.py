@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from reconcile.models import Settings
 from reconcile.pipeline import run_folder
-from reconcile.read.numbers import MONEY_UNITS, to_trieu, to_trieu_array
+from reconcile.read.money import MONEY_UNITS, to_trieu, to_trieu_array
 
 HEADER = [
     "Đơn vị",

@@ -20,8 +20,8 @@ from reconcile.models import UNKNOWN_DISBURSED, Finding
 from reconcile.read.amounts import Context, amount
 from reconcile.read.grid import Grid
 from reconcile.read.layout_a import _reads_as_number, _RowAmounts
+from reconcile.read.money import round6 as _round6
 from reconcile.read.numbers import Convention
-from reconcile.read.numbers import round6 as _round6
 from reconcile.read.reader import read_file
 from tests import hostile
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from ..models import Finding, cell_ref
 from ..text import cell_text
 from .grid import Grid
-from .numbers import Amount, Convention, read_amount, to_trieu
+from .money import to_trieu
+from .numbers import Amount, Convention, read_amount
 
 #: An amount that was written but cannot be known (text without a number, an error value, a formula
 #: without its value, or one that depends on such a cell): NaN, so that every sum over it is unknown

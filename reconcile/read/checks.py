@@ -17,7 +17,8 @@ from .amounts import Context, half_unit, is_unknown
 from .grid import Grid
 from .header import Column, Table
 from .hierarchy import Group, Node, year_totals
-from .numbers import parse_number, round6, to_trieu
+from .money import round6, to_trieu
+from .numbers import parse_number
 
 #: Sums of children may differ from a written parent by rounding of the figures as displayed.
 TOLERANCE = 0.0005

@@ -22,7 +22,8 @@ from .grid import Grid
 from .header import Column, Table, year_tag
 from .hierarchy import Node, column_groups, emit_items, spread_unknown
 from .meta import Meta
-from .numbers import is_plain, parse_number, to_trieu
+from .money import to_trieu
+from .numbers import is_plain, parse_number
 
 
 def _sheet_year(grid: Grid) -> tuple[int, int] | None:

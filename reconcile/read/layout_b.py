@@ -29,7 +29,8 @@ from .dependents import dependents
 from .grid import Grid
 from .header import Table, source_of
 from .meta import Meta
-from .numbers import is_plain, plain_mask, to_trieu_array
+from .money import to_trieu_array
+from .numbers import is_plain, plain_mask
 
 
 def _int_of(value: Any) -> int | None:

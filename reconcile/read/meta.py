@@ -17,7 +17,7 @@ from ..text import fold
 from .amounts import Context
 from .grid import Grid
 from .header import Table, year_tag
-from .numbers import detect_money_unit
+from .money import detect_money_unit
 from .periods import is_period_statement, period_from_text
 
 _TITLE = re.compile(r"^(?:bieu|bao cao|tong hop|danh sach|ket qua|tinh hinh|mau|phu luc|bc )")
