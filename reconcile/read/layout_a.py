@@ -336,8 +336,6 @@ def _projects_naming(label: str, sub: int) -> tuple[int, ...]:
 
 
 _ROMAN = re.compile(r"^[ivxlc]+\.?$")
-
-
 _ITEM_NO = re.compile(r"^\d+\.?$")
 
 

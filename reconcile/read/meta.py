@@ -21,18 +21,10 @@ from .money import detect_money_unit
 from .periods import is_period_statement, period_from_text
 
 _TITLE = re.compile(r"^(?:bieu|bao cao|tong hop|danh sach|ket qua|tinh hinh|mau|phu luc|bc )")
-
-
 #: Words of a report title, wherever they stand in the line ("GIẢI NGÂN VỐN SỰ NGHIỆP ... NĂM 2023").
 _TITLE_WORDS = re.compile(r"\b(?:giai ngan|von su nghiep|chuong trinh mtqg|ctmtqg|muc tieu quoc gia)\b")
-
-
 _NOT_UNIT = re.compile(r"^(?:cong hoa|doc lap|so\s*:|so\s*\d|so\s*/|\(|don vi tinh|dvt|kinh gui|ngay)")
-
-
 _UNIT_LINE = re.compile(r"^(?:don vi|don vi bao cao|co quan bao cao|ten don vi)\s*:\s*(.+)$")
-
-
 _SUPERIOR = re.compile(r"^(?:ubnd|uy ban nhan dan|bo |tong cuc)")
 
 
