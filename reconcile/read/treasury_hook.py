@@ -1,8 +1,7 @@
-"""The two places where the Treasury cross-check (:mod:`reconcile.read.treasury` reads a statement,
-:mod:`reconcile.read.treasury_compare` compares it) meets the rest: the reader hands every file's
-sheets to :func:`split_statements`, the engine its files to :func:`compare_treasury`. Both cost next to
-nothing for folders without a Treasury statement (nearly all of them): the reading and comparing
-modules are imported only when a statement's title (or, to compare, a statement) is seen.
+"""The two places where the Treasury cross-check (:mod:`reconcile.read.treasury`) meets the rest: the
+reader hands every file's sheets to :func:`split_statements`, the engine its files to
+:func:`compare_treasury`. Both cost next to nothing for folders without a Treasury statement (nearly
+all of them): the reading and comparing module is imported only when a statement's title is seen.
 """
 
 from __future__ import annotations
@@ -70,6 +69,6 @@ def compare_treasury(
     statements = [s for f in files for s in f.statements]
     if not statements:
         return None, []
-    from .treasury_compare import compare_statements
+    from .treasury import compare_statements
 
     return compare_statements(statements, summary, items, settings)
