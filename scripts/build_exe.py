@@ -25,7 +25,7 @@ NAME = "reconcile"
 #: that the program stays small (PyInstaller would otherwise follow pandas' optional imports).
 EXCLUDED = ("pytest", "_pytest", "hypothesis", "mypy", "IPython", "tkinter", "matplotlib", "pyarrow", "PIL")
 
-#: Imported by name at run time (safety.py loads isal's zlib with importlib).
+#: Imported by name at run time (find/zipparts.py loads isal's zlib with importlib).
 HIDDEN = ("isal.isal_zlib",)
 
 #: Packages whose data files the program needs: python-docx opens its blank document and header

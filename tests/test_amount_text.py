@@ -35,15 +35,8 @@ from hypothesis import strategies as st
 from reconcile.cli import cli
 from reconcile.messages import finding_message
 from reconcile.models import UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH
-from reconcile.read.numbers import (
-    MAX_AMOUNT,
-    Convention,
-    is_plain,
-    parse_number,
-    plain_mask,
-    read_amount,
-    to_trieu_array,
-)
+from reconcile.read.money import to_trieu_array
+from reconcile.read.numbers import MAX_AMOUNT, Convention, is_plain, parse_number, plain_mask, read_amount
 from reconcile.read.reader import read_file
 from tests import lo
 from tests.conftest import ROOT

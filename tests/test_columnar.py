@@ -1,6 +1,6 @@
 """The column-at-a-time reading of Layout B tables and the engine's joining of reader columns.
 
-A consolidated file is read one column at a time for speed (reader._read_layout_b), so these tests
+A consolidated file is read one column at a time for speed (layout_b.read_layout_b), so these tests
 pin down, cell by cell, that the row rules still hold: a footer ends the table, a row without a
 project is skipped, unknown projects and sources are findings at their cells, a missing budget year
 falls back to the title's, text numbers are parsed with the file's convention, negatives and text
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from reconcile.models import Settings
 from reconcile.pipeline import run_folder
-from reconcile.read.numbers import MONEY_UNITS, to_trieu, to_trieu_array
+from reconcile.read.money import MONEY_UNITS, to_trieu, to_trieu_array
 
 HEADER = [
     "Đơn vị",

@@ -271,18 +271,18 @@ def test_a_sheet_that_falls_back_is_unzipped_once(
     small: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The column path gives up after unzipping the sheet; the usual path's formula check reuses it."""
-    from reconcile.find import safety
+    from reconcile.find import checked
 
     path = tmp_path / "tong-hop-2023-06.xlsx"
     write(path, _with(body(), 100, H="1.234,5"), engine="xlsxwriter")
     inflated: list[str] = []
-    original = safety._member_whole
+    original = checked.member_whole
 
     def spy(data: bytes, info: Any, limit: int) -> Any:
         inflated.append(info.filename)
         return original(data, info, limit)
 
-    monkeypatch.setattr(safety, "_member_whole", spy)
+    monkeypatch.setattr(checked, "member_whole", spy)
     fast, usual, taken = both(path, monkeypatch)
     assert not taken and fast == usual
     # Read once with the column path allowed (then given up), once with it turned off.

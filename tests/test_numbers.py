@@ -14,15 +14,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
-from reconcile.read.numbers import (
-    MONEY_UNITS,
-    Convention,
-    Parsed,
-    detect_convention,
-    detect_money_unit,
-    parse_number,
-    to_trieu,
-)
+from reconcile.read.money import MONEY_UNITS, detect_money_unit, to_trieu
+from reconcile.read.numbers import Convention, Parsed, detect_convention, parse_number
 
 VI, US, UNKNOWN = Convention.VI, Convention.US, Convention.UNKNOWN
 

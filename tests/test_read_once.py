@@ -18,7 +18,7 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.find import safety
+from reconcile.find import checked, safety, zipparts
 from reconcile.read import grid
 from reconcile.read.reader import read_file
 from tests import hostile
@@ -60,7 +60,7 @@ _SAMPLES = {
 def _slow_verdict(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool | str:
     try:
         with zf.open(info) as member:
-            return safety._prolog_verdict(member)
+            return zipparts.prolog_verdict(member)
     except Exception:
         return "error"
 
@@ -81,14 +81,14 @@ def test_quick_verdict_reads_every_member_of_a_good_workbook(name: str) -> None:
     zf, infos = found
     for info in infos:
         # The quick way must serve the ordinary member, or it saves nothing.
-        assert safety._quick_verdict(data, info) is False, info.filename
+        assert zipparts.quick_verdict(data, info) is False, info.filename
         assert _slow_verdict(zf, info) is False
 
 
 def test_samples_hold_members_past_the_first_read() -> None:
     for name in ("big", "stored"):
         sheet = zipfile.ZipFile(io.BytesIO(_SAMPLES[name])).getinfo("xl/worksheets/sheet1.xml")
-        assert sheet.file_size > 4 * safety.HEAD_BYTES
+        assert sheet.file_size > 4 * zipparts.HEAD_BYTES
     assert zipfile.ZipFile(io.BytesIO(_SAMPLES["stored"])).getinfo("xl/workbook.xml").compress_type == 0
 
 
@@ -113,7 +113,7 @@ def test_quick_verdict_agrees_on_hostile_members(tmp_path: Path, writer: Writer,
     assert found is not None
     zf, infos = found
     for info in infos:
-        quick = safety._quick_verdict(data, info)
+        quick = zipparts.quick_verdict(data, info)
         slow = _slow_verdict(zf, info)
         assert slow is (info.filename == part), info.filename
         assert quick is None or quick == slow, info.filename
@@ -132,12 +132,12 @@ def test_quick_verdict_matches_zipfile_on_damaged_members(
 ) -> None:
     """Whichever inflates (python-isal, or zlib where isal has no wheels), a member is read as
     zipfile reads it, and a damaged one fails as it fails there (zlib.error)."""
-    saved = safety._zlib
-    safety._zlib = pytest.importorskip("isal.isal_zlib") if inflater == "isal" else zlib
+    saved = zipparts._zlib
+    zipparts._zlib = pytest.importorskip("isal.isal_zlib") if inflater == "isal" else zlib
     try:
         _check_against_zipfile(sample, cuts)
     finally:
-        safety._zlib = saved
+        zipparts._zlib = saved
 
 
 def _check_against_zipfile(sample: str, cuts: list[tuple[float, bytes]]) -> None:
@@ -153,12 +153,12 @@ def _check_against_zipfile(sample: str, cuts: list[tuple[float, bytes]]) -> None
         return
     zf, infos = found
     for info in infos:
-        quick = safety._quick_verdict(raw, info)
+        quick = zipparts.quick_verdict(raw, info)
         if quick is not None:
             # Whatever the quick way decides, zipfile decides the same (and raises nothing).
             assert quick == _slow_verdict(zf, info), info.filename
         try:
-            whole = safety._member_whole(raw, info, 1 << 20)
+            whole = zipparts.member_whole(raw, info, 1 << 20)
         except zlib.error:
             whole = None
         if whole is not None:
@@ -169,7 +169,7 @@ def test_check_keeps_the_bytes_it_checked(tmp_path: Path) -> None:
     path = tmp_path / "good.xlsx"
     path.write_bytes(_BIG)
     kept = safety.check(path)
-    assert isinstance(kept, safety.Checked)
+    assert isinstance(kept, checked.Checked)
     assert kept.data == _BIG and kept.zip is not None
     assert set(kept.trees) == {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml"}
     assert kept.parts["xl/workbook.xml"] == zipfile.ZipFile(io.BytesIO(_BIG)).read("xl/workbook.xml")
@@ -187,12 +187,12 @@ def test_check_and_preflight_agree(tmp_path: Path) -> None:
     for writer in (hostile.write_good_xlsx, hostile.write_good_ods, hostile.write_plain_xls):
         path = writer(tmp_path)
         kept = safety.check(path)
-        assert safety.preflight(path) is None and isinstance(kept, safety.Checked)
+        assert safety.preflight(path) is None and isinstance(kept, checked.Checked)
         assert (kept.data is not None) == (path.suffix != ".xls")
     csv = tmp_path / "a.csv"
     csv.write_text("x;y\n", encoding="utf-8")
     kept = safety.check(csv)
-    assert isinstance(kept, safety.Checked) and kept.data is None and kept.zip is None
+    assert isinstance(kept, checked.Checked) and kept.data is None and kept.zip is None
 
 
 def test_large_zip_stays_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -200,7 +200,7 @@ def test_large_zip_stays_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     path.write_bytes(_BIG)
     monkeypatch.setattr(safety, "MAX_IN_MEMORY", 1000)
     kept = safety.check(path)
-    assert isinstance(kept, safety.Checked) and kept.data is None and kept.zip is None
+    assert isinstance(kept, checked.Checked) and kept.data is None and kept.zip is None
     result = read_file(path, "good.xlsx")
     assert result.readable and len(result.sheets) == 1
 
@@ -227,11 +227,11 @@ def test_checked_read_gives_what_zipfile_gives(tmp_path: Path, name: str) -> Non
     path = tmp_path / "book.xlsx"
     path.write_bytes(_SAMPLES[name])
     kept = safety.check(path)
-    assert isinstance(kept, safety.Checked) and kept.zip is not None and kept.data is not None
+    assert isinstance(kept, checked.Checked) and kept.zip is not None and kept.data is not None
     zf = zipfile.ZipFile(io.BytesIO(_SAMPLES[name]))
     for info in zf.infolist():
         assert kept.read(info.filename) == zf.read(info)
-        assert safety._member_whole(kept.data, info, info.file_size) == zf.read(info)
+        assert zipparts.member_whole(kept.data, info, info.file_size) == zf.read(info)
     # The small members were read whole by the prolog check and are not inflated again.
     assert "xl/_rels/workbook.xml.rels" in kept.parts
     with pytest.raises(KeyError):
@@ -240,15 +240,15 @@ def test_checked_read_gives_what_zipfile_gives(tmp_path: Path, name: str) -> Non
 
 def test_parse_xml_parses_each_content_once() -> None:
     part = zipfile.ZipFile(io.BytesIO(_BIG)).read("[Content_Types].xml")
-    first = safety.parse_xml(part)
-    assert safety.parse_xml(bytes(bytearray(part))) is first
+    first = checked.parse_xml(part)
+    assert checked.parse_xml(bytes(bytearray(part))) is first
     assert first.tag.endswith("Types")
     entity = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "y">]><x>&e;</x>'
     for _ in range(2):  # a refusal is never cached into a pass
         with pytest.raises(ValueError):
-            safety.parse_xml(entity)
+            checked.parse_xml(entity)
         with pytest.raises(ValueError):
-            safety.parse_xml(entity, forbid_dtd=False)
+            checked.parse_xml(entity, forbid_dtd=False)
 
 
 @settings(max_examples=500, deadline=None)
@@ -282,12 +282,12 @@ def test_repeated_members_are_inflated_once(tmp_path: Path) -> None:
     for path in good:
         path.write_bytes(_BIG)
     bad = [hostile.write_entity_xlsx(tmp_path, f"laughs{i}.xlsx") for i in range(2)]
-    before = safety._cached_head_verdict.cache_info().hits
+    before = zipparts._cached_head_verdict.cache_info().hits
     kept = [safety.check(path) for path in good]
     refused = [safety.check(path) for path in bad]
-    assert safety._cached_head_verdict.cache_info().hits > before
+    assert zipparts._cached_head_verdict.cache_info().hits > before
     for one in kept:
-        assert isinstance(one, safety.Checked)
+        assert isinstance(one, checked.Checked)
         assert one.parts["[Content_Types].xml"] == zipfile.ZipFile(io.BytesIO(_BIG)).read(
             "[Content_Types].xml"
         )
@@ -319,5 +319,5 @@ def test_a_file_without_end_records_is_not_read_whole(
     read.clear()
     path.write_bytes(_BIG)
     kept = safety.check(path)
-    assert isinstance(kept, safety.Checked) and kept.data == _BIG
+    assert isinstance(kept, checked.Checked) and kept.data == _BIG
     assert sum(read) >= len(_BIG)

@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 
 from reconcile.messages import finding_message
 from reconcile.models import UNKNOWN_DISBURSED, Finding
+from reconcile.read.amounts import Context, amount
 from reconcile.read.grid import Grid
+from reconcile.read.layout_a import _reads_as_number, _RowAmounts
+from reconcile.read.money import round6 as _round6
 from reconcile.read.numbers import Convention
-from reconcile.read.numbers import round6 as _round6
-from reconcile.read.reader import _amount, _Context, _reads_as_number, _RowAmounts, read_file
+from reconcile.read.reader import read_file
 from tests import hostile
 
 
@@ -177,10 +179,10 @@ def test_row_amounts_are_amount_cell_by_cell(row: list[Any], factor: str) -> Non
     grid = Grid("s", [row])
     quick_findings: list[Finding] = []
     slow_findings: list[Finding] = []
-    quick = _RowAmounts(grid, cols, _Context("f", Convention.UNKNOWN, quick_findings), factor)
-    slow_ctx = _Context("f", Convention.UNKNOWN, slow_findings)
+    quick = _RowAmounts(grid, cols, Context("f", Convention.UNKNOWN, quick_findings), factor)
+    slow_ctx = Context("f", Convention.UNKNOWN, slow_findings)
     got = quick.read(row, 0)
-    want = {c: _amount(grid, 0, c, slow_ctx, factor) for c in cols}
+    want = {c: amount(grid, 0, c, slow_ctx, factor) for c in cols}
     assert [(c, None if v is None else _bits(v)) for c, v in got.items()] == [
         (c, None if v is None else _bits(v)) for c, v in want.items()
     ]

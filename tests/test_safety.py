@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.find import safety
+from reconcile.find import safety, zipcheck, zipparts
 from reconcile.find.safety import preflight
 from reconcile.messages import finding_message
 from tests import hostile
@@ -139,7 +139,7 @@ def test_ods_and_xlsx_swapped(tmp_path: Path) -> None:
 
 
 def test_size_bomb_without_ratio_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "MAX_RATIO", 10**9)
+    monkeypatch.setattr(zipcheck, "MAX_RATIO", 10**9)
     path = hostile.write_zip_bomb(tmp_path)
     assert preflight(path) == ("reason.zip_bomb", {"size": "2048 MB"})
 
@@ -159,12 +159,12 @@ def test_highly_compressed_small_member_is_not_a_bomb(tmp_path: Path) -> None:
 
 def test_limits_are_read_at_call_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = hostile.write_good_xlsx(tmp_path)
-    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED", 1000)
+    monkeypatch.setattr(zipcheck, "MAX_UNCOMPRESSED", 1000)
     assert preflight(path) == ("reason.zip_bomb", {"size": "1 MB"})
 
 
 def test_too_many_members(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "MAX_MEMBERS", 50)
+    monkeypatch.setattr(zipcheck, "MAX_MEMBERS", 50)
     path = hostile.write_many_members_zip(tmp_path, count=60)
     assert preflight(path) == ("reason.zip_too_many", {"count": 60})
 
@@ -182,7 +182,7 @@ def test_doctype_found_wherever_the_read_boundary_falls(tmp_path: Path, padding:
 
 
 def test_endless_prolog_is_refused(tmp_path: Path) -> None:
-    path = hostile.write_padded_entity_xlsx(tmp_path, padding=safety.MAX_PROLOG + 10, doctype=False)
+    path = hostile.write_padded_entity_xlsx(tmp_path, padding=zipparts.MAX_PROLOG + 10, doctype=False)
     assert preflight(path) == ("reason.xml_entity", {"part": "xl/worksheets/sheet1.xml"})
 
 
@@ -218,7 +218,7 @@ def test_entity_in_a_part_with_an_unusual_name(tmp_path: Path) -> None:
     ],
 )
 def test_prolog_scanner(text: str, complete: bool, verdict: bool | None) -> None:
-    assert safety._scan_prolog(text, complete) is verdict
+    assert zipparts._scan_prolog(text, complete) is verdict
 
 
 def test_missing_workbook_part(tmp_path: Path) -> None:
@@ -291,7 +291,7 @@ def test_unexpected_failure_is_contained(tmp_path: Path, monkeypatch: pytest.Mon
     def boom(*args: object) -> None:
         raise RecursionError("deep")
 
-    monkeypatch.setattr(safety, "_check_package", boom)
+    monkeypatch.setattr(zipcheck, "_check_package", boom)
     assert preflight(path) == ("reason.corrupt", {"detail_key": "detail.unexpected"})
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ..find.safety import Checked
+from ..find.checked import Checked
 from ..models import Coded
 from .grid import Grid, Loaded, codes_of, contains, grid_of, sheet_parts, worksheets
 from .header import find_tables

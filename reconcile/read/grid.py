@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from ..find.safety import Checked, parse_xml
+from ..find.checked import Checked, parse_xml
 from ..models import Coded
 from .formulas import Unsupported, evaluate
 from .sheetformulas import SheetFormulas, formulas_of

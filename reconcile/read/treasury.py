@@ -51,7 +51,8 @@ from ..catalogue import TREASURY_TITLE as _TITLE
 from ..models import Finding, Settings, cell_ref
 from ..text import cell_text, fold
 from .grid import Grid
-from .numbers import Convention, detect_convention, detect_money_unit, parse_number, to_trieu
+from .money import detect_money_unit, to_trieu
+from .numbers import Convention, detect_convention, parse_number
 from .periods import period_from_text
 
 if TYPE_CHECKING:
