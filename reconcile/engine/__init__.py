@@ -174,8 +174,8 @@ def _reconcile(
     consolidated = _consolidate(latest_work, as_of_ord, settings, t) if len(units) >= 2 else None
     periods = [dt.date.fromordinal(int(p)) for p in np.unique(work["_p"].to_numpy())]
 
-    from ..read.treasury_hook import compare_treasury
     from .ledger import build_ledgers  # SPEC 9, from the figures above
+    from .treasury import compare_treasury
 
     ledger, ledger_consolidated = build_ledgers(latest, summary, as_of, settings)
     treasury, treasury_findings = compare_treasury(files, summary, t.items, settings)

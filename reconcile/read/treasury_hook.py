@@ -1,7 +1,7 @@
-"""The two places where the Treasury cross-check (:mod:`reconcile.read.treasury`) meets the rest: the
-reader hands every file's sheets to :func:`split_statements`, the engine its files to
-:func:`compare_treasury`. Both cost next to nothing for folders without a Treasury statement (nearly
-all of them): the reading and comparing module is imported only when a statement's title is seen.
+"""Where the Treasury cross-check's reading (:mod:`reconcile.read.treasury`) meets the reader: every
+file's sheets go through :func:`split_statements`, which costs next to nothing for folders without a
+Treasury statement (nearly all of them): the reading module is imported only when a statement's title
+is seen. The comparing half is :mod:`reconcile.engine.treasury`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ from ..models import Finding
 from ..text import fold
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from ..models import FileResult, Settings
     from .grid import Grid
 
 #: A cheap look at raw text before folding it: "chi" of "đối chiếu" (any case, any diacritics: they
@@ -59,16 +56,3 @@ def split_statements(grids: list[Grid], rel: str, findings: list[Finding]) -> tu
         else:
             statements.append(statement)
     return others, statements
-
-
-def compare_treasury(
-    files: list[FileResult], summary: pd.DataFrame, items: pd.DataFrame, settings: Settings
-) -> tuple[pd.DataFrame | None, list[Finding]]:
-    """The comparison of every statement read from ``files`` with the reports (SPEC 9), and its
-    findings; (None, []) when the folder holds no statement."""
-    statements = [s for f in files for s in f.statements]
-    if not statements:
-        return None, []
-    from .treasury import compare_statements
-
-    return compare_statements(statements, summary, items, settings)

@@ -69,7 +69,7 @@ class Result:
     #: when the folder holds one unit.
     ledger_consolidated: pd.DataFrame | None = None
     #: The Treasury cross-check (SPEC 9): one row per compared key, columns
-    #: ``reconcile.read.treasury.TREASURY_COLUMNS``; None when the folder holds no Treasury statement.
+    #: ``reconcile.engine.treasury.TREASURY_COLUMNS``; None when the folder holds no Treasury statement.
     treasury: pd.DataFrame | None = None
     totals: pd.DataFrame = field(init=False, repr=False, compare=False)
     monthly: pd.DataFrame = field(init=False, repr=False, compare=False)

@@ -208,7 +208,7 @@ def write_ledger(ledger: pd.DataFrame | None, path: Path) -> None:
 
 def write_treasury(treasury: pd.DataFrame | None, path: Path) -> None:
     """The Treasury cross-check, one row per compared key: SPEC 9's columns, then the item's code."""
-    from ..read.treasury import TREASURY_CSV_COLUMNS
+    from ..engine.treasury import TREASURY_CSV_COLUMNS
 
     numeric = {"report_allocated", "treasury_allocated", "report_disbursed", "treasury_disbursed"}
     _write_frame(path, treasury if treasury is not None else pd.DataFrame(), TREASURY_CSV_COLUMNS, numeric)
