@@ -513,3 +513,24 @@ def test_property_never_nan_or_inf(text: str) -> None:
             assert p.alt is None or math.isfinite(p.alt)
         else:
             assert p.value == (0.0 if p.kind == "dash" else None)
+
+
+_CELL_VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=0, max_value=1e12),
+    st.integers(min_value=-5, max_value=10**6),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["", " ", "1.571,6", "-"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELL_VALUES, max_size=12), st.sampled_from(sorted(MONEY_UNITS)))
+def test_all_plain_or_empty_is_the_cell_rule_over_a_column(values: list[object], unit: str) -> None:
+    """The column form used on a Layout B table's distinct amounts says what the cell rule says of
+    every cell: empty, or a plain number (a float, not negative, plausible in ``unit``)."""
+    from reconcile.read.numbers import all_plain_or_empty, is_plain
+
+    expected = all(v == "" or v is None or is_plain(v, unit) for v in values)
+    assert all_plain_or_empty(values, unit) is expected

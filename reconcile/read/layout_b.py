@@ -30,7 +30,7 @@ from .grid import Grid
 from .header import Table, source_of
 from .meta import Meta
 from .money import to_trieu_array
-from .numbers import is_plain, plain_mask
+from .numbers import all_plain_or_empty, plain_mask
 
 
 def _int_of(value: Any) -> int | None:
@@ -138,9 +138,7 @@ def read_layout_b(
     keep = np.flatnonzero(known & has_year & has_source)
     kept = live[keep]
     amount_idx = [idx[role] for role in ("alloc", "disb", "in_month") if idx[role] >= 0]
-    if grid.missing or any(
-        not is_plain(v, factor) and v != "" and v is not None for i in amount_idx for v in raw[i].values
-    ):
+    if grid.missing or not all(all_plain_or_empty(raw[i].values, factor) for i in amount_idx):
         ctx.deps = dependents(grid, range(first, end), amount_idx, ctx, factor)
     amounts = {
         role: _amount_column(
