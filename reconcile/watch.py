@@ -12,7 +12,9 @@ list and cause no run.
 Runs go through :func:`reconcile.run.run_once` with the read cache, so that a run after one new file
 reads that file only. A run that fails (the folder emptied, an output open in Excel) says why and
 the watch goes on. Ctrl-C ends the watch between or during runs: outputs are written to temporary
-files and renamed (reconcile/atomic.py), so an interrupted run leaves the previous outputs whole.
+files and renamed (reconcile/atomic.py), so an interrupted run leaves the previous outputs whole, and
+the closing line says which of the two happened (during a run: that run wrote nothing, exit 130 as
+``run``'s Ctrl-C; between runs: the last completed run's outputs are there, exit 0).
 """
 
 from __future__ import annotations
@@ -213,6 +215,10 @@ def _settled(folder: Path, out: Path, options: WatchOptions, seen: Snapshot) -> 
     return current
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C came while a run was under way (not between runs): that run wrote nothing."""
+
+
 def _run(run: RunOnce, lang: str, echo: Callable[[str], None], why: str) -> int:
     """One run, and its one line: why it ran, then its closing line or why it failed (the watch
     goes on)."""
@@ -220,6 +226,8 @@ def _run(run: RunOnce, lang: str, echo: Callable[[str], None], why: str) -> int:
 
     try:
         line, _code = run()
+    except KeyboardInterrupt:
+        raise RunInterrupted from None
     except ReconcileError as exc:
         line = exc.message(lang)
     except SystemExit:
@@ -245,7 +253,7 @@ def run_watch(
     command's own run, handed in by the CLI), says that it stopped."""
     import click
 
-    from .errors import UsageError
+    from .errors import EXIT_INTERRUPTED, UsageError
 
     lang = settings.lang
     if not folder.is_dir():
@@ -265,7 +273,17 @@ def run_watch(
             options,
             lambda line: click.echo(line),
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         options.stop.set()
+        if sys.stdout.isatty():
+            click.echo("")  # past the ^C the terminal printed
+        if isinstance(exc, RunInterrupted):
+            # As `run` says on Ctrl-C: outputs are renamed into place only at the end of a run, so
+            # the one stopped left nothing, and whatever an earlier run wrote is still there.
+            from .writers.output import WORKBOOK_NAME
+
+            key = "watch.stopped_in_run" if (out / WORKBOOK_NAME).is_file() else "watch.stopped_before_output"
+            click.echo(msg(key, lang, out=str(out)))
+            return EXIT_INTERRUPTED
     click.echo(msg("watch.stopped", lang, out=str(out)))
     return 0
