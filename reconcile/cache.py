@@ -37,14 +37,14 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .models import CellRefs, Coded, FileResult, Finding, LineItem, SheetResult
+from .models import LINE_ITEM_COLUMNS, CellRefs, Coded, FileResult, Finding, LineItem, SheetResult
 
 CACHE_DIR = ".cache"
 READS_FILE = "reads.jsonl"
 RUN_FILE = "run.json"
 FORMAT = "reconcile-read-cache"
-#: Bumped when the layout of an entry changes.
-FORMAT_VERSION = 1
+#: Bumped when the layout of an entry changes (2: items column by column).
+FORMAT_VERSION = 2
 
 #: The only objects an entry may hold, by the name it gives them.
 _CLASSES: dict[str, type] = {"Finding": Finding, "Coded": Coded, "CellRefs": CellRefs}
@@ -192,7 +192,7 @@ def encode_entry(key: str, result: FileResult) -> bytes:
     a tab, and the payload: the reading (without the file's path and time, which are the file's
     own) as JSON. JSON escapes every control character, so neither part holds a tab or a line break."""
     payload = json.dumps(
-        _encode_file(result), ensure_ascii=False, separators=(",", ":"), allow_nan=True, default=_item_default
+        _encode_file(result), ensure_ascii=False, separators=(",", ":"), allow_nan=True
     ).encode("utf-8")
     header = {
         "key": key,
@@ -228,7 +228,6 @@ def decode_entry(raw: bytes, key: str, path: Path, rel: str) -> FileResult:
 
 _FILE_FIELDS = tuple(f.name for f in dataclasses.fields(FileResult))
 _SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetResult))
-_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(LineItem))
 
 
 def _encode_file(result: FileResult) -> dict[str, Any]:
@@ -249,9 +248,7 @@ def _encode_sheet(sheet: SheetResult) -> dict[str, Any]:
     for name in _SHEET_FIELDS:
         value = getattr(sheet, name)
         if name == "items":
-            # Items are most of an entry: the tuple of their fields, as json encodes it (dates, the
-            # only other kind an item holds, through _item_default).
-            out[name] = list(map(_item_values, value))
+            out[name] = _encode_items(value)
         else:
             out[name] = _enc(value)
     return out
@@ -275,27 +272,90 @@ def _decode_sheet(data: dict[str, Any]) -> SheetResult:
     if not isinstance(data, dict) or set(data) != set(_SHEET_FIELDS):
         raise Invalid("sheet fields")
     values: dict[str, Any] = {}
-    width = len(_ITEM_FIELDS)
+    items = None
     for name, value in data.items():
         if name == "items":
-            items = []
-            for raw in value:
-                if not isinstance(raw, list) or len(raw) != width:
-                    raise Invalid("item")
-                items.append(LineItem(*[_dec(v) if type(v) is dict else v for v in raw]))
-            values[name] = items
+            items = _decode_items(value)
         else:
             values[name] = _dec(value)
-    return SheetResult(**values)
+    sheet = SheetResult(**values)
+    if items:
+        if sheet.columns is None and _AS_COLUMNS:
+            # The engine takes a sheet's items as columns as it takes them as objects (see
+            # reconcile.engine.items._collect): 56,000 items of a province come back without an
+            # object each, and the engine need not take them apart again.
+            sheet.columns = dict(zip(_ITEM_FIELDS, items, strict=True))
+        else:
+            sheet.items = [LineItem(*row) for row in zip(*items, strict=True)]
+    return sheet
 
 
+# ---- items, column by column ----------------------------------------------------------------------
+#
+# A sheet's items are stored as one column per LineItem field, in field order:
+#   {"n": rows, "k": [kind of each column], "num": [...], "t": [...], "i": [...]}
+# A column of numbers (and None), kind 0, is n values of the flat list "num"; any other column, kind 1,
+# is n numbers of the flat list "i", each the place of its value in the sheet's table "t" of
+# distinct values (encoded by _enc). The unit, the file, the labels... of a sheet are then written
+# and parsed once, not once per item, and the whole sheet decodes in a few passes of C code.
+
+_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(LineItem))
+#: Whether the engine's columns are exactly the item fields (then items are decoded as columns).
+_AS_COLUMNS = set(_ITEM_FIELDS) == {*LINE_ITEM_COLUMNS, "unknown"}
 _item_values = attrgetter(*_ITEM_FIELDS)
+_NUMBERS = frozenset({type(None), int, float, bool})
+_ITEM_KEYS = frozenset({"n", "k", "num", "t", "i"})
 
 
-def _item_default(v: Any) -> Any:
-    """What json cannot encode in an item: a date (tagged), else the value's own encoding; the
-    rest of an entry is :func:`_enc`'s output already, which json encodes without this."""
-    return _enc(v)
+def _encode_items(items: list[LineItem]) -> dict[str, Any]:
+    columns = list(zip(*map(_item_values, items), strict=True)) if items else [()] * len(_ITEM_FIELDS)
+    kinds: list[int] = []
+    numbers: list[Any] = []
+    codes: list[int] = []
+    table: dict[tuple[type, Any], int] = {}
+    for column in columns:
+        if set(map(type, column)) <= _NUMBERS:
+            kinds.append(0)
+            numbers.extend(column)
+            continue
+        kinds.append(1)
+        for v in column:
+            try:
+                codes.append(table.setdefault((type(v), v), len(table)))
+            except TypeError:  # not hashable: not a value an item holds
+                raise Unencodable(type(v).__name__) from None
+    return {"n": len(items), "k": kinds, "num": numbers, "t": [_enc(v) for _, v in table], "i": codes}
+
+
+def _decode_items(data: Any) -> list[list[Any]] | None:
+    """The columns of a sheet's items (one list per LineItem field), checked; None for no item."""
+    if type(data) is not dict or data.keys() != _ITEM_KEYS:
+        raise Invalid("items")
+    n, kinds, numbers, table, codes = data["n"], data["k"], data["num"], data["t"], data["i"]
+    if type(n) is not int or n < 0 or type(kinds) is not list or len(kinds) != len(_ITEM_FIELDS):
+        raise Invalid("items")
+    if not set(kinds) <= {0, 1} or not set(map(type, kinds)) <= {int}:
+        raise Invalid("items")
+    coded = sum(kinds)
+    if type(numbers) is not list or len(numbers) != n * (len(kinds) - coded):
+        raise Invalid("numbers")
+    if type(codes) is not list or len(codes) != n * coded or type(table) is not list:
+        raise Invalid("codes")
+    if not set(map(type, numbers)) <= _NUMBERS or not set(map(type, codes)) <= {int}:
+        raise Invalid("values")
+    if codes and (min(codes) < 0 or max(codes) >= len(table)):
+        raise Invalid("codes")
+    if not n:
+        return None
+    values = [v if type(v) is str else _dec(v) for v in table]
+    texts = list(map(values.__getitem__, codes))
+    columns = []
+    at = {0: 0, 1: 0}
+    for kind in kinds:
+        start = at[kind]
+        at[kind] = start + n
+        columns.append((texts if kind else numbers)[start : start + n])
+    return columns
 
 
 def _enc(v: Any) -> Any:

@@ -157,7 +157,10 @@ def _disbursed(out: Path) -> float:
         return sum(float(r["disbursed"] or 0) for r in csv.DictReader(fh))
 
 
-@pytest.mark.parametrize("damage", ["figure", "garbage", "truncated", "foreign", "other-key", "bad-class"])
+@pytest.mark.parametrize(
+    "damage",
+    ["figure", "garbage", "truncated", "foreign", "other-key", "bad-class", "bad-code", "negative-code", "object"],
+)
 def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
     damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -175,8 +178,11 @@ def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
     if damage == "figure":
         # By hand: a figure changed in the payload (the checksum, left as it was, no longer matches).
         payload = json.loads(body)
-        item = payload["sheets"][0]["items"][0]
-        item[8] = (item[8] or 0) + 1000.0
+        # Items column by column, in field order: the numbers' columns one after another in "num".
+        items = payload["sheets"][0]["items"]
+        assert items["k"][8] == 0  # disbursed
+        place = items["k"][:8].count(0) * items["n"]
+        items["num"][place] = (items["num"][place] or 0) + 1000.0
         entry.write_bytes(head + b"\t" + json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     elif damage == "garbage":
         entry.write_bytes(os.urandom(300))
@@ -188,9 +194,19 @@ def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
         header["key"] = "0" * 64
         entry.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\t" + body)
     else:
-        # A consistent entry (checksum recomputed) naming a class outside the whitelist.
+        # A consistent entry (checksum recomputed) naming a class outside the whitelist, or with
+        # columns of items that cannot be (a row numbering another table value, a negative one that
+        # Python would take from the end, an object among the numbers).
         payload = json.loads(body)
-        payload["findings"] = [{"~o": "Path", "v": ["/etc/passwd"]}]
+        items = payload["sheets"][0]["items"]
+        if damage == "bad-class":
+            payload["findings"] = [{"~o": "Path", "v": ["/etc/passwd"]}]
+        elif damage == "bad-code":
+            items["i"][0] = len(items["t"])
+        elif damage == "negative-code":
+            items["i"][0] = -1
+        else:
+            items["num"][0] = {"~o": "Path", "v": ["/etc/passwd"]}
         text = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         header["sha256"] = cache_module.hashlib.sha256(text).hexdigest()
         entry.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\t" + text)
