@@ -282,3 +282,19 @@ def test_the_codec_keeps_every_kind_of_value() -> None:
             assert repr(a) == repr(b)
     with pytest.raises(cache_module.Unencodable):
         cache_module._enc(Path("x"))
+
+
+def test_relative_names_are_the_readers_relative_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reconcile.pipeline import relative_names
+
+    base = tmp_path / "gốc"
+    names = ["Huyện A/2023-01.xlsx", "Huyện A/Tháng 2/báo cáo.v2.xlsx", "..x.xlsx", "a/.b/c.xlsx", "tệp.xlsx"]
+    for name in names:
+        (base / name).parent.mkdir(parents=True, exist_ok=True)
+        (base / name).write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    for root in (base, Path("gốc"), Path("./gốc"), tmp_path / "gốc" / "Huyện A" / "..", Path("gốc/")):
+        # The files as a listing finds them (root / name), and as other paths name them.
+        paths = [root / name for name in names] + [base / names[0], Path("gốc") / ".." / "gốc" / names[1]]
+        assert relative_names(paths, root) == [reader.relative_name(p, root) for p in paths], root
+    assert relative_names([base / names[1]], base) == ["Huyện A/Tháng 2/báo cáo.v2.xlsx"]
