@@ -7,7 +7,8 @@ each with its size and modification time. File events (watchfiles) or, where the
 upon, a timer only say when to look again. A change is acted upon once that list has stayed the same
 for ``settle`` seconds: a file still being copied keeps changing size and time, so it is never read
 half-written. Events in the output folder, or on files the run does not read, change nothing in the
-list and cause no run.
+list and cause no run. The list also holds the folder's ``reconcile.toml``; and without --as-of the
+first look of a new day runs again (the figures are judged at today's date).
 
 Runs go through :func:`reconcile.run.run_once` with the read cache, so that a run after one new file
 reads that file only. A run that fails (the folder emptied, an output open in Excel) says why and
@@ -19,6 +20,7 @@ the closing line says which of the two happened (during a run: that run wrote no
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import sys
@@ -29,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import CONFIG_NAME
 from .find.discover import discover
-from .messages import msg
+from .messages import fmt_date, msg
 
 #: (size, modification time in ns) of each spreadsheet, by its name relative to the folder.
 Snapshot = dict[str, tuple[int, int]]
@@ -43,7 +46,8 @@ NETWORK_FS = frozenset(
 
 
 def snapshot(folder: Path, out: Path) -> Snapshot:
-    """The spreadsheets a run of ``folder`` would read, with their sizes and times."""
+    """The spreadsheets a run of ``folder`` would read, and the folder's ``reconcile.toml`` (its
+    settings change the figures too), with their sizes and times."""
     from .read.reader import relative_name
 
     snap: Snapshot = {}
@@ -51,13 +55,18 @@ def snapshot(folder: Path, out: Path) -> Snapshot:
         found = discover(folder, [out])
     except Exception:  # the folder vanished or cannot be listed: nothing to read for now
         return snap
-    for path in found.files:
+    for path in [*found.files, folder / CONFIG_NAME]:
         try:
             st = path.stat()
         except OSError:
-            continue  # removed between the listing and now
+            continue  # removed between the listing and now (or no reconcile.toml)
         snap[relative_name(path, folder)] = (st.st_size, st.st_mtime_ns)
     return snap
+
+
+def spreadsheets(snap: Snapshot) -> int:
+    """How many spreadsheets a snapshot holds (it also holds ``reconcile.toml``, when there is one)."""
+    return len(snap) - (CONFIG_NAME in snap)
 
 
 @dataclass(slots=True)
@@ -152,6 +161,9 @@ class WatchOptions:
     interval: float = 1.0
     #: Stop after this many runs (tests); None: until Ctrl-C or ``stop``.
     max_runs: int | None = None
+    #: Run again on the first look of a new day: without --as-of the figures are judged at today's
+    #: date (the expected pace, the days left), which a window left open for a month must follow.
+    daily: bool = True
     stop: threading.Event = field(default_factory=threading.Event)
 
 
@@ -174,7 +186,8 @@ def watch(
     last = _settled(folder, out, options, {})
     if last is None:
         return runs
-    runs += _run(run, lang, echo, msg("watch.first", lang, files=len(last)))
+    day = today()
+    runs += _run(run, lang, echo, msg("watch.first", lang, files=spreadsheets(last)))
     events = wakeups(folder, options.poll, options.interval, options.stop)
     # Events start with the watcher, after the first run: what changed before is seen by looking
     # at the first wake-up; looking every RECHECK seconds anyway catches events a system dropped.
@@ -183,21 +196,30 @@ def watch(
         news = next(events, None)
         if news is None or options.stop.is_set():
             break
-        if not news and time.monotonic() - looked < RECHECK:
+        new_day = options.daily and today() != day
+        if not news and not new_day and time.monotonic() - looked < RECHECK:
             continue
         looked = time.monotonic()
         now = snapshot(folder, out)
-        if not compare(last, now):
+        if not compare(last, now) and not new_day:
             continue
         settled = _settled(folder, out, options, now)
         if settled is None:
             break
         changes = compare(last, settled)
-        if not changes:
+        if not changes and not new_day:
             continue  # a file came and went, or was saved again unchanged in size and time
-        last = settled
-        runs += _run(run, lang, echo, _describe(changes, lang))
+        last, day = settled, today()
+        why = [msg("watch.new_day", lang, date=fmt_date(day, lang))] if new_day else []
+        if changes:
+            why.append(_describe(changes, lang))
+        runs += _run(run, lang, echo, "; ".join(why))
     return runs
+
+
+def today() -> dt.date:
+    """Today's date (a test moves it on)."""
+    return dt.date.today()
 
 
 def _settled(folder: Path, out: Path, options: WatchOptions, seen: Snapshot) -> Snapshot | None:
@@ -260,7 +282,9 @@ def run_watch(
         raise UsageError("cli.folder_missing", folder=str(folder))
     network = not poll and is_network_folder(folder)
     # Listing a network folder costs more: polled every 3 s.
-    options = WatchOptions(poll=poll or network, interval=3.0 if poll or network else 1.0)
+    options = WatchOptions(
+        poll=poll or network, interval=3.0 if poll or network else 1.0, daily=settings.as_of is None
+    )
     if options.poll:
         click.echo(msg("watch.polling_network" if network else "watch.polling", lang))
     click.echo(msg("watch.started", lang, folder=str(folder), out=str(out)))

@@ -258,3 +258,28 @@ def test_ctrl_c_during_the_first_run_says_it_wrote_nothing(
         assert {k: v for k, v in _files(out).items() if not k.startswith(".cache/")} == before
     else:
         assert not out.exists()
+
+
+def test_reconcile_toml_is_watched_and_a_new_day_runs_again(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    import reconcile.watch as watch_module
+
+    day = [dt.date(2023, 9, 29)]
+    monkeypatch.setattr(watch_module, "today", lambda: day[0])
+    out = tmp_path / "out"
+    with Watcher(folder, out) as w:
+        (first,) = w.wait_for(1)
+        assert "First run, 2 spreadsheets" in first  # reconcile.toml is no spreadsheet
+        (folder / "reconcile.toml").write_text("target = 50\n", encoding="utf-8")
+        lines = w.wait_for(2)
+        assert "1 new (reconcile.toml)" in lines[1]
+        # Read with the new target: the shortfall against it differs.
+        assert lines[1].split(" → ", 1)[1] != lines[0].split(" → ", 1)[1]
+        day[0] = dt.date(2023, 9, 30)  # midnight passes, nothing else changes
+        lines = w.wait_for(3)
+        assert lines[2].split("] ", 1)[1].startswith("A new day, 2023-09-30 → ")
+        time.sleep(3 * SETTLE)  # once a day, not on every look
+        assert len(w.lines) == 3, w.lines
