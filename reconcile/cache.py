@@ -144,11 +144,17 @@ class ReadCache:
         line = self.lines.get(key)
         if line is None:
             return None
+        kept = _decoded.get(key)
+        if kept is not None and kept[0] == line:
+            return _copy(kept[1], path)
         try:
-            return decode_entry(line, key, path, rel)
+            result = decode_entry(line, key, path, rel)
         except (Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
             del self.lines[key]
             return None
+        if _keeping and _shareable(result):
+            _keep(key, line, result)
+        return result
 
     def add(self, key: str, entry: bytes) -> None:
         """A new entry (made by :func:`read_and_encode`)."""
@@ -156,12 +162,82 @@ class ReadCache:
 
     def save(self, keys: set[str]) -> None:
         """Write the entries of ``keys`` (atomically: a reader never sees half a cache)."""
+        for gone in set(_decoded) - keys:
+            _forget(gone)
         data = b"".join(self.lines[k] + b"\n" for k in sorted(keys) if k in self.lines)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(self.path, data)
         except OSError:
             pass
+
+
+# ---- readings kept decoded in a watch ------------------------------------------------------------
+#
+# A watch runs many times in one process: the entries it decoded once are kept (with the exact line
+# each was decoded from), so that its next run decodes only the entries that changed. Every run hands
+# the pipeline its own FileResult, sheets and lists of columns: what a run changes in them (the pipeline
+# empties a sheet's items after the engine, --as-of replaces a period column) never reaches the next.
+# The columns' lists themselves are shared, and nothing changes a column in place.
+
+#: Whether decoded readings are kept (:func:`keep_decoded`; only ``reconcile watch`` turns it on).
+_keeping = False
+#: Kept readings, by key: (the entry's line, the reading, its number of items).
+_decoded: dict[str, tuple[bytes, FileResult, int]] = {}
+_kept_items = 0
+#: At most this many items are kept (a province's 56,000 take ~20 MB; a national folder's million
+#: are decoded at each run instead of holding their memory between runs).
+KEEP_MAX_ITEMS = 250_000
+
+
+def keep_decoded(on: bool = True) -> None:
+    """Keep (or stop keeping, and forget) the readings decoded from the cache, between runs."""
+    global _keeping
+    _keeping = on
+    if not on:
+        for key in list(_decoded):
+            _forget(key)
+
+
+def _shareable(result: FileResult) -> bool:
+    # Items as objects are changed in place by --as-of (reconcile.pipeline.apply_as_of): not kept.
+    return not any(sheet.items for sheet in result.sheets)
+
+
+def _keep(key: str, line: bytes, result: FileResult) -> None:
+    global _kept_items
+    n = sum(max((len(c) for c in (s.columns or {}).values()), default=0) for s in result.sheets)
+    if _kept_items + n > KEEP_MAX_ITEMS:
+        return
+    _decoded[key] = (line, _copy(result, result.path), n)
+    _kept_items += n
+
+
+def _forget(key: str) -> None:
+    global _kept_items
+    kept = _decoded.pop(key, None)
+    if kept is not None:
+        _kept_items -= kept[2]
+
+
+def _copy(result: FileResult, path: Path) -> FileResult:
+    """``result`` for the file now at ``path``: its own objects and lists, sharing the columns' values."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    sheets = [
+        dataclasses.replace(s, items=[], columns=None if s.columns is None else dict(s.columns))
+        for s in result.sheets
+    ]
+    return dataclasses.replace(
+        result,
+        path=path,
+        mtime=mtime,
+        sheets=sheets,
+        findings=list(result.findings),
+        statements=list(result.statements),
+    )
 
 
 def _write_atomic(target: Path, data: bytes) -> None:

@@ -288,6 +288,9 @@ def run_watch(
     if options.poll:
         click.echo(msg("watch.polling_network" if network else "watch.polling", lang))
     click.echo(msg("watch.started", lang, folder=str(folder), out=str(out)))
+    from .cache import keep_decoded
+
+    keep_decoded(True)  # the next run decodes only the cache entries that changed
     try:
         watch(
             folder,
@@ -299,6 +302,7 @@ def run_watch(
         )
     except KeyboardInterrupt as exc:
         options.stop.set()
+        keep_decoded(False)
         if sys.stdout.isatty():
             click.echo("")  # past the ^C the terminal printed
         if isinstance(exc, RunInterrupted):
@@ -309,5 +313,6 @@ def run_watch(
             key = "watch.stopped_in_run" if (out / WORKBOOK_NAME).is_file() else "watch.stopped_before_output"
             click.echo(msg(key, lang, out=str(out)))
             return EXIT_INTERRUPTED
+    keep_decoded(False)
     click.echo(msg("watch.stopped", lang, out=str(out)))
     return 0

@@ -298,3 +298,50 @@ def test_relative_names_are_the_readers_relative_names(tmp_path: Path, monkeypat
         paths = [root / name for name in names] + [base / names[0], Path("gốc") / ".." / "gốc" / names[1]]
         assert relative_names(paths, root) == [reader.relative_name(p, root) for p in paths], root
     assert relative_names([base / names[1]], base) == ["Huyện A/Tháng 2/báo cáo.v2.xlsx"]
+
+
+def test_a_watch_decodes_only_the_entries_that_changed(
+    columns: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a watch (one process, many runs) a cache entry is decoded once; each run still gets its
+    own readings (the outputs are those of a run without the cache, run after run, with --as-of)."""
+    from reconcile.models import Settings
+    from reconcile.read.periods import parse_user_date
+    from reconcile.run import run_once
+
+    folder = _folder(tmp_path)
+    late = _folder(tmp_path / "more") / "Huyện A" / "2023-05.xlsx"
+    settings = Settings(lang="en", as_of=parse_user_date("2023-12-31"))
+    out = tmp_path / "out"
+    run_once(folder, out, settings, "fail", use_cache=True)  # the readings into the cache
+    decoded: list[str] = []
+    original = cache_module.decode_entry
+
+    def counting(raw: bytes, key: str, path: Path, rel: str) -> object:
+        decoded.append(rel)
+        return original(raw, key, path, rel)
+
+    monkeypatch.setattr(cache_module, "decode_entry", counting)
+    reads = _count_reads(monkeypatch)
+    cache_module.keep_decoded(True)
+    try:
+        for step, name in enumerate(("Huyện B/2023-05.xlsx", "Huyện C/2023-05.xlsx")):
+            (folder / name).parent.mkdir()
+            shutil.copyfile(late, folder / name)
+            reads.clear()
+            run_once(folder, out, settings, "fail", use_cache=True)
+            assert reads == [name]  # the new file only
+            plain = tmp_path / f"plain{step}"
+            run_once(folder, plain, settings, "fail", use_cache=False)
+            assert _outputs(out) == _outputs(plain)
+        # Run 1 decoded the five entries of the first run, run 2 only the one run 1 added.
+        first = ["Huyện A/2023-03.xlsx", "Huyện A/2023-04.xlsx", "Huyện A/2023-05.xlsx", "hỏng.xlsx"]
+        assert sorted(decoded) == sorted([*first, "tong-hop-2023-06.xlsx", "Huyện B/2023-05.xlsx"])
+        # The cache folder removed (as the guide allows): every file is read again, nothing kept serves.
+        shutil.rmtree(out / ".cache")
+        reads.clear()
+        run_once(folder, out, settings, "fail", use_cache=True)
+        assert len(reads) == 7
+    finally:
+        cache_module.keep_decoded(False)
+    assert not cache_module._decoded
