@@ -395,6 +395,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "watch.removed": {"vi": "{n} tệp bị xoá ({names})", "en": "{n} removed ({names})"},
     "watch.stopped_in_run": {"vi": "Đã dừng theo dõi (Ctrl+C) giữa một lần chạy: lần chạy đó không ghi gì, kết quả của lần chạy trước trong {out} được giữ nguyên.", "en": "Stopped watching (Ctrl+C) during a run: that run wrote nothing; the previous outputs in {out} are kept as they were."},
     "watch.stopped_before_output": {"vi": "Đã dừng theo dõi (Ctrl+C) giữa một lần chạy: chưa có gì được ghi vào {out}.", "en": "Stopped watching (Ctrl+C) during a run: nothing was written to {out}."},
+    "watch.stopped_empty": {"vi": "Đã dừng theo dõi. Chưa có kết quả nào được ghi vào {out}.", "en": "Stopped watching. Nothing was written to {out}."},
     "watch.stopped": {"vi": "Đã dừng theo dõi. Kết quả của lần chạy hoàn tất gần nhất vẫn nguyên vẹn trong {out}.", "en": "Stopped watching. The outputs of the last completed run are intact in {out}."},
     "cli.template_written": {"vi": "Đã tạo biểu mẫu {path}.", "en": "Template written to {path}."},
     "cli.template_exists": {"vi": "Tệp {path} đã có; chọn tên khác để không ghi đè.", "en": "{path} already exists; choose another name so nothing is overwritten."},

@@ -308,11 +308,16 @@ def run_watch(
         if isinstance(exc, RunInterrupted):
             # As `run` says on Ctrl-C: outputs are renamed into place only at the end of a run, so
             # the one stopped left nothing, and whatever an earlier run wrote is still there.
-            from .writers.output import WORKBOOK_NAME
-
-            key = "watch.stopped_in_run" if (out / WORKBOOK_NAME).is_file() else "watch.stopped_before_output"
+            key = "watch.stopped_in_run" if _has_outputs(out) else "watch.stopped_before_output"
             click.echo(msg(key, lang, out=str(out)))
             return EXIT_INTERRUPTED
     keep_decoded(False)
-    click.echo(msg("watch.stopped", lang, out=str(out)))
+    # Stopped between runs, or before the first: no run's outputs when none could be written yet.
+    click.echo(msg("watch.stopped" if _has_outputs(out) else "watch.stopped_empty", lang, out=str(out)))
     return 0
+
+
+def _has_outputs(out: Path) -> bool:
+    from .writers.output import WORKBOOK_NAME
+
+    return (out / WORKBOOK_NAME).is_file()

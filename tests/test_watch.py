@@ -283,3 +283,23 @@ def test_reconcile_toml_is_watched_and_a_new_day_runs_again(
         assert lines[2].split("] ", 1)[1].startswith("A new day, 2023-09-30 → ")
         time.sleep(3 * SETTLE)  # once a day, not on every look
         assert len(w.lines) == 3, w.lines
+
+
+def test_ctrl_c_before_any_output_says_nothing_was_written(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import reconcile.watch as watch_module
+
+    def pressed(*args: object) -> int:
+        raise KeyboardInterrupt  # Ctrl-C while waiting for the folder to settle (no run yet)
+
+    monkeypatch.setattr(watch_module, "watch", pressed)
+    out = tmp_path / "out"
+    settings = Settings(lang="en")
+    assert watch_module.run_watch(folder, out, settings, lambda: ("", 0), poll=True) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"Stopped watching. Nothing was written to {out}."
+    run_once(folder, out, settings, "fail", use_cache=False)  # outputs of an earlier run
+    assert watch_module.run_watch(folder, out, settings, lambda: ("", 0), poll=True) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Stopped watching. The outputs of the last completed run are intact in {out}."
+    )
