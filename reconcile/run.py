@@ -203,6 +203,7 @@ def run_once(
             early=early,
             phases=phases,
             report=with_report,
+            keep_copies=use_cache,
         )
         result = written.result or result  # with the findings the annotated copies added
     finally:

@@ -345,3 +345,49 @@ def test_a_watch_decodes_only_the_entries_that_changed(
     finally:
         cache_module.keep_decoded(False)
     assert not cache_module._decoded
+
+
+def test_annotated_copies_whose_figures_did_not_change_are_kept(tmp_path: Path) -> None:
+    """After one new file, only the copies whose items, figures or findings changed are written
+    again; the others stay as written, and every output is what a run without the cache writes."""
+    folder = tmp_path / "in"
+    for unit, seed in (("A", 5), ("B", 7)):
+        plan = plan_unit(f"PHÒNG LAO ĐỘNG HUYỆN {unit}", f"UBND HUYỆN {unit}", unit, seed, 12)
+        (folder / unit).mkdir(parents=True)
+        for month in (3, 4, 5):
+            write_layout_a(folder / unit / f"2023-{month:02d}.xlsx", plan, month)
+    out = tmp_path / "out"
+    _run(folder, out)
+    copies = out / "annotated"
+
+    def stamps() -> dict[str, int]:
+        return {p.relative_to(copies).as_posix(): p.stat().st_mtime_ns for p in copies.rglob("*.xlsx")}
+
+    first = stamps()
+    assert len(first) == 6
+    plan = plan_unit("PHÒNG LAO ĐỘNG HUYỆN B", "UBND HUYỆN B", "B", 7, 12)
+    write_layout_a(folder / "B" / "2023-06.xlsx", plan, 6)
+    _run(folder, out)
+    second = stamps()
+    kept = sorted(k for k in first if second[k] == first[k])
+    # Written again: B's May (its figures are now a month old) and A's May (the run is now as of June:
+    # A's latest figures are judged later in the year, at_risk -> behind); kept: the earlier months.
+    assert kept == ["A/2023-03.xlsx", "A/2023-04.xlsx", "B/2023-03.xlsx", "B/2023-04.xlsx"]
+    assert "B/2023-06.xlsx" in second
+    plain = tmp_path / "plain"
+    _run(folder, plain, "--no-cache")
+    assert _outputs(out) == _outputs(plain)
+
+    # A kept copy edited since, or a record edited by hand: the copy is written again.
+    (copies / "A" / "2023-03.xlsx").write_bytes(b"not the copy")
+    record = out / ".cache" / "annotated.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["copies"]["A/2023-04.xlsx"]["fp"] = "0" * 64
+    record.write_text(json.dumps(data), encoding="utf-8")
+    (out / ".cache" / "run.json").unlink()
+    _run(folder, out)
+    third = stamps()
+    assert sorted(k for k in second if third[k] == second[k]) == ["A/2023-05.xlsx"] + [
+        f"B/2023-{m:02d}.xlsx" for m in (3, 4, 5, 6)
+    ]
+    assert _outputs(out) == _outputs(plain)
