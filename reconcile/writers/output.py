@@ -287,6 +287,11 @@ class KeptCopies:
             return None
 
 
+#: Above this many items the copies are not fingerprinted (every one is written): the rows as Python
+#: objects would cost a national folder's run about a gigabyte and seconds.
+KEEP_COPIES_MAX_ITEMS = 300_000
+
+
 def _copy_fingerprints(result: Result, todo: list[int], lang: str) -> dict[int, str]:
     """Per file of ``todo``: the SHA-256 of everything its annotated copy is made of (see
     :class:`KeptCopies`); files whose input cannot be read, or a summary that does not say which
@@ -297,6 +302,8 @@ def _copy_fingerprints(result: Result, todo: list[int], lang: str) -> dict[int, 
 
     items, summary = result.items, result.summary
     if summary is None or "item_index" not in summary.columns or "file" not in items.columns:
+        return {}
+    if len(items) > KEEP_COPIES_MAX_ITEMS:
         return {}
     item_rows = items.to_dict("records")
     # item_index only joins a row to its item: its number moves with every item read before it.
