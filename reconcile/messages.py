@@ -389,7 +389,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "watch.polling_network": {"vi": "Thư mục nằm trên ổ mạng: kiểm tra định kỳ vài giây một lần thay vì chờ thông báo thay đổi.", "en": "The folder is on a network drive: checking it every few seconds instead of waiting for change events."},
     "watch.first": {"vi": "Lần chạy đầu, {files} tệp bảng tính", "en": "First run, {files} spreadsheets"},
     "watch.nothing": {"vi": "không có tệp nào đọc được; chờ thay đổi tiếp theo.", "en": "nothing readable; waiting for the next change."},
-    "watch.new_day": {"vi": "Sang ngày mới {date}", "en": "A new day, {date}"},
     "watch.added": {"vi": "{n} tệp mới ({names})", "en": "{n} new ({names})"},
     "watch.changed": {"vi": "{n} tệp sửa ({names})", "en": "{n} changed ({names})"},
     "watch.removed": {"vi": "{n} tệp bị xoá ({names})", "en": "{n} removed ({names})"},

@@ -454,8 +454,9 @@ def run_fingerprint(
     folder: Path, out: Path, settings: Any, options: dict[str, Any], found: Discovered | None = None
 ) -> str | None:
     """The key of a run of ``folder`` into ``out``: its inputs (name, content, time), the settings
-    after ``reconcile.toml``, the options that shape the outputs and today's date (a run without
-    --as-of evaluates at today); None when the folder cannot be looked at (the run then says why).
+    after ``reconcile.toml``, the options that shape the outputs and today's date (nothing is known
+    to depend on it: figures are judged at --as-of or the latest period; it only makes the record of
+    the last run good for one day); None when the folder cannot be looked at (the run then says why).
     ``found``: the folder's spreadsheets when already listed (:func:`find_inputs`)."""
     import datetime as dt
 

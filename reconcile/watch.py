@@ -7,8 +7,9 @@ each with its size and modification time. File events (watchfiles) or, where the
 upon, a timer only say when to look again. A change is acted upon once that list has stayed the same
 for ``settle`` seconds: a file still being copied keeps changing size and time, so it is never read
 half-written. Events in the output folder, or on files the run does not read, change nothing in the
-list and cause no run. The list also holds the folder's ``reconcile.toml``; and without --as-of the
-first look of a new day runs again (the figures are judged at today's date).
+list and cause no run. The list also holds the folder's ``reconcile.toml`` (its settings change the
+figures). Nothing else does: without --as-of the figures are judged at the folder's latest period, not
+at today's date, so a watch left open for days has nothing to run again for.
 
 Runs go through :func:`reconcile.run.run_once` with the read cache, so that a run after one new file
 reads that file only. A run that fails (the folder emptied, an output open in Excel) says why and
@@ -20,7 +21,6 @@ the closing line says which of the two happened (during a run: that run wrote no
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import sys
@@ -33,7 +33,7 @@ from typing import Any
 
 from .config import CONFIG_NAME
 from .find.discover import discover
-from .messages import fmt_date, msg
+from .messages import msg
 
 #: (size, modification time in ns) of each spreadsheet, by its name relative to the folder.
 Snapshot = dict[str, tuple[int, int]]
@@ -161,9 +161,6 @@ class WatchOptions:
     interval: float = 1.0
     #: Stop after this many runs (tests); None: until Ctrl-C or ``stop``.
     max_runs: int | None = None
-    #: Run again on the first look of a new day: without --as-of the figures are judged at today's
-    #: date (the expected pace, the days left), which a window left open for a month must follow.
-    daily: bool = True
     stop: threading.Event = field(default_factory=threading.Event)
 
 
@@ -186,7 +183,6 @@ def watch(
     last = _settled(folder, out, options, {})
     if last is None:
         return runs
-    day = today()
     runs += _run(run, lang, echo, msg("watch.first", lang, files=spreadsheets(last)))
     events = wakeups(folder, options.poll, options.interval, options.stop)
     # Events start with the watcher, after the first run: what changed before is seen by looking
@@ -196,30 +192,21 @@ def watch(
         news = next(events, None)
         if news is None or options.stop.is_set():
             break
-        new_day = options.daily and today() != day
-        if not news and not new_day and time.monotonic() - looked < RECHECK:
+        if not news and time.monotonic() - looked < RECHECK:
             continue
         looked = time.monotonic()
         now = snapshot(folder, out)
-        if not compare(last, now) and not new_day:
+        if not compare(last, now):
             continue
         settled = _settled(folder, out, options, now)
         if settled is None:
             break
         changes = compare(last, settled)
-        if not changes and not new_day:
+        if not changes:
             continue  # a file came and went, or was saved again unchanged in size and time
-        last, day = settled, today()
-        why = [msg("watch.new_day", lang, date=fmt_date(day, lang))] if new_day else []
-        if changes:
-            why.append(_describe(changes, lang))
-        runs += _run(run, lang, echo, "; ".join(why))
+        last = settled
+        runs += _run(run, lang, echo, _describe(changes, lang))
     return runs
-
-
-def today() -> dt.date:
-    """Today's date (a test moves it on)."""
-    return dt.date.today()
 
 
 def _settled(folder: Path, out: Path, options: WatchOptions, seen: Snapshot) -> Snapshot | None:
@@ -282,9 +269,7 @@ def run_watch(
         raise UsageError("cli.folder_missing", folder=str(folder))
     network = not poll and is_network_folder(folder)
     # Listing a network folder costs more: polled every 3 s.
-    options = WatchOptions(
-        poll=poll or network, interval=3.0 if poll or network else 1.0, daily=settings.as_of is None
-    )
+    options = WatchOptions(poll=poll or network, interval=3.0 if poll or network else 1.0)
     if options.poll:
         click.echo(msg("watch.polling_network" if network else "watch.polling", lang))
     click.echo(msg("watch.started", lang, folder=str(folder), out=str(out)))

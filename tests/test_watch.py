@@ -260,15 +260,7 @@ def test_ctrl_c_during_the_first_run_says_it_wrote_nothing(
         assert not out.exists()
 
 
-def test_reconcile_toml_is_watched_and_a_new_day_runs_again(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import datetime as dt
-
-    import reconcile.watch as watch_module
-
-    day = [dt.date(2023, 9, 29)]
-    monkeypatch.setattr(watch_module, "today", lambda: day[0])
+def test_reconcile_toml_is_watched(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with Watcher(folder, out) as w:
         (first,) = w.wait_for(1)
@@ -278,11 +270,8 @@ def test_reconcile_toml_is_watched_and_a_new_day_runs_again(
         assert "1 new (reconcile.toml)" in lines[1]
         # Read with the new target: the shortfall against it differs.
         assert lines[1].split(" → ", 1)[1] != lines[0].split(" → ", 1)[1]
-        day[0] = dt.date(2023, 9, 30)  # midnight passes, nothing else changes
-        lines = w.wait_for(3)
-        assert lines[2].split("] ", 1)[1].startswith("A new day, 2023-09-30 → ")
-        time.sleep(3 * SETTLE)  # once a day, not on every look
-        assert len(w.lines) == 3, w.lines
+        time.sleep(3 * SETTLE)  # no further run
+        assert len(w.lines) == 2, w.lines
 
 
 def test_ctrl_c_before_any_output_says_nothing_was_written(
