@@ -146,14 +146,19 @@ class ReadCache:
             return None
         kept = _decoded.get(key)
         if kept is not None and kept[0] == line:
-            return _copy(kept[1], path)
-        try:
-            result = decode_entry(line, key, path, rel)
-        except (Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            result = _copy(kept[1], path)
+        else:
+            try:
+                result = decode_entry(line, key, path, rel)
+            except (Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+                del self.lines[key]
+                return None
+            if _keeping and _shareable(result):
+                _keep(key, line, result)
+        if not _saved_dates_hold(result):
             del self.lines[key]
+            _forget(key)
             return None
-        if _keeping and _shareable(result):
-            _keep(key, line, result)
         return result
 
     def add(self, key: str, entry: bytes) -> None:
@@ -237,6 +242,18 @@ def _copy(result: FileResult, path: Path) -> FileResult:
         sheets=sheets,
         findings=list(result.findings),
         statements=list(result.statements),
+    )
+
+
+def _saved_dates_hold(result: FileResult) -> bool:
+    """Whether the dates a reading took from the file's modification time (a title with a year but no
+    day, in a file that does not record when it was saved: SPEC 12) are still the file's. Its content,
+    the entry's key, does not change with that time: a file copied anew is read again."""
+    saved = dt.datetime.fromtimestamp(result.mtime).date() if result.mtime > 0 else None
+    return all(
+        saved is not None and f.params.get("date") == saved
+        for f in result.findings
+        if f.code == "period_from_file_date" and str(f.params.get("message_key", "")).endswith("_mtime")
     )
 
 

@@ -5,6 +5,7 @@ trusted."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -391,3 +392,23 @@ def test_annotated_copies_whose_figures_did_not_change_are_kept(tmp_path: Path) 
         f"B/2023-{m:02d}.xlsx" for m in (3, 4, 5, 6)
     ]
     assert _outputs(out) == _outputs(plain)
+
+
+def test_a_date_taken_from_the_files_time_follows_the_file(tmp_path: Path) -> None:
+    """A year but no day in a file that does not record its saved date: the period is the file's
+    modification date (SPEC 12). The same content with another date is read again, as without the cache."""
+    from tests.test_tracker import _GNBV_CSV, _write_csv
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "theo dõi giải ngân.csv"
+    _write_csv(path, _GNBV_CSV, "utf-8-sig")
+    out = tmp_path / "out"
+    for day in (dt.datetime(2026, 3, 14, 10, 0), dt.datetime(2026, 4, 20, 10, 0)):
+        os.utime(path, (day.timestamp(), day.timestamp()))
+        _run(folder, out)
+        plain = tmp_path / f"plain-{day.day}"
+        _run(folder, plain, "--no-cache")
+        assert _outputs(out) == _outputs(plain)
+        periods = {r["period"] for r in csv.DictReader(io.StringIO((out / "line_items.csv").read_text("utf-8")))}
+        assert periods == {day.date().isoformat()}
