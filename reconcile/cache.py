@@ -37,14 +37,14 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .models import CellRefs, Coded, FileResult, Finding, LineItem, SheetResult
+from .models import LINE_ITEM_COLUMNS, CellRefs, Coded, FileResult, Finding, LineItem, SheetResult
 
 CACHE_DIR = ".cache"
 READS_FILE = "reads.jsonl"
 RUN_FILE = "run.json"
 FORMAT = "reconcile-read-cache"
-#: Bumped when the layout of an entry changes.
-FORMAT_VERSION = 1
+#: Bumped when the layout of an entry changes (2: items column by column).
+FORMAT_VERSION = 2
 
 #: The only objects an entry may hold, by the name it gives them.
 _CLASSES: dict[str, type] = {"Finding": Finding, "Coded": Coded, "CellRefs": CellRefs}
@@ -144,11 +144,22 @@ class ReadCache:
         line = self.lines.get(key)
         if line is None:
             return None
-        try:
-            return decode_entry(line, key, path, rel)
-        except (Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        kept = _decoded.get(key)
+        if kept is not None and kept[0] == line:
+            result = _copy(kept[1], path)
+        else:
+            try:
+                result = decode_entry(line, key, path, rel)
+            except (Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+                del self.lines[key]
+                return None
+            if _keeping and _shareable(result):
+                _keep(key, line, result)
+        if not _saved_dates_hold(result):
             del self.lines[key]
+            _forget(key)
             return None
+        return result
 
     def add(self, key: str, entry: bytes) -> None:
         """A new entry (made by :func:`read_and_encode`)."""
@@ -156,12 +167,94 @@ class ReadCache:
 
     def save(self, keys: set[str]) -> None:
         """Write the entries of ``keys`` (atomically: a reader never sees half a cache)."""
+        for gone in set(_decoded) - keys:
+            _forget(gone)
         data = b"".join(self.lines[k] + b"\n" for k in sorted(keys) if k in self.lines)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(self.path, data)
         except OSError:
             pass
+
+
+# ---- readings kept decoded in a watch ------------------------------------------------------------
+#
+# A watch runs many times in one process: the entries it decoded once are kept (with the exact line
+# each was decoded from), so that its next run decodes only the entries that changed. Every run hands
+# the pipeline its own FileResult, sheets and lists of columns: what a run changes in them (the pipeline
+# empties a sheet's items after the engine, --as-of replaces a period column) never reaches the next.
+# The columns' lists themselves are shared, and nothing changes a column in place.
+
+#: Whether decoded readings are kept (:func:`keep_decoded`; only ``reconcile watch`` turns it on).
+_keeping = False
+#: Kept readings, by key: (the entry's line, the reading, its number of items).
+_decoded: dict[str, tuple[bytes, FileResult, int]] = {}
+_kept_items = 0
+#: At most this many items are kept (a province's 56,000 take ~20 MB; a national folder's million
+#: are decoded at each run instead of holding their memory between runs).
+KEEP_MAX_ITEMS = 250_000
+
+
+def keep_decoded(on: bool = True) -> None:
+    """Keep (or stop keeping, and forget) the readings decoded from the cache, between runs."""
+    global _keeping
+    _keeping = on
+    if not on:
+        for key in list(_decoded):
+            _forget(key)
+
+
+def _shareable(result: FileResult) -> bool:
+    # Items as objects are changed in place by --as-of (reconcile.pipeline.apply_as_of): not kept.
+    return not any(sheet.items for sheet in result.sheets)
+
+
+def _keep(key: str, line: bytes, result: FileResult) -> None:
+    global _kept_items
+    n = sum(max((len(c) for c in (s.columns or {}).values()), default=0) for s in result.sheets)
+    if _kept_items + n > KEEP_MAX_ITEMS:
+        return
+    _decoded[key] = (line, _copy(result, result.path), n)
+    _kept_items += n
+
+
+def _forget(key: str) -> None:
+    global _kept_items
+    kept = _decoded.pop(key, None)
+    if kept is not None:
+        _kept_items -= kept[2]
+
+
+def _copy(result: FileResult, path: Path) -> FileResult:
+    """``result`` for the file now at ``path``: its own objects and lists, sharing the columns' values."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    sheets = [
+        dataclasses.replace(s, items=[], columns=None if s.columns is None else dict(s.columns))
+        for s in result.sheets
+    ]
+    return dataclasses.replace(
+        result,
+        path=path,
+        mtime=mtime,
+        sheets=sheets,
+        findings=list(result.findings),
+        statements=list(result.statements),
+    )
+
+
+def _saved_dates_hold(result: FileResult) -> bool:
+    """Whether the dates a reading took from the file's modification time (a title with a year but no
+    day, in a file that does not record when it was saved: SPEC 12) are still the file's. Its content,
+    the entry's key, does not change with that time: a file copied anew is read again."""
+    saved = dt.datetime.fromtimestamp(result.mtime).date() if result.mtime > 0 else None
+    return all(
+        saved is not None and f.params.get("date") == saved
+        for f in result.findings
+        if f.code == "period_from_file_date" and str(f.params.get("message_key", "")).endswith("_mtime")
+    )
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -192,7 +285,7 @@ def encode_entry(key: str, result: FileResult) -> bytes:
     a tab, and the payload: the reading (without the file's path and time, which are the file's
     own) as JSON. JSON escapes every control character, so neither part holds a tab or a line break."""
     payload = json.dumps(
-        _encode_file(result), ensure_ascii=False, separators=(",", ":"), allow_nan=True, default=_item_default
+        _encode_file(result), ensure_ascii=False, separators=(",", ":"), allow_nan=True
     ).encode("utf-8")
     header = {
         "key": key,
@@ -228,7 +321,6 @@ def decode_entry(raw: bytes, key: str, path: Path, rel: str) -> FileResult:
 
 _FILE_FIELDS = tuple(f.name for f in dataclasses.fields(FileResult))
 _SHEET_FIELDS = tuple(f.name for f in dataclasses.fields(SheetResult))
-_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(LineItem))
 
 
 def _encode_file(result: FileResult) -> dict[str, Any]:
@@ -249,9 +341,7 @@ def _encode_sheet(sheet: SheetResult) -> dict[str, Any]:
     for name in _SHEET_FIELDS:
         value = getattr(sheet, name)
         if name == "items":
-            # Items are most of an entry: the tuple of their fields, as json encodes it (dates, the
-            # only other kind an item holds, through _item_default).
-            out[name] = list(map(_item_values, value))
+            out[name] = _encode_items(value)
         else:
             out[name] = _enc(value)
     return out
@@ -275,27 +365,90 @@ def _decode_sheet(data: dict[str, Any]) -> SheetResult:
     if not isinstance(data, dict) or set(data) != set(_SHEET_FIELDS):
         raise Invalid("sheet fields")
     values: dict[str, Any] = {}
-    width = len(_ITEM_FIELDS)
+    items = None
     for name, value in data.items():
         if name == "items":
-            items = []
-            for raw in value:
-                if not isinstance(raw, list) or len(raw) != width:
-                    raise Invalid("item")
-                items.append(LineItem(*[_dec(v) if type(v) is dict else v for v in raw]))
-            values[name] = items
+            items = _decode_items(value)
         else:
             values[name] = _dec(value)
-    return SheetResult(**values)
+    sheet = SheetResult(**values)
+    if items:
+        if sheet.columns is None and _AS_COLUMNS:
+            # The engine takes a sheet's items as columns as it takes them as objects (see
+            # reconcile.engine.items._collect): 56,000 items of a province come back without an
+            # object each, and the engine need not take them apart again.
+            sheet.columns = dict(zip(_ITEM_FIELDS, items, strict=True))
+        else:
+            sheet.items = [LineItem(*row) for row in zip(*items, strict=True)]
+    return sheet
 
 
+# ---- items, column by column ----------------------------------------------------------------------
+#
+# A sheet's items are stored as one column per LineItem field, in field order:
+#   {"n": rows, "k": [kind of each column], "num": [...], "t": [...], "i": [...]}
+# A column of numbers (and None), kind 0, is n values of the flat list "num"; any other column, kind 1,
+# is n numbers of the flat list "i", each the place of its value in the sheet's table "t" of
+# distinct values (encoded by _enc). The unit, the file, the labels... of a sheet are then written
+# and parsed once, not once per item, and the whole sheet decodes in a few passes of C code.
+
+_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(LineItem))
+#: Whether the engine's columns are exactly the item fields (then items are decoded as columns).
+_AS_COLUMNS = set(_ITEM_FIELDS) == {*LINE_ITEM_COLUMNS, "unknown"}
 _item_values = attrgetter(*_ITEM_FIELDS)
+_NUMBERS = frozenset({type(None), int, float, bool})
+_ITEM_KEYS = frozenset({"n", "k", "num", "t", "i"})
 
 
-def _item_default(v: Any) -> Any:
-    """What json cannot encode in an item: a date (tagged), else the value's own encoding; the
-    rest of an entry is :func:`_enc`'s output already, which json encodes without this."""
-    return _enc(v)
+def _encode_items(items: list[LineItem]) -> dict[str, Any]:
+    columns = list(zip(*map(_item_values, items), strict=True)) if items else [()] * len(_ITEM_FIELDS)
+    kinds: list[int] = []
+    numbers: list[Any] = []
+    codes: list[int] = []
+    table: dict[tuple[type, Any], int] = {}
+    for column in columns:
+        if set(map(type, column)) <= _NUMBERS:
+            kinds.append(0)
+            numbers.extend(column)
+            continue
+        kinds.append(1)
+        for v in column:
+            try:
+                codes.append(table.setdefault((type(v), v), len(table)))
+            except TypeError:  # not hashable: not a value an item holds
+                raise Unencodable(type(v).__name__) from None
+    return {"n": len(items), "k": kinds, "num": numbers, "t": [_enc(v) for _, v in table], "i": codes}
+
+
+def _decode_items(data: Any) -> list[list[Any]] | None:
+    """The columns of a sheet's items (one list per LineItem field), checked; None for no item."""
+    if type(data) is not dict or data.keys() != _ITEM_KEYS:
+        raise Invalid("items")
+    n, kinds, numbers, table, codes = data["n"], data["k"], data["num"], data["t"], data["i"]
+    if type(n) is not int or n < 0 or type(kinds) is not list or len(kinds) != len(_ITEM_FIELDS):
+        raise Invalid("items")
+    if not set(kinds) <= {0, 1} or not set(map(type, kinds)) <= {int}:
+        raise Invalid("items")
+    coded = sum(kinds)
+    if type(numbers) is not list or len(numbers) != n * (len(kinds) - coded):
+        raise Invalid("numbers")
+    if type(codes) is not list or len(codes) != n * coded or type(table) is not list:
+        raise Invalid("codes")
+    if not set(map(type, numbers)) <= _NUMBERS or not set(map(type, codes)) <= {int}:
+        raise Invalid("values")
+    if codes and (min(codes) < 0 or max(codes) >= len(table)):
+        raise Invalid("codes")
+    if not n:
+        return None
+    values = [v if type(v) is str else _dec(v) for v in table]
+    texts = list(map(values.__getitem__, codes))
+    columns = []
+    at = {0: 0, 1: 0}
+    for kind in kinds:
+        start = at[kind]
+        at[kind] = start + n
+        columns.append((texts if kind else numbers)[start : start + n])
+    return columns
 
 
 def _enc(v: Any) -> Any:

@@ -14,13 +14,11 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, clicktext
-from .errors import EXIT_USAGE, ReconcileError
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, ReconcileError
 from .messages import MESSAGES, msg
 from .run import checked_line, exit_code, finding_line, inputs_text, pace_line, read_and_reconcile, run_once
 
 F = TypeVar("F", bound=Callable[..., Any])
-#: The exit status of a run stopped with Ctrl-C (128 + SIGINT, as shells report it).
-EXIT_INTERRUPTED = 130
 
 
 def _lang_option(f: F) -> F:

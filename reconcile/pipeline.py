@@ -189,8 +189,7 @@ def _look_up(
     """Each file's reading from the cache into ``found``, or its job into ``jobs``."""
     from .cache import digest_of, entry_key
 
-    for i, p in enumerate(paths):
-        rel = relative_name(p, root)
+    for i, (p, rel) in enumerate(zip(paths, relative_names(paths, root), strict=True)):
         digest = digest_of(p)
         key = entry_key(digest, rel, settings.aliases, _reading(settings)) if digest is not None else None
         if key is not None:
@@ -309,6 +308,7 @@ def run_paths(
     on_found: Callable[[list[Path]], None] | None = None,
     on_items: Callable[[Any, list[Path]], None] | None = None,
     cache_out: Path | None = None,
+    found: Discovered | None = None,
 ) -> Result:
     """Read and reconcile the spreadsheets in ``paths``: one folder, or files and folders whose
     names are then taken relative to the folder holding them all (see
@@ -318,9 +318,14 @@ def run_paths(
     the item table as soon as the engine has built it, with the input files' paths (the outputs can
     start while the engine finishes). ``phases`` is told when reading and reconciling start. With
     ``cache_out``, files already read (same content) are taken from that output folder's read cache.
+    ``found``: the spreadsheets of ``paths``, one folder, as :func:`find_inputs` listed them (the
+    run's key was made of that listing: the folder is not listed again).
     """
     phases = phases or Phases()
-    root, found = find_paths(paths, exclude)
+    if found is not None and len(paths) == 1:
+        root = paths[0]
+    else:
+        root, found = find_paths(paths, exclude)
     settings = settings_for(root, settings)
     if on_found:
         on_found(found.files)
@@ -445,10 +450,14 @@ def nothing_readable(result: Result) -> bool:
     return len(result.items) == 0
 
 
-def run_fingerprint(folder: Path, out: Path, settings: Any, options: dict[str, Any]) -> str | None:
+def run_fingerprint(
+    folder: Path, out: Path, settings: Any, options: dict[str, Any], found: Discovered | None = None
+) -> str | None:
     """The key of a run of ``folder`` into ``out``: its inputs (name, content, time), the settings
-    after ``reconcile.toml``, the options that shape the outputs and today's date (a run without
-    --as-of evaluates at today); None when the folder cannot be looked at (the run then says why)."""
+    after ``reconcile.toml``, the options that shape the outputs and today's date (nothing is known
+    to depend on it: figures are judged at --as-of or the latest period; it only makes the record of
+    the last run good for one day); None when the folder cannot be looked at (the run then says why).
+    ``found``: the folder's spreadsheets when already listed (:func:`find_inputs`)."""
     import datetime as dt
 
     from .cache import digest_of, run_key
@@ -456,11 +465,11 @@ def run_fingerprint(folder: Path, out: Path, settings: Any, options: dict[str, A
 
     try:
         merged = settings_for(folder, settings)
-        found = find_inputs(folder, [out])
+        found = found if found is not None else find_inputs(folder, [out])
     except (ReconcileError, OSError):
         return None
     inputs = []
-    for path in found.files:
+    for path, rel in zip(found.files, relative_names(found.files, folder), strict=True):
         digest = digest_of(path)
         try:
             mtime = path.stat().st_mtime_ns
@@ -468,7 +477,7 @@ def run_fingerprint(folder: Path, out: Path, settings: Any, options: dict[str, A
             return None
         if digest is None:
             return None
-        inputs.append([relative_name(path, folder), digest, mtime])
+        inputs.append([rel, digest, mtime])
     parts = {
         "folder": str(folder.resolve()),
         "out": str(out.resolve()),
@@ -479,3 +488,19 @@ def run_fingerprint(folder: Path, out: Path, settings: Any, options: dict[str, A
         "discovery": [repr(f) for f in found.findings],
     }
     return run_key(parts)
+
+
+def relative_names(paths: Sequence[Path], root: Path) -> list[str]:
+    """:func:`relative_name` of each path, without its two absolute paths per file where the path is
+    ``root`` followed by plain names (as the files a folder's listing finds are): the same text."""
+    prefix = str(root) + os.sep
+    names = []
+    for path in paths:
+        text = str(path)
+        rest = text[len(prefix) :] if text.startswith(prefix) else ""
+        parts = rest.split(os.sep)
+        if rest and not ({".", "..", ""} & set(parts)) and (os.altsep is None or os.altsep not in rest):
+            names.append("/".join(parts))
+        else:
+            names.append(relative_name(path, root))
+    return names

@@ -27,12 +27,13 @@ def read_and_reconcile(
     on_found: Callable[[list[Path]], None] | None = None,
     on_items: Callable[[Any, list[Path]], None] | None = None,
     cache_out: Path | None = None,
+    found: Any = None,
 ) -> Any:
     """Run the pipeline on the folder or files given (./workbooks when none), its phases shown once
-    the run proves big enough."""
+    the run proves big enough; ``found``: the one folder's spreadsheets, already listed."""
     from .pipeline import run_paths
 
-    def found(files: list[Path]) -> None:
+    def listed(files: list[Path]) -> None:
         phases.enabled = len(files) > PROGRESS_MIN_FILES
         if on_found:
             on_found(files)
@@ -42,9 +43,10 @@ def read_and_reconcile(
         settings,
         exclude=exclude,
         phases=phases,
-        on_found=found,
+        on_found=listed,
         on_items=on_items,
         cache_out=cache_out,
+        found=found,
     )
 
 
@@ -123,12 +125,18 @@ def run_once(
     paths = (paths,) if isinstance(paths, Path) else tuple(paths)
     lang, strict = settings.lang, settings.strict
     key = None
+    found = None
     folder = inputs(paths)[0] if len(inputs(paths)) == 1 else None
     if use_cache and folder is not None and folder.is_dir():
         from .cache import last_run, new_run
-        from .pipeline import run_fingerprint
+        from .errors import ReconcileError
+        from .pipeline import find_inputs, run_fingerprint
 
         new_run()
+        with contextlib.suppress(ReconcileError, OSError):
+            # Listed once: the run's key and the run read the same files (a folder that cannot be
+            # listed is listed again by the run, which then says why).
+            found = find_inputs(folder, [out])
         options = {
             "lang": lang,
             "annotate": settings.annotate,
@@ -136,7 +144,7 @@ def run_once(
             "strict": strict,
             "report": report,
         }
-        key = run_fingerprint(folder, out, settings, options)
+        key = run_fingerprint(folder, out, settings, options, found) if found is not None else None
         record = last_run(out, key) if key is not None else None
         if record is not None and isinstance(record["figures"].get("text"), str):
             figures = record["figures"]
@@ -161,6 +169,7 @@ def run_once(
             on_found=take_output_folder,
             on_items=early.start,
             cache_out=out if use_cache else None,
+            found=found,
         )
         if exit_code(result, strict) == EXIT_USAGE:
             for f in result.findings:
@@ -194,6 +203,7 @@ def run_once(
             early=early,
             phases=phases,
             report=with_report,
+            keep_copies=use_cache,
         )
         result = written.result or result  # with the findings the annotated copies added
     finally:

@@ -7,12 +7,16 @@ each with its size and modification time. File events (watchfiles) or, where the
 upon, a timer only say when to look again. A change is acted upon once that list has stayed the same
 for ``settle`` seconds: a file still being copied keeps changing size and time, so it is never read
 half-written. Events in the output folder, or on files the run does not read, change nothing in the
-list and cause no run.
+list and cause no run. The list also holds the folder's ``reconcile.toml`` (its settings change the
+figures). Nothing else does: without --as-of the figures are judged at the folder's latest period, not
+at today's date, so a watch left open for days has nothing to run again for.
 
 Runs go through :func:`reconcile.run.run_once` with the read cache, so that a run after one new file
 reads that file only. A run that fails (the folder emptied, an output open in Excel) says why and
 the watch goes on. Ctrl-C ends the watch between or during runs: outputs are written to temporary
-files and renamed (reconcile/atomic.py), so an interrupted run leaves the previous outputs whole.
+files and renamed (reconcile/atomic.py), so an interrupted run leaves the previous outputs whole, and
+the closing line says which of the two happened (during a run: that run wrote nothing, exit 130 as
+``run``'s Ctrl-C; between runs: the last completed run's outputs are there, exit 0).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import CONFIG_NAME
 from .find.discover import discover
 from .messages import msg
 
@@ -41,7 +46,8 @@ NETWORK_FS = frozenset(
 
 
 def snapshot(folder: Path, out: Path) -> Snapshot:
-    """The spreadsheets a run of ``folder`` would read, with their sizes and times."""
+    """The spreadsheets a run of ``folder`` would read, and the folder's ``reconcile.toml`` (its
+    settings change the figures too), with their sizes and times."""
     from .read.reader import relative_name
 
     snap: Snapshot = {}
@@ -49,13 +55,18 @@ def snapshot(folder: Path, out: Path) -> Snapshot:
         found = discover(folder, [out])
     except Exception:  # the folder vanished or cannot be listed: nothing to read for now
         return snap
-    for path in found.files:
+    for path in [*found.files, folder / CONFIG_NAME]:
         try:
             st = path.stat()
         except OSError:
-            continue  # removed between the listing and now
+            continue  # removed between the listing and now (or no reconcile.toml)
         snap[relative_name(path, folder)] = (st.st_size, st.st_mtime_ns)
     return snap
+
+
+def spreadsheets(snap: Snapshot) -> int:
+    """How many spreadsheets a snapshot holds (it also holds ``reconcile.toml``, when there is one)."""
+    return len(snap) - (CONFIG_NAME in snap)
 
 
 @dataclass(slots=True)
@@ -172,7 +183,7 @@ def watch(
     last = _settled(folder, out, options, {})
     if last is None:
         return runs
-    runs += _run(run, lang, echo, msg("watch.first", lang, files=len(last)))
+    runs += _run(run, lang, echo, msg("watch.first", lang, files=spreadsheets(last)))
     events = wakeups(folder, options.poll, options.interval, options.stop)
     # Events start with the watcher, after the first run: what changed before is seen by looking
     # at the first wake-up; looking every RECHECK seconds anyway catches events a system dropped.
@@ -213,6 +224,10 @@ def _settled(folder: Path, out: Path, options: WatchOptions, seen: Snapshot) -> 
     return current
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C came while a run was under way (not between runs): that run wrote nothing."""
+
+
 def _run(run: RunOnce, lang: str, echo: Callable[[str], None], why: str) -> int:
     """One run, and its one line: why it ran, then its closing line or why it failed (the watch
     goes on)."""
@@ -220,6 +235,8 @@ def _run(run: RunOnce, lang: str, echo: Callable[[str], None], why: str) -> int:
 
     try:
         line, _code = run()
+    except KeyboardInterrupt:
+        raise RunInterrupted from None
     except ReconcileError as exc:
         line = exc.message(lang)
     except SystemExit:
@@ -245,7 +262,7 @@ def run_watch(
     command's own run, handed in by the CLI), says that it stopped."""
     import click
 
-    from .errors import UsageError
+    from .errors import EXIT_INTERRUPTED, UsageError
 
     lang = settings.lang
     if not folder.is_dir():
@@ -256,6 +273,9 @@ def run_watch(
     if options.poll:
         click.echo(msg("watch.polling_network" if network else "watch.polling", lang))
     click.echo(msg("watch.started", lang, folder=str(folder), out=str(out)))
+    from .cache import keep_decoded
+
+    keep_decoded(True)  # the next run decodes only the cache entries that changed
     try:
         watch(
             folder,
@@ -265,7 +285,24 @@ def run_watch(
             options,
             lambda line: click.echo(line),
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         options.stop.set()
-    click.echo(msg("watch.stopped", lang, out=str(out)))
+        keep_decoded(False)
+        if sys.stdout.isatty():
+            click.echo("")  # past the ^C the terminal printed
+        if isinstance(exc, RunInterrupted):
+            # As `run` says on Ctrl-C: outputs are renamed into place only at the end of a run, so
+            # the one stopped left nothing, and whatever an earlier run wrote is still there.
+            key = "watch.stopped_in_run" if _has_outputs(out) else "watch.stopped_before_output"
+            click.echo(msg(key, lang, out=str(out)))
+            return EXIT_INTERRUPTED
+    keep_decoded(False)
+    # Stopped between runs, or before the first: no run's outputs when none could be written yet.
+    click.echo(msg("watch.stopped" if _has_outputs(out) else "watch.stopped_empty", lang, out=str(out)))
     return 0
+
+
+def _has_outputs(out: Path) -> bool:
+    from .writers.output import WORKBOOK_NAME
+
+    return (out / WORKBOOK_NAME).is_file()

@@ -5,6 +5,7 @@ trusted."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -157,7 +158,10 @@ def _disbursed(out: Path) -> float:
         return sum(float(r["disbursed"] or 0) for r in csv.DictReader(fh))
 
 
-@pytest.mark.parametrize("damage", ["figure", "garbage", "truncated", "foreign", "other-key", "bad-class"])
+@pytest.mark.parametrize(
+    "damage",
+    ["figure", "garbage", "truncated", "foreign", "other-key", "bad-class", "bad-code", "negative-code", "object"],
+)
 def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
     damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -175,8 +179,11 @@ def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
     if damage == "figure":
         # By hand: a figure changed in the payload (the checksum, left as it was, no longer matches).
         payload = json.loads(body)
-        item = payload["sheets"][0]["items"][0]
-        item[8] = (item[8] or 0) + 1000.0
+        # Items column by column, in field order: the numbers' columns one after another in "num".
+        items = payload["sheets"][0]["items"]
+        assert items["k"][8] == 0  # disbursed
+        place = items["k"][:8].count(0) * items["n"]
+        items["num"][place] = (items["num"][place] or 0) + 1000.0
         entry.write_bytes(head + b"\t" + json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     elif damage == "garbage":
         entry.write_bytes(os.urandom(300))
@@ -188,9 +195,19 @@ def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
         header["key"] = "0" * 64
         entry.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\t" + body)
     else:
-        # A consistent entry (checksum recomputed) naming a class outside the whitelist.
+        # A consistent entry (checksum recomputed) naming a class outside the whitelist, or with
+        # columns of items that cannot be (a row numbering another table value, a negative one that
+        # Python would take from the end, an object among the numbers).
         payload = json.loads(body)
-        payload["findings"] = [{"~o": "Path", "v": ["/etc/passwd"]}]
+        items = payload["sheets"][0]["items"]
+        if damage == "bad-class":
+            payload["findings"] = [{"~o": "Path", "v": ["/etc/passwd"]}]
+        elif damage == "bad-code":
+            items["i"][0] = len(items["t"])
+        elif damage == "negative-code":
+            items["i"][0] = -1
+        else:
+            items["num"][0] = {"~o": "Path", "v": ["/etc/passwd"]}
         text = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         header["sha256"] = cache_module.hashlib.sha256(text).hexdigest()
         entry.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\t" + text)
@@ -266,3 +283,132 @@ def test_the_codec_keeps_every_kind_of_value() -> None:
             assert repr(a) == repr(b)
     with pytest.raises(cache_module.Unencodable):
         cache_module._enc(Path("x"))
+
+
+def test_relative_names_are_the_readers_relative_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reconcile.pipeline import relative_names
+
+    base = tmp_path / "gốc"
+    names = ["Huyện A/2023-01.xlsx", "Huyện A/Tháng 2/báo cáo.v2.xlsx", "..x.xlsx", "a/.b/c.xlsx", "tệp.xlsx"]
+    for name in names:
+        (base / name).parent.mkdir(parents=True, exist_ok=True)
+        (base / name).write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    for root in (base, Path("gốc"), Path("./gốc"), tmp_path / "gốc" / "Huyện A" / "..", Path("gốc/")):
+        # The files as a listing finds them (root / name), and as other paths name them.
+        paths = [root / name for name in names] + [base / names[0], Path("gốc") / ".." / "gốc" / names[1]]
+        assert relative_names(paths, root) == [reader.relative_name(p, root) for p in paths], root
+    assert relative_names([base / names[1]], base) == ["Huyện A/Tháng 2/báo cáo.v2.xlsx"]
+
+
+def test_a_watch_decodes_only_the_entries_that_changed(
+    columns: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a watch (one process, many runs) a cache entry is decoded once; each run still gets its
+    own readings (the outputs are those of a run without the cache, run after run, with --as-of)."""
+    from reconcile.models import Settings
+    from reconcile.read.periods import parse_user_date
+    from reconcile.run import run_once
+
+    folder = _folder(tmp_path)
+    late = _folder(tmp_path / "more") / "Huyện A" / "2023-05.xlsx"
+    settings = Settings(lang="en", as_of=parse_user_date("2023-12-31"))
+    out = tmp_path / "out"
+    run_once(folder, out, settings, "fail", use_cache=True)  # the readings into the cache
+    decoded: list[str] = []
+    original = cache_module.decode_entry
+
+    def counting(raw: bytes, key: str, path: Path, rel: str) -> object:
+        decoded.append(rel)
+        return original(raw, key, path, rel)
+
+    monkeypatch.setattr(cache_module, "decode_entry", counting)
+    reads = _count_reads(monkeypatch)
+    cache_module.keep_decoded(True)
+    try:
+        for step, name in enumerate(("Huyện B/2023-05.xlsx", "Huyện C/2023-05.xlsx")):
+            (folder / name).parent.mkdir()
+            shutil.copyfile(late, folder / name)
+            reads.clear()
+            run_once(folder, out, settings, "fail", use_cache=True)
+            assert reads == [name]  # the new file only
+            plain = tmp_path / f"plain{step}"
+            run_once(folder, plain, settings, "fail", use_cache=False)
+            assert _outputs(out) == _outputs(plain)
+        # Run 1 decoded the five entries of the first run, run 2 only the one run 1 added.
+        first = ["Huyện A/2023-03.xlsx", "Huyện A/2023-04.xlsx", "Huyện A/2023-05.xlsx", "hỏng.xlsx"]
+        assert sorted(decoded) == sorted([*first, "tong-hop-2023-06.xlsx", "Huyện B/2023-05.xlsx"])
+        # The cache folder removed (as the guide allows): every file is read again, nothing kept serves.
+        shutil.rmtree(out / ".cache")
+        reads.clear()
+        run_once(folder, out, settings, "fail", use_cache=True)
+        assert len(reads) == 7
+    finally:
+        cache_module.keep_decoded(False)
+    assert not cache_module._decoded
+
+
+def test_annotated_copies_whose_figures_did_not_change_are_kept(tmp_path: Path) -> None:
+    """After one new file, only the copies whose items, figures or findings changed are written
+    again; the others stay as written, and every output is what a run without the cache writes."""
+    folder = tmp_path / "in"
+    for unit, seed in (("A", 5), ("B", 7)):
+        plan = plan_unit(f"PHÒNG LAO ĐỘNG HUYỆN {unit}", f"UBND HUYỆN {unit}", unit, seed, 12)
+        (folder / unit).mkdir(parents=True)
+        for month in (3, 4, 5):
+            write_layout_a(folder / unit / f"2023-{month:02d}.xlsx", plan, month)
+    out = tmp_path / "out"
+    _run(folder, out)
+    copies = out / "annotated"
+
+    def stamps() -> dict[str, int]:
+        return {p.relative_to(copies).as_posix(): p.stat().st_mtime_ns for p in copies.rglob("*.xlsx")}
+
+    first = stamps()
+    assert len(first) == 6
+    plan = plan_unit("PHÒNG LAO ĐỘNG HUYỆN B", "UBND HUYỆN B", "B", 7, 12)
+    write_layout_a(folder / "B" / "2023-06.xlsx", plan, 6)
+    _run(folder, out)
+    second = stamps()
+    kept = sorted(k for k in first if second[k] == first[k])
+    # Written again: B's May (its figures are now a month old) and A's May (the run is now as of June:
+    # A's latest figures are judged later in the year, at_risk -> behind); kept: the earlier months.
+    assert kept == ["A/2023-03.xlsx", "A/2023-04.xlsx", "B/2023-03.xlsx", "B/2023-04.xlsx"]
+    assert "B/2023-06.xlsx" in second
+    plain = tmp_path / "plain"
+    _run(folder, plain, "--no-cache")
+    assert _outputs(out) == _outputs(plain)
+
+    # A kept copy edited since, or a record edited by hand: the copy is written again.
+    (copies / "A" / "2023-03.xlsx").write_bytes(b"not the copy")
+    record = out / ".cache" / "annotated.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["copies"]["A/2023-04.xlsx"]["fp"] = "0" * 64
+    record.write_text(json.dumps(data), encoding="utf-8")
+    (out / ".cache" / "run.json").unlink()
+    _run(folder, out)
+    third = stamps()
+    assert sorted(k for k in second if third[k] == second[k]) == ["A/2023-05.xlsx"] + [
+        f"B/2023-{m:02d}.xlsx" for m in (3, 4, 5, 6)
+    ]
+    assert _outputs(out) == _outputs(plain)
+
+
+def test_a_date_taken_from_the_files_time_follows_the_file(tmp_path: Path) -> None:
+    """A year but no day in a file that does not record its saved date: the period is the file's
+    modification date (SPEC 12). The same content with another date is read again, as without the cache."""
+    from tests.test_tracker import _GNBV_CSV, _write_csv
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "theo dõi giải ngân.csv"
+    _write_csv(path, _GNBV_CSV, "utf-8-sig")
+    out = tmp_path / "out"
+    for day in (dt.datetime(2026, 3, 14, 10, 0), dt.datetime(2026, 4, 20, 10, 0)):
+        os.utime(path, (day.timestamp(), day.timestamp()))
+        _run(folder, out)
+        plain = tmp_path / f"plain-{day.day}"
+        _run(folder, plain, "--no-cache")
+        assert _outputs(out) == _outputs(plain)
+        periods = {r["period"] for r in csv.DictReader(io.StringIO((out / "line_items.csv").read_text("utf-8")))}
+        assert periods == {day.date().isoformat()}

@@ -147,7 +147,18 @@ def test_snapshot_leaves_out_outputs_and_lock_files(folder: Path) -> None:
 def test_ctrl_c_ends_the_watch_with_a_message_and_whole_outputs(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reconcile.cli", "watch", str(folder), "--out", str(out), "--lang", "en", "--poll"],
+        [
+            sys.executable,
+            "-m",
+            "reconcile.cli",
+            "watch",
+            str(folder),
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--poll",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -172,3 +183,112 @@ def test_ctrl_c_ends_the_watch_with_a_message_and_whole_outputs(folder: Path, tm
     assert "Traceback" not in err
     assert (out / "reconciliation.xlsx").stat().st_size > 0
     assert not [p for p in out.rglob("*") if p.name.startswith(".~reconcile-")]
+
+
+def _watch_paused_in_first_run(folder: Path, out: Path, marker: Path) -> subprocess.Popen[str]:
+    """``reconcile watch`` in a process whose first run stops as it starts writing (the test hook of
+    reconcile/progress.py), so that Ctrl-C falls inside that run."""
+    env = dict(os.environ, RECONCILE_PAUSE_AT="writing:0", RECONCILE_PAUSE_FILE=str(marker))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reconcile.cli",
+            "watch",
+            str(folder),
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--poll",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"never paused: {proc.communicate()}")
+        time.sleep(0.05)
+    return proc
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones too), by name, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+@pytest.mark.parametrize("earlier", [False, True], ids=["fresh-output", "earlier-outputs"])
+def test_ctrl_c_during_the_first_run_says_it_wrote_nothing(
+    folder: Path, tmp_path: Path, earlier: bool
+) -> None:
+    out = tmp_path / "out"
+    before: dict[str, bytes] = {}
+    if earlier:
+        # Outputs of an earlier `run` (another target: had anything of the watch's run been kept,
+        # they would differ).
+        run_once(folder, out, Settings(lang="en", annotate=False, target=0.5), "fail", use_cache=False)
+        before = _files(out)
+        assert "reconciliation.xlsx" in before
+    proc = _watch_paused_in_first_run(folder, out, tmp_path / "paused")
+    try:
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    last = rest.splitlines()[-1]
+    assert last == (
+        f"Stopped watching (Ctrl+C) during a run: that run wrote nothing; the previous outputs in {out} "
+        "are kept as they were."
+        if earlier
+        else f"Stopped watching (Ctrl+C) during a run: nothing was written to {out}."
+    ), rest
+    assert "intact" not in rest  # not the message of a watch stopped between runs
+    if earlier:
+        # No temp file, no lock, every output byte for byte (the files read stay in the read cache).
+        assert {k: v for k, v in _files(out).items() if not k.startswith(".cache/")} == before
+    else:
+        assert not out.exists()
+
+
+def test_reconcile_toml_is_watched(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with Watcher(folder, out) as w:
+        (first,) = w.wait_for(1)
+        assert "First run, 2 spreadsheets" in first  # reconcile.toml is no spreadsheet
+        (folder / "reconcile.toml").write_text("target = 50\n", encoding="utf-8")
+        lines = w.wait_for(2)
+        assert "1 new (reconcile.toml)" in lines[1]
+        # Read with the new target: the shortfall against it differs.
+        assert lines[1].split(" → ", 1)[1] != lines[0].split(" → ", 1)[1]
+        time.sleep(3 * SETTLE)  # no further run
+        assert len(w.lines) == 2, w.lines
+
+
+def test_ctrl_c_before_any_output_says_nothing_was_written(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import reconcile.watch as watch_module
+
+    def pressed(*args: object) -> int:
+        raise KeyboardInterrupt  # Ctrl-C while waiting for the folder to settle (no run yet)
+
+    monkeypatch.setattr(watch_module, "watch", pressed)
+    out = tmp_path / "out"
+    settings = Settings(lang="en")
+    assert watch_module.run_watch(folder, out, settings, lambda: ("", 0), poll=True) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"Stopped watching. Nothing was written to {out}."
+    run_once(folder, out, settings, "fail", use_cache=False)  # outputs of an earlier run
+    assert watch_module.run_watch(folder, out, settings, lambda: ("", 0), poll=True) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Stopped watching. The outputs of the last completed run are intact in {out}."
+    )

@@ -90,13 +90,16 @@ def write_outputs(
     early: EarlyItems | None = None,
     phases: Phases | None = None,
     report: bool = True,
+    keep_copies: bool = False,
 ) -> Written:
     """Annotated copies first (their findings belong in the reports), then the CSVs and the workbook.
 
     Every file is written to a temp file and all are renamed into place at the end (see
     :class:`~reconcile.writers.atomic.Staging`): a run stopped part-way leaves the previous outputs as they
     were. ``early`` holds a ``line_items.csv`` already being written (see :class:`EarlyItems`);
-    ``report``: also the review report (SPEC 8).
+    ``report``: also the review report (SPEC 8). ``keep_copies`` (runs with the read cache): an
+    annotated copy made of exactly what the last run made it of is kept, not written again
+    (:class:`KeptCopies`).
     """
     from .csv import write_findings, write_ledger, write_line_items, write_summary, write_treasury
     from .workbook import write_workbook
@@ -110,9 +113,10 @@ def write_outputs(
         # Built first: a bad [report] table in reconcile.toml stops the run before anything is written.
         job, result = report_job(result, lang)
         report_jobs.append((out / REPORT_NAME, job))
+    kept = KeptCopies(out, result, lang, keep_copies) if annotate else None
     with Staging(on_locked) as staging:
-        if annotate:
-            result = _stage_annotated(result, out, lang, staging, phases)
+        if kept is not None:
+            result = _stage_annotated(result, out, lang, staging, phases, kept)
         jobs: list[tuple[Path, Callable[[Path], None]]] = [
             (out / SUMMARY_NAME, lambda p: write_summary(result.summary, p)),
             (out / FINDINGS_NAME, lambda p: write_findings(result.findings, p, lang)),
@@ -128,16 +132,22 @@ def write_outputs(
             started[ITEMS_NAME], early.child = early.child, None
         with phases.phase("writing"):
             _stage_all(jobs, _side_by_side(len(result.items)), started, staging)
-    if annotate:
+    written = list(staging.written)
+    if kept is not None:
         # Only after the new copies are in place: a run stopped before leaves the old ones listed.
         folder = out / ANNOTATED_DIR
-        remove_stale_copies(out, [p for p in staging.written if folder in p.parents])
-    return Written(list(staging.written), result)
+        copies = [p for p in written if folder in p.parents] + kept.kept
+        remove_stale_copies(out, copies)
+        kept.save(set(written))
+        written += kept.kept
+    return Written(written, result)
 
 
-def _stage_annotated(result: Result, out: Path, lang: str, staging: Staging, phases: Phases) -> Result:
-    """Write the annotated copies to temp files in ``out/annotated``; the result with their findings
-    (a copy that cannot be made, notes that did not fit) added to the run's."""
+def _stage_annotated(
+    result: Result, out: Path, lang: str, staging: Staging, phases: Phases, kept: KeptCopies
+) -> Result:
+    """Write the annotated copies to temp files in ``out/annotated`` (but those ``kept``); the result
+    with their findings (a copy that cannot be made, notes that did not fit) added to the run's."""
     from ..find.names import annotated_names, long_path
     from .annotate import annotate_to
 
@@ -145,12 +155,18 @@ def _stage_annotated(result: Result, out: Path, lang: str, staging: Staging, pha
     # Named together: two inputs Windows or macOS would take for one name get two copies.
     copy_names = annotated_names(f.rel for f in result.files)
     todo = _files_to_annotate(result)
+    kept.plan(todo)
     with phases.phase("annotating", len(todo)) as step:
         for i in todo:
             file = result.files[i]
             target = Path(long_path(str(out / ANNOTATED_DIR / copy_names[file.rel])))
+            notes = kept.keep(i, target)
+            if notes is not None:
+                extra.extend(notes)
+                step(1)
+                continue
             staging.makedirs(target.parent)
-            notes: list[Finding] = []
+            notes = []
 
             def _annotate(tmp: Path, file=file, notes=notes) -> None:
                 notes.extend(annotate_to(result, file, tmp, lang))
@@ -162,9 +178,159 @@ def _stage_annotated(result: Result, out: Path, lang: str, staging: Staging, pha
                 extra.append(
                     Finding("annotate_failed", file.rel, params={"reason_key": exc.key, **exc.params})
                 )
+            else:
+                kept.made(i, target, notes)
             extra.extend(notes)
             step(1)
     return result.with_findings(extra) if extra else result
+
+
+class KeptCopies:
+    """Annotated copies a run need not write again.
+
+    An annotated copy is made of its input file, the items read from it with the summary rows of
+    their keys, the findings about it, the settings, the language and the tool's code. With the read
+    cache, ``OUT/.cache/annotated.json`` records, per copy, the SHA-256 of all of that (everything
+    those rows and findings hold, more than a copy shows), the SHA-256 of the copy as written and the
+    findings writing it gave (notes that did not fit, parts openpyxl cannot carry). A later run that
+    finds the same fingerprint, and the copy still exactly as written, keeps it and repeats its
+    findings: after one new file only the copies whose figures changed are written again. Anything
+    else, a damaged record included, means the copy is written again.
+    """
+
+    RECORD = "annotated.json"
+
+    def __init__(self, out: Path, result: Result, lang: str, enabled: bool) -> None:
+        self.out, self.result, self.lang, self.enabled = out, result, lang, enabled
+        self.kept: list[Path] = []
+        self._fingerprints: dict[int, str] = {}
+        self._old: dict[str, Any] = {}
+        self._new: dict[str, dict[str, Any]] = {}
+        self._made: list[tuple[int, Path, list[Finding]]] = []
+
+    def plan(self, todo: list[int]) -> None:
+        """Fingerprint the copies of files ``todo`` (indexes into ``result.files``), read the record."""
+        if not self.enabled:
+            return
+        try:
+            self._fingerprints = _copy_fingerprints(self.result, todo, self.lang)
+            data = json.loads((self._record_path()).read_text(encoding="utf-8"))
+            from ..cache import code_fingerprint
+
+            if isinstance(data, dict) and data.get("code") == code_fingerprint():
+                copies = data.get("copies")
+                self._old = copies if isinstance(copies, dict) else {}
+        except (OSError, ValueError, TypeError, KeyError):
+            self._old = {}
+
+    def keep(self, i: int, target: Path) -> list[Finding] | None:
+        """The findings of the copy of file ``i`` at ``target`` when it is kept; None: write it."""
+        from ..cache import _dec, file_digest
+
+        fingerprint = self._fingerprints.get(i)
+        name = self._name(target)
+        record = self._old.get(name) if name is not None else None
+        if fingerprint is None or not isinstance(record, dict) or record.get("fp") != fingerprint:
+            return None
+        if file_digest(target) != record.get("sha256"):
+            return None  # changed or removed since it was written
+        try:
+            notes = _dec(record.get("notes"))
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return None
+        if not isinstance(notes, list) or not all(isinstance(f, Finding) for f in notes):
+            return None
+        assert name is not None
+        self._new[name] = record
+        self.kept.append(target)
+        return notes
+
+    def made(self, i: int, target: Path, notes: list[Finding]) -> None:
+        """The copy of file ``i`` was staged for ``target`` with ``notes``."""
+        if i in self._fingerprints:
+            self._made.append((i, target, notes))
+
+    def save(self, written: set[Path]) -> None:
+        """Record the copies now in place (those written under another name are not recorded)."""
+        if not self.enabled:
+            return
+        from ..cache import Unencodable, _enc, _write_atomic, file_digest
+
+        for i, target, notes in self._made:
+            name = self._name(target)
+            digest = file_digest(target) if target in written else None
+            if name is None or digest is None:
+                continue
+            try:
+                encoded = _enc(list(notes))
+            except (Unencodable, ValueError, TypeError):
+                continue
+            self._new[name] = {"fp": self._fingerprints[i], "sha256": digest, "notes": encoded}
+        from ..cache import code_fingerprint
+
+        text = json.dumps(
+            {"code": code_fingerprint(), "copies": self._new}, ensure_ascii=False, sort_keys=True
+        )
+        with contextlib.suppress(OSError):
+            self._record_path().parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self._record_path(), text.encode("utf-8"))
+
+    def _record_path(self) -> Path:
+        from ..cache import CACHE_DIR
+
+        return self.out / CACHE_DIR / self.RECORD
+
+    def _name(self, target: Path) -> str | None:
+        try:
+            return target.relative_to(self.out / ANNOTATED_DIR).as_posix()
+        except ValueError:
+            return None
+
+
+#: Above this many items the copies are not fingerprinted (every one is written): the rows as Python
+#: objects would cost a national folder's run about a gigabyte and seconds.
+KEEP_COPIES_MAX_ITEMS = 300_000
+
+
+def _copy_fingerprints(result: Result, todo: list[int], lang: str) -> dict[int, str]:
+    """Per file of ``todo``: the SHA-256 of everything its annotated copy is made of (see
+    :class:`KeptCopies`); files whose input cannot be read, or a summary that does not say which
+    item each row comes from, get none (their copies are written)."""
+    import hashlib
+
+    from ..cache import code_fingerprint, digest_of
+
+    items, summary = result.items, result.summary
+    if summary is None or "item_index" not in summary.columns or "file" not in items.columns:
+        return {}
+    if len(items) > KEEP_COPIES_MAX_ITEMS:
+        return {}
+    item_rows = items.to_dict("records")
+    # item_index only joins a row to its item: its number moves with every item read before it.
+    summary_rows = summary.drop(columns="item_index").to_dict("records")
+    by_item: dict[Any, list[int]] = {}
+    for k, index in enumerate(summary["item_index"].tolist()):
+        by_item.setdefault(index, []).append(k)
+    by_file: dict[Any, list[int]] = {}
+    for k, name in enumerate(items["file"].tolist()):
+        by_file.setdefault(name, []).append(k)
+    labels = items.index.tolist()
+    findings: dict[Any, list[Finding]] = {}
+    for f in result.findings:
+        findings.setdefault(f.file, []).append(f)
+    common = repr((code_fingerprint(), lang, result.settings))
+    out: dict[int, str] = {}
+    for i in todo:
+        file = result.files[i]
+        digest = digest_of(file.path)
+        if digest is None:
+            continue
+        mine = by_file.get(file.rel, [])
+        rows = [(item_rows[k], [summary_rows[j] for j in by_item.get(labels[k], [])]) for k in mine]
+        sheets = [(s.sheet, s.period, s.layout, s.unit) for s in file.sheets]
+        material = repr((common, digest, file.rel, sheets, rows, findings.get(file.rel, []), file.findings))
+        out[i] = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+    return out
 
 
 #: In the output folder: the annotated copies the tool wrote, with the size and modification time
