@@ -44,8 +44,8 @@ CACHE_DIR = ".cache"
 READS_FILE = "reads.jsonl"
 RUN_FILE = "run.json"
 FORMAT = "reconcile-read-cache"
-#: Bumped when the layout of an entry changes (2: items column by column).
-FORMAT_VERSION = 2
+#: Bumped when the layout of an entry changes (2: items column by column; 3: arrays stored narrowed).
+FORMAT_VERSION = 3
 
 #: The only objects an entry may hold, by the name it gives them.
 _CLASSES: dict[str, type] = {"Finding": Finding, "Coded": Coded, "CellRefs": CellRefs}
@@ -504,8 +504,14 @@ def _enc(v: Any) -> Any:
     if isinstance(v, np.ndarray):
         if v.ndim != 1 or v.dtype.kind not in _NUMPY_KINDS:
             raise Unencodable(f"array of {v.dtype}")
-        # Raw bytes (the dtype names their order): a 30,000-row column encodes in microseconds.
-        return {"~a": v.dtype.str, "b": base64.b64encode(np.ascontiguousarray(v).tobytes()).decode("ascii")}
+        # Raw bytes (the dtype names their order): a 30,000-row column encodes in microseconds. Stored
+        # in the narrowest type that holds every value exactly ("as"): a national file's codes, years
+        # and row numbers fit in one or two bytes, and its cache shrinks from ~5.8 to ~2.1 MB a file.
+        narrow = _narrowed(v)
+        body = base64.b64encode(np.ascontiguousarray(narrow).tobytes()).decode("ascii")
+        if narrow.dtype == v.dtype:
+            return {"~a": v.dtype.str, "b": body}
+        return {"~a": v.dtype.str, "as": narrow.dtype.str, "b": body}
     if isinstance(v, np.generic):
         if v.dtype.kind not in _NUMPY_KINDS:
             raise Unencodable(f"scalar of {v.dtype}")
@@ -516,13 +522,49 @@ def _enc(v: Any) -> Any:
     raise Unencodable(name)
 
 
+#: The narrower types an array may be stored in, per kind of the array's own type.
+_NARROWER: dict[str, tuple[np.dtype[Any], ...]] = {
+    "i": (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32)),
+    "u": (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.uint32)),
+    "f": (np.dtype(np.float32),),
+}
+
+
+def _narrowed(v: np.ndarray) -> np.ndarray:
+    """``v`` in the narrowest type of :data:`_NARROWER` that holds each of its values exactly (NaN and
+    -0.0 included), else ``v`` itself."""
+    if not len(v) or v.dtype.kind not in _NARROWER:
+        return v
+    if v.dtype.kind == "f":
+        if v.dtype.itemsize <= 4:
+            return v
+        with np.errstate(over="ignore", invalid="ignore"):
+            small = v.astype(np.float32)
+        back = small.astype(v.dtype)
+        same = (back == v) | (np.isnan(back) & np.isnan(v))
+        return small if same.all() and (np.signbit(back) == np.signbit(v)).all() else v
+    lo, hi = int(v.min()), int(v.max())
+    for t in _NARROWER[v.dtype.kind]:
+        info = np.iinfo(t)
+        if t.itemsize < v.dtype.itemsize and info.min <= lo and hi <= info.max:
+            return v.astype(t)
+    return v
+
+
+def _widens(stored: np.dtype, dtype: np.dtype) -> bool:
+    """Whether ``stored`` is one of the narrower types :func:`_narrowed` gives for ``dtype``."""
+    return (
+        any(np.dtype(t) == stored for t in _NARROWER.get(dtype.kind, ())) and stored.itemsize < dtype.itemsize
+    )
+
+
 def _dec(v: Any) -> Any:
     t = type(v)
     if v is None or t in (str, int, float, bool):
         return v
     if t is list:
         return [_dec(x) for x in v]
-    if t is not dict or len(v) not in (1, 2):
+    if t is not dict or len(v) not in (1, 2, 3):
         raise Invalid("value")
     if "~t" in v:
         return tuple(_dec(x) for x in v["~t"])
@@ -534,10 +576,13 @@ def _dec(v: Any) -> Any:
         return dt.datetime.fromisoformat(v["~dt"])
     if "~a" in v:
         dtype = np.dtype(v["~a"])
+        stored = np.dtype(v.get("as", v["~a"]))
         raw = base64.b64decode(v["b"], validate=True)
-        if dtype.kind not in _NUMPY_KINDS or len(raw) % dtype.itemsize:
+        if dtype.kind not in _NUMPY_KINDS or len(raw) % stored.itemsize:
             raise Invalid("array")
-        return np.frombuffer(raw, dtype=dtype).copy()
+        if stored != dtype and not _widens(stored, dtype):
+            raise Invalid("array")
+        return np.frombuffer(raw, dtype=stored).astype(dtype)  # astype copies: a writable array
     if "~s" in v:
         dtype = np.dtype(v["~s"])
         if dtype.kind not in _NUMPY_KINDS:

@@ -285,6 +285,55 @@ def test_the_codec_keeps_every_kind_of_value() -> None:
         cache_module._enc(Path("x"))
 
 
+_ARRAYS = [
+    [7, 8, 30006],
+    [0, 577, 3],
+    [-1, -1, -1],
+    [2**40, -5],
+    [2023.0, float("nan"), 2022.0],
+    [-0.0, 1.5, 0.1],  # 0.1 is no float32: stays float64
+    [386.5, 1571.6, 0.001],
+    [1e300, 2.0],
+    [],
+]
+
+
+@pytest.mark.parametrize("values", _ARRAYS)
+@pytest.mark.parametrize("dtype", ["<i8", "<u8", "<f8", "<i4", "<f4"])
+def test_arrays_come_back_exactly_from_their_narrowed_form(values: list[float], dtype: str) -> None:
+    """An array is stored in the narrowest type that holds each value exactly and comes back in its
+    own type with every value as it was (NaN, -0.0 and the sign included)."""
+    import numpy as np
+
+    try:
+        with np.errstate(all="ignore"):
+            a = np.array(values, dtype=dtype)
+    except (OverflowError, ValueError):
+        pytest.skip("values outside the type")
+    if a.dtype.kind in "iu" and [float(x) for x in a.tolist()] != [float(x) for x in values]:
+        pytest.skip("values outside the type")
+    encoded = cache_module._enc(a)
+    back = cache_module._dec(json.loads(json.dumps(encoded)))
+    assert back.dtype == a.dtype
+    assert back.flags.writeable
+    assert np.array_equal(back, a, equal_nan=a.dtype.kind == "f")
+    assert (np.signbit(back) == np.signbit(a)).all()
+    if dtype == "<i8" and values == [7, 8, 30006]:
+        assert encoded["as"] == "<i2"  # two bytes a row number, not eight
+
+
+def test_a_narrowed_array_claiming_a_wider_or_other_type_is_refused() -> None:
+    """A hand-edited entry cannot make an array of another kind or wider than its own type."""
+    import base64
+
+    import numpy as np
+
+    body = base64.b64encode(np.array([1, 2], dtype="<i8").tobytes()).decode("ascii")
+    for bad in ({"~a": "<i4", "as": "<i8", "b": body}, {"~a": "<f8", "as": "<i8", "b": body}):
+        with pytest.raises(cache_module.Invalid):
+            cache_module._dec(bad)
+
+
 def test_relative_names_are_the_readers_relative_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from reconcile.pipeline import relative_names
 
