@@ -620,25 +620,37 @@ def last_run(out: Path, key: str) -> dict[str, Any] | None:
     outputs = record.get("outputs")
     if not isinstance(outputs, dict) or not outputs or not isinstance(record.get("figures"), dict):
         return None
-    for name, digest in outputs.items():
-        target = out / name
-        if not isinstance(name, str) or ".." in Path(name).parts or file_digest(target) != digest:
+    for name, stamp in outputs.items():
+        if not isinstance(name, str) or ".." in Path(name).parts or _stamp(out / name) != stamp:
             return None
     return record
 
 
+def _stamp(path: Path) -> list[int] | None:
+    """An output's size and modification time (ns), as JSON keeps them; None when it is gone.
+
+    Outputs are told unchanged by these, as make and rsync's quick check do, not by their checksum:
+    hashing a national run's ~500 MB of outputs cost ~1.5 s after the run and again before the next.
+    Any save of a file (Excel's included) gives it a new time."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
 def remember_run(out: Path, key: str, outputs: list[Path], figures: dict[str, Any]) -> None:
-    """Record a completed run (its outputs by name relative to ``out``, with their checksums)."""
+    """Record a completed run (its outputs by name relative to ``out``, with their size and time)."""
     record: dict[str, Any] = {"format": FORMAT, "key": key, "figures": figures, "outputs": {}}
     for path in outputs:
-        digest = file_digest(path)
+        stamp = _stamp(path)
         try:
             name = path.resolve().relative_to(out.resolve()).as_posix()
         except ValueError:
             return
-        if digest is None:
+        if stamp is None:
             return
-        record["outputs"][name] = digest
+        record["outputs"][name] = stamp
     try:
         target = out / CACHE_DIR / RUN_FILE
         target.parent.mkdir(parents=True, exist_ok=True)

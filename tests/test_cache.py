@@ -137,6 +137,12 @@ def test_an_unchanged_folder_writes_nothing_again_and_a_changed_file_is_read_aga
     _run(folder, out)
     assert (out / "summary.csv").read_text(encoding="utf-8") != "edited"
     assert len(reads) == 5
+    # ...also when the edit keeps the file's size (the run record holds its size and time).
+    written = (out / "reconciliation.xlsx").read_bytes()
+    (out / "reconciliation.xlsx").write_bytes(written[:-1] + bytes([written[-1] ^ 1]))
+    _run(folder, out)
+    assert (out / "reconciliation.xlsx").read_bytes() == written
+    assert len(reads) == 5
     # A file whose content changes is read again, and only that one.
     plan = plan_unit("PHÒNG LAO ĐỘNG HUYỆN A", "UBND HUYỆN A", "A", 6, 12)
     write_layout_a(folder / "Huyện A" / "2023-04.xlsx", plan, 4, formulas=True)
