@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import tempfile
-import threading
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
@@ -166,49 +165,16 @@ class ReadCache:
         """A new entry (made by :func:`read_and_encode`)."""
         self.lines[key] = entry
 
-    def save(self, keys: set[str], background: bool = False) -> None:
-        """Write the entries of ``keys`` (atomically: a reader never sees half a cache). ``background``:
-        the file is written by a thread while the run goes on (a national folder's cache is ~200 MB,
-        ~2 s of writing on the bench machine); :func:`wait_for_saves` waits for it."""
+    def save(self, keys: set[str]) -> None:
+        """Write the entries of ``keys`` (atomically: a reader never sees half a cache)."""
         for gone in set(_decoded) - keys:
             _forget(gone)
         data = b"".join(self.lines[k] + b"\n" for k in sorted(keys) if k in self.lines)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # The temporary file is made here, not in the thread: a process forked meanwhile (the CSV
-            # writers) must not inherit tempfile's lock held by another thread.
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            _write_atomic(self.path, data)
         except OSError:
-            return
-        if not background:
-            _finish_write(fd, tmp, self.path, data)
-            return
-        thread = threading.Thread(
-            target=_finish_write, args=(fd, tmp, self.path, data), name="reconcile-cache", daemon=True
-        )
-        _saving.append(thread)
-        thread.start()
-
-
-#: Cache files being written by threads (:meth:`ReadCache.save`).
-_saving: list[threading.Thread] = []
-
-
-def wait_for_saves() -> None:
-    """Wait until every cache file being written in the background is written (or given up)."""
-    while _saving:
-        _saving.pop().join()
-
-
-def _finish_write(fd: int, tmp: str, target: Path, data: bytes) -> None:
-    """Write ``data`` into the open temporary file and put it in place; on failure the cache is left as
-    it was (it is only ever a cache) and the temporary file removed."""
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except OSError:
-        _remove(Path(tmp))
+            pass
 
 
 # ---- readings kept decoded in a watch ------------------------------------------------------------

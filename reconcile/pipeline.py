@@ -172,7 +172,7 @@ def _read_all_cached(
         if key is not None and entry is not None:
             cache.add(key, entry)
     results = iter(result for result, _ in fresh)
-    cache.save(keys, background=True)  # written while the engine works; run_once waits for it
+    cache.save(keys)
     return [found[i] if i in found else next(results) for i in range(len(paths))]
 
 

@@ -207,10 +207,6 @@ def run_once(
         )
         result = written.result or result  # with the findings the annotated copies added
     finally:
-        if use_cache:
-            from .cache import wait_for_saves
-
-            wait_for_saves()  # the read cache, written beside the engine, is whole before the lock goes
         early.close()
         lock.release()
         if made_out and out.is_dir():
