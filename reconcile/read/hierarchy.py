@@ -116,6 +116,10 @@ def spread_unknown(nodes: list[Node], cols: list[int]) -> None:
     """A parent row's written amount over a child whose amount is unknown is unknown too: it is
     either a spreadsheet's sum that skipped the child or a figure the children cannot confirm, and
     never a partial sum to count or to check against."""
+    # The usual sheet has no unknown amount: one pass over the values instead of a walk of the tree
+    # (an unknown amount is NaN, the only value not equal to itself).
+    if all(v == v for node in nodes for v in node.values.values()):
+        return
     done: set[int] = set()
 
     def visit(node: Node) -> None:
