@@ -292,39 +292,36 @@ def test_the_codec_keeps_every_kind_of_value() -> None:
 
 
 _ARRAYS = [
-    [7, 8, 30006],
-    [0, 577, 3],
-    [-1, -1, -1],
-    [2**40, -5],
-    [2023.0, float("nan"), 2022.0],
-    [-0.0, 1.5, 0.1],  # 0.1 is no float32: stays float64
-    [386.5, 1571.6, 0.001],
-    [1e300, 2.0],
-    [],
+    ("<i8", [7, 8, 30006]),  # row numbers: two bytes each
+    ("<i8", [0, 577, 3]),
+    ("<i8", [-1, -1, -1]),
+    ("<i8", [2**40, -5]),  # needs all eight
+    ("<i8", []),
+    ("<i4", [7, 8, 30006]),
+    ("<u8", [0, 577, 3]),
+    ("<u8", [2**40]),
+    ("<f8", [2023.0, float("nan"), 2022.0]),  # years with a missing one: float32 holds them
+    ("<f8", [-0.0, 1.5, 0.1]),  # 0.1 is no float32: stays float64
+    ("<f8", [386.5, 1571.6, 0.001]),
+    ("<f8", [1e300, 2.0]),
+    ("<f4", [2023.0, float("nan"), -0.0]),
 ]
 
 
-@pytest.mark.parametrize("values", _ARRAYS)
-@pytest.mark.parametrize("dtype", ["<i8", "<u8", "<f8", "<i4", "<f4"])
-def test_arrays_come_back_exactly_from_their_narrowed_form(values: list[float], dtype: str) -> None:
+@pytest.mark.parametrize(("dtype", "values"), _ARRAYS)
+def test_arrays_come_back_exactly_from_their_narrowed_form(dtype: str, values: list[float]) -> None:
     """An array is stored in the narrowest type that holds each value exactly and comes back in its
     own type with every value as it was (NaN, -0.0 and the sign included)."""
     import numpy as np
 
-    try:
-        with np.errstate(all="ignore"):
-            a = np.array(values, dtype=dtype)
-    except (OverflowError, ValueError):
-        pytest.skip("values outside the type")
-    if a.dtype.kind in "iu" and [float(x) for x in a.tolist()] != [float(x) for x in values]:
-        pytest.skip("values outside the type")
+    a = np.array(values, dtype=dtype)
     encoded = cache_module._enc(a)
     back = cache_module._dec(json.loads(json.dumps(encoded)))
     assert back.dtype == a.dtype
     assert back.flags.writeable
     assert np.array_equal(back, a, equal_nan=a.dtype.kind == "f")
     assert (np.signbit(back) == np.signbit(a)).all()
-    if dtype == "<i8" and values == [7, 8, 30006]:
+    if (dtype, values) == ("<i8", [7, 8, 30006]):
         assert encoded["as"] == "<i2"  # two bytes a row number, not eight
 
 
