@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from bench.generate import plan_unit, write_layout_a
 from reconcile import cache as cache_module
+from reconcile import cache_entry
 from reconcile.cli import cli
 from reconcile.read import fastread, reader
 from tests.test_fastread import ROWS, SIGNATURES, body, write
@@ -215,7 +216,7 @@ def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
         else:
             items["num"][0] = {"~o": "Path", "v": ["/etc/passwd"]}
         text = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        header["sha256"] = cache_module.hashlib.sha256(text).hexdigest()
+        header["sha256"] = cache_entry.hashlib.sha256(text).hexdigest()
         entry.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\t" + text)
     (out / ".cache" / "run.json").unlink()
     reads = _count_reads(monkeypatch)
@@ -277,7 +278,7 @@ def test_the_codec_keeps_every_kind_of_value() -> None:
         Coded(np.array([0, 1, 0], dtype=np.int64), ["a", 2.0]),
         CellRefs("H", np.array([7, 8], dtype=np.int64)),
     ]
-    back = cache_module._dec(json.loads(json.dumps(cache_module._enc(values))))
+    back = cache_entry.decode_value(json.loads(json.dumps(cache_entry.encode_value(values))))
     assert len(back) == len(values)
     for a, b in zip(values, back, strict=True):
         assert type(a) is type(b)
@@ -287,8 +288,8 @@ def test_the_codec_keeps_every_kind_of_value() -> None:
             assert repr(a)[:20] == repr(b)[:20]
         else:
             assert repr(a) == repr(b)
-    with pytest.raises(cache_module.Unencodable):
-        cache_module._enc(Path("x"))
+    with pytest.raises(cache_entry.Unencodable):
+        cache_entry.encode_value(Path("x"))
 
 
 _ARRAYS = [
@@ -315,8 +316,8 @@ def test_arrays_come_back_exactly_from_their_narrowed_form(dtype: str, values: l
     import numpy as np
 
     a = np.array(values, dtype=dtype)
-    encoded = cache_module._enc(a)
-    back = cache_module._dec(json.loads(json.dumps(encoded)))
+    encoded = cache_entry.encode_value(a)
+    back = cache_entry.decode_value(json.loads(json.dumps(encoded)))
     assert back.dtype == a.dtype
     assert back.flags.writeable
     assert np.array_equal(back, a, equal_nan=a.dtype.kind == "f")
@@ -333,8 +334,8 @@ def test_a_narrowed_array_claiming_a_wider_or_other_type_is_refused() -> None:
 
     body = base64.b64encode(np.array([1, 2], dtype="<i8").tobytes()).decode("ascii")
     for bad in ({"~a": "<i4", "as": "<i8", "b": body}, {"~a": "<f8", "as": "<i8", "b": body}):
-        with pytest.raises(cache_module.Invalid):
-            cache_module._dec(bad)
+        with pytest.raises(cache_entry.Invalid):
+            cache_entry.decode_value(bad)
 
 
 def test_relative_names_are_the_readers_relative_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -368,7 +369,7 @@ def test_a_watch_decodes_only_the_entries_that_changed(
     out = tmp_path / "out"
     run_once(folder, out, settings, "fail", use_cache=True)  # the readings into the cache
     decoded: list[str] = []
-    original = cache_module.decode_entry
+    original = cache_entry.decode_entry
 
     def counting(raw: bytes, key: str, path: Path, rel: str) -> object:
         decoded.append(rel)

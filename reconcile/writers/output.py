@@ -225,7 +225,8 @@ class KeptCopies:
 
     def keep(self, i: int, target: Path) -> list[Finding] | None:
         """The findings of the copy of file ``i`` at ``target`` when it is kept; None: write it."""
-        from ..cache import _dec, file_digest
+        from ..cache import file_digest
+        from ..cache_entry import decode_value
 
         fingerprint = self._fingerprints.get(i)
         name = self._name(target)
@@ -235,7 +236,7 @@ class KeptCopies:
         if file_digest(target) != record.get("sha256"):
             return None  # changed or removed since it was written
         try:
-            notes = _dec(record.get("notes"))
+            notes = decode_value(record.get("notes"))
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
         if not isinstance(notes, list) or not all(isinstance(f, Finding) for f in notes):
@@ -254,7 +255,8 @@ class KeptCopies:
         """Record the copies now in place (those written under another name are not recorded)."""
         if not self.enabled:
             return
-        from ..cache import Unencodable, _enc, _write_atomic, file_digest
+        from ..cache import _write_atomic, file_digest
+        from ..cache_entry import Unencodable, encode_value
 
         for i, target, notes in self._made:
             name = self._name(target)
@@ -262,7 +264,7 @@ class KeptCopies:
             if name is None or digest is None:
                 continue
             try:
-                encoded = _enc(list(notes))
+                encoded = encode_value(list(notes))
             except (Unencodable, ValueError, TypeError):
                 continue
             self._new[name] = {"fp": self._fingerprints[i], "sha256": digest, "notes": encoded}
