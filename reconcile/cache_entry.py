@@ -176,11 +176,16 @@ def _encode_items(items: list[LineItem]) -> dict[str, Any]:
             numbers.extend(column)
             continue
         kinds.append(1)
-        for v in column:
-            try:
-                codes.append(table.setdefault((type(v), v), len(table)))
-            except TypeError:  # not hashable: not a value an item holds
-                raise Unencodable(type(v).__name__) from None
+        # Keyed by type and value (1, 1.0 and True stay apart); numbered in order of first appearance,
+        # with a Python step per distinct value only.
+        keys = list(zip(map(type, column), column, strict=True))
+        try:
+            for k in dict.fromkeys(keys):
+                if k not in table:
+                    table[k] = len(table)
+        except TypeError:  # not hashable: not a value an item holds
+            raise Unencodable("unhashable") from None
+        codes.extend(map(table.__getitem__, keys))
     return {"n": len(items), "k": kinds, "num": numbers, "t": [encode_value(v) for _, v in table], "i": codes}
 
 
