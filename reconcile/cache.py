@@ -11,9 +11,10 @@ anything but the reader's own kinds of values is ignored (the file is read again
 line rewritten). Nothing in the cache can execute code: it is never unpickled.
 
 ``OUT/.cache/run.json`` remembers the last completed run: the key of every input, the settings, the
-figures of the closing line and a checksum of every output written. A run whose key matches and
-whose outputs are still exactly those files has nothing to do: it says so and stops (the outputs
-it would write are those already there, byte for byte).
+figures of the closing line and the size and modification time of every output written. A run
+whose key matches and whose outputs are still those files, untouched since (any save gives a file a
+new time), has nothing to do: it says so and stops (the outputs it would write are those already
+there, byte for byte).
 
 Whatever goes wrong with the cache (a read-only output folder, a full disk, a damaged file) only
 makes the run read the files again: the cache is never a reason for a run to fail.
