@@ -16,7 +16,7 @@ import click
 from . import __version__, clicktext
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, ReconcileError
 from .messages import MESSAGES, msg
-from .run import checked_line, exit_code, finding_line, inputs_text, pace_line, read_and_reconcile, run_once
+from .run import exit_code, finding_line, inputs_text, pace_line, read_and_reconcile, run_once
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -261,6 +261,8 @@ def check(
     if exit_code(result, strict) == EXIT_USAGE:
         click.echo(msg("cli.nothing_readable", lang, folder=inputs_text(paths)), err=True)
         sys.exit(EXIT_USAGE)
+    from .writers.console import checked_line
+
     click.echo(pace_line(result, lang))
     click.echo(checked_line(result, lang))
     sys.exit(exit_code(result, strict))

@@ -69,31 +69,6 @@ def finding_line(f: Any, lang: str) -> str:
     return f"{place}: {msg('severity.' + f.level, lang)} [{f.code}] {finding_message(f.code, f.params, lang)}"
 
 
-def done_line(result: Any, lang: str, out: str) -> str:
-    """The console summary's closing lines: the grand total (when there is one), then the counts."""
-    from .writers.console import done_line as counts_line
-    from .writers.console import totals_line
-
-    total = totals_line(result, lang)
-    done = counts_line(result, lang, out)
-    return done if total is None else f"{total}\n{done}"
-
-
-def checked_line(result: Any, lang: str) -> str:
-    """The closing line of ``check``: what was read and what was found (nothing was written)."""
-    levels = [f.level for f in result.findings]
-    return msg(
-        "cli.checked",
-        lang,
-        files=len(result.files),
-        items=len(result.items),
-        keys=len(result.latest),
-        errors=levels.count("error"),
-        warnings=levels.count("warning"),
-        infos=levels.count("info"),
-    )
-
-
 def pace_line(result: Any, lang: str) -> str:
     """Which expected pace the statuses were judged against (SPEC 9)."""
     return msg("ledger.pace", lang, pace=msg(f"pace.{result.settings.pace_name}", lang))
@@ -126,7 +101,8 @@ def run_once(
     lang, strict = settings.lang, settings.strict
     key = None
     found = None
-    folder = inputs(paths)[0] if len(inputs(paths)) == 1 else None
+    given = inputs(paths)
+    folder = given[0] if len(given) == 1 else None
     if use_cache and folder is not None and folder.is_dir():
         from .cache import last_run, new_run
         from .errors import ReconcileError
@@ -212,7 +188,9 @@ def run_once(
         if made_out and out.is_dir():
             _remove_if_nothing_written(out)
     code = exit_code(result, strict)
-    text = f"{pace_line(result, lang)}\n{done_line(result, lang, str(out))}"
+    from .writers.console import closing_lines
+
+    text = f"{pace_line(result, lang)}\n{closing_lines(result, lang, str(out))}"
     if key is not None and on_locked == "fail":
         from .cache import remember_run
 

@@ -18,7 +18,7 @@ from reconcile.messages import fmt_amount, fmt_rate
 from reconcile.models import KEY_COLUMNS, LINE_ITEM_COLUMNS, Settings
 from reconcile.result import Result
 from reconcile.result.totals import TOTALS_COLUMNS
-from reconcile.writers.console import done_line, totals_line
+from reconcile.writers.console import counts_line, totals_line
 from reconcile.writers.csv import write_summary
 from reconcile.writers.workbook import write_workbook
 
@@ -176,7 +176,7 @@ def test_result_is_frozen_and_its_done_line_counts_it(tmp_path: Path) -> None:
     result = make_result(tmp_path)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.latest = result.latest.head(1)  # type: ignore[misc]
-    assert "4 khoản mục" in done_line(result, "vi", "-")
+    assert "4 khoản mục" in counts_line(result, "vi", "-")
 
 
 def test_the_progress_sheet_draws_the_results_monthly_tables(tmp_path: Path) -> None:

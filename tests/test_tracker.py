@@ -416,14 +416,8 @@ def test_b_tracker_xlsx_with_district_groups_and_two_months(tmp_path: Path) -> N
     assert len({(r["project_name"], r["budget_year"]) for r in rows}) == 6
 
 
-def test_workbook_shows_each_programme_and_identity(tmp_path: Path) -> None:
-    """The Tổng hợp sheet keeps GNBV's and DTTS's "Dự án 4" apart and names tracker items by their
-    programme, code and name; the Dữ liệu sheet carries the identity columns."""
-    from click.testing import CliRunner
-
-    from reconcile.cli import cli
-
-    src = tmp_path / "in"
+def mixed_folder(src: Path) -> None:
+    """A unit's GNBV and DTTS&MN reports (both with a "Dự án 4") and a public-investment tracker."""
     src.mkdir()
     _layout_a(
         src / "GNBV.xlsx",
@@ -443,6 +437,17 @@ def test_workbook_shows_each_programme_and_identity(tmp_path: Path) -> None:
         ],
     )
     _write_csv(src / "tracker.csv", TRACKER_CSV, "utf-8-sig")
+
+
+def test_workbook_shows_each_programme_and_identity(tmp_path: Path) -> None:
+    """The Tổng hợp sheet keeps GNBV's and DTTS's "Dự án 4" apart and names tracker items by their
+    programme, code and name; the Dữ liệu sheet carries the identity columns."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    src = tmp_path / "in"
+    mixed_folder(src)
     out = tmp_path / "out"
     got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--as-of", "2026-09-30"])
     assert got.exit_code == 0, got.output

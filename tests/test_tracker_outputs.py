@@ -11,7 +11,7 @@ from docx import Document
 
 from reconcile.cli import cli
 
-from .test_tracker import TRACKER_CSV, TRACKER_UNIT, _layout_a, _write_csv
+from .test_tracker import TRACKER_CSV, TRACKER_UNIT, _layout_a, _write_csv, mixed_folder
 
 REPORT = "bao-cao-ra-soat.docx"
 
@@ -23,29 +23,6 @@ def _report_texts(path: Path) -> tuple[list[str], list[list[str]]]:
     table = doc.tables[-1]
     rows = [[c.text for c in row.cells] for row in table.rows]
     return paragraphs, rows
-
-
-def _mixed_folder(src: Path) -> None:
-    """A unit's GNBV and DTTS&MN reports (both with a "Dự án 4") and a public-investment tracker."""
-    src.mkdir()
-    _layout_a(
-        src / "GNBV.xlsx",
-        "GIẢI NGÂN VỐN SỰ NGHIỆP CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG NĂM 2026",
-        [
-            ("1", "Dự án 4: Phát triển giáo dục nghề nghiệp", 500.0, 200.0),
-            ("-", "Tiểu dự án 1: Giáo dục nghề nghiệp", 500.0, 200.0),
-        ],
-    )
-    _layout_a(
-        src / "DTTS.xlsx",
-        "GIẢI NGÂN CHƯƠNG TRÌNH MTQG VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI NĂM 2026",
-        [
-            ("1", "Dự án 4: Đầu tư cơ sở hạ tầng thiết yếu", 900.0, 300.0),
-            ("-", "Tiểu dự án 1: Hạ tầng thiết yếu", 800.0, 250.0),
-            ("-", "Tiểu dự án 2: Chợ", 100.0, 50.0),
-        ],
-    )
-    _write_csv(src / "tracker.csv", TRACKER_CSV, "utf-8-sig")
 
 
 def test_report_of_a_tracker_names_its_items_and_its_programme(tmp_path: Path) -> None:
@@ -112,7 +89,7 @@ def test_report_of_several_programmes_keeps_them_apart(tmp_path: Path) -> None:
     DTTS&MN's "Dự án 4" are two projects with their own sub-projects (DTTS's never given GNBV's
     sub-project names), and the subject names no one programme."""
     src = tmp_path / "in"
-    _mixed_folder(src)
+    mixed_folder(src)
     out = tmp_path / "out"
     got = CliRunner().invoke(cli, ["run", str(src), "--out", str(out), "--as-of", "2026-09-30"])
     assert got.exit_code == 0, got.output
@@ -187,7 +164,7 @@ def test_ledger_keeps_two_programmes_of_one_unit_and_year_apart(tmp_path: Path) 
     from reconcile.pipeline import run_folder
 
     src = tmp_path / "in"
-    _mixed_folder(src)
+    mixed_folder(src)
     result = run_folder(src, Settings(as_of=dt.date(2026, 9, 30)))
     assert result.ledger is not None and result.ledger_consolidated is not None
     got = {
@@ -264,7 +241,7 @@ def test_treasury_code_of_gnbv_is_never_compared_with_another_programmes_project
     from reconcile.pipeline import run_folder
 
     src = tmp_path / "in"
-    _mixed_folder(src)
+    mixed_folder(src)
     (src / "tracker.csv").unlink()
     (src / "reconcile.toml").write_text('[treasury.codes]\n"0341" = "4.1"\n', encoding="utf-8")
     labour = "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"

@@ -33,7 +33,28 @@ def totals_line(result: Result, lang: str) -> str | None:
     )
 
 
-def done_line(result: Result, lang: str, out: str) -> str:
+def closing_lines(result: Result, lang: str, out: str) -> str:
+    """The console summary's closing lines: the grand total (when there is one), then the counts."""
+    total = totals_line(result, lang)
+    done = counts_line(result, lang, out)
+    return done if total is None else f"{total}\n{done}"
+
+
+def checked_line(result: Result, lang: str) -> str:
+    """The closing line of ``check``: what was read and what was found (nothing was written)."""
+    return msg(
+        "cli.checked",
+        lang,
+        files=len(result.files),
+        items=len(result.items),
+        keys=len(result.latest),
+        errors=_count(result.findings, "error"),
+        warnings=_count(result.findings, "warning"),
+        infos=_count(result.findings, "info"),
+    )
+
+
+def counts_line(result: Result, lang: str, out: str) -> str:
     """The closing line of a run: files, items, keys, errors, warnings and where the output went."""
     return msg(
         "cli.done",
