@@ -106,6 +106,8 @@ class Cells:
 
     n: int
     calls: list[tuple[str, int, Any, Any, Any]] = field(default_factory=list)
+    #: The block writes its string cells into the shared-string table (by_cell writes them in line).
+    shared: bool = False
 
     def strings(self, col: int, values: list[str | None], fmt: Any) -> None:
         self.calls.append(("strings", col, values, fmt, None))
@@ -124,6 +126,8 @@ class Cells:
         for kind, col, values, fmt, extra in self.calls:
             if kind == "formulas":
                 block.formulas(col, values, extra, fmt)
+            elif kind == "strings" and self.shared:
+                block.strings(col, values, fmt, shared=True)
             else:
                 getattr(block, kind)(col, values, fmt)
         block.write()
@@ -390,6 +394,87 @@ def test_without_constant_memory_the_block_uses_xlsxwriter(tmp_path: Path) -> No
     assert_same(tmp_path, build, {**OPTIONS, "constant_memory": False})
 
 
+def test_shared_strings_outside_constant_memory_are_xlsxwriter_s(tmp_path: Path) -> None:
+    """A block that cannot write rows itself hands shared string cells to xlsxwriter too."""
+
+    def build(wb: Workbook, ws: Worksheet, use_block: bool) -> None:
+        f = _formats(wb)
+        cells = Cells(4, shared=True)
+        cells.strings(0, ["a", "b", None, "a"], f[0])
+        _write(ws, cells, 2, use_block)
+
+    xml = assert_same(tmp_path, build, {**OPTIONS, "constant_memory": False})
+    assert 't="s"' in xml
+
+
+# ---- shared strings ------------------------------------------------------------------------------
+
+
+def _cells_read_back(data: bytes, tmp_path: Path) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
+    """The sheet as read back: its values by calamine (which undoes Excel's _xHHHH_ escapes in line
+    and in the shared-string table alike; openpyxl undoes them only in the table), and each cell's
+    place, number format, bold and border by openpyxl."""
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    p = tmp_path / "back.xlsx"
+    p.write_bytes(data)
+    values = CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python()
+    wb = openpyxl.load_workbook(p)
+    try:
+        styles = [
+            (c.coordinate, c.number_format, c.font.b, c.border.left.style)
+            for row in wb.active.iter_rows()
+            for c in row
+        ]
+    finally:
+        wb.close()
+    return values, styles
+
+
+def _shared_table(data: bytes, tmp_path: Path) -> tuple[int, int, int]:
+    """(count, uniqueCount, <si> elements) of the workbook's sharedStrings.xml."""
+    p = tmp_path / "sst.xlsx"
+    p.write_bytes(data)
+    with zipfile.ZipFile(p) as z:
+        sst = z.read("xl/sharedStrings.xml").decode("utf-8")
+    head = re.search(r'<sst [^>]*count="(\d+)" uniqueCount="(\d+)"', sst)
+    assert head is not None
+    return int(head[1]), int(head[2]), sst.count("<si>")
+
+
+def test_shared_string_cells_read_back_as_the_cells_written_in_line(tmp_path: Path) -> None:
+    """Every nasty string, written through the shared-string table, reads back (openpyxl) with the
+    value and format of the same cell written by xlsxwriter in line; the table counts every cell
+    but the block's last row (which xlsxwriter writes itself, in line) and holds each text once."""
+    strings = [*NASTY_STRINGS, *NASTY_STRINGS[:5], None, "plain"]
+    n = len(strings)
+
+    def build(shared: bool) -> Build:
+        def inner(wb: Workbook, ws: Worksheet, use_block: bool) -> None:
+            f = _formats(wb)
+            ws.write_string(0, 0, "title", f[0])
+            cells = Cells(n, shared=shared)
+            cells.strings(0, strings, [f[i % 3] for i in range(n)])
+            cells.numbers(1, [float(i) for i in range(n)], f[1])
+            cells.strings(2, [None if i % 4 == 0 else "NSTW" for i in range(n)], f[2])
+            _write(ws, cells, 2, use_block)
+            ws.write_string(n + 3, 0, "below", f[0])
+
+        return inner
+
+    inline = _xlsx(tmp_path / "inline.xlsx", build(False), False)
+    shared = _xlsx(tmp_path / "shared.xlsx", build(True), True)
+    assert _cells_read_back(shared, tmp_path) == _cells_read_back(inline, tmp_path)
+    xml = _sheet_xml(shared, tmp_path)
+    assert xml.count('t="s"') > n  # both string columns, all rows but the last
+    last_row = (strings[-1] is not None) + ((n - 1) % 4 != 0)
+    assert xml.count('t="inlineStr"') == 2 + last_row == 4  # the title, "below" and the last row's
+    cells = sum(s is not None for s in strings[:-1]) + sum(i % 4 != 0 for i in range(n - 1))
+    distinct = len({bulk._truncate(s) for s in strings[:-1] if s is not None}) + 1  # + "NSTW"
+    assert _shared_table(shared, tmp_path) == (cells, distinct, distinct)
+
+
 _text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x1F600), max_size=30
 ) | st.sampled_from(NASTY_STRINGS[:-4])
@@ -411,20 +496,27 @@ def test_random_blocks(tmp_path: Path, data: st.DataObject) -> None:
     heights = data.draw(st.lists(st.none() | st.integers(0, 60), min_size=n, max_size=n), label="heights")
     first = data.draw(st.integers(min_value=1, max_value=5), label="first")
 
+    shared = data.draw(st.booleans(), label="shared")
+
     def build(wb: Workbook, ws: Worksheet, use_block: bool) -> None:
         f = _formats(wb)
         ws.write_string(0, 1, "head", f[3])
         for i, h in enumerate(heights):
             if h is not None:
                 ws.set_row(first + i, h, None, {"level": h % 8})
-        cells = Cells(n)
+        cells = Cells(n, shared=shared)
         cells.strings(0, strings, [f[k] for k in pick])
         cells.numbers(2, [None if b else v for v, b in zip(numbers, blank, strict=True)], f[1])
         cells.blanks(2, blank, [f[4 - k] for k in pick])
         _write(ws, cells, first, use_block)
         ws.write_number(first + n + 1, 0, 1, f[0])
 
-    assert_same(tmp_path, build)
+    if not shared:
+        assert_same(tmp_path, build)
+        return
+    inline = _xlsx(tmp_path / "inline.xlsx", build, False)
+    block = _xlsx(tmp_path / "block.xlsx", build, True)
+    assert _cells_read_back(block, tmp_path) == _cells_read_back(inline, tmp_path)
 
 
 # ---- misuse is refused --------------------------------------------------------------------------

@@ -136,7 +136,7 @@ class _Sheet:
 
     _NEEDED = (
         *("fh", "previous_row", "table", "row_info", "comments", "dim_rowmin", "dim_rowmax"),
-        *("dim_colmin", "dim_colmax", "_write_single_row", "_write_row"),
+        *("dim_colmin", "dim_colmax", "_write_single_row", "_write_row", "str_table"),
     )
 
     def __init__(self, ws: Worksheet) -> None:
@@ -201,6 +201,15 @@ class _Sheet:
             raise RuntimeError(f"unexpected row tag from xlsxwriter: {tag!r}")
         return tag[len(head) : -1]
 
+    def share(self, texts: Sequence[str], cells: int) -> list[int]:
+        """The shared-string index of each of ``texts`` (distinct, each in at least one cell) for
+        ``cells`` string cells in all, counted as xlsxwriter counts the cells it writes itself outside
+        constant_memory mode (``sharedStrings.xml`` is written when any string is in the table)."""
+        table = self.ws.str_table
+        indexes = [table._get_shared_string_index(_truncate(t)) for t in texts]
+        table.count += cells - len(texts)  # each lookup above counted one cell
+        return indexes
+
     @staticmethod
     def xf(fmt: Format) -> int:
         """The format's index in the styles, handed out on first use."""
@@ -224,6 +233,7 @@ class _Part:
     raw: Callable[[int], Any]  # row -> what the public write_* method takes (the last row, the fallback)
     raw_value: Callable[[int], Any] = lambda i: 0  # row -> a formula's cached value
     tails: np.ndarray | None = None  # bodies after the format attribute, when it has one format
+    texts: Sequence[str] | None = None  # a string column's distinct texts, when they are shared
 
     def fmt(self, i: int) -> Format:
         return self.fmts[int(self.fmt_codes[i])]
@@ -278,18 +288,29 @@ class RowBlock:
             raise ValueError("a format is needed for every row of the block")
         return distinct, codes.astype(np.int64)
 
-    def strings(self, col: int, values: Sequence[str | None], fmt: FormatArg) -> None:
-        """String cells (``write_string``); None leaves the cell to another call or empty."""
+    def strings(self, col: int, values: Sequence[str | None], fmt: FormatArg, shared: bool = False) -> None:
+        """String cells (``write_string``); None leaves the cell to another call or empty.
+
+        ``shared``: the cells refer to the workbook's shared-string table, as Excel and xlsxwriter
+        outside constant_memory mode write them, instead of holding their text in line (see
+        :meth:`coded_strings`)."""
         arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         missing = np.flatnonzero(codes < 0).tolist()
         if any(arr[i] is not None for i in missing):
             raise TypeError("string cells take str values (or None for no cell)")
-        self.coded_strings(col, codes, list(uniques), fmt)
+        self.coded_strings(col, codes, list(uniques), fmt, shared)
 
-    def coded_strings(self, col: int, codes: np.ndarray, texts: Sequence[str], fmt: FormatArg) -> None:
+    def coded_strings(
+        self, col: int, codes: np.ndarray, texts: Sequence[str], fmt: FormatArg, shared: bool = False
+    ) -> None:
         """String cells given as ``texts[codes[i]]`` per row (code -1: no cell from this call), for
-        columns already reduced to their distinct values."""
+        columns already reduced to their distinct values.
+
+        ``shared``: each distinct text is written once, in ``sharedStrings.xml``, and a cell holds its
+        number. For a column that repeats a few texts (a unit, a source, a file on every item row)
+        that makes the sheet's XML several times smaller, and with it the time to write and compress
+        it and, in Excel, to open it. A column of mostly distinct texts gains nothing."""
         f = self._check(col, len(codes), fmt)
         codes = np.asarray(codes, dtype=np.int64)
         if not all(isinstance(t, str) for t in texts):
@@ -298,7 +319,9 @@ class RowBlock:
             raise ValueError("a string code points outside the texts")
         bodies = np.array([string_body(t) for t in texts], dtype=object)
         table = list(texts)
-        self._parts.append(_Part(col, "string", codes >= 0, *f, codes, bodies, lambda i: table[codes[i]]))
+        part = _Part(col, "string", codes >= 0, *f, codes, bodies, lambda i: table[codes[i]])
+        part.texts = table if shared else None
+        self._parts.append(part)
 
     def numbers(self, col: int, values: Sequence[float | None] | np.ndarray, fmt: FormatArg) -> None:
         """Number cells (``write_number``); None or NaN leaves the cell to another call or empty."""
@@ -377,6 +400,7 @@ class RowBlock:
         sheet.flush(first)  # what the block's first cell would have done
         body_rows = rows[rows < last_i]
         self._assign_formats(body_rows)
+        self._share(body_rows)
         for start in range(0, len(body_rows), _CHUNK):
             sheet.append(self._xml(body_rows[start : start + _CHUNK]))
         if len(body_rows):
@@ -422,6 +446,24 @@ class RowBlock:
             ]
         for _r, _c, fmt in sorted(firsts, key=lambda t: t[:2]):
             _Sheet.xf(fmt)
+
+    def _share(self, rows: np.ndarray) -> None:
+        """Shared string columns: their texts on ``rows`` into the shared-string table, in the order
+        of their codes, and their cells' bodies pointing there (the last row, written through
+        xlsxwriter, keeps its text in line)."""
+        for p in self._parts:
+            if p.texts is None:
+                continue
+            used = p.codes[rows]
+            used = used[used >= 0]
+            distinct = np.unique(used).tolist()
+            if not distinct:
+                continue
+            indexes = self._sheet.share([p.texts[c] for c in distinct], len(used))
+            bodies = p.bodies.copy()
+            for c, k in zip(distinct, indexes, strict=True):
+                bodies[c] = f' t="s"><v>{k}</v></c>'
+            p.bodies = bodies
 
     def _xml(self, rows: np.ndarray) -> str:
         """The ``<row>`` elements of block rows ``rows`` (each with at least one cell)."""

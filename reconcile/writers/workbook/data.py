@@ -136,7 +136,7 @@ def _write_data(ws: Worksheet, st: _Styles, result: Result, lang: str) -> None:
             series = pd.Series([None] * n, dtype=object)
         if kind in ("text", "source"):
             codes, texts = _data_text(series, kind, lang)
-            block.coded_strings(col, codes, texts, st.plain("text"))
+            block.coded_strings(col, codes, texts, st.plain("text"), shared=True)
             widths.see(col, max((_display_len(t) for t in texts if t), default=0))
         else:
             numbers = _data_numbers(series, kind)

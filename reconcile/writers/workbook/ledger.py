@@ -242,12 +242,12 @@ def _write_rows(
     for col, (_, name, kind, _w) in enumerate(_COLUMNS):
         if name == "status":
             fills = [fm.cell("text", LEDGER_COLOURS.get(str(s))) for s in statuses]
-            block.coded_strings(col, status_codes, labels, BlockFormats(fills, status_codes))
+            block.coded_strings(col, status_codes, labels, BlockFormats(fills, status_codes), shared=True)
         elif name == "unit":
-            block.coded_strings(col, unit_codes, [str(t) for t in unit_texts], fm.cell("text"))
+            block.coded_strings(col, unit_codes, [str(t) for t in unit_texts], fm.cell("text"), shared=True)
         elif kind == "text":
             codes, raw = pd.factorize(table[name].astype(object), sort=False, use_na_sentinel=False)
-            block.coded_strings(col, codes, [clean_text(t) for t in raw], fm.cell("text"))
+            block.coded_strings(col, codes, [clean_text(t) for t in raw], fm.cell("text"), shared=True)
         else:
             values = _date_serials(table[name]) if kind == "date" else _finite(table[name])
             block.numbers(col, values, fm.cell(kind))

@@ -317,7 +317,7 @@ def _write_lines(
     for col, (_key, _width, kind) in enumerate(_COLUMNS):
         values = columns[col]
         if kind in ("center", "wrap"):
-            block.strings(col, values, formats[col])
+            block.strings(col, values, formats[col], shared=True)
         else:
             block.numbers(col, [math.nan if v is None else v for v in values], formats[col])
             block.blanks(col, [v is None for v in values], formats[col])

@@ -125,7 +125,7 @@ def _write_progress(
         text_fmt, year_fmt = st.cell("text"), st.cell("year")
         block = RowBlock(ws, first, len(shown))
         for col, values in texts:
-            block.strings(col, values, text_fmt)
+            block.strings(col, values, text_fmt, shared=True)
             widths.see(col, max(_display_len(t) for t in set(values)))
         for col, name in ((1, "budget_year"), (2, "execution_year")):
             years = _ints(column(name))

@@ -133,7 +133,7 @@ def _write_summary_lines(
         (_C_SUB, [line.sub_project for line in lines], "wrap"),
         (_C_SRC, [line.source for line in lines], "text"),
     ):
-        block.strings(col, [text_of(v) for v in values], formats(kind))
+        block.strings(col, [text_of(v) for v in values], formats(kind), shared=True)
         widths.see(col, max(_display_len(v) for v in set(values)))
     for col, years in (
         (_C_BY, [line.budget_year for line in lines]),
@@ -222,7 +222,7 @@ def _write_summary_lines(
         fills.get(line.status, plain_text) if d else subtotal_text.formats[c]
         for line, d, c in zip(lines, detail, subtotal_text.codes.tolist(), strict=True)
     ]
-    block.strings(_C_STATUS, status_text, status_fmts)
+    block.strings(_C_STATUS, status_text, status_fmts, shared=True)
     block.blanks(_C_STATUS, [not d for d in detail], status_fmts)
     shown = [t for t in status_text if t is not None]
     if shown:
