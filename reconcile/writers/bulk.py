@@ -6,6 +6,10 @@ the same cells column by column, builds the XML of each distinct value once and 
 into the worksheet's row file with one call, producing exactly the bytes xlsxwriter would have
 written cell by cell (``tests/test_writer_bulk.py`` holds it to that).
 
+String cells may instead refer to the workbook's shared-string table (``shared=True``), as Excel
+saves them and xlsxwriter writes them outside constant_memory mode: the same cells, read back, with
+each repeated text stored once (tests compare them read back, not byte for byte).
+
 Only what the workbook needs is supported: strings, numbers, formatted blanks and formulas with a
 numeric cached value, every cell with a format. The block leaves the worksheet as if its cells had
 been written one by one: its last row is handed to xlsxwriter's own ``write_*`` methods, so the row
