@@ -348,6 +348,11 @@ def main() -> None:
     from .console import setup
 
     setup()  # before the first word: no console or pipe encoding can make a message fail
+    # NumPy asks Linux for transparent huge pages for each array of 4 MB or more (read when NumPy is
+    # imported, which is later). Where the kernel compacts memory to find one at the first touch
+    # (its default "madvise" defrag), building a national item table spent 1.5-2.8 s in page faults
+    # against 0.2 s without (bench/README.md). Not set where the user chose; no effect elsewhere.
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     try:
         cli(prog_name="reconcile")
         code: int = 0
