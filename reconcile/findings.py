@@ -4,8 +4,8 @@ renders with, and what it means. Everything else reads it: the default severity 
 the tables of codes in docs/ (checked against :data:`CODES` by tests/test_codes_catalogue.py).
 
 To add a finding code: add a :class:`Code` here, its ``finding.<code>`` message to
-reconcile/messages.py (vi and en), raise it where it is detected, and add its row to the two tables of
-docs/ (the test prints the rows it expects).
+reconcile/messages/findings.py (vi and en), raise it where it is detected, and add its row to the two
+tables of docs/ (the test prints the rows it expects).
 """
 
 from __future__ import annotations

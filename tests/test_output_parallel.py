@@ -14,12 +14,12 @@ from click.testing import CliRunner
 
 from reconcile.cli import cli
 from reconcile.errors import InputFileError, OutputError, UsageError
-from reconcile.writers import output
+from reconcile.writers import forked, output
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"
 
-pytestmark = pytest.mark.skipif(not output._can_fork(), reason="outputs are written in turn without fork")
+pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="outputs are written in turn without fork")
 
 
 def _run(folder: Path, out: Path) -> tuple[int, str]:
@@ -34,18 +34,18 @@ def _outputs(out: Path) -> dict[str, bytes]:
 def test_side_by_side_gives_the_same_bytes_as_in_turn(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 10**9)
+    monkeypatch.setattr(forked, "PARALLEL_MIN_ITEMS", 10**9)
     code, err = _run(WORKBOOKS, tmp_path / "turn")
     assert code == 0, err
     forks: list[int] = []
-    real = output._Child.__init__
+    real = forked.Child.__init__
 
-    def counting(self: output._Child, *args: object) -> None:
+    def counting(self: forked.Child, *args: object) -> None:
         forks.append(1)
         real(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 1)
-    monkeypatch.setattr(output._Child, "__init__", counting)
+    monkeypatch.setattr(forked, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(forked.Child, "__init__", counting)
     assert _run(WORKBOOKS, tmp_path / "side")[0] == 0
     assert len(forks) == 2  # summary.csv and line_items.csv
     turn, side = _outputs(tmp_path / "turn"), _outputs(tmp_path / "side")
@@ -64,7 +64,7 @@ def test_side_by_side_gives_the_same_bytes_as_in_turn(
 def test_a_csv_that_cannot_be_written_in_a_child_stops_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(forked, "PARALLEL_MIN_ITEMS", 1)
     out = tmp_path / "out"
     (out / "line_items.csv").mkdir(parents=True)  # a folder where the file should go
     (out / "line_items.csv" / "keep.txt").write_text("x")
@@ -78,7 +78,7 @@ def test_a_csv_that_cannot_be_written_in_a_child_stops_the_run(
 def test_a_writer_that_dies_is_reported_not_waited_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(forked, "PARALLEL_MIN_ITEMS", 1)
 
     def die(items: object, path: Path) -> None:
         os._exit(9)  # as the kernel's out-of-memory killer would end it
@@ -119,22 +119,22 @@ def test_small_runs_do_not_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     def no_fork(*args: object) -> None:
         raise AssertionError("forked for a small run")
 
-    monkeypatch.setattr(output._Child, "__init__", no_fork)
+    monkeypatch.setattr(forked.Child, "__init__", no_fork)
     assert _run(WORKBOOKS, tmp_path / "out")[0] == 0
     assert (tmp_path / "out" / "line_items.csv").stat().st_size > 0
 
 
 def test_line_items_start_while_the_engine_finishes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The item table goes to a writer as soon as it exists; write_outputs then reuses that writer."""
-    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(forked, "PARALLEL_MIN_ITEMS", 1)
     names: list[str] = []
-    real = output._Child.__init__
+    real = forked.Child.__init__
 
-    def record(self: output._Child, target: Path, work: object) -> None:
+    def record(self: forked.Child, target: Path, work: object) -> None:
         names.append(target.name)
         real(self, target, work)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(output._Child, "__init__", record)
+    monkeypatch.setattr(forked.Child, "__init__", record)
     from reconcile import engine
 
     seen: list[str] = []
@@ -148,13 +148,13 @@ def test_line_items_start_while_the_engine_finishes(tmp_path: Path, monkeypatch:
     assert _run(WORKBOOKS, tmp_path / "out")[0] == 0
     assert seen == ["line_items.csv"]
     assert names == ["line_items.csv", "summary.csv"]  # no second writer for the items
-    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 10**9)
+    monkeypatch.setattr(forked, "PARALLEL_MIN_ITEMS", 10**9)
     assert _run(WORKBOOKS, tmp_path / "turn")[0] == 0
     assert _outputs(tmp_path / "out") == _outputs(tmp_path / "turn")
 
 
 def test_an_early_writer_never_writes_over_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(forked, "PARALLEL_MIN_ITEMS", 1)
     folder = tmp_path / "in"
     shutil.copytree(WORKBOOKS, folder)
     (folder / "line_items.csv").write_text("mine", encoding="utf-8")

@@ -15,12 +15,16 @@ numeric cached value, every cell with a format. The block leaves the worksheet a
 been written one by one: its last row is handed to xlsxwriter's own ``write_*`` methods, so the row
 is still pending and later writes below it carry on as usual. When the worksheet does not look like
 the xlsxwriter this was written against, every cell goes through those methods instead.
+
+This module is the block and the XML of its cells (``string_body``, ``number_body``,
+``formula_body``: xlsxwriter's cell XML rebuilt); what it needs of xlsxwriter's private internals (the
+row file, the pending row, ``set_row`` records, the shared-string table, format indexes) is in
+:mod:`reconcile.writers.xlsx_internals`, and nowhere else.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +36,8 @@ import pandas as pd
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
+
+from .xlsx_internals import SheetInternals, row_info_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,100 +132,6 @@ def _plain(shape: str) -> bool:
     return _PLAIN_FUNCTIONS.issuperset(_FUNCTION_CALL.findall(shape))
 
 
-# ---- the parts of xlsxwriter's worksheet this module relies on -------------------------------------
-
-
-class _Sheet:
-    """Everything this module touches inside an xlsxwriter worksheet, which is private to xlsxwriter
-    (written against 3.3: ``row_info`` holds ``RowInfo`` records; older versions kept ``set_rows``
-    lists and get the fallback). In constant_memory mode a worksheet keeps one row pending in
-    ``table`` (``previous_row``) and appends finished rows to its row file ``fh``; writing a cell
-    below flushes the pending row (``_write_single_row``). ``tests/test_writer_bulk.py`` compares
-    whole files with xlsxwriter's own and pins xlsxwriter's cell XML, so a change shows there.
-    """
-
-    _NEEDED = (
-        *("fh", "previous_row", "table", "row_info", "comments", "dim_rowmin", "dim_rowmax"),
-        *("dim_colmin", "dim_colmax", "_write_single_row", "_write_row", "str_table"),
-    )
-
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws = ws
-
-    def usable(self) -> bool:
-        """Whether the worksheet is in constant_memory mode with the internals described above."""
-        ws = self.ws
-        return bool(getattr(ws, "constant_memory", False)) and all(hasattr(ws, a) for a in self._NEEDED)
-
-    def can_start(self, row: int) -> bool:
-        """Whether rows from ``row`` down can still be written (nothing of them written or pending)."""
-        ws = self.ws
-        return row > ws.previous_row or (row == ws.previous_row and not ws.table.get(row))
-
-    def has_comments(self, first: int, last: int) -> bool:
-        return any(first <= r <= last for r in self.ws.comments)
-
-    def flush(self, row: int) -> None:
-        """Write out the pending row, as a cell written in ``row`` would."""
-        if row > self.ws.previous_row:
-            self.ws._write_single_row(row)
-
-    def append(self, xml: str) -> None:
-        """Finished ``<row>`` elements, after those already written."""
-        self.ws.fh.write(xml)
-
-    def cover(self, first_row: int, last_row: int, first_col: int, last_col: int) -> None:
-        """Widen the used range (the sheet's ``<dimension>``) as written cells would."""
-        ws = self.ws
-        ws.dim_rowmin = first_row if ws.dim_rowmin is None else min(ws.dim_rowmin, first_row)
-        ws.dim_rowmax = last_row if ws.dim_rowmax is None else max(ws.dim_rowmax, last_row)
-        ws.dim_colmin = first_col if ws.dim_colmin is None else min(ws.dim_colmin, first_col)
-        ws.dim_colmax = last_col if ws.dim_colmax is None else max(ws.dim_colmax, last_col)
-
-    def pend(self, row: int) -> None:
-        """Make ``row`` the pending row, empty, for its cells to come through ``write_*``."""
-        self.ws.previous_row = row
-        self.ws.table.clear()
-
-    def row_info(self, row: int) -> Any:
-        """What ``set_row`` stored for ``row``, or None."""
-        return self.ws.row_info.get(row)
-
-    def has_row_info(self, rows: Iterable[int]) -> bool:
-        infos = self.ws.row_info
-        return any(r in infos for r in rows)
-
-    def row_attributes(self, info: Any) -> str:
-        """What xlsxwriter writes after ``<row r="N"`` for a row with ``set_row`` ``info`` (or None)."""
-        ws = self.ws
-        saved = ws.fh
-        buf = io.StringIO()
-        ws.fh = buf
-        try:
-            ws._write_row(0, None, info)
-        finally:
-            ws.fh = saved
-        tag = buf.getvalue()
-        head = '<row r="1"'
-        if not (tag.startswith(head) and tag.endswith(">")):
-            raise RuntimeError(f"unexpected row tag from xlsxwriter: {tag!r}")
-        return tag[len(head) : -1]
-
-    def share(self, texts: Sequence[str], cells: int) -> list[int]:
-        """The shared-string index of each of ``texts`` (distinct, each in at least one cell) for
-        ``cells`` string cells in all, counted as xlsxwriter counts the cells it writes itself outside
-        constant_memory mode (``sharedStrings.xml`` is written when any string is in the table)."""
-        table = self.ws.str_table
-        indexes = [table._get_shared_string_index(_truncate(t)) for t in texts]
-        table.count += cells - len(texts)  # each lookup above counted one cell
-        return indexes
-
-    @staticmethod
-    def xf(fmt: Format) -> int:
-        """The format's index in the styles, handed out on first use."""
-        return int(fmt._get_xf_index())
-
-
 # ---- the block -----------------------------------------------------------------------------------
 
 
@@ -261,7 +173,7 @@ class RowBlock:
         if first_row < 0 or n < 0 or first_row + n > _MAX_ROWS:
             raise ValueError(f"rows {first_row}..{first_row + n - 1} are outside the worksheet")
         self._ws = ws
-        self._sheet = _Sheet(ws)
+        self._sheet = SheetInternals(ws)
         self.first_row = first_row
         self.n = n
         self._parts: list[_Part] = []
@@ -449,7 +361,7 @@ class RowBlock:
                 (int(idx[k]), p.col, p.fmts[c]) for c, k in zip(codes.tolist(), first.tolist(), strict=True)
             ]
         for _r, _c, fmt in sorted(firsts, key=lambda t: t[:2]):
-            _Sheet.xf(fmt)
+            SheetInternals.xf(fmt)
 
     def _share(self, rows: np.ndarray) -> None:
         """Shared string columns: their texts on ``rows`` into the shared-string table, in the order
@@ -463,7 +375,7 @@ class RowBlock:
             distinct = np.unique(used).tolist()
             if not distinct:
                 continue
-            indexes = self._sheet.share([p.texts[c] for c in distinct], len(used))
+            indexes = self._sheet.share([_truncate(p.texts[c]) for c in distinct], len(used))
             bodies = p.bodies.copy()
             for c, k in zip(distinct, indexes, strict=True):
                 bodies[c] = f' t="s"><v>{k}</v></c>'
@@ -489,7 +401,7 @@ class RowBlock:
             if len(parts) == 1 and len(parts[0][0].fmts) == 1 and parts[0][1].all():
                 p = parts[0][0]  # the common case: one kind of cell, one format, every row
                 if p.tails is None:  # each distinct value once for the whole block
-                    p.tails = f'" s="{_Sheet.xf(p.fmts[0])}"' + p.bodies
+                    p.tails = f'" s="{SheetInternals.xf(p.fmts[0])}"' + p.bodies
                 streams += [repeat(head), number_list, p.tails[p.codes[rows]].tolist()]
                 continue
             here = np.zeros(m, dtype=bool)
@@ -500,7 +412,7 @@ class RowBlock:
                 used = p.fmt_codes[on]
                 table = np.full(len(p.fmts), "", dtype=object)
                 for c in np.unique(used).tolist():  # only formats of cells: others get no index
-                    table[c] = f'" s="{_Sheet.xf(p.fmts[c])}"'
+                    table[c] = f'" s="{SheetInternals.xf(p.fmts[c])}"'
                 xfs[sel] = table[used]
                 bodies[sel] = p.bodies[p.codes[on]]
                 here |= sel
@@ -525,7 +437,7 @@ class RowBlock:
             if info is None:
                 out.append(plain)
                 continue
-            key = _info_key(info)
+            key = row_info_key(info)
             attrs = cache.get(key) if key is not None else None
             if attrs is None:
                 attrs = '"' + sheet.row_attributes(info) + ">"
@@ -533,14 +445,3 @@ class RowBlock:
                     cache[key] = attrs
             out.append(attrs)
         return out
-
-
-def _info_key(info: Any) -> tuple[Any, ...] | None:
-    """What makes two rows' ``set_row`` properties give the same tag; None when they hold a row
-    format (its index is looked up as the row is written) or are not what this module knows."""
-    try:
-        if info.row_format is not None:
-            return None
-        return (info.height, info.hidden, info.level, info.collapsed)
-    except AttributeError:
-        return None

@@ -1,24 +1,26 @@
-"""Write every output of a run into the output folder, each file atomically (temp file, then rename)."""
+"""Write every output of a run into the output folder, each file atomically (temp file, then rename).
+
+Here: :func:`write_outputs` (annotated copies first, then every output staged and renamed together),
+the annotated copies a run keeps (:class:`KeptCopies`) and removes (:func:`remove_stale_copies`).
+Which outputs are written by forked processes, and how, is :mod:`reconcile.writers.forked`.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
-import multiprocessing
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputFileError, OutputError
+from ..errors import InputFileError
 from ..find.discover import MANIFEST_FILE
 from ..models import Finding
 from ..progress import Phases
 from .atomic import Staging, atomic_write, ensure_output_dir, write_temp
+from .forked import Child, side_by_side
 
 if TYPE_CHECKING:  # the Result brings pandas, which the readers never need
     from ..result import Result
@@ -58,17 +60,17 @@ class EarlyItems:
     def __init__(self, out: Path, on_locked: str = "fail") -> None:
         self.out = out
         self.on_locked = on_locked
-        self.child: _Child | None = None
+        self.child: Child | None = None
 
     def start(self, items: Any, inputs: list[Path]) -> None:
         """Start writing ``items`` when the run is big enough and this system can fork."""
-        if not _side_by_side(len(items)):
+        if not side_by_side(len(items)):
             return
         from .csv import write_line_items
 
         ensure_output_dir(self.out, inputs)
         target = self.out / ITEMS_NAME
-        self.child = _Child(target, partial(write_temp, target, partial(write_line_items, items)))
+        self.child = Child(target, partial(write_temp, target, partial(write_line_items, items)))
 
     def close(self) -> None:
         """Wait for a writer that was started and not handed to :func:`write_outputs`, and remove
@@ -127,11 +129,11 @@ def write_outputs(
         ]
         if result.treasury is not None:  # only where the folder holds a Treasury statement
             jobs.append((out / TREASURY_NAME, lambda p: write_treasury(result.treasury, p)))
-        started: dict[str, _Child] = {}
+        started: dict[str, Child] = {}
         if early is not None and early.child is not None and early.out == out:
             started[ITEMS_NAME], early.child = early.child, None
         with phases.phase("writing"):
-            _stage_all(jobs, _side_by_side(len(result.items)), started, staging)
+            _stage_all(jobs, side_by_side(len(result.items)), started, staging)
     written = list(staging.written)
     if kept is not None:
         # Only after the new copies are in place: a run stopped before leaves the old ones listed.
@@ -407,26 +409,11 @@ def _remove_empty_parents(folder: Path, out: Path) -> None:
         folder = folder.parent
 
 
-#: From this many line items on, the two big CSVs are written by forked processes while this one
-#: writes the workbook (a national run: ~2 s each). Below it a fork costs more than it saves.
-PARALLEL_MIN_ITEMS = 20_000
-
-
-def _can_fork() -> bool:
-    # Forking copies the result for free; elsewhere (Windows, macOS) the outputs are written in turn.
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _side_by_side(items: int) -> bool:
-    """Whether a run of ``items`` line items writes its big CSVs in forked processes."""
-    return items >= PARALLEL_MIN_ITEMS and _can_fork()
-
-
 def _write_all(
     jobs: list[tuple[Path, Callable[[Path], None]]],
     on_locked: str,
     parallel: bool,
-    started: dict[str, _Child] | None = None,
+    started: dict[str, Child] | None = None,
 ) -> list[Path]:
     """Write each (target, writer) and rename them into place together (see :func:`_stage_all`);
     the paths come back in the order of ``jobs``."""
@@ -438,11 +425,12 @@ def _write_all(
 def _stage_all(
     jobs: list[tuple[Path, Callable[[Path], None]]],
     parallel: bool,
-    started: dict[str, _Child] | None,
+    started: dict[str, Child] | None,
     staging: Staging,
 ) -> None:
     """Write each (target, writer) to a temp file staged in ``staging``, the big CSVs in child
-    processes when ``parallel`` (which the caller decides with :func:`_side_by_side`).
+    processes when ``parallel`` (which the caller decides with
+    :func:`~reconcile.writers.forked.side_by_side`).
 
     ``started`` maps output names to children already writing them (their jobs are not run again).
     The files are staged in the order of ``jobs``; when several fail, the first failing job's error
@@ -452,7 +440,7 @@ def _stage_all(
     started = started or {}
     background = {ITEMS_NAME, SUMMARY_NAME} if parallel else set()
     children = {
-        i: started.get(target.name) or _Child(target, partial(write_temp, target, fn))
+        i: started.get(target.name) or Child(target, partial(write_temp, target, fn))
         for i, (target, fn) in enumerate(jobs)
         if target.name in background or target.name in started
     }
@@ -479,50 +467,3 @@ def _stage_all(
         error = outcomes[i][1]
         if error is not None:
             raise error
-
-
-class _Child:
-    """One output written by a forked copy of this process; its outcome comes back through a pipe."""
-
-    def __init__(self, target: Path, work: Callable[[], Path]) -> None:
-        self._target = target
-        ctx = multiprocessing.get_context("fork")
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_child_main, args=(target, work, send), daemon=True)
-        # The child shares this process's pages until either writes to one. A collection in the child
-        # would write to the header of every object it walks and so copy nearly every page: the
-        # objects that exist now are frozen out of its reach (and the child collects nothing).
-        gc.freeze()
-        try:
-            self._process.start()
-        finally:
-            gc.unfreeze()
-        send.close()
-
-    def result(self) -> tuple[Path | None, BaseException | None]:
-        """Wait for the child: (path written, None) or (None, the error it raised)."""
-        try:
-            status, value = self._recv.recv()
-        except EOFError:  # killed (out of memory, a signal) before it could say
-            status, value = (
-                "error",
-                OutputError("cli.output_failed", file=str(self._target), detail_key="output.worker_stopped"),
-            )
-        finally:
-            self._recv.close()
-            self._process.join()
-        return (value, None) if status == "ok" else (None, value)
-
-
-def _child_main(target: Path, work: Callable[[], Path], send: Connection) -> None:
-    gc.disable()
-    try:
-        outcome: tuple[str, Any] = ("ok", work())
-    except BaseException as exc:  # everything goes back to the parent, which decides
-        outcome = ("error", exc)
-    try:
-        send.send(outcome)
-    except Exception as exc:  # an error that cannot be pickled: say what it was
-        send.send(("error", OutputError("cli.output_failed", file=str(target), detail=repr(exc))))
-    finally:
-        send.close()
