@@ -58,6 +58,28 @@ def test_help_does_not_import_pandas() -> None:
         assert run.stdout.strip().endswith("False 0")
 
 
+@pytest.mark.parametrize(("given", "expected"), [(None, "0"), ("1", "1")])
+def test_numpy_huge_pages_are_off_unless_the_user_chose(given: str | None, expected: str) -> None:
+    """main() asks NumPy (before its import) not to madvise huge pages, leaving a user's own choice."""
+    import os
+
+    code = (
+        "import os, sys; from reconcile.cli import main; sys.argv=['reconcile', 'run', sys.argv[1]]\n"
+        "real = os._exit\n"
+        "def report(code):\n"
+        "    print(os.environ.get('NUMPY_MADVISE_HUGEPAGE')); sys.stdout.flush()\n"
+        "    real(code)\n"
+        "os._exit = report\n"
+        "main()"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if given is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = given
+    missing = str(Path(__file__).parent / "no such folder")
+    run = subprocess.run([sys.executable, "-c", code, missing], capture_output=True, text=True, env=env)
+    assert run.stdout.split() == [expected]
+
+
 def test_main_exits_with_the_commands_code_and_message(tmp_path: Path) -> None:
     """The console entry point skips interpreter teardown but keeps exit codes and messages."""
     ok = subprocess.run(
