@@ -52,6 +52,8 @@ from .annotate_load import (
 )
 from .annotate_notes import (
     SEPARATOR,
+    FileFigures,
+    ItemRows,
     _add_comment,
     _anchor,
     _as_date,
@@ -59,7 +61,6 @@ from .annotate_notes import (
     _file_findings,
     _finding_text,
     _fmt_target,
-    _items_with_figures,
     _solid,
     _status_text,
     _text,
@@ -107,8 +108,12 @@ def annotate_file(
     return target, annotate_to(result, file, target, lang)
 
 
-def annotate_to(result: Result, file: FileResult, target: Path, lang: str = "vi") -> list[Finding]:
+def annotate_to(
+    result: Result, file: FileResult, target: Path, lang: str = "vi", figures: FileFigures | None = None
+) -> list[Finding]:
     """Write the annotated copy of ``file`` exactly to ``target`` and return findings about the copy.
+
+    ``figures``: the run's :class:`FileFigures`, made once for all its copies (else made for this one).
 
     The input is only read. Raises :class:`reconcile.errors.InputFileError` (key ``ann.copy_failed``)
     when the input cannot be opened at all or openpyxl cannot save what it loaded (the caller turns
@@ -145,11 +150,12 @@ def annotate_to(result: Result, file: FileResult, target: Path, lang: str = "vi"
             raise InputFileError("ann.copy_failed", file=file.rel, detail=str(exc)) from exc
         parts = ["values_only"]
 
-    file_notes = _annotate_workbook(wb, result, file, lang)
+    rows = (figures or FileFigures(result)).of(file.rel)
+    file_notes = _annotate_workbook(wb, result, file, lang, rows)
     findings: list[Finding] = []
     if parts:
         findings.append(_parts_finding(file.rel, parts, lang))
-    _add_legend(wb, result, file, lang, file_notes + findings)
+    _add_legend(wb, result, file, lang, file_notes + findings, rows)
     try:
         wb.save(target)
     except OSError:
@@ -190,8 +196,11 @@ class _Note:
             self.fill, self.rank = colour, rank
 
 
-def _annotate_workbook(wb: Workbook, result: Result, file: FileResult, lang: str) -> list[Finding]:
-    """Fill and comment the cells of items and findings; return the findings that have no cell."""
+def _annotate_workbook(
+    wb: Workbook, result: Result, file: FileResult, lang: str, rows: ItemRows
+) -> list[Finding]:
+    """Fill and comment the cells of items and findings (``rows``: the file's items with their
+    summary rows); return the findings that have no cell."""
     notes: dict[tuple[str, str], _Note] = {}
 
     def note(sheet: str | None, cell: str | None) -> _Note | None:
@@ -201,7 +210,7 @@ def _annotate_workbook(wb: Workbook, result: Result, file: FileResult, lang: str
         return notes.setdefault((sheet, coord), _Note())
 
     target = float(result.settings.target)
-    for item, row in _items_with_figures(result, file.rel):
+    for item, row in rows:
         if row is None:
             continue
         status = str(row.get("status") or "")
@@ -247,10 +256,11 @@ def _annotate_workbook(wb: Workbook, result: Result, file: FileResult, lang: str
 # ---- legend --------------------------------------------------------------------------------------
 
 
-def _add_legend(wb: Workbook, result: Result, file: FileResult, lang: str, loose: list[Finding]) -> None:
+def _add_legend(
+    wb: Workbook, result: Result, file: FileResult, lang: str, loose: list[Finding], rows: ItemRows
+) -> None:
     """Append the legend sheet: what the colours mean, period, target, and that this is a copy."""
     ws = wb.create_sheet(_safe_title(msg("ann.legend_sheet", lang), {n.casefold() for n in wb.sheetnames}))
-    rows = _items_with_figures(result, file.rel)
     periods = sorted(
         {p for p in (_as_date(i.get("period")) for i, _ in rows) if p}
         | {s.period for s in file.sheets if s.period}

@@ -152,12 +152,14 @@ def _stage_annotated(
     with their findings (a copy that cannot be made, notes that did not fit) added to the run's."""
     from ..find.names import annotated_names, long_path
     from .annotate import annotate_to
+    from .annotate_notes import FileFigures
 
     extra: list[Finding] = []
     # Named together: two inputs Windows or macOS would take for one name get two copies.
     copy_names = annotated_names(f.rel for f in result.files)
     todo = _files_to_annotate(result)
     kept.plan(todo)
+    figures = FileFigures(result)  # the run's tables indexed once for all the copies
     with phases.phase("annotating", len(todo)) as step:
         for i in todo:
             file = result.files[i]
@@ -171,7 +173,7 @@ def _stage_annotated(
             notes = []
 
             def _annotate(tmp: Path, file=file, notes=notes) -> None:
-                notes.extend(annotate_to(result, file, tmp, lang))
+                notes.extend(annotate_to(result, file, tmp, lang, figures))
 
             try:
                 staging.write(target, _annotate)
