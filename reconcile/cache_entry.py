@@ -194,14 +194,8 @@ def _decode_columns(data: Any) -> dict[str, Any] | None:
         return None
     if type(data) is not dict or data.keys() != _COLUMN_KEYS:
         raise Invalid("columns")
-    n, names, kinds, numbers, table, codes = (
-        data["n"],
-        data["l"],
-        data["k"],
-        data["num"],
-        data["t"],
-        data["i"],
-    )
+    n, names, kinds = data["n"], data["l"], data["k"]
+    numbers, table, codes = data["num"], data["t"], data["i"]
     if type(n) is not int or n < 0 or type(names) is not list or type(kinds) is not list:
         raise Invalid("columns")
     if len(kinds) != len(names) or not set(map(type, kinds)) <= {int} or not set(kinds) <= {0, 1}:
