@@ -141,7 +141,7 @@ class ReadCache:
             except (Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
                 del self.lines[key]
                 return None
-            if _keeping and _shareable(result):
+            if _keeping:
                 _keep(key, line, result)
         if not _saved_dates_hold(result):
             del self.lines[key]
@@ -169,8 +169,8 @@ class ReadCache:
 #
 # A watch runs many times in one process: the entries it decoded once are kept (with the exact line
 # each was decoded from), so that its next run decodes only the entries that changed. Every run hands
-# the pipeline its own FileResult, sheets and lists of columns: what a run changes in them (the pipeline
-# empties a sheet's items after the engine, --as-of replaces a period column) never reaches the next.
+# the pipeline its own FileResult, sheets and dicts of columns: what a run changes in them (the pipeline
+# drops a sheet's columns after the engine, --as-of replaces its period) never reaches the next.
 # The columns' lists themselves are shared, and nothing changes a column in place.
 
 #: Whether decoded readings are kept (:func:`keep_decoded`; only ``reconcile watch`` turns it on).
@@ -190,11 +190,6 @@ def keep_decoded(on: bool = True) -> None:
     if not on:
         for key in list(_decoded):
             _forget(key)
-
-
-def _shareable(result: FileResult) -> bool:
-    # Items as objects are changed in place by --as-of (reconcile.pipeline.apply_as_of): not kept.
-    return not any(sheet.items for sheet in result.sheets)
 
 
 def _keep(key: str, line: bytes, result: FileResult) -> None:
@@ -220,8 +215,7 @@ def _copy(result: FileResult, path: Path) -> FileResult:
     except OSError:
         mtime = 0.0
     sheets = [
-        dataclasses.replace(s, items=[], columns=None if s.columns is None else dict(s.columns))
-        for s in result.sheets
+        dataclasses.replace(s, columns=None if s.columns is None else dict(s.columns)) for s in result.sheets
     ]
     return dataclasses.replace(
         result,

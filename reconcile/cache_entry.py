@@ -11,17 +11,17 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .models import LINE_ITEM_COLUMNS, CellRefs, Coded, FileResult, Finding, LineItem, SheetResult
+from .models import SHEET_COLUMNS, CellRefs, Coded, FileResult, Finding, SheetResult
 
 FORMAT = "reconcile-read-cache"
-#: Bumped when the layout of an entry changes (2: items column by column; 3: arrays stored narrowed).
-FORMAT_VERSION = 3
+#: Bumped when the layout of an entry changes (2: items column by column; 3: arrays stored narrowed;
+#: 4: a sheet's items only as its columns, lists of them column by column).
+FORMAT_VERSION = 4
 
 #: The only objects an entry may hold, by the name it gives them.
 _CLASSES: dict[str, type] = {"Finding": Finding, "Coded": Coded, "CellRefs": CellRefs}
@@ -104,10 +104,7 @@ def _encode_sheet(sheet: SheetResult) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _SHEET_FIELDS:
         value = getattr(sheet, name)
-        if name == "items":
-            out[name] = _encode_items(value)
-        else:
-            out[name] = encode_value(value)
+        out[name] = _encode_columns(value) if name == "columns" else encode_value(value)
     return out
 
 
@@ -128,49 +125,41 @@ def _decode_file(data: dict[str, Any], path: Path, mtime: float) -> FileResult:
 def _decode_sheet(data: dict[str, Any]) -> SheetResult:
     if not isinstance(data, dict) or set(data) != set(_SHEET_FIELDS):
         raise Invalid("sheet fields")
-    values: dict[str, Any] = {}
-    items = None
-    for name, value in data.items():
-        if name == "items":
-            items = _decode_items(value)
-        else:
-            values[name] = decode_value(value)
-    sheet = SheetResult(**values)
-    if items:
-        if sheet.columns is None and _AS_COLUMNS:
-            # The engine takes a sheet's items as columns as it takes them as objects (see
-            # reconcile.engine.items._collect): 56,000 items of a province come back without an
-            # object each, and the engine need not take them apart again.
-            sheet.columns = dict(zip(_ITEM_FIELDS, items, strict=True))
-        else:
-            sheet.items = [LineItem(*row) for row in zip(*items, strict=True)]
-    return sheet
+    values: dict[str, Any] = {
+        name: _decode_columns(value) if name == "columns" else decode_value(value)
+        for name, value in data.items()
+    }
+    return SheetResult(**values)
 
 
-# ---- items, column by column ----------------------------------------------------------------------
+# ---- a sheet's columns ----------------------------------------------------------------------------
 #
-# A sheet's items are stored as one column per LineItem field, in field order:
-#   {"n": rows, "k": [kind of each column], "num": [...], "t": [...], "i": [...]}
-# A column of numbers (and None), kind 0, is n values of the flat list "num"; any other column, kind 1,
-# is n numbers of the flat list "i", each the place of its value in the sheet's table "t" of
-# distinct values (encoded by encode_value). The unit, the file, the labels... of a sheet are then written
-# and parsed once, not once per item, and the whole sheet decodes in a few passes of C code.
+# A sheet's columns (SheetResult.columns) are stored as
+#   {"n": rows, "l": [names of the list columns], "k": [kind of each], "num": [...], "t": [...],
+#    "i": [...], "o": the other columns (arrays, Coded, CellRefs) by encode_value}.
+# A list column of numbers (and None), kind 0, is n values of the flat list "num"; any other list
+# column, kind 1, is n numbers of the flat list "i", each the place of its value in the sheet's table
+# "t" of distinct values (encoded by encode_value). The labels, sources, names... of a Layout A sheet
+# are then written and parsed once, not once per item, and the whole sheet decodes in a few passes of
+# C code. A list of another length than the first (no reader makes one) is one of the others.
 
-_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(LineItem))
-#: Whether the engine's columns are exactly the item fields (then items are decoded as columns).
-_AS_COLUMNS = set(_ITEM_FIELDS) == {*LINE_ITEM_COLUMNS, "unknown"}
-_item_values = attrgetter(*_ITEM_FIELDS)
 _NUMBERS = frozenset({type(None), int, float, bool})
-_ITEM_KEYS = frozenset({"n", "k", "num", "t", "i"})
+_COLUMN_KEYS = frozenset({"n", "l", "k", "num", "t", "i", "o"})
+_NAMES = frozenset(SHEET_COLUMNS)
 
 
-def _encode_items(items: list[LineItem]) -> dict[str, Any]:
-    columns = list(zip(*map(_item_values, items), strict=True)) if items else [()] * len(_ITEM_FIELDS)
+def _encode_columns(columns: dict[str, Any] | None) -> dict[str, Any] | None:
+    if columns is None:
+        return None
+    lists = [name for name, column in columns.items() if type(column) is list]
+    n = len(columns[lists[0]]) if lists else 0
+    lists = [name for name in lists if len(columns[name]) == n]
     kinds: list[int] = []
     numbers: list[Any] = []
     codes: list[int] = []
     table: dict[tuple[type, Any], int] = {}
-    for column in columns:
+    for name in lists:
+        column = columns[name]
         if set(map(type, column)) <= _NUMBERS:
             kinds.append(0)
             numbers.extend(column)
@@ -186,18 +175,31 @@ def _encode_items(items: list[LineItem]) -> dict[str, Any]:
         except TypeError:  # not hashable: not a value an item holds
             raise Unencodable("unhashable") from None
         codes.extend(map(table.__getitem__, keys))
-    return {"n": len(items), "k": kinds, "num": numbers, "t": [encode_value(v) for _, v in table], "i": codes}
+    listed = set(lists)
+    others = {name: column for name, column in columns.items() if name not in listed}
+    return {
+        "n": n,
+        "l": lists,
+        "k": kinds,
+        "num": numbers,
+        "t": [encode_value(v) for _, v in table],
+        "i": codes,
+        "o": encode_value(others),
+    }
 
 
-def _decode_items(data: Any) -> list[list[Any]] | None:
-    """The columns of a sheet's items (one list per LineItem field), checked; None for no item."""
-    if type(data) is not dict or data.keys() != _ITEM_KEYS:
-        raise Invalid("items")
-    n, kinds, numbers, table, codes = data["n"], data["k"], data["num"], data["t"], data["i"]
-    if type(n) is not int or n < 0 or type(kinds) is not list or len(kinds) != len(_ITEM_FIELDS):
-        raise Invalid("items")
-    if not set(kinds) <= {0, 1} or not set(map(type, kinds)) <= {int}:
-        raise Invalid("items")
+def _decode_columns(data: Any) -> dict[str, Any] | None:
+    """A sheet's columns, checked: only the columns a reader gives, lists of the values an item holds."""
+    if data is None:
+        return None
+    if type(data) is not dict or data.keys() != _COLUMN_KEYS:
+        raise Invalid("columns")
+    n, names, kinds = data["n"], data["l"], data["k"]
+    numbers, table, codes = data["num"], data["t"], data["i"]
+    if type(n) is not int or n < 0 or type(names) is not list or type(kinds) is not list:
+        raise Invalid("columns")
+    if len(kinds) != len(names) or not set(map(type, kinds)) <= {int} or not set(kinds) <= {0, 1}:
+        raise Invalid("columns")
     coded = sum(kinds)
     if type(numbers) is not list or len(numbers) != n * (len(kinds) - coded):
         raise Invalid("numbers")
@@ -207,17 +209,26 @@ def _decode_items(data: Any) -> list[list[Any]] | None:
         raise Invalid("values")
     if codes and (min(codes) < 0 or max(codes) >= len(table)):
         raise Invalid("codes")
-    if not n:
-        return None
+    others = decode_value(data["o"])
+    if type(others) is not dict or not all(type(c) in _COLUMN_TYPES for c in others.values()):
+        raise Invalid("columns")
+    given = [*names, *others]
+    if len(set(given)) != len(given) or not set(given) <= _NAMES:
+        raise Invalid("column names")
     values = [v if type(v) is str else decode_value(v) for v in table]
     texts = list(map(values.__getitem__, codes))
-    columns = []
+    columns: dict[str, Any] = {}
     at = {0: 0, 1: 0}
-    for kind in kinds:
+    for name, kind in zip(names, kinds, strict=True):
         start = at[kind]
         at[kind] = start + n
-        columns.append((texts if kind else numbers)[start : start + n])
+        columns[name] = (texts if kind else numbers)[start : start + n]
+    columns.update(others)
     return columns
+
+
+#: What a column may be (see SheetResult.columns).
+_COLUMN_TYPES = frozenset({list, np.ndarray, Coded, CellRefs})
 
 
 def encode_value(v: Any) -> Any:

@@ -1,6 +1,6 @@
 """Typed data that flows one way: files -> sheets -> line items -> reconciliation -> outputs.
 
-Readers produce :class:`FileResult` (with :class:`SheetResult` and raw line-item records),
+Readers produce :class:`FileResult` (with :class:`SheetResult` and its line items as columns),
 the engine turns them into a :class:`reconcile.result.Result`, and writers only render that.
 No writer computes a figure and no reader decides a status.
 """
@@ -30,7 +30,7 @@ SOURCES = ("NSTW", "NSDP", "ALL")
 #: the key at that period could not be read, so its figure is not known.
 STATUSES = ("incomplete", "over", "no_allocation", "met", "missed", "behind", "at_risk", "on_track")
 
-#: Bits of :attr:`LineItem.unknown`: which amounts were written but could not be read.
+#: Bits of a line item's ``unknown`` column: which amounts were written but could not be read.
 UNKNOWN_ALLOCATED, UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH = 1, 2, 4
 
 #: Finding codes and their default severity (SPEC 4): see :mod:`reconcile.findings`.
@@ -95,52 +95,31 @@ def cell_ref(row0: int, col0: int) -> str:
     return f"{letters}{row0 + 1}"
 
 
-@dataclass(slots=True)
-class LineItem:
-    """One extracted figure pair for a key at one period, with where it was read.
-
-    Amounts are in triệu đồng (already normalised from the file's money unit). ``disbursed`` is
-    cumulative from the start of the funds' execution; where a sheet gives only the month's amount,
-    ``disbursed`` is None and ``disbursed_in_month`` holds it (the engine accumulates).
-    ``unknown``: bits (UNKNOWN_ALLOCATED, UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH) of the amounts that were
-    written but could not be read; such an amount is None here and its key is ``incomplete``.
-    """
-
-    unit: str  # reporting unit as read; "" when none could be read
-    budget_year: int
-    execution_year: int
-    project: int
-    sub_project: int | None
-    source: str  # NSTW | NSDP | ALL
-    period: dt.date | None
-    allocated: float | None
-    disbursed: float | None
-    file: str
-    sheet: str
-    row: int  # 1-based sheet row of the item
-    label: str = ""
-    allocated_cell: str | None = None
-    disbursed_cell: str | None = None
-    disbursed_in_month: float | None = None
-    in_month_cell: str | None = None
-    unknown: int = 0
-    #: The item's identity beyond its numbers (SPEC 12): the programme its sheet names ("GNBV", "NTM",
-    #: "DTTS", "DTC", a configured name; "" where the sheet names none), the project's code where the
-    #: sheet has a code column, its name (the catalogue's, else as written) and the sub-project's name.
-    programme: str = ""
-    project_code: str = ""
-    project_name: str = ""
-    sub_project_name: str = ""
-    #: What tells apart items that share programme and numbers: "" where the numbers name the item
-    #: (a catalogue's or a sheet's "Dự án N"), the code where there is one, else the parent group and
-    #: the name (a tracker whose numbering restarts in each group).
-    item_key: str = ""
-
-
 #: Key of a line item (SPEC 4).
 KEY_COLUMNS: tuple[str, ...] = ("unit", "budget_year", "execution_year", "project", "sub_project", "source")
 
-#: Columns of the line-item table (``Result.items`` and ``line_items.csv``), in order.
+#: Columns of the line-item table (``Result.items`` and ``line_items.csv``), in order; a reader hands
+#: the same columns (:attr:`SheetResult.columns`), plus ``unknown``. What they hold, one row an item:
+#: one extracted figure pair for a key at one period, with where it was read.
+#:
+#: - the key: ``unit`` (the reporting unit as read; "" when none could be read), ``budget_year``,
+#:   ``execution_year``, ``project``, ``sub_project`` (None when none), ``source`` (NSTW | NSDP | ALL);
+#: - ``period``: the date the figures stand at (None when unknown);
+#: - ``allocated``, ``disbursed``, ``disbursed_in_month``: in triệu đồng, already normalised from the
+#:   file's money unit. ``disbursed`` is cumulative from the start of the funds' execution; where a
+#:   sheet gives only the month's amount, ``disbursed`` is None and ``disbursed_in_month`` holds it
+#:   (the engine accumulates);
+#: - where it was read: ``label`` (the row's text), ``file``, ``sheet``, ``row`` (1-based sheet row),
+#:   ``allocated_cell``, ``disbursed_cell``, ``in_month_cell`` (A1 references; None where no column);
+#: - its identity beyond its numbers (SPEC 12): ``programme`` (the programme its sheet names: "GNBV",
+#:   "NTM", "DTTS", "DTC", a configured name; "" where the sheet names none), ``project_code`` (where
+#:   the sheet has a code column), ``project_name`` (the catalogue's, else as written),
+#:   ``sub_project_name``, and ``item_key``: what tells apart items that share programme and numbers
+#:   ("" where the numbers name the item, a catalogue's or a sheet's "Dự án N"; the code where there is
+#:   one; else the parent group and the name: a tracker whose numbering restarts in each group);
+#: - ``unknown`` (readers' columns only): bits (UNKNOWN_ALLOCATED, UNKNOWN_DISBURSED, UNKNOWN_IN_MONTH)
+#:   of the amounts that were written but could not be read; such an amount is None (NaN) and its key
+#:   is ``incomplete``.
 LINE_ITEM_COLUMNS: tuple[str, ...] = (
     *KEY_COLUMNS,
     "period",
@@ -160,6 +139,9 @@ LINE_ITEM_COLUMNS: tuple[str, ...] = (
     "sub_project_name",
     "item_key",
 )
+
+#: Columns a reader may give a sheet (:attr:`SheetResult.columns`): the item table's and ``unknown``.
+SHEET_COLUMNS: tuple[str, ...] = (*LINE_ITEM_COLUMNS, "unknown")
 
 #: Identity columns every output carries after the figures (SPEC 12), last in both CSVs.
 IDENTITY_COLUMNS: tuple[str, ...] = ("programme", "project_code", "project_name")
@@ -232,10 +214,11 @@ class SheetResult:
     unit: str
     period: dt.date | None
     money_unit: str  # "trieu" | "nghin" | "dong"
-    items: list[LineItem] = field(default_factory=list)
-    #: Column-oriented items for large tidy sheets (same columns as LINE_ITEM_COLUMNS); the
-    #: reader may fill this instead of ``items`` when building objects per row would be slow. A
-    #: column is a list, a NumPy array, a :class:`Coded` or a :class:`CellRefs`.
+    #: The sheet's line items, one column each (LINE_ITEM_COLUMNS and ``unknown``, see there); None
+    #: (or empty) when it has none. A column is a list, a NumPy array, a :class:`Coded` or a
+    #: :class:`CellRefs`, a value per row. A column left out holds the same value on every row:
+    #: the sheet's own ``file``, ``sheet``, ``unit`` and ``period``, "" for the identity columns,
+    #: None for the others, 0 for ``unknown``.
     columns: dict[str, Any] | None = None
     #: The body above the unit in the header block ("UBND TỈNH LẠNG SƠN"); "" when none was read.
     superior: str = ""

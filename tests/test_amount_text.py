@@ -40,6 +40,7 @@ from reconcile.read.numbers import MAX_AMOUNT, Convention, is_plain, parse_numbe
 from reconcile.read.reader import read_file
 from tests import lo
 from tests.conftest import ROOT
+from tests.items import records
 from tests.test_engine import codes, latest_row, month_end, run, series
 
 # openpyxl does not read the data-bar extension of our own workbook; it is not what is checked here.
@@ -470,12 +471,12 @@ def test_rates_over_a_text_are_no_rate_mismatch(tmp_path: Path) -> None:
     assert [(f.code, f.cell, f.params.get("dependents")) for f in result.findings] == [
         ("number_with_text", "D7", ["D4", "D5"])
     ]
-    assert [(i.project, i.disbursed) for i in result.sheets[0].items] == [(2, 50.0), (5, 40.0)]
+    assert [(i.project, i.disbursed) for i in records(result.sheets[0])] == [(2, 50.0), (5, 40.0)]
     result = read_file(_sheet_with_a_rate(tmp_path / "b.xlsx", "chưa có"), "b.xlsx")
     assert [(f.code, f.cell, f.params.get("dependents")) for f in result.findings] == [
         ("not_a_number", "D7", ["D4", "D5"])
     ]
-    assert [(i.project, i.disbursed, i.unknown) for i in result.sheets[0].items] == [
+    assert [(i.project, i.disbursed, i.unknown) for i in records(result.sheets[0])] == [
         (2, 50.0, 0),
         (5, None, UNKNOWN_DISBURSED),
     ]
@@ -493,7 +494,7 @@ def test_a_formula_that_cannot_be_recomputed_says_so(tmp_path: Path) -> None:
         ("formula_without_value", "D5"),
         ("number_with_text", "D7"),
     ]
-    assert [(i.project, i.disbursed) for i in result.sheets[0].items] == [(2, 50.0), (5, 40.0)]
+    assert [(i.project, i.disbursed) for i in records(result.sheets[0])] == [(2, 50.0), (5, 40.0)]
 
 
 @pytest.mark.parametrize(("text", "september"), [("640 (đang cập nhật)", "1026.5"), ("đang cập nhật", "")])

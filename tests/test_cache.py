@@ -186,10 +186,11 @@ def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
     if damage == "figure":
         # By hand: a figure changed in the payload (the checksum, left as it was, no longer matches).
         payload = json.loads(body)
-        # Items column by column, in field order: the numbers' columns one after another in "num".
-        items = payload["sheets"][0]["items"]
-        assert items["k"][8] == 0  # disbursed
-        place = items["k"][:8].count(0) * items["n"]
+        # The sheet's list columns one by one ("l"): the numbers' columns one after another in "num".
+        items = payload["sheets"][0]["columns"]
+        at = items["l"].index("disbursed")
+        assert items["k"][at] == 0  # a column of numbers
+        place = items["k"][:at].count(0) * items["n"]
         items["num"][place] = (items["num"][place] or 0) + 1000.0
         entry.write_bytes(head + b"\t" + json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     elif damage == "garbage":
@@ -206,7 +207,7 @@ def test_a_damaged_or_edited_cache_is_ignored_and_rebuilt(
         # columns of items that cannot be (a row numbering another table value, a negative one that
         # Python would take from the end, an object among the numbers).
         payload = json.loads(body)
-        items = payload["sheets"][0]["items"]
+        items = payload["sheets"][0]["columns"]
         if damage == "bad-class":
             payload["findings"] = [{"~o": "Path", "v": ["/etc/passwd"]}]
         elif damage == "bad-code":

@@ -20,8 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.models import Settings
+from reconcile.models import SHEET_COLUMNS, Settings
 from reconcile.pipeline import run_folder
+from reconcile.read.hierarchy import _EMITTED
 from reconcile.read.money import MONEY_UNITS, to_trieu, to_trieu_array
 
 HEADER = [
@@ -138,7 +139,8 @@ def test_a_csv_with_short_rows_reads_the_same_items(tmp_path: Path) -> None:
 
 
 def test_layout_a_and_layout_b_files_join_in_one_item_table(tmp_path: Path) -> None:
-    """Readers hand over objects (Layout A) or columns (Layout B): one run holds both, typed right."""
+    """Layout A hands over columns of lists, Layout B arrays and coded columns: one run holds both,
+    typed right."""
     example = Path(__file__).resolve().parents[2] / "shared" / "examples" / "layout_a_monthly"
     if not example.is_dir():
         pytest.skip("shared examples not present")
@@ -155,6 +157,12 @@ def test_layout_a_and_layout_b_files_join_in_one_item_table(tmp_path: Path) -> N
     assert b["sub_project"].tolist() == [1, 1]
     a = items[items["file"] != "tong-hop.xlsx"]
     assert a["file"].notna().all() and a["period"].notna().all() and a["label"].map(bool).all()
+
+
+def test_layout_a_gives_every_column_but_the_sheets_own() -> None:
+    """Layout A leaves out only what the sheet itself holds (file, sheet, unit, period): a column it
+    forgot would silently read as empty in the item table."""
+    assert sorted((*_EMITTED, "file", "sheet", "unit", "period")) == sorted(SHEET_COLUMNS)
 
 
 def test_a_sheet_whose_every_row_is_left_out_beside_one_with_items(tmp_path: Path) -> None:

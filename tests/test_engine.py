@@ -1,7 +1,7 @@
 """The reconciliation engine (SPEC 4), fed with hand-built reader output.
 
-Every test builds FileResult / SheetResult / LineItem objects directly, so the figures each test
-plants are written next to what it asserts.
+Every test builds FileResult / SheetResult objects (their items as rows turned into the sheet's
+columns) directly, so the figures each test plants are written next to what it asserts.
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ from reconcile.models import (
     Coded,
     FileResult,
     Finding,
-    LineItem,
     Settings,
     SheetResult,
 )
 from reconcile.result import Result
+from tests.items import columns_of, records
+from tests.items import row as item_row
 
 D = dt.date
 
@@ -42,7 +43,11 @@ def month_end(year: int, month: int) -> dt.date:
     return D(year, month, calendar.monthrange(year, month)[1])
 
 
-def item(period: dt.date | None, allocated: float | None, disbursed: float | None, **kw: Any) -> LineItem:
+#: A line item planted by hand: its columns' values by name (see tests.items.row).
+Item = dict[str, Any]
+
+
+def item(period: dt.date | None, allocated: float | None, disbursed: float | None, **kw: Any) -> Item:
     """A line item of unit "Sở A", budget 2023 executed 2023, Dự án 3 / TDA 1, NSTW, at row 10."""
     row = kw.pop("row", 10)
     fields: dict[str, Any] = {
@@ -63,16 +68,22 @@ def item(period: dt.date | None, allocated: float | None, disbursed: float | Non
         "disbursed_cell": f"F{row}",
     }
     fields.update(kw)
-    return LineItem(**fields)
+    return item_row(**fields)
 
 
-def file_of(rel: str, items: list[LineItem], mtime: float = 0.0, **kw: Any) -> FileResult:
+def file_of(rel: str, items: list[Item], mtime: float = 0.0, **kw: Any) -> FileResult:
     """One file holding one sheet "T" with ``items`` (their ``file`` set to ``rel``)."""
     for it in items:
-        it.file = rel
-    period = items[0].period if items else None
+        it["file"] = rel
+    period = items[0]["period"] if items else None
     sheet = SheetResult(
-        file=rel, sheet="T", layout="A", unit="Sở A", period=period, money_unit="trieu", items=items
+        file=rel,
+        sheet="T",
+        layout="A",
+        unit="Sở A",
+        period=period,
+        money_unit="trieu",
+        columns=columns_of(items),
     )
     return FileResult(path=Path(rel), rel=rel, mtime=mtime, sheets=[sheet], **kw)
 
@@ -371,14 +382,24 @@ def test_duplicate_line_first_counts() -> None:
 
 
 def test_duplicate_on_another_sheet_names_the_sheet() -> None:
-    first = SheetResult("a.xlsx", "Năm 2023", "A", "Sở A", SEP30, "trieu", items=[item(SEP30, 100.0, 50.0)])
-    second = SheetResult(
-        "a.xlsx", "Copy", "A", "Sở A", SEP30, "trieu", items=[item(SEP30, 100.0, 50.0, sheet="Copy", row=3)]
+    first = SheetResult(
+        "a.xlsx",
+        "Năm 2023",
+        "A",
+        "Sở A",
+        SEP30,
+        "trieu",
+        columns=columns_of([item(SEP30, 100.0, 50.0, file="a.xlsx", sheet="Năm 2023")]),
     )
-    for sh in (first, second):
-        for it in sh.items:
-            it.file = "a.xlsx"
-    first.items[0].sheet = "Năm 2023"
+    second = SheetResult(
+        "a.xlsx",
+        "Copy",
+        "A",
+        "Sở A",
+        SEP30,
+        "trieu",
+        columns=columns_of([item(SEP30, 100.0, 50.0, file="a.xlsx", sheet="Copy", row=3)]),
+    )
     r = run([FileResult(Path("a.xlsx"), "a.xlsx", 0.0, sheets=[first, second])])
     f = only(r, "duplicate_line")
     assert (f.sheet, f.cell) == ("Copy", "C3")
@@ -444,7 +465,7 @@ def test_two_units_in_one_period_are_no_conflict() -> None:
 
 def in_month(
     period: dt.date, allocated: float, cumulative: float | None, month: float, row: int = 10, **kw: Any
-) -> LineItem:
+) -> Item:
     """An item with an in-month amount in column G (and its cumulative figure, if given, in F)."""
     return item(
         period, allocated, cumulative, row=row, disbursed_in_month=month, in_month_cell=f"G{row}", **kw
@@ -611,13 +632,17 @@ def test_period_unknown_and_reader_findings_pass_through() -> None:
 
 
 def test_column_sheets_equal_item_sheets() -> None:
+    """Columns with every field given, without ``unknown``, or without the columns that are the
+    sheet's own (file, sheet, unit, period: Layout A leaves them out) give the same tables."""
     items = [item(SEP30, 100.0, 50.0), item(SEP30, 80.0, 10.0, sub_project=None, project=2, row=11)]
     by_items = run([file_of("a.xlsx", items)])
-    cols = {c: [getattr(it, c) for it in items] for c in LINE_ITEM_COLUMNS}
-    sheet = SheetResult("a.xlsx", "T", "B", "Sở A", SEP30, "trieu", columns=cols)
-    by_cols = run([FileResult(Path("a.xlsx"), "a.xlsx", 0.0, sheets=[sheet])])
-    pd.testing.assert_frame_equal(by_items.summary, by_cols.summary)
-    pd.testing.assert_frame_equal(by_items.items, by_cols.items)
+    cols = {c: [it[c] for it in items] for c in LINE_ITEM_COLUMNS}
+    for left_out in ((), ("file", "sheet", "unit", "period")):
+        given = {c: v for c, v in cols.items() if c not in left_out}
+        sheet = SheetResult("a.xlsx", "T", "B", "Sở A", SEP30, "trieu", columns=given)
+        by_cols = run([FileResult(Path("a.xlsx"), "a.xlsx", 0.0, sheets=[sheet])])
+        pd.testing.assert_frame_equal(by_items.summary, by_cols.summary)
+        pd.testing.assert_frame_equal(by_items.items, by_cols.items)
 
 
 def _coded(values: list[Any]) -> Coded:
@@ -654,7 +679,7 @@ def test_coded_columns_equal_item_sheets_and_keys_sort_by_text() -> None:
     other = [item(SEP30, 7.0, 1.0, unit="Sở C", file="c.xlsx", allocated_cell="H10", label="Khác")]
 
     def column_sheet(coded: bool) -> FileResult:
-        cols: dict[str, Any] = {c: [getattr(it, c) for it in items] for c in LINE_ITEM_COLUMNS}
+        cols: dict[str, Any] = {c: [it[c] for it in items] for c in LINE_ITEM_COLUMNS}
         if coded:
             for c in ("unit", "source", "label", "in_month_cell"):
                 cols[c] = _coded(cols[c])
@@ -728,7 +753,7 @@ def messy_folder() -> list[FileResult]:
 def test_file_order_does_not_matter() -> None:
     baseline = run(messy_folder())
     # Every item read is listed, those that do not count (duplicate, losing copy) included.
-    assert len(baseline.items) == sum(len(sh.items) for fr in messy_folder() for sh in fr.sheets) == 10
+    assert len(baseline.items) == sum(len(records(sh)) for fr in messy_folder() for sh in fr.sheets) == 10
     assert len(baseline.summary) == 8
     assert {"period_conflict", "duplicate_line", "missing_period", "cumulative_decrease"} <= set(
         codes(baseline)

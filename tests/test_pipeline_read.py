@@ -55,9 +55,10 @@ def test_packed_results_come_back_whole(tmp_path: Path, examples_dir: Path) -> N
     folder = _folder(tmp_path, examples_dir)
     paths = sorted(folder.rglob("*.xlsx"))
     results = [read_file(p, pipeline.relative_name(p, folder)) for p in paths]
-    # Every kind of result: items, column-wise items (Layout B), findings, unreadable files.
-    assert any(s.items for r in results for s in r.sheets)
-    assert any(s.columns for r in results for s in r.sheets)
+    # Every kind of result: Layout A's items (columns of lists), Layout B's (arrays, Coded...),
+    # findings, unreadable files.
+    assert any(s.layout == "A" and s.columns for r in results for s in r.sheets)
+    assert any(s.layout == "B" and s.columns for r in results for s in r.sheets)
     assert any(r.findings for r in results) and any(not r.readable for r in results)
     for path, result in zip(paths, results, strict=True):
         packed = pickle.loads(pickle.dumps(pipeline._pack(result)))

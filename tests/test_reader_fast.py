@@ -24,6 +24,7 @@ from reconcile.read.money import round6 as _round6
 from reconcile.read.numbers import Convention
 from reconcile.read.reader import read_file
 from tests import hostile
+from tests.items import records
 
 
 def _write(path: Path, top: list[list[Any]], header: list[str], body: list[list[Any]]) -> Path:
@@ -55,7 +56,7 @@ def _items(result: Any) -> list[tuple[Any, ...]]:
     return [
         (i.project, i.budget_year, i.allocated, i.disbursed, i.allocated_cell, i.disbursed_cell, i.row)
         for s in result.sheets
-        for i in s.items
+        for i in records(s)
     ]
 
 
@@ -125,7 +126,7 @@ def test_amount_cells_of_every_kind(
     ]
     assert sorted(_codes(result)) == sorted(findings)
     unreadable = ("not_a_number", "D7") in findings
-    assert [i.unknown for s in result.sheets for i in s.items] == [0, UNKNOWN_DISBURSED if unreadable else 0]
+    assert [i.unknown for s in result.sheets for i in records(s)] == [0, UNKNOWN_DISBURSED if unreadable else 0]
 
 
 def test_rates_as_written(tmp_path: Path) -> None:

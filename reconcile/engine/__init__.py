@@ -14,10 +14,11 @@ Conventions of the frames in the returned :class:`~reconcile.models.Result`:
   (``budget_year``, ``execution_year``, ``project``) and ``row`` are ``int64``.
 - Amounts are floats in triệu đồng; NaN where a cell was empty. ``allocated`` stays NaN where the
   file left it empty; ``disbursed`` in ``summary`` is 0.0 where empty (nothing disbursed), NaN where
-  it is not known (status ``incomplete``: an amount was written but could not be read, see
-  ``LineItem.unknown``; rate, shortfall, projection and required_monthly are then NaN too). Derived
-  amounts (``shortfall``, ``increment``, ``projection``, ``required_monthly``, cumulative figures
-  built from in-month amounts) are rounded to 6 decimals so that binary noise never shows.
+  it is not known (status ``incomplete``: an amount was written but could not be read, see the
+  readers' ``unknown`` column in models.py; rate, shortfall, projection and required_monthly are
+  then NaN too). Derived amounts (``shortfall``, ``increment``, ``projection``,
+  ``required_monthly``, cumulative figures built from in-month amounts) are rounded to 6 decimals so
+  that binary noise never shows.
 - Text columns (``unit``, ``source``, ``label``, ``file``, ``sheet``, ``status``, the ``*_cell``
   columns) are object dtype holding ``str``: "" where ``unit``/``label`` was not read, None where a
   cell reference is missing (never NaN, so ``cell or ""`` is safe in writers).

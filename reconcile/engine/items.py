@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -107,28 +106,21 @@ def _collect(
 ) -> tuple[dict[str, Any], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Item fields as one array per column, with file rank, sheet order and position in the sheet.
 
-    Readers hand over LineItem objects or columns (lists, NumPy arrays, Coded, CellRefs); columns a
-    reader leaves out are the same on every row of its sheet (file, sheet, unit, period). Text and
+    Readers hand over columns (lists, NumPy arrays, Coded, CellRefs: see SheetResult.columns); columns
+    a reader leaves out are the same on every row of its sheet (file, sheet, unit, period). Text and
     cell columns come back as Categoricals (see :func:`_join_text`), the others as arrays. Last: the
-    :attr:`LineItem.unknown` bits of every item.
+    ``unknown`` bits of every item.
     """
     parts: dict[str, list[Any]] = {c: [] for c in LINE_ITEM_COLUMNS}
     fi_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     si_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     pos_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     unknown_parts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    getter = attrgetter(*LINE_ITEM_COLUMNS)
     for fi, fr in enumerate(files):
         for si, sh in enumerate(fr.sheets):
             n = 0
-            if sh.items:
-                n = len(sh.items)
-                rows = zip(*map(getter, sh.items), strict=True)
-                for name, values in zip(LINE_ITEM_COLUMNS, rows, strict=True):
-                    parts[name].append(values)
-                unknown_parts.append(np.array([it.unknown for it in sh.items], dtype=np.int64))
             if sh.columns:
-                m = max((len(v) for v in sh.columns.values()), default=0)
+                n = max((len(v) for v in sh.columns.values()), default=0)
                 fallback = {
                     "file": sh.file or fr.rel,
                     "sheet": sh.sheet,
@@ -143,17 +135,16 @@ def _collect(
                 for name in LINE_ITEM_COLUMNS:
                     given = sh.columns.get(name)
                     if given is None:
-                        parts[name].append(_Same(fallback.get(name), m))
+                        parts[name].append(_Same(fallback.get(name), n))
                     else:
                         parts[name].append(given)
-                        if len(given) < m:
-                            parts[name].append(_Same(None, m - len(given)))
-                bits = np.zeros(m, dtype=np.int64)
+                        if len(given) < n:
+                            parts[name].append(_Same(None, n - len(given)))
+                bits = np.zeros(n, dtype=np.int64)
                 given_bits = sh.columns.get("unknown")
                 if given_bits is not None:
                     bits[: len(given_bits)] = np.asarray(given_bits, dtype=np.int64)
                 unknown_parts.append(bits)
-                n += m
             fi_parts.append(np.full(n, fi, dtype=np.int64))
             si_parts.append(np.full(n, si, dtype=np.int64))
             pos_parts.append(np.arange(n, dtype=np.int64))

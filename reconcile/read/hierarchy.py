@@ -2,8 +2,9 @@
 :class:`Group` s by (year, source), and the line items the tree's leaves give (stage read).
 
 :func:`reconcile.read.layout_a.read_layout_a` builds the tree; :func:`emit_items` turns each leaf
-(a project without sub-projects, a sub-project) and each column group into a :class:`LineItem` with
-its key (budget and execution year, project, sub-project, source) and its identity (SPEC 12).
+(a project without sub-projects, a sub-project) and each column group into a line item with its key
+(budget and execution year, project, sub-project, source) and its identity (SPEC 12), a row of the
+sheet's columns (:attr:`reconcile.models.SheetResult.columns`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from ..models import (
     UNKNOWN_ALLOCATED,
     UNKNOWN_DISBURSED,
     UNKNOWN_IN_MONTH,
-    LineItem,
     SheetResult,
     cell_ref,
 )
@@ -39,7 +39,7 @@ class Node:
     execution_year: int | None = None
     children: list[Node] = field(default_factory=list)
     code: str = ""  # a tracker item's code ("Mã dự án")
-    item_key: str = ""  # see LineItem.item_key
+    item_key: str = ""  # see the item_key column (reconcile.models.LINE_ITEM_COLUMNS)
     project_label: str = ""  # a sub-project's: the label of its project row, as written
 
     def has_values(self, cols: list[int]) -> bool:
@@ -150,6 +150,34 @@ def _leaf_values(node: Node, cols: list[int]) -> tuple[dict[int, float | None], 
     return summed, node.row
 
 
+#: The columns :func:`emit_items` gives a sheet, in the order of its rows' fields. The file, sheet,
+#: unit and period are the sheet's own on every row: left out (see SheetResult.columns).
+_EMITTED = (
+    "budget_year",
+    "execution_year",
+    "project",
+    "sub_project",
+    "source",
+    "allocated",
+    "disbursed",
+    "disbursed_in_month",
+    "unknown",
+    "row",
+    "label",
+    "allocated_cell",
+    "disbursed_cell",
+    "in_month_cell",
+    "programme",
+    "project_code",
+    "project_name",
+    "sub_project_name",
+    "item_key",
+)
+
+#: A row of :data:`_EMITTED`'s fields.
+_Row = tuple[object, ...]
+
+
 def emit_items(
     grid: Grid,
     table: Table,
@@ -162,10 +190,14 @@ def emit_items(
     meta: Meta,
     sheet: SheetResult,
 ) -> None:
+    """The sheet's line items, into ``sheet.columns`` (None when there is none)."""
     cols = sorted({c.index for c in table.columns if c.role in ("alloc", "disb", "in_month")})
     split = any(g.source in ("NSTW", "NSDP") for g in groups)
     sourced = [g for g in groups if g.source in ("NSTW", "NSDP")]
     letters = {c: cell_ref(0, c)[:-1] for c in cols}  # column letters, for the items' cell references
+    # A province's file has ~25 items: each is a tuple of its fields, the sheet's columns are made of
+    # them at the end in one transposition (no object and no dozen appends per item).
+    rows: list[_Row] = []
     for node in nodes:
         if (
             node.kind == "sub_project"
@@ -178,15 +210,18 @@ def emit_items(
         if node.project is None:
             continue
         values, row = _leaf_values(node, cols)
+        identity = _identity(node, meta.programme, ctx.catalogues)
         for g in groups:
             if split and g.source == "ALL":
                 continue
-            _emit(grid, node, g, values, row, multi_year, default_year, ctx, meta, sheet, letters)
+            _emit(node, g, values, row, multi_year, default_year, identity, rows, letters)
         # A row that fills only Tổng số still counts, as all sources together.
         if split and all(_empty(values, g) for g in sourced):
             for g in groups:
                 if g.source == "ALL":
-                    _emit(grid, node, g, values, row, multi_year, default_year, ctx, meta, sheet, letters)
+                    _emit(node, g, values, row, multi_year, default_year, identity, rows, letters)
+    if rows:
+        sheet.columns = dict(zip(_EMITTED, map(list, zip(*rows, strict=True)), strict=True))
 
 
 def _empty(values: dict[int, float | None], g: Group) -> bool:
@@ -194,18 +229,18 @@ def _empty(values: dict[int, float | None], g: Group) -> bool:
 
 
 def _emit(
-    grid: Grid,
     node: Node,
     g: Group,
     values: dict[int, float | None],
     row: int,
     multi_year: bool,
     default_year: tuple[int, int] | None,
-    ctx: Context,
-    meta: Meta,
-    sheet: SheetResult,
+    identity: tuple[str, str, str, str, str],
+    rows: list[_Row],
     letters: dict[int, str],
 ) -> None:
+    """The item of ``node``'s column group ``g``, as a row of :data:`_EMITTED` into ``rows``; none
+    where the group holds no amount or no year is known."""
     alloc = values.get(g.alloc.index) if g.alloc else None
     disb = values.get(g.disb.index) if g.disb else None
     in_month = values.get(g.in_month.index) if g.in_month else None
@@ -219,63 +254,46 @@ def _emit(
     if not year or not year[0]:
         return
     n = row + 1  # cell_ref(row, c) is the column's letters and this
-    unknown = _unknown_bits(alloc, disb, in_month)
-    sheet.items.append(
-        LineItem(
-            unit=meta.unit,
-            budget_year=int(year[0]),
-            execution_year=int(year[1] or year[0]),
-            project=int(node.project or 0),
-            sub_project=node.sub_project,
-            source=g.source,
-            period=meta.period,
-            allocated=None if is_unknown(alloc) else alloc,
-            disbursed=None if is_unknown(disb) else disb,
-            disbursed_in_month=None if is_unknown(in_month) else in_month,
-            unknown=unknown,
-            file=ctx.rel,
-            sheet=grid.name,
-            row=n,
-            label=node.label,
-            allocated_cell=f"{letters[g.alloc.index]}{n}" if g.alloc else None,
-            disbursed_cell=f"{letters[g.disb.index]}{n}" if g.disb else None,
-            in_month_cell=f"{letters[g.in_month.index]}{n}" if g.in_month else None,
-            **_identity(node, meta.programme, ctx.catalogues),
+    rows.append(
+        (
+            int(year[0]),
+            int(year[1] or year[0]),
+            int(node.project or 0),
+            node.sub_project,
+            g.source,
+            None if is_unknown(alloc) else alloc,
+            None if is_unknown(disb) else disb,
+            None if is_unknown(in_month) else in_month,
+            _unknown_bits(alloc, disb, in_month),
+            n,
+            node.label,
+            f"{letters[g.alloc.index]}{n}" if g.alloc else None,
+            f"{letters[g.disb.index]}{n}" if g.disb else None,
+            f"{letters[g.in_month.index]}{n}" if g.in_month else None,
+            *identity,
         )
     )
 
 
 def _identity(
     node: Node, programme: str, configured: dict[tuple[str, int, int | None], str] | None = None
-) -> dict[str, str]:
-    """programme, project_name and sub_project_name of an item row (SPEC 12): the catalogue's names
-    for its programme (shipped, or ``[catalogue.<programme>]``), else the sheet's labels as written."""
+) -> tuple[str, str, str, str, str]:
+    """programme, project_code, project_name, sub_project_name and item_key of an item row (SPEC 12):
+    the catalogue's names for its programme (shipped, or ``[catalogue.<programme>]``), else the
+    sheet's labels as written."""
     p, s = int(node.project or 0), node.sub_project
     if configured and not node.item_key and (programme, p, None) in configured:
-        return {
-            "programme": programme,
-            "project_name": configured[(programme, p, None)],
-            "sub_project_name": configured.get((programme, p, s), node.label if s is not None else ""),
-        }
+        sub_name = configured.get((programme, p, s), node.label if s is not None else "")
+        return (programme, "", configured[(programme, p, None)], sub_name, "")
     if programme in catalogue.CATALOGUE_PROGRAMMES and not node.item_key:
-        return {
-            "programme": programme,
-            "project_name": catalogue.project_name(p),
-            "sub_project_name": catalogue.sub_project_name(p, s),
-        }
+        return (programme, "", catalogue.project_name(p), catalogue.sub_project_name(p, s), "")
     if s is None:
-        return {
-            "programme": programme,
-            "project_name": node.label,
-            "sub_project_name": "",
-            "project_code": node.code,
-            "item_key": node.item_key,
-        }
-    return {"programme": programme, "project_name": node.project_label, "sub_project_name": node.label}
+        return (programme, node.code, node.label, "", node.item_key)
+    return (programme, "", node.project_label, node.label, "")
 
 
 def _unknown_bits(alloc: float | None, disb: float | None, in_month: float | None) -> int:
-    """The :attr:`LineItem.unknown` bits of an item's three amounts."""
+    """The ``unknown`` bits of an item's three amounts (UNKNOWN_ALLOCATED...)."""
     return (
         (UNKNOWN_ALLOCATED if is_unknown(alloc) else 0)
         | (UNKNOWN_DISBURSED if is_unknown(disb) else 0)

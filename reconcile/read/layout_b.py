@@ -250,7 +250,7 @@ def _slow_amounts(
     """:func:`reconcile.read.amounts.amount` for the cells the fast pass left, in row order and then
     column order, so that the findings (and which ambiguous number is reported first) are those of a
     row-by-row reading.
-    Returns the :attr:`LineItem.unknown` bits of each row."""
+    Returns the ``unknown`` bits of each row (see :data:`reconcile.models.LINE_ITEM_COLUMNS`)."""
     unknown = np.zeros(len(rows), dtype=np.int64)
     bits = {"alloc": UNKNOWN_ALLOCATED, "disb": UNKNOWN_DISBURSED, "in_month": UNKNOWN_IN_MONTH}
     slow = sorted(
