@@ -101,3 +101,13 @@ def test_writers_are_imported_by_no_stage_before_them() -> None:
     )
     for module in upstream:
         assert not graph[module] & writers, module
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """Issue 15: a module a newcomer can read through; a bigger one is split by what it does."""
+    sizes = {
+        path.relative_to(PACKAGE.parent).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    assert len(sizes) > 50  # the package was found
+    assert {name: n for name, n in sizes.items() if n > 500} == {}
