@@ -199,15 +199,11 @@ def emit_items(
     # them at the end in one transposition (no object and no dozen appends per item).
     rows: list[_Row] = []
     for node in nodes:
-        if (
-            node.kind == "sub_project"
-            or node.kind == "project"
-            and not any(k.kind == "sub_project" for k in node.children)
-        ):
-            pass
-        else:
-            continue
-        if node.project is None:
+        # The leaves: sub-projects, and projects without any.
+        leaf = node.kind == "sub_project" or (
+            node.kind == "project" and not any(k.kind == "sub_project" for k in node.children)
+        )
+        if not leaf or node.project is None:
             continue
         values, row = _leaf_values(node, cols)
         identity = _identity(node, meta.programme, ctx.catalogues)
