@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 from reconcile import run as run_module
 from reconcile.cli import cli
 from reconcile.progress import ConsolePhases
+from tests.paused import start_paused
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"
@@ -182,25 +182,6 @@ def test_a_terminal_gets_a_bar_for_counted_phases() -> None:
 posix_only = pytest.mark.skipif(os.name != "posix", reason="sends SIGINT to a child process (POSIX)")
 
 
-def _start(args: list[str], pause: str, marker: Path) -> subprocess.Popen[str]:
-    """Start ``reconcile`` in a process that stops at ``pause`` (phase:steps) and says so in ``marker``."""
-    env = dict(os.environ, RECONCILE_PAUSE_AT=pause, RECONCILE_PAUSE_FILE=str(marker))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from reconcile.cli import main; main()", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError(f"never paused: {proc.communicate()}")
-        time.sleep(0.05)
-    return proc
-
-
 @posix_only
 @pytest.mark.parametrize("pause", ["reading:2", "reconciling:0", "annotating:2", "writing:0"])
 def test_ctrl_c_keeps_the_previous_outputs_and_leaves_nothing(pause: str, tmp_path: Path) -> None:
@@ -208,7 +189,7 @@ def test_ctrl_c_keeps_the_previous_outputs_and_leaves_nothing(pause: str, tmp_pa
     assert _run("run", str(WORKBOOKS), "--out", str(out))[0] == 0
     before = _snapshot(out)
     # A different run (fewer reports): had anything of it been kept, the outputs would differ.
-    proc = _start(
+    proc = start_paused(
         # Without the read cache: with it, the files already read would pass no reading step to pause at.
         ["run", str(WORKBOOKS), "--out", str(out), "--as-of", "2023-06-30", "--no-cache"],
         pause,
@@ -232,7 +213,9 @@ def test_ctrl_c_keeps_the_previous_outputs_and_leaves_nothing(pause: str, tmp_pa
 def test_ctrl_c_on_a_first_run_leaves_no_output_folder(tmp_path: Path) -> None:
     out = tmp_path / "new" / "out"
     out.parent.mkdir()
-    proc = _start(["run", str(WORKBOOKS), "--out", str(out), "--lang", "en"], "annotating:3", tmp_path / "p")
+    proc = start_paused(
+        ["run", str(WORKBOOKS), "--out", str(out), "--lang", "en"], "annotating:3", tmp_path / "p"
+    )
     assert (out / "annotated").is_dir()
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
@@ -248,7 +231,7 @@ def test_ctrl_c_while_many_files_are_read_in_parallel(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     for n in range(4):  # 36 files: read by worker processes
         shutil.copytree(WORKBOOKS, folder / f"unit{n}")
-    proc = _start(["check", str(folder)], "reading:5", tmp_path / "p")
+    proc = start_paused(["check", str(folder)], "reading:5", tmp_path / "p")
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130
@@ -259,7 +242,7 @@ def test_ctrl_c_while_many_files_are_read_in_parallel(tmp_path: Path) -> None:
 @posix_only
 def test_a_second_run_into_the_same_folder_waits_its_turn(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    first = _start(["run", str(WORKBOOKS), "--out", str(out)], "annotating:1", tmp_path / "p")
+    first = start_paused(["run", str(WORKBOOKS), "--out", str(out)], "annotating:1", tmp_path / "p")
     try:
         code, stdout, err = _run("run", str(WORKBOOKS), "--out", str(out), "--lang", "en")
         assert code == 2 and stdout == ""

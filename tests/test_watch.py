@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -22,6 +21,7 @@ from bench.generate import plan_unit, write_layout_a
 from reconcile.models import Settings
 from reconcile.run import run_once
 from reconcile.watch import WatchOptions, compare, snapshot, watch
+from tests.paused import spawn, start_paused
 
 SETTLE = 1.0
 
@@ -146,23 +146,7 @@ def test_snapshot_leaves_out_outputs_and_lock_files(folder: Path) -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
 def test_ctrl_c_ends_the_watch_with_a_message_and_whole_outputs(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reconcile.cli",
-            "watch",
-            str(folder),
-            "--out",
-            str(out),
-            "--lang",
-            "en",
-            "--poll",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = spawn(["watch", str(folder), "--out", str(out), "--lang", "en", "--poll"])
     try:
         assert proc.stdout is not None
         seen = []
@@ -185,37 +169,6 @@ def test_ctrl_c_ends_the_watch_with_a_message_and_whole_outputs(folder: Path, tm
     assert not [p for p in out.rglob("*") if p.name.startswith(".~reconcile-")]
 
 
-def _watch_paused_in_first_run(folder: Path, out: Path, marker: Path) -> subprocess.Popen[str]:
-    """``reconcile watch`` in a process whose first run stops as it starts writing (the test hook of
-    reconcile/progress.py), so that Ctrl-C falls inside that run."""
-    env = dict(os.environ, RECONCILE_PAUSE_AT="writing:0", RECONCILE_PAUSE_FILE=str(marker))
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reconcile.cli",
-            "watch",
-            str(folder),
-            "--out",
-            str(out),
-            "--lang",
-            "en",
-            "--poll",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError(f"never paused: {proc.communicate()}")
-        time.sleep(0.05)
-    return proc
-
-
 def _files(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (hidden ones too), by name, with its bytes."""
     return {
@@ -236,7 +189,13 @@ def test_ctrl_c_during_the_first_run_says_it_wrote_nothing(
         run_once(folder, out, Settings(lang="en", annotate=False, target=0.5), "fail", use_cache=False)
         before = _files(out)
         assert "reconciliation.xlsx" in before
-    proc = _watch_paused_in_first_run(folder, out, tmp_path / "paused")
+    # The first run stops as it starts writing, so that Ctrl-C falls inside that run.
+    proc = start_paused(
+        ["watch", str(folder), "--out", str(out), "--lang", "en", "--poll"],
+        "writing:0",
+        tmp_path / "paused",
+        120,
+    )
     try:
         proc.send_signal(signal.SIGINT)
         rest, err = proc.communicate(timeout=60)

@@ -42,30 +42,24 @@ def closing_lines(result: Result, lang: str, out: str) -> str:
 
 def checked_line(result: Result, lang: str) -> str:
     """The closing line of ``check``: what was read and what was found (nothing was written)."""
-    return msg(
-        "cli.checked",
-        lang,
-        files=len(result.files),
-        items=len(result.items),
-        keys=len(result.latest),
-        errors=_count(result.findings, "error"),
-        warnings=_count(result.findings, "warning"),
-        infos=_count(result.findings, "info"),
-    )
+    return msg("cli.checked", lang, **_counts(result))
 
 
 def counts_line(result: Result, lang: str, out: str) -> str:
     """The closing line of a run: files, items, keys, errors, warnings and where the output went."""
-    return msg(
-        "cli.done",
-        lang,
-        files=len(result.files),
-        items=len(result.items),
-        keys=len(result.latest),
-        errors=_count(result.findings, "error"),
-        warnings=_count(result.findings, "warning"),
-        out=out,
-    )
+    return msg("cli.done", lang, out=out, **_counts(result))
+
+
+def _counts(result: Result) -> dict[str, int]:
+    """What both closing lines count (a line words only those it names)."""
+    return {
+        "files": len(result.files),
+        "items": len(result.items),
+        "keys": len(result.latest),
+        "errors": _count(result.findings, "error"),
+        "warnings": _count(result.findings, "warning"),
+        "infos": _count(result.findings, "info"),
+    }
 
 
 def _count(findings: list[Finding], level: str) -> int:
